@@ -1,0 +1,87 @@
+/**
+ * The contract between the runner and the suites: what a check is and what it gets.
+ * Suites live in `suites/<area>/DTP-XXX-NNN-slug.ts` and each exports `check: Check`.
+ */
+import type { HttpClient } from "../http/types.ts";
+import type { Target } from "./target.ts";
+
+export type Level = "MUST" | "SHOULD" | "MAY";
+export type Status = "PASS" | "FAIL" | "WARN" | "SKIP" | "ERROR";
+
+export type Area =
+  | "discovery"
+  | "registration"
+  | "approval"
+  | "signing"
+  | "polling"
+  | "tokens"
+  | "login"
+  | "personal-tokens"
+  | "expiry"
+  | "refresh"
+  | "revocation"
+  | "resource"
+  | "errors";
+
+/**
+ * Features a check may require. The runner derives the set a target offers from its
+ * RFC 8414 metadata (and the target config); a check whose feature is missing is SKIPPED
+ * with the reason, never FAILED.
+ */
+export type Feature =
+  | "dtp" // DTP extensions present in metadata (dtp_version)
+  | "device_code" // device_authorization_endpoint + device_code grant
+  | "refresh_token"
+  | "revocation"
+  | "introspection"
+  | "dpop" // dpop_signing_alg_values_supported
+  | "client_credentials" // client_credentials + private_key_jwt
+  | "http_signatures" // dtp_http_signature_algs_supported
+  | "login" // dtp_login_endpoint
+  | "personal_tokens" // dtp_personal_tokens_endpoint
+  | "resource" // dtp_resource_endpoint
+  | "admin" // approval through the admin API / command / webhook is configured
+  | "user_credentials"; // the config gives a user to log in with
+
+export interface CheckMeta {
+  /** Stable check id: the (first) requirement ID, e.g. "DTP-REF-004". */
+  id: string;
+  /** Every requirement ID this check verifies (includes `id`'s requirement). */
+  requirements: string[];
+  /** The strongest level among `requirements`. */
+  level: Level;
+  area: Area;
+  title: string;
+  /** Where the requirement comes from, e.g. "RFC 9700 §4.14.2". */
+  specRef: string;
+  requires: Feature[];
+  /** True when the check generates inputs with fast-check (honours --seed / --runs). */
+  property?: boolean;
+  /** Upper bound of seconds this check may spend waiting on lifetimes or intervals. */
+  waits?: boolean;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  /** Sleeps `ms`, charged to the run's --max-wait budget. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface CheckContext {
+  target: Target;
+  http: HttpClient;
+  clock: Clock;
+  /** fast-check parameters: always pass these to fc.assert / fc.check. */
+  fc: { seed: number; numRuns: number; path?: string };
+  /** Seconds this check may still wait (from --max-wait). */
+  waitBudget(): number;
+  /** Ends the check as SKIP with a reason a vendor can act on. */
+  skip(reason: string): never;
+  /** Adds a line to the check's notes (shown in reports). */
+  note(message: string): void;
+}

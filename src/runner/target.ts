@@ -1,0 +1,17 @@
+import type { TargetConfig } from "../config/schema.ts";
+import type { Feature } from "./check.ts";
+
+/**
+ * What a check knows about the server under test: its base URL, its RFC 8414 metadata
+ * (the raw JSON, validated loosely), the features derived from it, and the config the
+ * vendor gave (credentials, how to approve a registration).
+ */
+export interface Target {
+  baseUrl: string;
+  /** The metadata document as served (object), or {} when discovery failed. */
+  metadata: Record<string, unknown>;
+  features: ReadonlySet<Feature>;
+  config: TargetConfig;
+  /** True when the target is the embedded reference server started by `dtp test`. */
+  embedded: boolean;
+}
