@@ -49,6 +49,9 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
   /** The transcript so far, secrets redacted. */
   exchanges(): Exchange[];
-  /** Registers a secret value so that it is redacted wherever it appears in evidence. */
-  addSecret(value: string): void;
+  /**
+   * Registers a secret value so that it is redacted wherever it appears in evidence.
+   * `label` names it in the marker (`«redacted:<label>#a1b2»`), default "secret".
+   */
+  addSecret(value: string, label?: string): void;
 }

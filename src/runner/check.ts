@@ -41,7 +41,8 @@ export type Feature =
   | "personal_tokens" // dtp_personal_tokens_endpoint
   | "resource" // dtp_resource_endpoint
   | "admin" // approval through the admin API / command / webhook is configured
-  | "user_credentials"; // the config gives a user to log in with
+  | "user_credentials" // the config gives a user to log in with
+  | "api_key"; // the config gives an API key; implicitly required by every check outside "discovery"
 
 export interface CheckMeta {
   /** Stable check id: the (first) requirement ID, e.g. "DTP-REF-004". */
@@ -84,4 +85,22 @@ export interface CheckContext {
   skip(reason: string): never;
   /** Adds a line to the check's notes (shown in reports). */
   note(message: string): void;
+  /**
+   * Gets a pending registration approved or denied the way the target config says (admin
+   * API, shell command or webhook). Ends the check as SKIP when no approval is configured
+   * (declare the "admin" feature in `requires` to skip earlier).
+   */
+  approval: Approver;
+  /**
+   * A fresh client_id for this check: the config's `clientIdPrefix` + `label` + random
+   * suffix, within `[A-Za-z0-9._~-]`, unique across runs.
+   */
+  clientId(label?: string): string;
+  /** Aborted when the check runs out of time or the run is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface Approver {
+  approve(userCode: string): Promise<void>;
+  deny(userCode: string): Promise<void>;
 }

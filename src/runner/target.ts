@@ -8,6 +8,8 @@ import type { Feature } from "./check.ts";
  */
 export interface Target {
   baseUrl: string;
+  /** Where the metadata was fetched from. */
+  discoveryUrl?: string;
   /** The metadata document as served (object), or {} when discovery failed. */
   metadata: Record<string, unknown>;
   features: ReadonlySet<Feature>;

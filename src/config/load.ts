@@ -1,0 +1,139 @@
+/**
+ * Loading the target config: read the JSON file, validate it against the schema, resolve
+ * `{ "env": "NAME" }` secrets and durations. Every problem is a {@link ConfigError}
+ * (exit code 2) whose message quotes the field.
+ */
+import { readFile } from "node:fs/promises";
+import type { z } from "zod";
+import { ConfigError } from "../runner/failure.ts";
+import { parseDuration } from "./duration.ts";
+import {
+  type ApprovalConfig,
+  DEFAULT_CLIENT_ID_PREFIX,
+  type TargetConfig,
+  type TargetConfigFile,
+  targetConfigFileSchema,
+} from "./schema.ts";
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and resolves a config file.
+ *
+ * @example
+ * const config = await loadConfig("dtp.config.json");
+ */
+export async function loadConfig(path: string, env: Env = process.env): Promise<TargetConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new ConfigError(
+      code === "ENOENT"
+        ? `config file ${path} not found`
+        : `cannot read config file ${path}: ${code ?? err}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return resolveConfig(json, env, path);
+}
+
+/** Validates a config object and resolves its secrets and durations. */
+export function resolveConfig(
+  input: unknown,
+  env: Env = process.env,
+  source = "config",
+): TargetConfig {
+  const parsed = targetConfigFileSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(`${source}: ${formatIssues(parsed.error)}`);
+  const file: TargetConfigFile = parsed.data;
+  const secret = (value: TargetConfigFile["apiKey"], field: string): string => {
+    if (typeof value === "string") return value;
+    const v = env[value.env];
+    if (v === undefined || v === "") {
+      throw new ConfigError(
+        `${source}: "${field}" reads environment variable ${value.env}, which is not set`,
+        "DTP_CONFIG_ENV_MISSING",
+      );
+    }
+    return v;
+  };
+  const duration = (value: string | undefined, field: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const ms = parseDuration(value);
+    if (ms === undefined)
+      throw new ConfigError(`${source}: "${field}" is not a duration: ${value}`);
+    return ms;
+  };
+
+  const out: TargetConfig = {
+    apiKey: secret(file.apiKey, "apiKey"),
+    clientIdPrefix: file.clientIdPrefix ?? DEFAULT_CLIENT_ID_PREFIX,
+  };
+  if (file.baseUrl !== undefined) out.baseUrl = file.baseUrl;
+  if (file.discoveryUrl !== undefined) out.discoveryUrl = file.discoveryUrl;
+  if (file.admin) out.admin = { token: secret(file.admin.token, "admin.token") };
+  if (file.approval) {
+    const a = file.approval;
+    let approval: ApprovalConfig;
+    switch (a.method) {
+      case "admin-api":
+        approval = { method: "admin-api" };
+        break;
+      case "command":
+        approval = { method: "command", approve: a.approve, ...(a.deny ? { deny: a.deny } : {}) };
+        break;
+      case "webhook": {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(a.headers ?? {}))
+          headers[k] = secret(v, `approval.headers.${k}`);
+        approval = { method: "webhook", url: a.url, headers };
+        break;
+      }
+    }
+    out.approval = approval;
+  }
+  if (file.user) {
+    out.user = {
+      username: file.user.username,
+      password: secret(file.user.password, "user.password"),
+    };
+    if (file.user.cardId !== undefined) out.user.cardId = file.user.cardId;
+  }
+  const request = duration(file.timeouts?.request, "timeouts.request");
+  if (request !== undefined) out.requestTimeoutMs = request;
+  const check = duration(file.timeouts?.check, "timeouts.check");
+  if (check !== undefined) out.checkTimeoutMs = check;
+  const maxWait = duration(file.maxWait, "maxWait");
+  if (maxWait !== undefined) out.maxWaitMs = maxWait;
+  return out;
+}
+
+/** The secret values of a config, with labels, for redaction. */
+export function configSecrets(config: TargetConfig): { value: string; label: string }[] {
+  const out: { value: string; label: string }[] = [];
+  if (config.apiKey) out.push({ value: config.apiKey, label: "api_key" });
+  if (config.admin) out.push({ value: config.admin.token, label: "admin_token" });
+  if (config.user) out.push({ value: config.user.password, label: "password" });
+  if (config.approval?.method === "webhook") {
+    for (const [k, v] of Object.entries(config.approval.headers))
+      out.push({ value: v, label: `header:${k.toLowerCase()}` });
+  }
+  return out;
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 8)
+    .map((i) => {
+      const path = i.path.length ? `"${i.path.join(".")}"` : "the config";
+      return `${path}: ${i.message}`;
+    })
+    .join("; ");
+}

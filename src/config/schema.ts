@@ -1,0 +1,145 @@
+/**
+ * The target config: how the kit talks to a server under test (credentials, how to approve
+ * a pending registration, time settings). The file format is defined here with zod and
+ * published as JSON Schema in `schemas/dtp-config.schema.json` (a test fails on drift).
+ *
+ * Secrets are either a literal string or `{ "env": "NAME" }`, resolved when the file is
+ * loaded (a missing variable is a config error naming it).
+ *
+ * @example
+ * {
+ *   "$schema": "https://dtp.dev/schemas/dtp-config.schema.json",
+ *   "baseUrl": "https://as.example.com",
+ *   "apiKey": { "env": "DTP_API_KEY" },
+ *   "admin": { "token": { "env": "DTP_ADMIN_TOKEN" } },
+ *   "approval": { "method": "admin-api" },
+ *   "user": { "username": "alice", "password": { "env": "DTP_USER_PASSWORD" } }
+ * }
+ */
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration.ts";
+
+export const secretSchema = z
+  .union([
+    z.string().min(1),
+    z
+      .strictObject({
+        env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+          .describe("Name of the environment variable holding the secret"),
+      })
+      .describe("Read the secret from an environment variable"),
+  ])
+  .describe('A secret: the value itself, or { "env": "NAME" } to read it from the environment');
+
+export const durationSchema = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN))
+  .describe('A duration: "500ms", "10s", "2m", "1h", "90d" (a bare number means seconds)');
+
+const httpUrl = z.url({ protocol: /^https?$/ }).describe("An absolute http(s) URL");
+
+export const approvalSchema = z
+  .discriminatedUnion("method", [
+    z
+      .strictObject({ method: z.literal("admin-api") })
+      .describe("Approve through the DTP admin API (needs admin.token)"),
+    z
+      .strictObject({
+        method: z.literal("command"),
+        approve: z
+          .string()
+          .min(1)
+          .describe(
+            "Shell command that approves a registration. Gets the user code in the DTP_USER_CODE environment variable; {user_code} is substituted too",
+          ),
+        deny: z.string().min(1).optional().describe("Shell command that denies a registration"),
+      })
+      .describe("Approve by running a shell command"),
+    z
+      .strictObject({
+        method: z.literal("webhook"),
+        url: httpUrl.describe(
+          'URL that receives POST {"action": "approve"|"deny", "user_code": "..."} as JSON',
+        ),
+        headers: z
+          .record(z.string(), secretSchema)
+          .optional()
+          .describe("Extra request headers (for example Authorization), secrets allowed"),
+      })
+      .describe("Approve by calling a webhook"),
+  ])
+  .describe("How the kit gets a pending registration approved or denied");
+
+export const targetConfigFileSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("URL or path of this JSON Schema"),
+    baseUrl: httpUrl
+      .optional()
+      .describe("Base URL (issuer) of the server under test; the command-line URL wins"),
+    discoveryUrl: httpUrl
+      .optional()
+      .describe(
+        "Where to fetch RFC 8414 metadata; default <baseUrl>/.well-known/oauth-authorization-server",
+      ),
+    apiKey: secretSchema.describe(
+      "The vendor API key: the client_secret devices authenticate with",
+    ),
+    clientIdPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._~-]{0,64}$/)
+      .optional()
+      .describe('Prefix of the client_id values the kit registers (default "dtp-kit-")'),
+    admin: z
+      .strictObject({ token: secretSchema.describe("Bearer token for the admin API") })
+      .optional()
+      .describe("Admin API credential"),
+    approval: approvalSchema.optional(),
+    user: z
+      .strictObject({
+        username: z.string().min(1),
+        password: secretSchema,
+        cardId: z.string().min(1).optional().describe("A card ID for weak-identifier login"),
+      })
+      .optional()
+      .describe("A user the kit may log in as through a trusted device"),
+    timeouts: z
+      .strictObject({
+        request: durationSchema.optional().describe("Per-request deadline (default 10s)"),
+        check: durationSchema
+          .optional()
+          .describe("Deadline of one check, on top of its waits (default 5m)"),
+      })
+      .optional(),
+    maxWait: durationSchema
+      .optional()
+      .describe("Time a check may spend waiting for lifetimes and intervals (default 60s)"),
+  })
+  .describe("DTP conformance kit: target config");
+
+export type TargetConfigFile = z.input<typeof targetConfigFileSchema>;
+export type ApprovalFileConfig = z.input<typeof approvalSchema>;
+
+/** How a pending registration gets approved, with secrets resolved. */
+export type ApprovalConfig =
+  | { method: "admin-api" }
+  | { method: "command"; approve: string; deny?: string }
+  | { method: "webhook"; url: string; headers: Record<string, string> };
+
+/** The target config as checks see it: secrets resolved, durations in milliseconds. */
+export interface TargetConfig {
+  baseUrl?: string;
+  discoveryUrl?: string;
+  /** The API key ("" when the run has no config: checks needing it are skipped). */
+  apiKey: string;
+  clientIdPrefix: string;
+  admin?: { token: string };
+  approval?: ApprovalConfig;
+  user?: { username: string; password: string; cardId?: string };
+  requestTimeoutMs?: number;
+  checkTimeoutMs?: number;
+  maxWaitMs?: number;
+}
+
+export const DEFAULT_CLIENT_ID_PREFIX = "dtp-kit-";

@@ -1,0 +1,391 @@
+/**
+ * The kit's HTTP layer on undici: every request a check makes goes through here.
+ *
+ * - records each exchange (method, URL, headers, body, status, timing) as evidence, with
+ *   secrets redacted (see redact.ts);
+ * - enforces a per-request deadline (headers and whole body) and a response-size cap;
+ * - never follows redirects: a 3xx is returned as is (see redirect.ts to follow one on the
+ *   target's origin);
+ * - turns transport trouble (hang, reset, oversized body, invalid framing) into a
+ *   {@link CheckFailure} with the exchange attached, never an unhandled rejection.
+ */
+import { Agent, type Dispatcher, errors, request as undiciRequest } from "undici";
+import { CheckFailure, type CheckFailureDetails } from "../runner/failure.ts";
+import { Redactor } from "./redact.ts";
+import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Bodies longer than this are shortened in the recorded evidence (not for the check). */
+export const EVIDENCE_BODY_CHARS = 64 * 1024;
+export const USER_AGENT = "dtp-kit/0.1 (+https://dtp.dev)";
+
+export interface HttpClientOptions {
+  /** Base URL relative request URLs are resolved against (the target). */
+  baseUrl: string;
+  /** Per-request deadline in ms (headers and the whole body). Default 10 s. */
+  timeoutMs?: number;
+  /** Response body cap in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Secret values to redact from evidence, optionally with a label. */
+  secrets?: Iterable<string | { value: string; label: string }>;
+  /** Requirement named by transport failures (the engine passes the check's id). */
+  requirement?: string;
+  /** Aborts every request of this client (run cancelled, check deadline). */
+  signal?: AbortSignal;
+  /** undici dispatcher to share connections; by default the client owns an Agent. */
+  dispatcher?: Dispatcher;
+  /** Redactor to share with other clients of the same run. */
+  redactor?: Redactor;
+}
+
+/** The HttpClient implementation, with a few extras for the runner. */
+export interface RecordingHttpClient extends HttpClient {
+  readonly baseUrl: string;
+  readonly redactor: Redactor;
+  /** The redacted exchange a response came from. */
+  exchangeOf(res: HttpResponse): Exchange | undefined;
+  /** Closes the client's own connections (no-op with a shared dispatcher). */
+  close(): Promise<void>;
+}
+
+interface RawExchange {
+  index: number;
+  label?: string;
+  startedAt: string;
+  durationMs: number;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body?: string };
+  error?: string;
+}
+
+const responseIndex = new WeakMap<HttpResponse, { client: RecordingHttpClient; index: number }>();
+
+/**
+ * The redacted exchange a response came from (for failure evidence), whatever client made it.
+ */
+export function exchangeOfResponse(res: HttpResponse): Exchange | undefined {
+  const entry = responseIndex.get(res);
+  if (!entry) return undefined;
+  return entry.client.exchanges()[entry.index];
+}
+
+/**
+ * Creates a recording HTTP client for one check.
+ *
+ * @example
+ * const http = createHttpClient({ baseUrl: "https://as.example", secrets: [apiKey] });
+ * const res = await http.request({ method: "GET", url: "/.well-known/oauth-authorization-server" });
+ */
+export function createHttpClient(options: HttpClientOptions): RecordingHttpClient {
+  const baseUrl = options.baseUrl;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const redactor = options.redactor ?? new Redactor();
+  for (const s of options.secrets ?? []) {
+    if (typeof s === "string") redactor.add(s);
+    else redactor.add(s.value, s.label);
+  }
+  const ownDispatcher = options.dispatcher === undefined;
+  const dispatcher = options.dispatcher ?? new Agent({ connections: 8 });
+  const raw: RawExchange[] = [];
+  let closed = false;
+
+  const redact = (x: RawExchange): Exchange => {
+    const reqCt = findHeader(x.request.headers, "content-type");
+    const resCt = x.response ? findHeader(x.response.headers, "content-type") : undefined;
+    const out: Exchange = {
+      index: x.index,
+      startedAt: x.startedAt,
+      durationMs: x.durationMs,
+      request: {
+        method: x.request.method,
+        url: redactor.url(x.request.url),
+        headers: redactor.headers(x.request.headers),
+      },
+    };
+    if (x.label !== undefined) out.label = x.label;
+    if (x.request.body !== undefined)
+      out.request.body = shorten(redactor.body(x.request.body, reqCt));
+    if (x.response) {
+      out.response = { status: x.response.status, headers: redactor.headers(x.response.headers) };
+      if (x.response.body !== undefined)
+        out.response.body = shorten(redactor.body(x.response.body, resCt));
+    }
+    if (x.error !== undefined) out.error = redactor.text(x.error);
+    return out;
+  };
+
+  const client: RecordingHttpClient = {
+    baseUrl,
+    redactor,
+    exchanges: () => raw.map(redact),
+    exchangeOf: (res) => {
+      const entry = responseIndex.get(res);
+      return entry && entry.client === client ? redact(raw[entry.index]!) : undefined;
+    },
+    addSecret: (value: string, label?: string) => redactor.add(value, label),
+    close: async () => {
+      closed = true;
+      if (ownDispatcher) await dispatcher.destroy().catch(() => {});
+    },
+    request: async (req: HttpRequest): Promise<HttpResponse> => {
+      const prepared = prepare(req, baseUrl);
+      const started = performance.now();
+      const x: RawExchange = {
+        index: raw.length,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        request: {
+          method: req.method,
+          url: prepared.url,
+          headers: prepared.headers,
+          ...(prepared.body !== undefined ? { body: prepared.body } : {}),
+        },
+      };
+      if (req.label !== undefined) x.label = req.label;
+      raw.push(x);
+      redactor.learnBody(prepared.body ?? "", prepared.headers["content-type"]);
+      const deadline = req.timeoutMs ?? timeoutMs;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DeadlineSignal()), deadline);
+      const onOuterAbort = () => controller.abort(new OuterAbortSignal());
+      if (options.signal?.aborted || closed) onOuterAbort();
+      options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+
+      const fail = (
+        code: NonNullable<CheckFailureDetails["code"]>,
+        expected: string,
+        actual: string,
+      ): CheckFailure => {
+        x.durationMs = Math.round(performance.now() - started);
+        x.error = actual;
+        return transportFailure(code, expected, actual);
+      };
+      const transportFailure = (
+        code: NonNullable<CheckFailureDetails["code"]>,
+        expected: string,
+        actual: string,
+      ): CheckFailure =>
+        new CheckFailure({
+          ...(options.requirement !== undefined ? { requirement: options.requirement } : {}),
+          expected,
+          actual: `${actual} (${req.method} ${redactor.url(prepared.url)})`,
+          exchanges: [redact(x)],
+          code,
+        });
+
+      try {
+        new URL(prepared.url);
+      } catch {
+        x.error = `invalid URL ${JSON.stringify(req.url)}`;
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onOuterAbort);
+        throw transportFailure("DTP_CHECK_FAILED", "a valid request URL", x.error);
+      }
+
+      let status = 0;
+      try {
+        const res = await undiciRequest(prepared.url, {
+          method: req.method,
+          headers: prepared.headers,
+          body: prepared.payload ?? null,
+          dispatcher,
+          signal: controller.signal,
+          headersTimeout: deadline,
+          bodyTimeout: deadline,
+        });
+        status = res.statusCode;
+        const headers = flattenHeaders(res.headers);
+        x.response = { status, headers };
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let tooLarge = false;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > maxBodyBytes) {
+            tooLarge = true;
+            chunks.push(chunk.subarray(0, Math.max(0, chunk.length - (size - maxBodyBytes))));
+            res.body.destroy();
+            break;
+          }
+          chunks.push(chunk);
+        }
+        const text = new TextDecoder("utf-8").decode(Buffer.concat(chunks));
+        x.response.body = text;
+        redactor.learnBody(text, headers["content-type"]);
+        if (tooLarge) {
+          throw fail(
+            "DTP_HTTP_TOO_LARGE",
+            `a response body of at most ${maxBodyBytes} bytes`,
+            `the body exceeded ${maxBodyBytes} bytes (reading stopped)`,
+          );
+        }
+        x.durationMs = Math.round(performance.now() - started);
+        const response: HttpResponse = {
+          status,
+          headers,
+          text,
+          body: parseJson(text),
+          exchange: x.index,
+          durationMs: x.durationMs,
+        };
+        responseIndex.set(response, { client, index: x.index });
+        return response;
+      } catch (err) {
+        if (err instanceof CheckFailure) throw err;
+        const reason = controller.signal.reason;
+        if (reason instanceof DeadlineSignal || isTimeout(err)) {
+          throw fail(
+            "DTP_HTTP_TIMEOUT",
+            `a complete response within ${deadline} ms`,
+            x.response
+              ? `status ${status} headers arrived but the body did not complete within ${deadline} ms`
+              : `no response within ${deadline} ms`,
+          );
+        }
+        if (reason instanceof OuterAbortSignal) {
+          throw fail("DTP_HTTP_ABORTED", "the request to complete", "the check was stopped");
+        }
+        const { code, message } = classify(err);
+        throw fail(
+          code,
+          code === "DTP_HTTP_PROTOCOL" ? "a valid HTTP response" : "a complete response",
+          x.response ? `status ${status} then ${message} while reading the body` : `${message}`,
+        );
+      } finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onOuterAbort);
+      }
+    },
+  };
+  return client;
+}
+
+class DeadlineSignal extends Error {}
+class OuterAbortSignal extends Error {}
+
+function isTimeout(err: unknown): boolean {
+  return (
+    err instanceof errors.HeadersTimeoutError ||
+    err instanceof errors.BodyTimeoutError ||
+    err instanceof errors.ConnectTimeoutError
+  );
+}
+
+function classify(err: unknown): {
+  code: "DTP_HTTP_CONNECTION" | "DTP_HTTP_PROTOCOL" | "DTP_HTTP_TOO_LARGE";
+  message: string;
+} {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code ?? "";
+  const msg = e?.message ?? String(err);
+  if (err instanceof errors.HTTPParserError || code.startsWith("HPE_")) {
+    return { code: "DTP_HTTP_PROTOCOL", message: `invalid HTTP from the target: ${msg}` };
+  }
+  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
+    return {
+      code: "DTP_HTTP_PROTOCOL",
+      message: "the body length did not match Content-Length",
+    };
+  }
+  if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
+    return { code: "DTP_HTTP_TOO_LARGE", message: "the response exceeded the size cap" };
+  }
+  if (code === "ECONNREFUSED") {
+    return { code: "DTP_HTTP_CONNECTION", message: "connection refused" };
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") {
+    return {
+      code: "DTP_HTTP_CONNECTION",
+      message: "the target closed the connection before the response was complete",
+    };
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return { code: "DTP_HTTP_CONNECTION", message: `host not found (${code})` };
+  }
+  return {
+    code: "DTP_HTTP_CONNECTION",
+    message: `transport error${code ? ` ${code}` : ""}: ${msg}`,
+  };
+}
+
+function prepare(
+  req: HttpRequest,
+  baseUrl: string,
+): {
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  payload: string | Buffer | undefined;
+} {
+  let url: string;
+  try {
+    url = new URL(req.url, ensureTrailingSlashless(baseUrl)).toString();
+  } catch {
+    url = req.url;
+  }
+  // Resolve paths against the base URL's path too ("/token" on "https://h/as" → "https://h/as/token").
+  if (req.url.startsWith("/") && !req.url.startsWith("//")) {
+    const base = new URL(baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    url = `${base.origin}${prefix}${req.url}`;
+  }
+  const headers: Record<string, string> = { "user-agent": USER_AGENT };
+  let body: string | undefined;
+  let payload: string | Buffer | undefined;
+  if (req.form !== undefined) {
+    const params = new URLSearchParams();
+    if (req.form instanceof URLSearchParams) {
+      for (const [k, v] of req.form) params.append(k, v);
+    } else {
+      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.append(k, v);
+    }
+    body = params.toString();
+    headers["content-type"] = "application/x-www-form-urlencoded";
+  } else if (req.json !== undefined) {
+    body = JSON.stringify(req.json);
+    headers["content-type"] = "application/json";
+  } else if (req.body !== undefined) {
+    if (typeof req.body === "string") body = req.body;
+    else {
+      payload = Buffer.from(req.body);
+      body = new TextDecoder("utf-8").decode(payload);
+    }
+  }
+  payload ??= body;
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  return { url, headers, body, payload };
+}
+
+function ensureTrailingSlashless(u: string): string {
+  return u.endsWith("/") ? u.slice(0, -1) : u;
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+function findHeader(h: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function shorten(s: string): string {
+  if (s.length <= EVIDENCE_BODY_CHARS) return s;
+  return `${s.slice(0, EVIDENCE_BODY_CHARS)}… (${s.length - EVIDENCE_BODY_CHARS} more characters not recorded)`;
+}

@@ -1,0 +1,237 @@
+/**
+ * Redaction of secrets in evidence. Every exchange the kit records goes through a
+ * {@link Redactor} before anyone (a report, a failure message) sees it.
+ *
+ * A redacted value becomes a marker such as `«redacted:refresh_token#a1b2»`: the label
+ * says what it was, and the short keyed hash lets a reader tell two tokens apart (the same
+ * value always gets the same hash within a run). The hash is an HMAC with a per-process
+ * random key, so it gives no help in guessing a weak password.
+ *
+ * What is redacted:
+ * - values registered with {@link Redactor.add} (API key, admin token, user password, …),
+ *   wherever they appear (URL, headers, bodies), also in percent-encoded form;
+ * - credentials in `Authorization` / `Proxy-Authorization` (the Basic user name is kept),
+ *   `Cookie`, `Set-Cookie` and API-key headers;
+ * - the signature of JWTs in `DPoP` headers and `client_assertion` fields (header and
+ *   payload stay readable: they are the evidence);
+ * - token, secret and password fields in form and JSON bodies (see {@link SENSITIVE_FIELDS});
+ *   a value seen once in a field is remembered, so the access token issued in a response is
+ *   shown as `«redacted:access_token#…»` in the `Authorization` header of later requests.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+
+/** Form and JSON fields whose values are secrets. */
+export const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "device_code",
+  "client_secret",
+  "password",
+  "token",
+  "api_key",
+  "apiKey",
+  "admin_key",
+  "adminKey",
+  "private_key",
+  "secret",
+]);
+
+/** Fields holding a JWT whose signature is elided but whose header and payload are kept. */
+const JWT_FIELDS: ReadonlySet<string> = new Set(["client_assertion", "assertion"]);
+
+const MIN_SECRET_LENGTH = 4;
+const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export class Redactor {
+  readonly #key = randomBytes(16);
+  /** value → label */
+  readonly #secrets = new Map<string, string>();
+  #ordered: [string, string][] | undefined;
+
+  /** Registers a secret value; every later redaction replaces it with a marker. */
+  add(value: string, label = "secret"): void {
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
+    if (this.#secrets.has(value)) return;
+    this.#secrets.set(value, label);
+    this.#ordered = undefined;
+  }
+
+  /** The marker that stands for `value`. */
+  marker(label: string, value: string): string {
+    return `«redacted:${label}#${this.hash(value)}»`;
+  }
+
+  /** Short keyed hash of a value (4 hex digits), stable within the process. */
+  hash(value: string): string {
+    return createHmac("sha256", this.#key).update(value).digest("hex").slice(0, 4);
+  }
+
+  /** The label under which `value` is known, if any. */
+  labelOf(value: string): string | undefined {
+    return this.#secrets.get(value);
+  }
+
+  /** Replaces every registered secret in `text`. */
+  text(text: string): string {
+    if (this.#secrets.size === 0 || text.length === 0) return text;
+    this.#ordered ??= [...this.#secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+    let out = text;
+    for (const [value, label] of this.#ordered) {
+      const marker = this.marker(label, value);
+      for (const form of encodings(value)) {
+        if (out.includes(form)) out = out.split(form).join(marker);
+      }
+    }
+    return out;
+  }
+
+  /** Elides the signature of a compact JWS, keeping header and payload. */
+  jwt(token: string): string {
+    if (!JWT_RE.test(token)) return this.text(token);
+    const [h, p] = token.split(".");
+    return `${h}.${p}.«signature elided»`;
+  }
+
+  /** Redacts a URL: registered secrets and sensitive query parameters. */
+  url(url: string): string {
+    try {
+      const u = new URL(url);
+      for (const [name, value] of u.searchParams) this.learnField(name, value);
+    } catch {
+      // not a URL: plain text redaction below
+    }
+    return this.text(url);
+  }
+
+  /** Redacts header values (names are kept as given). */
+  headers(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      out[name] = this.header(name.toLowerCase(), value);
+    }
+    return out;
+  }
+
+  header(name: string, value: string): string {
+    switch (name) {
+      case "authorization":
+      case "proxy-authorization":
+        return this.authorization(value);
+      case "dpop":
+        return this.jwt(value.trim());
+      case "cookie":
+      case "set-cookie":
+      case "x-api-key":
+      case "api-key":
+        return this.marker(name, value);
+      default:
+        return this.text(value);
+    }
+  }
+
+  /**
+   * Looks for secrets in a body (form or JSON) and registers them under their field name.
+   * Call this on every body before redacting anything, so that values issued in one
+   * exchange are redacted in all of them.
+   */
+  learnBody(text: string, contentType: string | undefined): void {
+    if (!text) return;
+    const ct = (contentType ?? "").toLowerCase();
+    if (ct.includes("application/x-www-form-urlencoded")) {
+      for (const [name, value] of new URLSearchParams(text)) this.learnField(name, value);
+      return;
+    }
+    if (ct.includes("json") || /^\s*[[{]/.test(text)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return;
+      }
+      this.#walk(parsed, 0);
+    }
+  }
+
+  /** Redacts a body of the given content type. */
+  body(text: string, contentType: string | undefined): string {
+    if (!text) return text;
+    const ct = (contentType ?? "").toLowerCase();
+    if (ct.includes("application/x-www-form-urlencoded")) {
+      // Rebuild pair by pair so that JWT fields keep their readable parts.
+      return text
+        .split("&")
+        .map((pair) => {
+          const eq = pair.indexOf("=");
+          if (eq < 0) return this.text(pair);
+          const name = decodeForm(pair.slice(0, eq));
+          const value = decodeForm(pair.slice(eq + 1));
+          if (JWT_FIELDS.has(name)) return `${pair.slice(0, eq)}=${this.jwt(value)}`;
+          return this.text(pair);
+        })
+        .join("&");
+    }
+    if (ct.includes("json") || /^\s*[[{]/.test(text)) {
+      let out = this.text(text);
+      // JWT assertions inside JSON: elide signatures.
+      out = out.replace(
+        /"(client_assertion|assertion)"(\s*:\s*)"([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"/g,
+        (_m, name: string, sep: string, jwt: string) => `"${name}"${sep}"${this.jwt(jwt)}"`,
+      );
+      return out;
+    }
+    return this.text(text);
+  }
+
+  learnField(name: string, value: unknown): void {
+    if (typeof value !== "string") return;
+    if (SENSITIVE_FIELDS.has(name)) this.add(value, name);
+  }
+
+  #walk(value: unknown, depth: number): void {
+    if (depth > 20 || value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.#walk(item, depth + 1);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === "string") this.learnField(k, v);
+      else this.#walk(v, depth + 1);
+    }
+  }
+
+  authorization(value: string): string {
+    const m = /^\s*(\S+)\s+(.*)$/s.exec(value);
+    if (!m) return this.marker("authorization", value);
+    const scheme = m[1]!;
+    const credentials = m[2]!.trim();
+    if (scheme.toLowerCase() === "basic") {
+      const decoded = Buffer.from(credentials, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0) {
+        const user = decodeForm(decoded.slice(0, colon));
+        return `${scheme} «redacted:basic user=${JSON.stringify(user)}#${this.hash(credentials)}»`;
+      }
+      return `${scheme} ${this.marker("basic", credentials)}`;
+    }
+    const label = this.labelOf(credentials) ?? "token";
+    return `${scheme} ${this.marker(label, credentials)}`;
+  }
+}
+
+function encodings(value: string): string[] {
+  const forms = new Set([value]);
+  const pct = encodeURIComponent(value);
+  forms.add(pct);
+  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
+  forms.add(JSON.stringify(value).slice(1, -1));
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+function decodeForm(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
