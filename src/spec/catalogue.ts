@@ -1,0 +1,246 @@
+/**
+ * The requirement catalogue (`spec/requirements.yaml`): its schema, how to load it, and
+ * the consistency checks `dtp spec lint` runs on it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { specDir } from "../paths.ts";
+
+/** Requirement levels (RFC 2119). */
+export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
+
+/** Catalogue areas: the kit's suite areas plus `security` (server-side, not observable). */
+export const CATALOGUE_AREAS = [
+  "discovery",
+  "registration",
+  "approval",
+  "signing",
+  "polling",
+  "tokens",
+  "login",
+  "personal-tokens",
+  "expiry",
+  "refresh",
+  "revocation",
+  "resource",
+  "errors",
+  "security",
+] as const;
+
+/** Which area each ID prefix belongs to (`DTP-<PREFIX>-<NNN>`). */
+export const PREFIX_AREAS = {
+  DISC: "discovery",
+  REG: "registration",
+  APR: "approval",
+  SIG: "signing",
+  DPOP: "signing",
+  SVC: "signing",
+  POLL: "polling",
+  TOK: "tokens",
+  LOGIN: "login",
+  PAT: "personal-tokens",
+  EXP: "expiry",
+  REF: "refresh",
+  REV: "revocation",
+  RES: "resource",
+  ERR: "errors",
+  SEC: "security",
+} as const satisfies Record<string, CatalogueArea>;
+
+/** Well-formed requirement IDs: `DTP-REF-004`. */
+export const REQUIREMENT_ID = /^DTP-[A-Z]+-\d{3}$/;
+
+export const LevelSchema = z.enum(LEVELS);
+export const CatalogueAreaSchema = z.enum(CATALOGUE_AREAS);
+
+export const RequirementSchema = z.strictObject({
+  /** Stable forever: `DTP-<PREFIX>-<NNN>`. */
+  id: z.string().min(1),
+  area: CatalogueAreaSchema,
+  level: LevelSchema,
+  /** The normative sentence, containing its level keyword in upper case. */
+  text: z.string().min(1),
+  /** operationIds of `spec/dtp.openapi.yaml` the requirement applies to. */
+  operations: z.array(z.string().min(1)),
+  /** The standard section it comes from ("RFC 8628 §3.5", "seed 004") or "DTP". */
+  source: z.string(),
+  /** Whether a black-box client can test it over HTTP. */
+  observable: z.boolean(),
+  /** Where DTP deliberately departs from a seed document, and why. */
+  deviation: z.string().min(1).optional(),
+});
+
+export const CatalogueSchema = z.strictObject({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, "a semantic version such as 1.0.0"),
+  requirements: z.array(RequirementSchema).min(1),
+});
+
+export type Level = z.infer<typeof LevelSchema>;
+export type CatalogueArea = (typeof CATALOGUE_AREAS)[number];
+export type Requirement = z.infer<typeof RequirementSchema>;
+export type Catalogue = z.infer<typeof CatalogueSchema>;
+
+/** Thrown by {@link loadCatalogue} when the file does not parse or does not fit the schema. */
+export class CatalogueError extends Error {
+  readonly issues: string[];
+  constructor(file: string, issues: string[]) {
+    super(
+      `${file} is not a valid requirement catalogue:\n${issues.map((i) => `  ${i}`).join("\n")}`,
+    );
+    this.name = "CatalogueError";
+    this.issues = issues;
+  }
+}
+
+/** Absolute path of `spec/requirements.yaml`. */
+export function cataloguePath(): string {
+  return join(specDir(), "requirements.yaml");
+}
+
+/**
+ * Parses catalogue YAML text and validates it against {@link CatalogueSchema}.
+ * `file` only names the source in error messages.
+ */
+export function parseCatalogue(text: string, file = "requirements.yaml"): Catalogue {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new CatalogueError(file, [error instanceof Error ? error.message : String(error)]);
+  }
+  const result = CatalogueSchema.safeParse(value);
+  if (!result.success) {
+    throw new CatalogueError(
+      file,
+      result.error.issues.map((issue) => `${describePath(value, issue.path)}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Reads and validates the requirement catalogue (default: `spec/requirements.yaml` of this
+ * package); throws {@link CatalogueError}.
+ *
+ * @example
+ * ```ts
+ * const catalogue = loadCatalogue();
+ * const ref4 = catalogue.requirements.find((r) => r.id === "DTP-REF-004");
+ * console.log(ref4?.level); // "MUST"
+ * ```
+ */
+export function loadCatalogue(file: string = cataloguePath()): Catalogue {
+  return parseCatalogue(readFileSync(file, "utf8"), file);
+}
+
+/** The requirements by ID (the first one wins if an ID is duplicated). */
+export function requirementsById(catalogue: Catalogue): Map<string, Requirement> {
+  const byId = new Map<string, Requirement>();
+  for (const requirement of catalogue.requirements) {
+    if (!byId.has(requirement.id)) byId.set(requirement.id, requirement);
+  }
+  return byId;
+}
+
+/** The `PREFIX` of `DTP-PREFIX-NNN`, or undefined for a malformed ID. */
+export function prefixOf(id: string): string | undefined {
+  return REQUIREMENT_ID.test(id) ? id.split("-")[1] : undefined;
+}
+
+export type CatalogueRule =
+  | "id-format" // not DTP-<PREFIX>-<NNN>
+  | "id-duplicate"
+  | "id-prefix" // unknown prefix
+  | "area-prefix" // the prefix belongs to another area
+  | "operations-empty"
+  | "operation-unknown" // names an operationId the OpenAPI document lacks
+  | "operation-uncovered" // an operationId no requirement names
+  | "level-keyword" // the text lacks its level keyword in upper case
+  | "source-empty";
+
+export interface CatalogueProblem {
+  rule: CatalogueRule;
+  /** The requirement concerned (absent for `operation-uncovered`). */
+  id?: string;
+  message: string;
+}
+
+/**
+ * Consistency of a catalogue with itself and with the OpenAPI operations: IDs well formed
+ * and unique, prefix matching the area, every requirement naming ≥ 1 existing operation,
+ * every operation covered by ≥ 1 requirement, the level keyword in the text, a source.
+ * Returns the problems found (empty when the catalogue is consistent).
+ *
+ * @example
+ * ```ts
+ * const ops = listOperations(loadOpenApiRaw()).map((o) => o.operationId);
+ * for (const p of checkCatalogue(loadCatalogue(), ops)) console.error(p.message);
+ * ```
+ */
+export function checkCatalogue(
+  catalogue: Catalogue,
+  operationIds: readonly string[],
+): CatalogueProblem[] {
+  const problems: CatalogueProblem[] = [];
+  const known = new Set(operationIds);
+  const covered = new Set<string>();
+  const seen = new Set<string>();
+  const prefixAreas: Record<string, CatalogueArea> = PREFIX_AREAS;
+
+  for (const r of catalogue.requirements) {
+    const add = (rule: CatalogueRule, message: string) =>
+      problems.push({ rule, id: r.id, message: `${r.id || "(empty id)"}: ${message}` });
+
+    if (seen.has(r.id)) add("id-duplicate", "duplicated requirement ID");
+    seen.add(r.id);
+
+    const prefix = prefixOf(r.id);
+    if (prefix === undefined) {
+      add("id-format", `"${r.id}" does not match ${REQUIREMENT_ID}`);
+    } else if (!Object.hasOwn(prefixAreas, prefix)) {
+      add("id-prefix", `unknown prefix "DTP-${prefix}"`);
+    } else if (prefixAreas[prefix] !== r.area) {
+      add(
+        "area-prefix",
+        `prefix DTP-${prefix} belongs to area "${prefixAreas[prefix]}", not "${r.area}"`,
+      );
+    }
+
+    if (r.operations.length === 0) add("operations-empty", "names no operation");
+    for (const op of r.operations) {
+      if (known.has(op)) covered.add(op);
+      else add("operation-unknown", `unknown operation "${op}"`);
+    }
+
+    if (!new RegExp(`\\b${r.level}\\b`).test(r.text)) {
+      add("level-keyword", `level ${r.level} but the text does not contain "${r.level}"`);
+    }
+    if (r.source.trim() === "") add("source-empty", "empty source");
+  }
+
+  for (const op of operationIds) {
+    if (!covered.has(op)) {
+      problems.push({
+        rule: "operation-uncovered",
+        message: `operation "${op}" is not covered by any requirement`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** `requirements[3].level (DTP-REG-004)` for a zod issue path. */
+function describePath(value: unknown, path: readonly PropertyKey[]): string {
+  const text = path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+  if (path[0] === "requirements" && typeof path[1] === "number") {
+    const list = (value as { requirements?: unknown } | null)?.requirements;
+    const item: unknown = Array.isArray(list) ? list[path[1]] : undefined;
+    const id = (item as { id?: unknown } | undefined)?.id;
+    if (typeof id === "string") return `${text || "(root)"} (${id})`;
+  }
+  return text || "(root)";
+}

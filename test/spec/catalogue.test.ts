@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import {
+  CATALOGUE_AREAS,
+  type Catalogue,
+  CatalogueError,
+  checkCatalogue,
+  loadCatalogue,
+  parseCatalogue,
+  type Requirement,
+} from "../../src/spec/catalogue.ts";
+import { listOperations, loadOpenApiRaw } from "../../src/spec/openapi.ts";
+
+const catalogue = loadCatalogue();
+const operationIds = listOperations(loadOpenApiRaw()).map((o) => o.operationId);
+
+describe("spec/requirements.yaml", () => {
+  it("loads, with version 1.0.0 and more than 80 requirements", () => {
+    expect(catalogue.version).toBe("1.0.0");
+    expect(catalogue.requirements.length).toBeGreaterThan(80);
+  });
+
+  it("is consistent with the OpenAPI operations (checkCatalogue reports nothing)", () => {
+    expect(operationIds.length).toBe(17);
+    expect(checkCatalogue(catalogue, operationIds)).toEqual([]);
+  });
+
+  it("has requirements in every area", () => {
+    const areas = new Set(catalogue.requirements.map((r) => r.area));
+    expect([...areas].sort()).toEqual([...CATALOGUE_AREAS].sort());
+  });
+
+  it("marks the server-side security requirements as not observable", () => {
+    for (const r of catalogue.requirements.filter((r) => r.area === "security")) {
+      expect(r.observable, r.id).toBe(false);
+    }
+  });
+
+  it("numbers each prefix from 001 without gaps", () => {
+    const byPrefix = new Map<string, number[]>();
+    for (const r of catalogue.requirements) {
+      const [, prefix, n] = r.id.split("-");
+      byPrefix.set(prefix!, [...(byPrefix.get(prefix!) ?? []), Number(n)]);
+    }
+    for (const [prefix, numbers] of byPrefix) {
+      expect(numbers, prefix).toEqual(numbers.map((_, i) => i + 1));
+    }
+  });
+});
+
+describe("checkCatalogue", () => {
+  const ops = ["getMe", "token"];
+  const base: Requirement = {
+    id: "DTP-RES-001",
+    area: "resource",
+    level: "MUST",
+    text: "The server MUST answer.",
+    operations: ["getMe"],
+    source: "DTP",
+    observable: true,
+  };
+  const tok: Requirement = { ...base, id: "DTP-TOK-001", area: "tokens", operations: ["token"] };
+  const of = (...requirements: Requirement[]): Catalogue => ({ version: "1.0.0", requirements });
+  const rules = (c: Catalogue, operations: string[] = ops) =>
+    checkCatalogue(c, operations).map((p) => p.rule);
+
+  it("accepts a consistent catalogue", () => {
+    expect(checkCatalogue(of(base, tok), ops)).toEqual([]);
+  });
+
+  it("reports a duplicated id", () => {
+    expect(rules(of(base, tok, { ...base }))).toEqual(["id-duplicate"]);
+  });
+
+  it.each(["DTP-RES-1", "DTP-res-001", "RES-001", "DTP-RES-0001", ""])(
+    "reports the malformed id %j",
+    (id) => {
+      expect(rules(of({ ...base, id }, tok))).toEqual(["id-format"]);
+    },
+  );
+
+  it("reports a prefix that does not match the area, and an unknown prefix", () => {
+    expect(rules(of({ ...base, area: "tokens" }, tok))).toEqual(["area-prefix"]);
+    expect(rules(of({ ...base, id: "DTP-XYZ-001" }, tok))).toEqual(["id-prefix"]);
+  });
+
+  it("reports an unknown operation and a requirement without operations", () => {
+    expect(rules(of({ ...base, operations: ["getMe", "getYou"] }, tok))).toEqual([
+      "operation-unknown",
+    ]);
+    expect(
+      rules(of({ ...base, operations: [] }, { ...tok, operations: ["token", "getMe"] })),
+    ).toEqual(["operations-empty"]);
+  });
+
+  it("reports an operation no requirement covers", () => {
+    const problems = checkCatalogue(of(base, tok), [...ops, "deleteDevice"]);
+    expect(problems.map((p) => p.rule)).toEqual(["operation-uncovered"]);
+    expect(problems[0]?.message).toContain("deleteDevice");
+  });
+
+  it("reports a text without its level keyword in upper case", () => {
+    expect(rules(of({ ...base, text: "The server must answer." }, tok))).toEqual(["level-keyword"]);
+    expect(rules(of({ ...base, level: "SHOULD" }, tok))).toEqual(["level-keyword"]);
+    expect(rules(of({ ...base, text: "The server MUSTARD answer." }, tok))).toEqual([
+      "level-keyword",
+    ]);
+  });
+
+  it("reports an empty source", () => {
+    expect(rules(of({ ...base, source: "  " }, tok))).toEqual(["source-empty"]);
+  });
+});
+
+describe("parseCatalogue", () => {
+  it("rejects a catalogue that does not fit the schema, naming the requirement", () => {
+    const text = [
+      "version: 1.0.0",
+      "requirements:",
+      "  - id: DTP-RES-001",
+      "    area: resource",
+      "    level: MUST-NOT",
+      "    text: The server MUST answer.",
+      "    operations: [getMe]",
+      "    source: DTP",
+      "    observable: true",
+    ].join("\n");
+    expect(() => parseCatalogue(text)).toThrow(CatalogueError);
+    expect(() => parseCatalogue(text)).toThrow(/requirements\[0\]\.level \(DTP-RES-001\)/);
+  });
+
+  it("rejects unknown members and YAML syntax errors", () => {
+    expect(() => parseCatalogue("version: 1.0.0\nrequirements: []\nextra: 1\n")).toThrow(
+      CatalogueError,
+    );
+    expect(() => parseCatalogue("version: [1.0.0\n")).toThrow(CatalogueError);
+  });
+});
