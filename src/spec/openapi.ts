@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { specDir } from "../paths.ts";
 import type { Area } from "../runner/check.ts";
 import {
@@ -141,17 +141,28 @@ export async function validateOpenApi(
   return issues;
 }
 
-/** The YAML node at a JSON pointer, or its nearest existing ancestor. */
+/**
+ * The YAML node a JSON pointer designates — the key of a mapping entry, so that the line
+ * is the one naming it — or the nearest existing ancestor.
+ */
 function nodeAt(root: Node | null, pointer: string): Node | undefined {
-  let node: Node | null | undefined = root;
+  let node: unknown = root;
+  let found: Node | undefined = root ?? undefined;
   for (const segment of pointerSegments(pointer) ?? []) {
-    let next: unknown;
-    if (isMap(node)) next = node.get(segment, true);
-    else if (isSeq(node)) next = node.get(Number(segment), true);
-    if (next === undefined || next === null || typeof next !== "object") break;
-    node = next as Node;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      if (pair === undefined) break;
+      if (isNode(pair.key)) found = pair.key;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      node = node.items[Number(segment)];
+      if (!isNode(node)) break;
+      found = node;
+    } else {
+      break;
+    }
   }
-  return node ?? undefined;
+  return found;
 }
 
 interface AjvErrorLike {
