@@ -1323,7 +1323,6 @@ export interface operations {
             /** @description Introspection response (RFC 7662 §2.2). */
             200: {
                 headers: {
-                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
