@@ -229,6 +229,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
           body: parseJson(text),
           exchange: x.index,
           durationMs: x.durationMs,
+          url: prepared.url,
         };
         responseIndex.set(response, { client, index: x.index });
         return response;

@@ -31,6 +31,8 @@ export interface HttpResponse {
   body: unknown;
   /** Index of this exchange in the client's transcript. */
   exchange: number;
+  /** The absolute URL that was requested (set by the kit's client). */
+  url?: string;
   durationMs: number;
 }
 

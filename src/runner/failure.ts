@@ -35,6 +35,8 @@ export type DtpKitErrorCode =
   | "DTP_CONFIG_INVALID"
   /** The config names an environment variable that is not set. */
   | "DTP_CONFIG_ENV_MISSING"
+  /** The configured approval (admin API, command, webhook) did not work. */
+  | "DTP_APPROVAL_FAILED"
   /** Bad command-line usage or programmatic options. */
   | "DTP_USAGE"
   /** The target could not be reached or its metadata could not be used. */

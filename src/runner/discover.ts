@@ -1,0 +1,231 @@
+/**
+ * Discovery: fetch the target's RFC 8414 metadata and derive the features it offers.
+ * An unreachable target or unusable metadata is a {@link TargetError} (exit code 2): the run
+ * cannot start, which is different from a discovery check failing.
+ */
+import type { Dispatcher } from "undici";
+import type { TargetConfig } from "../config/schema.ts";
+import { createHttpClient } from "../http/client.ts";
+import type { Redactor } from "../http/redact.ts";
+import type { Exchange } from "../http/types.ts";
+import type { Feature } from "./check.ts";
+import { CheckFailure, TargetError } from "./failure.ts";
+import type { Target } from "./target.ts";
+
+export const WELL_KNOWN = "/.well-known/oauth-authorization-server";
+export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+
+/** The base URL without trailing slashes (issuer form). */
+export function normalizeBaseUrl(url: string): string {
+  const u = new URL(url);
+  u.hash = "";
+  u.search = "";
+  return u.toString().replace(/\/+$/, "");
+}
+
+/**
+ * RFC 8414 §3.1: the metadata URL of an issuer; the well-known segment goes between the
+ * host and the issuer's path (`https://h/as` → `https://h/.well-known/oauth-authorization-server/as`).
+ */
+export function wellKnownUrl(issuer: string): string {
+  const u = new URL(issuer);
+  const path = u.pathname.replace(/\/+$/, "");
+  return `${u.origin}${WELL_KNOWN}${path}`;
+}
+
+/** The issuer a metadata URL was derived from (inverse of {@link wellKnownUrl}). */
+export function issuerFromWellKnown(url: string): string | undefined {
+  const u = new URL(url);
+  if (!u.pathname.startsWith(WELL_KNOWN)) return undefined;
+  return `${u.origin}${u.pathname.slice(WELL_KNOWN.length)}`.replace(/\/+$/, "");
+}
+
+export interface DiscoverOptions {
+  /** Base URL (issuer) of the target; or give `discoveryUrl`. */
+  baseUrl?: string;
+  discoveryUrl?: string;
+  config: TargetConfig;
+  timeoutMs?: number;
+  redactor?: Redactor;
+  dispatcher?: Dispatcher;
+  embedded?: boolean;
+}
+
+export interface Discovery {
+  target: Target;
+  /** The metadata exchange (redacted). */
+  exchanges: Exchange[];
+}
+
+/** Fetches the metadata and builds the {@link Target}. */
+export async function discover(opts: DiscoverOptions): Promise<Discovery> {
+  const base = opts.baseUrl ? normalizeBaseUrl(opts.baseUrl) : undefined;
+  const discoveryUrl = opts.discoveryUrl ?? (base ? wellKnownUrl(base) : undefined);
+  if (!discoveryUrl) {
+    throw new TargetError(
+      "DTP_TARGET_UNREACHABLE",
+      "no target: give a URL, or baseUrl in the config",
+    );
+  }
+  const http = createHttpClient({
+    baseUrl: base ?? discoveryUrl,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    ...(opts.redactor ? { redactor: opts.redactor } : {}),
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
+  try {
+    let res: Awaited<ReturnType<typeof http.request>>;
+    try {
+      res = await http.request({
+        method: "GET",
+        url: discoveryUrl,
+        headers: { accept: "application/json" },
+        label: "discovery",
+      });
+    } catch (err) {
+      if (err instanceof CheckFailure) {
+        throw new TargetError(
+          "DTP_TARGET_UNREACHABLE",
+          `cannot fetch the target's metadata from ${discoveryUrl}: ${err.actual}`,
+          http.exchanges(),
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    const where = `metadata at ${discoveryUrl}`;
+    if (res.status !== 200) {
+      throw new TargetError(
+        "DTP_TARGET_METADATA",
+        `${where}: status ${res.status} (expected 200); is this a DTP / OAuth authorization server?`,
+        http.exchanges(),
+      );
+    }
+    const body = res.body;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      const ct = res.headers["content-type"] ?? "none";
+      throw new TargetError(
+        "DTP_TARGET_METADATA",
+        `${where} is not a JSON object (Content-Type ${ct}): ${res.text.slice(0, 120).replace(/\s+/g, " ")}`,
+        http.exchanges(),
+      );
+    }
+    const metadata = body as Record<string, unknown>;
+    const issuer = typeof metadata.issuer === "string" ? metadata.issuer : undefined;
+    const baseUrl =
+      base ??
+      issuerFromWellKnown(discoveryUrl) ??
+      (issuer && isHttpUrl(issuer) ? issuer : new URL(discoveryUrl).origin);
+    const target: Target = {
+      baseUrl,
+      discoveryUrl,
+      metadata,
+      features: deriveFeatures(metadata, opts.config),
+      config: opts.config,
+      embedded: opts.embedded ?? false,
+    };
+    return { target, exchanges: http.exchanges() };
+  } finally {
+    await http.close();
+  }
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const str = (m: Record<string, unknown>, k: string) => typeof m[k] === "string" && m[k] !== "";
+const list = (m: Record<string, unknown>, k: string): unknown[] =>
+  Array.isArray(m[k]) ? (m[k] as unknown[]) : [];
+
+/** The features a target offers, from its metadata and the config. */
+export function deriveFeatures(
+  metadata: Record<string, unknown>,
+  config: TargetConfig,
+): Set<Feature> {
+  const f = new Set<Feature>();
+  const grants = list(metadata, "grant_types_supported");
+  if (str(metadata, "dtp_version")) f.add("dtp");
+  if (str(metadata, "device_authorization_endpoint") && grants.includes(DEVICE_CODE_GRANT))
+    f.add("device_code");
+  if (grants.includes("refresh_token")) f.add("refresh_token");
+  if (str(metadata, "revocation_endpoint")) f.add("revocation");
+  if (str(metadata, "introspection_endpoint")) f.add("introspection");
+  if (list(metadata, "dpop_signing_alg_values_supported").length > 0) f.add("dpop");
+  if (
+    grants.includes("client_credentials") &&
+    list(metadata, "token_endpoint_auth_methods_supported").includes("private_key_jwt")
+  )
+    f.add("client_credentials");
+  if (list(metadata, "dtp_http_signature_algs_supported").length > 0) f.add("http_signatures");
+  if (str(metadata, "dtp_login_endpoint")) f.add("login");
+  if (str(metadata, "dtp_personal_tokens_endpoint")) f.add("personal_tokens");
+  if (str(metadata, "dtp_resource_endpoint")) f.add("resource");
+  if (approvalAvailable(metadata, config)) f.add("admin");
+  if (config.user) f.add("user_credentials");
+  if (config.apiKey) f.add("api_key");
+  return f;
+}
+
+function approvalAvailable(metadata: Record<string, unknown>, config: TargetConfig): boolean {
+  const method = effectiveApproval(config)?.method;
+  if (method === "command" || method === "webhook") return true;
+  if (method === "admin-api") return str(metadata, "dtp_admin_endpoint");
+  return false;
+}
+
+/** The approval method in effect: the configured one, or the admin API when a token is given. */
+export function effectiveApproval(config: TargetConfig): TargetConfig["approval"] {
+  if (config.approval) return config.approval;
+  if (config.admin) return { method: "admin-api" };
+  return undefined;
+}
+
+/** Why a feature is missing, in words a vendor can act on. */
+export function missingFeatureReason(feature: Feature, target: Target): string {
+  const m = target.metadata;
+  switch (feature) {
+    case "dtp":
+      return "target metadata has no dtp_version (not a DTP server)";
+    case "device_code":
+      return !str(m, "device_authorization_endpoint")
+        ? "target metadata has no device_authorization_endpoint"
+        : `target metadata does not list ${DEVICE_CODE_GRANT} in grant_types_supported`;
+    case "refresh_token":
+      return "target metadata does not list refresh_token in grant_types_supported";
+    case "revocation":
+      return "target metadata has no revocation_endpoint";
+    case "introspection":
+      return "target metadata has no introspection_endpoint";
+    case "dpop":
+      return "target metadata has no dpop_signing_alg_values_supported";
+    case "client_credentials":
+      return "target metadata does not offer client_credentials with private_key_jwt";
+    case "http_signatures":
+      return "target metadata has no dtp_http_signature_algs_supported";
+    case "login":
+      return "target metadata has no dtp_login_endpoint";
+    case "personal_tokens":
+      return "target metadata has no dtp_personal_tokens_endpoint";
+    case "resource":
+      return "target metadata has no dtp_resource_endpoint";
+    case "admin": {
+      const a = effectiveApproval(target.config);
+      if (a?.method === "admin-api") {
+        return !target.config.admin
+          ? 'approval "admin-api" needs "admin": { "token": … } in the config'
+          : "target metadata has no dtp_admin_endpoint; configure approval by command or webhook";
+      }
+      return 'no way to approve registrations: add "approval" (admin-api, command or webhook) to the config';
+    }
+    case "user_credentials":
+      return 'the config has no "user" to log in with';
+    case "api_key":
+      return 'no API key: pass --config <file> with "apiKey"';
+  }
+}

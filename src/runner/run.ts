@@ -1,0 +1,220 @@
+/**
+ * `runConformance`: the whole run, shared by `dtp test` and the programmatic API.
+ * config → (embedded server) → discovery → registry selection → engine → expected
+ * failures → summary and exit code → {@link RunReport}.
+ */
+import { randomInt } from "node:crypto";
+import { Agent } from "undici";
+import { checks as registry } from "../../suites/index.ts";
+import { configSecrets, loadConfig, resolveConfig } from "../config/load.ts";
+import {
+  DEFAULT_CLIENT_ID_PREFIX,
+  type TargetConfig,
+  type TargetConfigFile,
+} from "../config/schema.ts";
+import { DEFAULT_TIMEOUT_MS } from "../http/client.ts";
+import { Redactor } from "../http/redact.ts";
+import type { Area, Check, CheckMeta } from "./check.ts";
+import { discover } from "./discover.ts";
+import {
+  DEFAULT_CHECK_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_RUNS,
+  runChecks,
+} from "./engine.ts";
+import {
+  applyExpectedFailures,
+  type ExpectedFailure,
+  loadExpectedFailures,
+  validateExpectedFailures,
+} from "./expected-failures.ts";
+import { UsageError } from "./failure.ts";
+import { selectChecks, sortChecks, validateRegistry } from "./registry.ts";
+import { exitCodeOf, summarize } from "./summary.ts";
+import type { Target } from "./target.ts";
+import { type CheckResult, REPORT_SCHEMA_VERSION, type RunReport } from "./types.ts";
+
+export const KIT_VERSION = "0.1.0";
+
+export interface RunOptions {
+  /** The server under test. Omit (and give no baseUrl in the config) to test the embedded reference server. */
+  url?: string;
+  /** A config file path, or the config object in the file format (secrets may be `{ env }`). */
+  config?: string | TargetConfigFile;
+  area?: Area | Area[];
+  /** Check or requirement IDs (`DTP-REF-004`, `DTP-REF-*`). */
+  only?: string[];
+  exclude?: string[];
+  /** SHOULD failures fail the run. */
+  strict?: boolean;
+  /** fast-check seed (default: random; always reported). */
+  seed?: number;
+  /** fast-check runs per property (default 30). */
+  runs?: number;
+  /** fast-check path to replay one counterexample (use with `only` and `seed`). */
+  replayPath?: string;
+  /** Time budget a check may spend waiting on lifetimes and intervals (default 60 s). */
+  maxWaitMs?: number;
+  /** Per-request deadline (default 10 s). */
+  timeoutMs?: number;
+  /** Deadline of one check on top of its waits (default 5 min). */
+  checkTimeoutMs?: number;
+  /** Checks run at once (default 4; waiting checks run in their own lane). */
+  concurrency?: number;
+  /** Known failures: the list, or a path to the JSON file. */
+  expectedFailures?: string | ExpectedFailure[];
+  /** The checks to choose from (default: every suite). */
+  checks?: readonly Check[];
+  signal?: AbortSignal;
+  /** Called when the target is known, before the checks run. */
+  onStart?: (info: { target: Target; checks: readonly Check[]; seed: number }) => void;
+  /** Called as each check finishes. */
+  onResult?: (result: CheckResult) => void;
+  /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
+  replayPrefix?: string;
+}
+
+/**
+ * Runs the conformance suite against a target and returns the report (the same model as
+ * the JSON report). Throws ConfigError / UsageError / TargetError when the run cannot start
+ * (the CLI's exit code 2).
+ *
+ * @example
+ * import { runConformance } from "dtp-kit";
+ * const report = await runConformance({ url: "https://as.example", config: "dtp.config.json" });
+ * if (report.exitCode !== 0) console.log(report.results.filter((r) => r.status === "FAIL"));
+ */
+export async function runConformance(options: RunOptions = {}): Promise<RunReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`seed must be an integer: ${seed}`);
+  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs > 0)) {
+    throw new UsageError(`runs must be a positive integer: ${options.runs}`);
+  }
+
+  let config: TargetConfig | undefined;
+  if (typeof options.config === "string") config = await loadConfig(options.config);
+  else if (options.config !== undefined) config = resolveConfig(options.config);
+
+  const all = options.checks ?? registry;
+  validateRegistry(all);
+  const areas =
+    options.area === undefined
+      ? undefined
+      : Array.isArray(options.area)
+        ? options.area
+        : [options.area];
+  const selected = sortChecks(
+    selectChecks(all, {
+      ...(areas ? { areas } : {}),
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.exclude ? { exclude: options.exclude } : {}),
+    }),
+  );
+  let expected: ExpectedFailure[] = [];
+  if (typeof options.expectedFailures === "string") {
+    expected = await loadExpectedFailures(options.expectedFailures);
+  } else if (options.expectedFailures) expected = options.expectedFailures;
+  validateExpectedFailures(expected, all);
+
+  const url = options.url ?? config?.baseUrl;
+  let embedded: { close(): Promise<void> } | undefined;
+  let baseUrl = url;
+  if (url === undefined && config?.discoveryUrl === undefined) {
+    const { startEmbeddedTarget } = await import("../cli/embedded.ts");
+    const server = await startEmbeddedTarget();
+    embedded = server;
+    baseUrl = server.url;
+    config = { ...server.config, ...(config ? pickTimes(config) : {}) };
+  }
+  config ??= { apiKey: "", clientIdPrefix: DEFAULT_CLIENT_ID_PREFIX };
+
+  const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxWaitMs = options.maxWaitMs ?? config.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const checkTimeoutMs =
+    options.checkTimeoutMs ?? config.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const runs = options.runs ?? DEFAULT_RUNS;
+  const redactor = new Redactor();
+  for (const s of configSecrets(config)) redactor.add(s.value, s.label);
+  const dispatcher = new Agent({ connections: 16 });
+
+  try {
+    const { target, exchanges: discovery } = await discover({
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
+      ...(config.discoveryUrl !== undefined ? { discoveryUrl: config.discoveryUrl } : {}),
+      config,
+      timeoutMs,
+      redactor,
+      dispatcher,
+      embedded: embedded !== undefined,
+    });
+    options.onStart?.({ target, checks: selected, seed });
+    const prefix = options.replayPrefix ?? `dtp test${embedded ? "" : ` ${target.baseUrl}`}`;
+    const results = await runChecks({
+      target,
+      checks: selected,
+      seed,
+      runs,
+      ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+      strict: options.strict ?? false,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      maxWaitMs,
+      timeoutMs,
+      checkTimeoutMs,
+      redactor,
+      dispatcher,
+      ...(options.signal ? { signal: options.signal } : {}),
+      replayCommand: (meta: CheckMeta, s: number, path: string | undefined) =>
+        `${prefix} --only ${meta.id} --seed ${s}${path ? ` --replay-path ${path}` : ""}`,
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+    });
+    applyExpectedFailures(results, expected);
+    const summary = summarize(results);
+    const finishedAt = new Date();
+    return {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: "dtp-kit", version: KIT_VERSION },
+      target: {
+        baseUrl: target.baseUrl,
+        ...(target.discoveryUrl !== undefined ? { discoveryUrl: target.discoveryUrl } : {}),
+        embedded: target.embedded,
+        features: [...target.features].sort(),
+        metadata: JSON.parse(redactor.text(JSON.stringify(target.metadata))) as Record<
+          string,
+          unknown
+        >,
+      },
+      options: {
+        seed,
+        runs,
+        strict: options.strict ?? false,
+        maxWaitMs,
+        timeoutMs,
+        ...(areas ? { areas } : {}),
+        ...(options.only ? { only: options.only } : {}),
+        ...(options.exclude ? { exclude: options.exclude } : {}),
+        ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+      },
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      discovery,
+      results,
+      summary,
+      exitCode: exitCodeOf(results),
+    };
+  } finally {
+    await dispatcher.destroy().catch(() => {});
+    await embedded?.close();
+  }
+}
+
+function pickTimes(c: TargetConfig): Partial<TargetConfig> {
+  const out: Partial<TargetConfig> = {};
+  if (c.requestTimeoutMs !== undefined) out.requestTimeoutMs = c.requestTimeoutMs;
+  if (c.checkTimeoutMs !== undefined) out.checkTimeoutMs = c.checkTimeoutMs;
+  if (c.maxWaitMs !== undefined) out.maxWaitMs = c.maxWaitMs;
+  return out;
+}
