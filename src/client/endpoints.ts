@@ -1,0 +1,48 @@
+import type { Target } from "../runner/target.ts";
+
+/** Metadata fields that name endpoints (RFC 8414 and the DTP extensions). */
+export type EndpointName =
+  | "token_endpoint"
+  | "device_authorization_endpoint"
+  | "revocation_endpoint"
+  | "introspection_endpoint"
+  | "jwks_uri"
+  | "dtp_login_endpoint"
+  | "dtp_personal_tokens_endpoint"
+  | "dtp_resource_endpoint"
+  | "dtp_admin_endpoint";
+
+/** The endpoint URL the target advertises, or undefined when it advertises none. */
+export function endpointOf(target: Target, name: EndpointName): string | undefined {
+  const value = target.metadata[name];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** Like endpointOf, but throws when missing: call only when the check `requires` the feature. */
+export function endpoint(target: Target, name: EndpointName): string {
+  const value = endpointOf(target, name);
+  if (value === undefined) throw new Error(`target metadata has no ${name}`);
+  return value;
+}
+
+/** The issuer identifier from metadata (RFC 8414 §2), falling back to the base URL. */
+export function issuerOf(target: Target): string {
+  const iss = target.metadata.issuer;
+  return typeof iss === "string" ? iss : target.baseUrl;
+}
+
+/** A number the target declares in `dtp_lifetimes` (seconds), or the fallback. */
+export function declaredLifetime(target: Target, name: string, fallback: number): number {
+  const lifetimes = target.metadata.dtp_lifetimes;
+  if (lifetimes && typeof lifetimes === "object") {
+    const v = (lifetimes as Record<string, unknown>)[name];
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+  }
+  return fallback;
+}
+
+/** The clock-skew allowance the target declares (`dtp_clock_skew`, seconds; default 5). */
+export function declaredSkew(target: Target): number {
+  const v = target.metadata.dtp_clock_skew;
+  return typeof v === "number" && Number.isFinite(v) ? v : 5;
+}
