@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readmePath, renderSpecReadme } from "../../scripts/gen-spec-readme.ts";
+import { specDir } from "../../src/paths.ts";
 import {
   CATALOGUE_AREAS,
   type Catalogue,
@@ -133,5 +137,27 @@ describe("parseCatalogue", () => {
       CatalogueError,
     );
     expect(() => parseCatalogue("version: [1.0.0\n")).toThrow(CatalogueError);
+  });
+});
+
+describe("spec/README.md and spec/CHANGELOG.md", () => {
+  it("spec/README.md is up to date (run npm run gen:docs)", () => {
+    expect(readFileSync(readmePath(), "utf8")).toBe(renderSpecReadme());
+  });
+
+  it("gives every requirement an anchor", () => {
+    const readme = renderSpecReadme();
+    for (const r of catalogue.requirements) expect(readme).toContain(`<a id="${r.id}"></a>`);
+  });
+
+  it("refuses a flows text that references an unknown requirement ID", () => {
+    expect(() => renderSpecReadme(catalogue, "See DTP-XYZ-999.")).toThrow(/DTP-XYZ-999/);
+  });
+
+  it("spec/CHANGELOG.md lists every requirement ID", () => {
+    const changelog = readFileSync(join(specDir(), "CHANGELOG.md"), "utf8");
+    expect(changelog).toContain("## 1.0.0 — initial version");
+    const listed = new Set(changelog.match(/DTP-[A-Z]+-\d{3}/g));
+    for (const r of catalogue.requirements) expect(listed.has(r.id), r.id).toBe(true);
   });
 });
