@@ -1,0 +1,79 @@
+/**
+ * Client authentication with the vendor API key (RFC 6749 §2.3.1): HTTP Basic
+ * (`client_secret_basic`, each part form-urlencoded) or `client_id` + `client_secret` in the
+ * form (`client_secret_post`). Both at once is `invalid_request`. Keys are compared as
+ * SHA-256 hashes, in constant time.
+ */
+import { sha256b64url, timingSafeEqualStr } from "../../src/protocol/random.ts";
+import type { App, RequestContext } from "../context.ts";
+import { OAuthError } from "../errors.ts";
+
+export interface ClientAuth {
+  clientId: string;
+  method: "client_secret_basic" | "client_secret_post";
+}
+
+const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="dtp"' };
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/** The Basic credentials of the request, `null` when it has none, or throws when malformed. */
+export function basicCredentials(ctx: RequestContext): { id: string; secret: string } | null {
+  const header = ctx.headers.authorization;
+  if (header === undefined || !/^basic /i.test(header)) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon === -1)
+    throw new OAuthError("invalid_client", "malformed Basic credentials", 401, BASIC_CHALLENGE);
+  try {
+    const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return { id: dec(decoded.slice(0, colon)), secret: dec(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError("invalid_client", "malformed Basic credentials", 401, BASIC_CHALLENGE);
+  }
+}
+
+/** True when `secret` is one of the server's API keys. */
+export function isApiKey(app: App, secret: string): boolean {
+  const hash = sha256b64url(secret);
+  let found = false;
+  // Compare against every stored hash, without stopping early.
+  for (const stored of app.store.secretHashes("api_key"))
+    found = timingSafeEqualStr(stored, hash) || found;
+  return found;
+}
+
+/**
+ * Authenticates the client with the API key.
+ * 1. Basic and `client_secret` together → `invalid_request`.
+ * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_client`).
+ * 3. Post: `client_id` and `client_secret` from the form.
+ * 4. No credentials, or a wrong key → 401 `invalid_client`.
+ */
+export function authenticateClient(ctx: RequestContext): ClientAuth {
+  const basic = basicCredentials(ctx);
+  const { client_id: formId, client_secret: formSecret } = ctx.form;
+  if (basic && formSecret !== undefined)
+    throw new OAuthError(
+      "invalid_request",
+      "use one client authentication method, not Basic and client_secret",
+    );
+  if (basic) {
+    if (formId !== undefined && formId !== basic.id)
+      throw new OAuthError(
+        "invalid_client",
+        '"client_id" does not match the Basic credentials',
+        401,
+        BASIC_CHALLENGE,
+      );
+    if (!CLIENT_ID.test(basic.id) || !isApiKey(ctx.app, basic.secret))
+      throw new OAuthError("invalid_client", "client authentication failed", 401, BASIC_CHALLENGE);
+    return { clientId: basic.id, method: "client_secret_basic" };
+  }
+  if (formSecret !== undefined) {
+    if (formId === undefined) throw new OAuthError("invalid_request", '"client_id" is required');
+    if (!CLIENT_ID.test(formId) || !isApiKey(ctx.app, formSecret))
+      throw new OAuthError("invalid_client", "client authentication failed", 401);
+    return { clientId: formId, method: "client_secret_post" };
+  }
+  throw new OAuthError("invalid_client", "client authentication is required", 401, BASIC_CHALLENGE);
+}

@@ -1,0 +1,79 @@
+/**
+ * Service tokens (RFC 6749 §4.4 + RFC 7523 §2.2, seed 003): a `server` device with an EC
+ * P-256 key authenticates with an ES256 JWT assertion (`aud` = the issuer, single-use `jti`).
+ */
+import { verifyClientAssertion } from "../../src/protocol/assertion.ts";
+import { decodeJwsJson } from "../../src/protocol/jws.ts";
+import { parseRegisteredKey } from "../../src/protocol/keys.ts";
+import { basicCredentials } from "../auth/client-auth.ts";
+import type { RequestContext } from "../context.ts";
+import { OAuthError } from "../errors.ts";
+import { type Reply, secretJson } from "../http/reply.ts";
+import { validateBody } from "../http/validate.ts";
+import { issueAccessToken, type TokenResponse } from "../tokens/issue.ts";
+
+const SERVICE_SCOPES = new Set(["me", "service"]);
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply> {
+  const { app, form } = ctx;
+  const invalidClient = (reason: string) => new OAuthError("invalid_client", reason, 401);
+  // 1. One authentication method: the assertion, not the API key as well.
+  if (basicCredentials(ctx) || form.client_secret !== undefined)
+    throw new OAuthError(
+      "invalid_request",
+      "use the client assertion only, not the API key as well",
+    );
+  // 2. Scope ⊆ "me service"; then the form against ClientCredentialsGrantRequest.
+  if (form.scope !== undefined && form.scope.split(" ").some((s) => !SERVICE_SCOPES.has(s)))
+    throw new OAuthError("invalid_scope", '"scope" must be a subset of "me service"');
+  validateBody(ctx);
+  // 3. The client: `client_id` if sent, else the assertion's `iss`.
+  const assertion = form.client_assertion ?? "";
+  const iss = decodeJwsJson(assertion.split(".")[1] ?? "")?.iss;
+  const clientId = form.client_id ?? (typeof iss === "string" ? iss : "");
+  if (!CLIENT_ID.test(clientId)) throw invalidClient("the assertion does not name a client");
+  // 4. It must be an approved `server` device with an EC P-256 key.
+  const device = app.store.device(clientId);
+  const key =
+    device?.publicKey && device.keyType
+      ? parseRegisteredKey(device.publicKey, device.keyType)
+      : undefined;
+  if (!device || device.clientType !== "server" || !key?.ok || key.kind !== "ec-p256")
+    throw invalidClient("the client is not an approved server device with an EC P-256 key");
+  // 5. Verify the assertion (alg ES256, signature, iss = sub, aud = issuer, exp/iat window).
+  const now = app.now();
+  const { clockSkew: skew } = app.options;
+  const verified = await verifyClientAssertion(assertion, {
+    key,
+    clientId,
+    issuer: app.issuer,
+    now,
+    maxLifetime: app.options.lifetimes.assertionMaxLifetime,
+    skew,
+  });
+  if (!verified.ok) throw invalidClient(verified.reason);
+  // 6. `jti` single use (recorded atomically until the assertion expires).
+  if (
+    !app.store.consumeOnce("assertion_jti", `${clientId}:${verified.jti}`, verified.exp + skew + 1)
+  )
+    throw invalidClient('the assertion "jti" was already used');
+  // 7. Issue a Bearer service token, no refresh token.
+  const scope = [...new Set((form.scope ?? "me service").split(" "))].join(" ");
+  const access = issueAccessToken(app, {
+    clientId,
+    deviceUid: device.uid,
+    sub: clientId,
+    kind: "service",
+    scope,
+    jkt: null,
+    familyId: null,
+  });
+  const body: TokenResponse = {
+    access_token: access.token,
+    token_type: "Bearer",
+    expires_in: access.expiresIn,
+    scope,
+  };
+  return secretJson(200, body);
+}

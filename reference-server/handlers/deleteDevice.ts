@@ -1,0 +1,23 @@
+/**
+ * `DELETE /admin/devices/{client_id}` — deletes the device and revokes every token it
+ * holds and every user token obtained through it (and personal tokens created with them).
+ */
+import { authenticateAdmin } from "../auth/admin-auth.ts";
+import type { Handler } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { empty } from "../http/reply.ts";
+import { validateParams } from "../http/validate.ts";
+
+export const deleteDevice: Handler = (ctx) => {
+  const { app } = ctx;
+  // 1. The admin credential; a well-formed client_id.
+  authenticateAdmin(ctx);
+  validateParams(ctx);
+  // 2. The device, or 404.
+  const device = app.store.device(ctx.params.client_id ?? "");
+  if (!device) throw notFound("no device has this client_id");
+  // 3. Revoke everything issued under this device record, then delete it.
+  app.store.revokeDeviceTokens(device.uid, app.now());
+  app.store.deleteDevice(device.clientId);
+  return empty(204);
+};

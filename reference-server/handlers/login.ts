@@ -1,0 +1,73 @@
+/**
+ * `POST /login` — a user logs in through a trusted device (seeds 000/001): the device
+ * access token is the credential, the form carries the user's credentials.
+ */
+import { timingSafeEqualStr } from "../../src/protocol/random.ts";
+import { authenticateClient, basicCredentials } from "../auth/client-auth.ts";
+import { authenticateResource } from "../auth/resource-auth.ts";
+import type { App, Handler, RequestContext } from "../context.ts";
+import { dpopNonceHeader } from "../dpop/nonces.ts";
+import { ChallengeError, OAuthError } from "../errors.ts";
+import { secretJson } from "../http/reply.ts";
+import { validateBody } from "../http/validate.ts";
+import type { ServerUser } from "../options.ts";
+import { createFamily, issueTokenPair } from "../tokens/issue.ts";
+
+const USER_SCOPE = "me tokens";
+
+export const login: Handler = async (ctx) => {
+  const { app, form } = ctx;
+  // 1. The caller: a device token with scope `login` (Bearer, or DPoP + proof), or —
+  //    only under allow_untrusted_endpoints — the API key with HTTP Basic.
+  const caller = await authenticateCaller(ctx);
+  // 2. Validate the form against LoginRequest (username + password, or card_id).
+  validateBody(ctx);
+  // 3. card_id is a weak identifier: only with allow_unauthenticated_requests.
+  if (form.card_id !== undefined && !app.options.policies.allowUnauthenticatedRequests)
+    throw new OAuthError(
+      "invalid_request",
+      '"card_id" login is not allowed (allow_unauthenticated_requests is off)',
+    );
+  // 4. Find the user; wrong credentials → invalid_grant.
+  const user = findUser(app, form);
+  if (!user) throw new OAuthError("invalid_grant", "the user credentials are not valid");
+  // 5. Issue a user token pair through this device, bound to the device key if it has one.
+  const family = createFamily(app, {
+    clientId: caller.clientId,
+    deviceUid: caller.deviceUid,
+    sub: user.username,
+    kind: "user",
+    scope: USER_SCOPE,
+    jkt: caller.jkt,
+  });
+  return secretJson(200, issueTokenPair(app, family, USER_SCOPE, null), dpopNonceHeader(app));
+};
+
+async function authenticateCaller(
+  ctx: RequestContext,
+): Promise<{ clientId: string; deviceUid: string | null; jkt: string | null }> {
+  const { app } = ctx;
+  if (app.options.policies.allowUntrustedEndpoints && basicCredentials(ctx)) {
+    const client = authenticateClient(ctx);
+    const device = app.store.device(client.clientId);
+    return { clientId: client.clientId, deviceUid: device?.uid ?? null, jkt: device?.jkt ?? null };
+  }
+  const principal = await authenticateResource(ctx, "login");
+  if (principal.kind !== "device")
+    throw new ChallengeError("Bearer", "invalid_token", "a device access token is required");
+  return { clientId: principal.clientId, deviceUid: principal.deviceUid, jkt: principal.jkt };
+}
+
+function findUser(app: App, form: Record<string, string>): ServerUser | undefined {
+  let found: ServerUser | undefined;
+  // Compare against every user without stopping early (constant time per credential).
+  for (const u of app.users) {
+    const match =
+      form.card_id !== undefined
+        ? u.cardId !== undefined && timingSafeEqualStr(u.cardId, form.card_id)
+        : timingSafeEqualStr(u.username, form.username ?? "") &&
+          timingSafeEqualStr(u.password, form.password ?? "");
+    if (match) found ??= u;
+  }
+  return found;
+}

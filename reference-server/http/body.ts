@@ -1,0 +1,107 @@
+/**
+ * Request bodies: read at most 64 KiB, decode strictly as UTF-8, parse form-urlencoded
+ * (rejecting duplicated parameters, RFC 6749 §3.1) or JSON. Every failure is an
+ * `InputError` (a 4xx), never an exception that could become a 5xx.
+ */
+import type { IncomingMessage } from "node:http";
+import { InputError } from "../errors.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Past this many bytes the connection is dropped instead of drained. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/** Reads the whole body; throws `InputError("too_large")` past the limit (after draining). */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    if (size > DRAIN_LIMIT) {
+      req.destroy();
+      break;
+    }
+    if (!tooLarge) chunks.push(chunk);
+  }
+  if (tooLarge) throw new InputError("too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  return Buffer.concat(chunks);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Strict UTF-8 decoding. */
+export function decodeUtf8(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new InputError("malformed", "request body is not valid UTF-8");
+  }
+}
+
+/** The media type of a Content-Type header, lower-cased, and its charset if any. */
+export function mediaType(header: string | undefined): { type: string; charset?: string } {
+  if (header === undefined) return { type: "" };
+  const [type = "", ...params] = header.split(";");
+  const result: { type: string; charset?: string } = { type: type.trim().toLowerCase() };
+  for (const p of params) {
+    const [k, v] = p.split("=");
+    if (k?.trim().toLowerCase() === "charset" && v !== undefined)
+      result.charset = v.trim().replace(/^"|"$/g, "").toLowerCase();
+  }
+  return result;
+}
+
+/** Checks the content type; `expected` is e.g. `application/x-www-form-urlencoded`. */
+export function requireMediaType(header: string | undefined, expected: string): void {
+  const { type, charset } = mediaType(header);
+  if (type !== expected)
+    throw new InputError(
+      "unsupported_media_type",
+      `Content-Type must be ${expected} (got ${type === "" ? "none" : JSON.stringify(type)})`,
+    );
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8")
+    throw new InputError("unsupported_media_type", `charset must be utf-8 (got "${charset}")`);
+}
+
+/**
+ * Parses `application/x-www-form-urlencoded` strictly: malformed percent-encoding and
+ * repeated parameter names are errors (RFC 6749 §3.1: parameters MUST NOT repeat).
+ */
+export function parseForm(text: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (text === "") return out;
+  for (const pair of text.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const name = decodeComponent(eq === -1 ? pair : pair.slice(0, eq));
+    const value = decodeComponent(eq === -1 ? "" : pair.slice(eq + 1));
+    if (name === "") throw new InputError("malformed", "form parameter with an empty name");
+    if (Object.hasOwn(out, name))
+      throw new InputError("duplicate", `"${name}" is repeated (parameters must not repeat)`);
+    out[name] = value;
+  }
+  return out;
+}
+
+function decodeComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    throw new InputError("malformed", "form body has malformed percent-encoding");
+  }
+}
+
+/** Parses a JSON body; must be an object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError("malformed", "request body is not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new InputError("invalid", "request body must be a JSON object");
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Approval and denial by user code (admin API, problem+json): case-insensitive, dash
+ * optional; unknown → 404, decided → 409, expired → 410; failed lookups are rate limited
+ * per admin credential (10 per minute → 429).
+ */
+import type { components } from "../../src/generated/openapi.ts";
+import { normalizeUserCode } from "../../src/protocol/random.ts";
+import { authenticateAdmin } from "../auth/admin-auth.ts";
+import type { RequestContext } from "../context.ts";
+import { InputError, ProblemError } from "../errors.ts";
+import { json, type Reply } from "../http/reply.ts";
+import { validateParams } from "../http/validate.ts";
+import { displayUserCode, installDevice } from "./install.ts";
+
+type RegistrationDecision = components["schemas"]["RegistrationDecision"];
+
+export function decideRegistration(ctx: RequestContext, decision: "approved" | "denied"): Reply {
+  const { app } = ctx;
+  // 1. The admin credential; refuse while it is over its failed-lookup limit.
+  const admin = authenticateAdmin(ctx);
+  const wait = app.userCodeLimiter.retryAfter(admin, app.nowMs());
+  if (wait > 0)
+    throw new ProblemError("rate-limited", 429, "too many failed user-code lookups", {
+      "Retry-After": String(wait),
+    });
+  const failed = (err: ProblemError | InputError) => {
+    app.userCodeLimiter.recordFailure(admin, app.nowMs());
+    return err;
+  };
+  // 2. A well-formed user code that names a registration (failures count).
+  try {
+    validateParams(ctx);
+  } catch (e) {
+    throw e instanceof InputError ? failed(e) : e;
+  }
+  const reg = app.store.registrationByUserCode(normalizeUserCode(ctx.params.user_code ?? ""));
+  if (!reg) throw failed(new ProblemError("not-found", 404, "no registration has this user code"));
+  // 3. Decide atomically: only a pending, unexpired registration.
+  const now = app.now();
+  if (!app.store.decideRegistration(reg.id, decision, now)) {
+    const current = app.store.registrationByUserCode(reg.userCode) ?? reg;
+    if (current.status !== "pending")
+      throw new ProblemError("conflict", 409, `the registration was already ${current.status}`);
+    throw new ProblemError("gone", 410, "the registration has expired");
+  }
+  // 4. Approval installs the device record (replacing, and revoking, an older one).
+  if (decision === "approved") installDevice(app, { ...reg, status: "approved", decidedAt: now });
+  const body: RegistrationDecision = {
+    user_code: displayUserCode(reg.userCode),
+    client_id: reg.clientId,
+    status: decision,
+  };
+  return json(200, body);
+}

@@ -1,0 +1,71 @@
+/**
+ * Creating a registration and installing an approved one as the device record.
+ */
+import {
+  normalizeUserCode,
+  randomToken,
+  sha256b64url,
+  userCode,
+} from "../../src/protocol/random.ts";
+import type { App } from "../context.ts";
+import type { DeviceRecord, RegistrationRecord } from "../store/types.ts";
+
+export type NewRegistration = Pick<
+  RegistrationRecord,
+  "clientId" | "clientType" | "clientDescription" | "keyType" | "publicKey" | "jkt" | "scope"
+>;
+
+/** Stores a registration with fresh codes; returns it with the device code in clear. */
+export function createRegistration(
+  app: App,
+  fields: NewRegistration,
+  status: "pending" | "approved",
+): { record: RegistrationRecord; deviceCode: string } {
+  const now = app.now();
+  for (let attempt = 0; ; attempt++) {
+    const deviceCode = randomToken(32);
+    const record: RegistrationRecord = {
+      ...fields,
+      id: randomToken(12),
+      userCode: normalizeUserCode(userCode()),
+      deviceCodeHash: sha256b64url(deviceCode),
+      status,
+      createdAt: now,
+      expiresAt: now + app.options.lifetimes.deviceCode,
+      interval: app.options.lifetimes.interval,
+      lastPollAtMs: null,
+      decidedAt: status === "approved" ? now : null,
+      redeemedAt: null,
+    };
+    if (app.store.insertRegistration(record)) return { record, deviceCode };
+    if (attempt >= 10) throw new Error("could not allocate a unique user code");
+  }
+}
+
+/**
+ * Makes an approved registration the device record for its `client_id`. A previous record
+ * is replaced: every token issued under it is revoked.
+ */
+export function installDevice(app: App, r: RegistrationRecord): DeviceRecord {
+  const now = app.now();
+  const previous = app.store.device(r.clientId);
+  if (previous) app.store.revokeDeviceTokens(previous.uid, now);
+  const device: DeviceRecord = {
+    clientId: r.clientId,
+    uid: randomToken(12),
+    clientType: r.clientType,
+    clientDescription: r.clientDescription,
+    keyType: r.keyType,
+    publicKey: r.publicKey,
+    jkt: r.jkt,
+    scope: r.scope,
+    approvedAt: now,
+    registrationId: r.id,
+  };
+  app.store.putDevice(device);
+  return device;
+}
+
+/** `XXXX-XXXX` for display. */
+export const displayUserCode = (normalised: string) =>
+  `${normalised.slice(0, 4)}-${normalised.slice(4)}`;

@@ -1,0 +1,104 @@
+/**
+ * `startReferenceServer`: builds the store, the signing key and the validators, then
+ * listens on node:http. The issuer is the URL the server listens on.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomToken, sha256b64url } from "../src/protocol/random.ts";
+import type { App } from "./context.ts";
+import { OPERATIONS } from "./handlers/index.ts";
+import { createPipeline } from "./http/pipeline.ts";
+import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
+import { createRateLimiter } from "./rate-limit.ts";
+import { createRouter } from "./router.ts";
+import { loadServerSpec } from "./spec-source.ts";
+import { createMemoryStore } from "./store/memory.ts";
+import { createSqliteStore } from "./store/sqlite.ts";
+import type { Store } from "./store/types.ts";
+import { loadSigner } from "./tokens/signer.ts";
+import { compileValidators } from "./validation.ts";
+
+export interface RunningServer {
+  /** The base URL and issuer identifier, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  adminKey: string;
+  apiKey: string;
+  users: ServerUser[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reference server.
+ *
+ * @example
+ * const server = await startReferenceServer({ store: { kind: "memory" }, lifetimes: SHORT_LIFETIMES });
+ * const metadata = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
+ * await server.close();
+ */
+export async function startReferenceServer(input: ServerOptionsInput = {}): Promise<RunningServer> {
+  const options = resolveOptions(input);
+  const spec = await loadServerSpec();
+  const missing = spec.operations.filter((op) => !OPERATIONS[op.operationId]);
+  if (missing.length > 0)
+    throw new Error(`no handler for ${missing.map((op) => op.operationId).join(", ")}`);
+  const validators = compileValidators(spec);
+  const router = createRouter(spec.operations);
+
+  const store: Store =
+    options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
+  const apiKey = options.apiKey ?? `dtp_key_${randomToken(24)}`;
+  const adminKey = options.adminKey ?? `dtp_admin_${randomToken(24)}`;
+  store.addSecretHash("api_key", sha256b64url(apiKey));
+  store.addSecretHash("admin_key", sha256b64url(adminKey));
+  const users = options.users ?? [
+    { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
+  ];
+
+  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const issuer = `http://${host}:${port}`;
+  const clock = options.clock ?? Date.now;
+
+  const app: App = {
+    options,
+    issuer,
+    store,
+    signer: loadSigner(store, issuer),
+    validators,
+    users,
+    userCodeLimiter: createRateLimiter(10, 60_000),
+    nowMs: clock,
+    now: () => Math.floor(clock() / 1000),
+  };
+  const onError = (err: unknown) => console.error("dtp reference server: internal error", err);
+  server.on("request", createPipeline(app, router, OPERATIONS, onError));
+  const purge = setInterval(() => store.purge(app.now()), 60_000);
+  purge.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: issuer,
+    adminKey,
+    apiKey,
+    users: users.map((u) => ({ ...u })),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        clearInterval(purge);
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The store interface. Every method is synchronous, so each single-use decision
+ * (redeeming a device code, rotating a refresh token, consuming a nonce or `jti`) is one
+ * conditional statement and therefore atomic, in memory and in node:sqlite alike.
+ * Secrets (API keys, device codes, refresh and personal tokens) are stored as SHA-256 hashes.
+ * Times are integer seconds unless the name says `Ms`.
+ */
+import type { KeyType } from "../../src/protocol/keys.ts";
+
+export type ClientType =
+  | "printer"
+  | "chrome_extension"
+  | "desktop_client"
+  | "mobile_device"
+  | "server";
+export type RegistrationStatus = "pending" | "approved" | "denied";
+export type TokenKind = "device" | "user" | "service";
+
+export interface RegistrationRecord {
+  id: string;
+  /** Normalised (upper case, no dash). */
+  userCode: string;
+  deviceCodeHash: string;
+  clientId: string;
+  clientType: ClientType;
+  clientDescription: string | null;
+  keyType: KeyType | null;
+  /** `public_key` as sent (base64). */
+  publicKey: string | null;
+  jkt: string | null;
+  scope: string;
+  status: RegistrationStatus;
+  createdAt: number;
+  expiresAt: number;
+  /** Current polling interval for this code (grows by 5 s on each `slow_down`). */
+  interval: number;
+  lastPollAtMs: number | null;
+  decidedAt: number | null;
+  redeemedAt: number | null;
+}
+
+export interface DeviceRecord {
+  clientId: string;
+  /** Changes whenever an approval replaces the device record; tokens carry it. */
+  uid: string;
+  clientType: ClientType;
+  clientDescription: string | null;
+  keyType: KeyType | null;
+  publicKey: string | null;
+  jkt: string | null;
+  scope: string;
+  approvedAt: number;
+  registrationId: string;
+}
+
+/** A grant: every refresh and access token descending from one device-code or login. */
+export interface FamilyRecord {
+  id: string;
+  clientId: string;
+  /** The device record the grant went through; null for a client that is not a device. */
+  deviceUid: string | null;
+  sub: string;
+  kind: TokenKind;
+  scope: string;
+  jkt: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface AccessTokenRecord {
+  jti: string;
+  familyId: string | null;
+  clientId: string;
+  deviceUid: string | null;
+  sub: string;
+  kind: TokenKind;
+  scope: string;
+  jkt: string | null;
+  iat: number;
+  exp: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  hash: string;
+  familyId: string;
+  parentHash: string | null;
+  scope: string;
+  createdAt: number;
+  expiresAt: number;
+  rotatedAtMs: number | null;
+}
+
+export interface PersonalTokenRecord {
+  id: string;
+  hash: string;
+  sub: string;
+  /** The device through which the creating user logged in (and its record's uid). */
+  clientId: string;
+  deviceUid: string | null;
+  name: string;
+  scope: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export type SecretKind = "api_key" | "admin_key";
+export type OnceKind = "dpop_jti" | "assertion_jti" | "signature_nonce";
+
+export interface Store {
+  /** Remembers the hash of an API or admin key (idempotent). */
+  addSecretHash(kind: SecretKind, hash: string): void;
+  secretHashes(kind: SecretKind): string[];
+
+  /** The access-token signing key (private JWK, JSON), kept so old tokens still verify. */
+  signingKey(): string | undefined;
+  saveSigningKey(privateJwkJson: string): void;
+
+  /** False when the user code or device code is already taken (caller retries). */
+  insertRegistration(r: RegistrationRecord): boolean;
+  registrationByDeviceCodeHash(hash: string): RegistrationRecord | undefined;
+  registrationByUserCode(userCode: string): RegistrationRecord | undefined;
+  listRegistrations(status: RegistrationStatus): RegistrationRecord[];
+  /** pending → status, only while pending and unexpired; true when this call decided. */
+  decideRegistration(id: string, status: "approved" | "denied", now: number): boolean;
+  /**
+   * Records a poll. If the previous poll was less than `interval` ago, the interval grows
+   * by 5 s and the result is `slow_down`.
+   */
+  recordPoll(id: string, nowMs: number): "ok" | "slow_down";
+  /** Marks an approved code redeemed; true only for the one call that did it. */
+  redeemRegistration(id: string, now: number): boolean;
+
+  putDevice(d: DeviceRecord): void;
+  device(clientId: string): DeviceRecord | undefined;
+  deleteDevice(clientId: string): boolean;
+
+  insertFamily(f: FamilyRecord): void;
+  family(id: string): FamilyRecord | undefined;
+  revokeFamily(id: string, now: number): void;
+  /** Revokes every family, access token and personal token issued under this device record. */
+  revokeDeviceTokens(deviceUid: string, now: number): void;
+
+  insertAccessToken(t: AccessTokenRecord): void;
+  accessToken(jti: string): AccessTokenRecord | undefined;
+  revokeAccessToken(jti: string, now: number): void;
+
+  insertRefreshToken(t: RefreshTokenRecord): void;
+  refreshToken(hash: string): RefreshTokenRecord | undefined;
+  /** Marks the token rotated; true only for the one call that did it. */
+  rotateRefreshToken(hash: string, nowMs: number): boolean;
+
+  insertPersonalToken(t: PersonalTokenRecord): void;
+  personalTokenByHash(hash: string): PersonalTokenRecord | undefined;
+  listPersonalTokens(sub: string): PersonalTokenRecord[];
+  /** True when an active token of this user was revoked by this call. */
+  revokePersonalToken(id: string, sub: string, now: number): boolean;
+
+  /** Records a single-use value; true the first time, false on replay. */
+  consumeOnce(kind: OnceKind, value: string, expiresAt: number): boolean;
+
+  addDpopNonce(value: string, expiresAt: number): void;
+  dpopNonceValid(value: string, now: number): boolean;
+  /** The newest unexpired nonce. */
+  latestDpopNonce(now: number): { value: string; expiresAt: number } | undefined;
+
+  /** Drops expired single-use values and nonces. */
+  purge(now: number): void;
+  close(): void;
+}

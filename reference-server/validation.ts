@@ -1,0 +1,155 @@
+/**
+ * Request validation derived from the spec: ajv (JSON Schema 2020-12) validators compiled
+ * at start-up from each operation's requestBody schema and its path/query parameters.
+ * Nothing is hand-copied, so the server cannot drift from the document.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { ServerSpec } from "./spec-source.ts";
+
+export type ValidationResult =
+  | { ok: true }
+  | {
+      ok: false;
+      message: string /** the discriminator value is not one of the mapped ones */;
+      unsupported?: boolean;
+    };
+
+export interface Validators {
+  /** Validates a parsed body against the operation's requestBody schema. */
+  body(operationId: string, data: Record<string, unknown>): ValidationResult;
+  /** Validates path parameters and query parameters (repeated query parameters are invalid). */
+  params(
+    operationId: string,
+    path: Record<string, string>,
+    query: URLSearchParams,
+  ): ValidationResult;
+}
+
+const OK: ValidationResult = { ok: true };
+// ajv-formats is CommonJS; its default export is the plugin function.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+interface BodyValidator {
+  whole: ValidateFunction;
+  discriminator?: { property: string; branches: Map<string, ValidateFunction> };
+}
+
+interface ParamValidator {
+  path: ValidateFunction;
+  query: ValidateFunction;
+  queryNames: string[];
+}
+
+export function compileValidators(spec: ServerSpec): Validators {
+  // strict off: the spec's descriptions and formats are annotations, not errors.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const bodies = new Map<string, BodyValidator>();
+  const params = new Map<string, ParamValidator>();
+  for (const op of spec.operations) {
+    if (op.requestBody) {
+      const v: BodyValidator = { whole: ajv.compile(op.requestBody.schema) };
+      const d = op.requestBody.discriminator;
+      if (d) {
+        const branches = new Map<string, ValidateFunction>();
+        for (const [value, schema] of Object.entries(d.mapping))
+          branches.set(value, ajv.compile(schema));
+        v.discriminator = { property: d.property, branches };
+      }
+      bodies.set(op.operationId, v);
+    }
+    const objectOf = (where: "path" | "query") => {
+      const ps = op.parameters.filter((p) => p.in === where);
+      const schema = {
+        type: "object",
+        required: ps.filter((p) => p.required).map((p) => p.name),
+        properties: Object.fromEntries(ps.map((p) => [p.name, p.schema])),
+      };
+      return { names: ps.map((p) => p.name), validate: ajv.compile(schema) };
+    };
+    const path = objectOf("path");
+    const query = objectOf("query");
+    params.set(op.operationId, {
+      path: path.validate,
+      query: query.validate,
+      queryNames: query.names,
+    });
+  }
+
+  return {
+    body(operationId, data) {
+      const v = bodies.get(operationId);
+      if (!v) return OK;
+      if (v.discriminator) {
+        const { property, branches } = v.discriminator;
+        const value = data[property];
+        if (value === undefined) return { ok: false, message: `"${property}" is required` };
+        const branch = typeof value === "string" ? branches.get(value) : undefined;
+        if (!branch)
+          return {
+            ok: false,
+            unsupported: true,
+            message: `"${property}" ${JSON.stringify(value)} is not supported`,
+          };
+        return check(branch, data);
+      }
+      return check(v.whole, data);
+    },
+    params(operationId, path, query) {
+      const v = params.get(operationId);
+      if (!v) return OK;
+      const q: Record<string, string> = {};
+      for (const name of v.queryNames) {
+        const all = query.getAll(name);
+        if (all.length > 1) return { ok: false, message: `"${name}" is repeated` };
+        if (all.length === 1) q[name] = all[0]!;
+      }
+      const r = check(v.path, path);
+      return r.ok ? check(v.query, q) : r;
+    },
+  };
+}
+
+function check(v: ValidateFunction, data: unknown): ValidationResult {
+  if (v(data)) return OK;
+  return { ok: false, message: describe(v.errors ?? []) };
+}
+
+/** One short message naming the field, from the most specific ajv error. */
+export function describe(errors: readonly ErrorObject[]): string {
+  const useful = errors.filter(
+    (e) => !["oneOf", "anyOf", "allOf", "if", "not"].includes(e.keyword),
+  );
+  const e = useful[0] ?? errors[0];
+  if (!e) return "request is invalid";
+  const field = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const name = `"${field}"`;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return `"${String(p.missingProperty)}" is required`;
+    case "dependentRequired":
+      return `"${String(p.property)}" requires "${String(p.missingProperty)}"`;
+    case "additionalProperties":
+      return `"${String(p.additionalProperty)}" is not allowed`;
+    case "enum":
+      return `${name} must be one of ${(p.allowedValues as unknown[]).map(String).join(", ")}`;
+    case "const":
+      return `${name} must be ${JSON.stringify(p.allowedValue)}`;
+    case "type":
+      return `${name} must be ${String(p.type)}`;
+    case "maxLength":
+      return `${name} must be at most ${String(p.limit)} characters`;
+    case "minLength":
+      return `${name} must not be empty`;
+    case "minimum":
+    case "maximum":
+      return `${name} must be ${e.keyword === "minimum" ? ">=" : "<="} ${String(p.limit)}`;
+    case "pattern":
+    case "format":
+      return `${name} has an invalid format`;
+    default:
+      return `${field === "" ? "request" : name} ${e.message ?? "is invalid"}`;
+  }
+}
