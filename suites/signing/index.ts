@@ -1,4 +1,10 @@
-/** The signing suite: one check per requirement, in files named by ID (add them here). */
+/**
+ * The signing suite: signed re-registration (DTP-SIG), DPoP (DTP-DPOP) and service-token
+ * assertions (DTP-SVC); each prefix keeps its own list.
+ */
 import type { Check } from "../../src/runner/check.ts";
+import { dpopChecks } from "./dpop-checks.ts";
+import { sigChecks } from "./sig-checks.ts";
+import { svcChecks } from "./svc-checks.ts";
 
-export const checks: Check[] = [];
+export const checks: Check[] = [...sigChecks, ...dpopChecks, ...svcChecks];
