@@ -13,6 +13,50 @@ export interface EmbeddedTarget {
   close(): Promise<void>;
 }
 
+/** The options `dtp serve` passes (a subset of the reference server's ServerOptions). */
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  store?: { kind: "sqlite"; file: string } | { kind: "memory" };
+  lifetimes?: Partial<{
+    accessToken: number;
+    refreshToken: number;
+    deviceCode: number;
+    interval: number;
+    personalTokenMax: number;
+    dpopProofMaxAge: number;
+    assertionMaxLifetime: number;
+    signatureMaxAge: number;
+  }>;
+  clockSkew?: number;
+  refreshReuseGrace?: number;
+  dpopNonceRequired?: boolean;
+  policies?: Partial<{ allowUntrustedEndpoints: boolean; allowUnauthenticatedRequests: boolean }>;
+  adminKey?: string;
+  apiKey?: string;
+  users?: { username: string; password: string; cardId?: string }[];
+}
+
+export interface RunningReferenceServer {
+  url: string;
+  adminKey: string;
+  apiKey: string;
+  users: { username: string; password: string; cardId?: string }[];
+  close(): Promise<void>;
+}
+
+/** Starts the reference server (`dtp serve`); `short` applies SHORT_LIFETIMES under the given ones. */
+export async function startServer(
+  options: ServeOptions,
+  short: boolean,
+): Promise<RunningReferenceServer> {
+  const { startReferenceServer, SHORT_LIFETIMES } = await import("../../reference-server/index.ts");
+  return startReferenceServer({
+    ...options,
+    lifetimes: { ...(short ? SHORT_LIFETIMES : {}), ...(options.lifetimes ?? {}) },
+  });
+}
+
 /** Starts the reference server with short lifetimes on a free loopback port. */
 export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
   const { startReferenceServer, SHORT_LIFETIMES } = await import("../../reference-server/index.ts");

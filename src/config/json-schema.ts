@@ -1,29 +1,42 @@
 /**
- * The published JSON Schema of the target config, generated from the zod schema.
- * `node src/config/json-schema.ts` rewrites `schemas/dtp-config.schema.json`; a test fails
- * when the committed file drifts from the zod schema.
+ * The published JSON Schemas generated from zod: the target config and the
+ * expected-failures file. `node src/config/json-schema.ts` rewrites them in `schemas/`; a
+ * test fails when a committed file drifts from its zod schema. (The report schema,
+ * `schemas/dtp-report.schema.json`, is written by hand and tested against real reports.)
  */
 import { writeFile } from "node:fs/promises";
 import { z } from "zod";
+import { expectedFailuresSchema } from "../runner/expected-failures.ts";
 import { targetConfigFileSchema } from "./schema.ts";
 
-export const CONFIG_SCHEMA_ID = "https://dtp.dev/schemas/dtp-config.schema.json";
+export const GENERATED_SCHEMAS = {
+  "dtp-config.schema.json": { title: "DTP target config", schema: targetConfigFileSchema },
+  "dtp-expected-failures.schema.json": {
+    title: "DTP expected failures",
+    schema: expectedFailuresSchema,
+  },
+} as const;
 
-export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(targetConfigFileSchema, {
-    target: "draft-2020-12",
-    io: "input",
-  }) as Record<string, unknown>;
-  return { $id: CONFIG_SCHEMA_ID, title: "DTP target config", ...schema };
+export type GeneratedSchemaFile = keyof typeof GENERATED_SCHEMAS;
+
+export function generatedJsonSchema(file: GeneratedSchemaFile): Record<string, unknown> {
+  const { title, schema } = GENERATED_SCHEMAS[file];
+  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" }) as Record<
+    string,
+    unknown
+  >;
+  return { $id: `https://dtp.dev/schemas/${file}`, title, ...json };
 }
 
-/** The file content: pretty JSON with a trailing newline. */
-export function configJsonSchemaText(): string {
-  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+/** The target config schema. */
+export function configJsonSchema(): Record<string, unknown> {
+  return generatedJsonSchema("dtp-config.schema.json");
 }
 
 if (import.meta.main) {
-  const file = new URL("../../schemas/dtp-config.schema.json", import.meta.url);
-  await writeFile(file, configJsonSchemaText());
-  console.log(`wrote ${file.pathname}`);
+  for (const file of Object.keys(GENERATED_SCHEMAS) as GeneratedSchemaFile[]) {
+    const url = new URL(`../../schemas/${file}`, import.meta.url);
+    await writeFile(url, `${JSON.stringify(generatedJsonSchema(file), null, 2)}\n`);
+    console.log(`wrote ${url.pathname}`);
+  }
 }

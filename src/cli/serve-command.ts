@@ -1,0 +1,206 @@
+/** `dtp serve`: run the reference server until SIGINT / SIGTERM. */
+import { Command, Option } from "commander";
+import { type ServeOptions, startServer } from "./embedded.ts";
+import type { CliIo } from "./io.ts";
+import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";
+
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  store?: string;
+  memory?: boolean;
+  short?: boolean;
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
+  deviceCodeTtl?: number;
+  interval?: number;
+  personalTokenMax?: number;
+  dpopMaxAge?: number;
+  assertionMaxLifetime?: number;
+  signatureMaxAge?: number;
+  clockSkew?: number;
+  refreshReuseGrace?: number;
+  dpopNonce?: boolean;
+  allowUntrustedEndpoints?: boolean;
+  allowUnauthenticatedRequests?: boolean;
+  adminKey?: string;
+  apiKey?: string;
+  user?: { username: string; password: string; cardId?: string }[];
+}
+
+const opt = (flags: string, description: string, env: string) =>
+  new Option(flags, description).env(env);
+
+export function serveCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command("serve")
+    .description(
+      "Run the DTP reference server (prints its URL, admin key and demo API key; stops on Ctrl-C)",
+    )
+    .addOption(
+      opt("-p, --port <port>", "port to listen on (0 = any free port)", "DTP_PORT")
+        .argParser(port)
+        .default(8080),
+    )
+    .addOption(opt("--host <host>", "address to listen on", "DTP_HOST").default("127.0.0.1"))
+    .addOption(
+      opt("--store <file>", "SQLite store file (default dtp-reference.sqlite)", "DTP_STORE"),
+    )
+    .addOption(
+      opt("--memory", "keep everything in memory (lost on exit)", "DTP_MEMORY").conflicts("store"),
+    )
+    .addOption(
+      opt("--short", "short lifetimes for conformance runs (explicit flags win)", "DTP_SHORT"),
+    )
+    .addOption(
+      opt(
+        "--access-token-ttl <duration>",
+        "access-token lifetime (default 1h)",
+        "DTP_ACCESS_TOKEN_TTL",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--refresh-token-ttl <duration>",
+        "refresh-token lifetime (default 90d)",
+        "DTP_REFRESH_TOKEN_TTL",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--device-code-ttl <duration>",
+        "device-code lifetime (default 10m)",
+        "DTP_DEVICE_CODE_TTL",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--interval <duration>",
+        "minimum polling interval (default 5s)",
+        "DTP_INTERVAL",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--personal-token-max <duration>",
+        "longest personal-token lifetime (default 365d)",
+        "DTP_PERSONAL_TOKEN_MAX",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--dpop-max-age <duration>",
+        "DPoP proof max age (default 5m)",
+        "DTP_DPOP_MAX_AGE",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--assertion-max-lifetime <duration>",
+        "client assertion max exp - iat (default 5m)",
+        "DTP_ASSERTION_MAX_LIFETIME",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--signature-max-age <duration>",
+        "HTTP signature max age (default 5m)",
+        "DTP_SIGNATURE_MAX_AGE",
+      ).argParser(durationSeconds),
+    )
+    .addOption(
+      opt(
+        "--clock-skew <duration>",
+        "allowance for client clocks (default 5s)",
+        "DTP_CLOCK_SKEW",
+      ).argParser(durationSecondsOrZero),
+    )
+    .addOption(
+      opt(
+        "--refresh-reuse-grace <duration>",
+        "grace period for a rotated refresh token (default 0s)",
+        "DTP_REFRESH_REUSE_GRACE",
+      ).argParser(durationSecondsOrZero),
+    )
+    .addOption(opt("--no-dpop-nonce", "do not require DPoP server nonces", "DTP_NO_DPOP_NONCE"))
+    .addOption(
+      opt(
+        "--allow-untrusted-endpoints",
+        "policy: log in without a device token",
+        "DTP_ALLOW_UNTRUSTED_ENDPOINTS",
+      ),
+    )
+    .addOption(
+      opt(
+        "--allow-unauthenticated-requests",
+        "policy: log in with a card ID",
+        "DTP_ALLOW_UNAUTHENTICATED_REQUESTS",
+      ),
+    )
+    .addOption(
+      opt("--admin-key <key>", "admin bearer key (default: random, printed)", "DTP_ADMIN_KEY"),
+    )
+    .addOption(opt("--api-key <key>", "vendor API key (default: random, printed)", "DTP_API_KEY"))
+    .addOption(
+      new Option(
+        "--user <name:password[:card]>",
+        "a user (repeatable; default: a demo user)",
+      ).argParser(user),
+    )
+    .action(async (flags: ServeFlags) => {
+      setExit(await serve(flags, io));
+    });
+}
+
+export function serveOptionsOf(flags: ServeFlags): ServeOptions {
+  const o: ServeOptions = {};
+  if (flags.port !== undefined) o.port = flags.port;
+  if (flags.host !== undefined) o.host = flags.host;
+  if (flags.memory) o.store = { kind: "memory" };
+  else if (flags.store !== undefined) o.store = { kind: "sqlite", file: flags.store };
+  const lifetimes: NonNullable<ServeOptions["lifetimes"]> = {};
+  const set = <K extends keyof typeof lifetimes>(k: K, v: number | undefined) => {
+    if (v !== undefined) lifetimes[k] = v;
+  };
+  set("accessToken", flags.accessTokenTtl);
+  set("refreshToken", flags.refreshTokenTtl);
+  set("deviceCode", flags.deviceCodeTtl);
+  set("interval", flags.interval);
+  set("personalTokenMax", flags.personalTokenMax);
+  set("dpopProofMaxAge", flags.dpopMaxAge);
+  set("assertionMaxLifetime", flags.assertionMaxLifetime);
+  set("signatureMaxAge", flags.signatureMaxAge);
+  if (Object.keys(lifetimes).length) o.lifetimes = lifetimes;
+  if (flags.clockSkew !== undefined) o.clockSkew = flags.clockSkew;
+  if (flags.refreshReuseGrace !== undefined) o.refreshReuseGrace = flags.refreshReuseGrace;
+  if (flags.dpopNonce === false) o.dpopNonceRequired = false;
+  const policies: NonNullable<ServeOptions["policies"]> = {};
+  if (flags.allowUntrustedEndpoints) policies.allowUntrustedEndpoints = true;
+  if (flags.allowUnauthenticatedRequests) policies.allowUnauthenticatedRequests = true;
+  if (Object.keys(policies).length) o.policies = policies;
+  if (flags.adminKey !== undefined) o.adminKey = flags.adminKey;
+  if (flags.apiKey !== undefined) o.apiKey = flags.apiKey;
+  if (flags.user?.length) o.users = flags.user;
+  return o;
+}
+
+async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
+  const server = await startServer(serveOptionsOf(flags), flags.short ?? false);
+  io.stdout(`DTP reference server listening on ${server.url}\n`);
+  io.stdout(`  admin key   ${server.adminKey}\n`);
+  io.stdout(`  API key     ${server.apiKey}\n`);
+  for (const u of server.users) {
+    io.stdout(
+      `  user        ${u.username}:${u.password}${u.cardId ? ` (card ${u.cardId})` : ""}\n`,
+    );
+  }
+  io.stdout(`Test it: dtp test ${server.url} --config <file with apiKey and admin.token>\n`);
+  io.onServing?.({ url: server.url, adminKey: server.adminKey, apiKey: server.apiKey });
+  // main() turns SIGINT / SIGTERM into an abort of io.signal.
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  io.stdout("stopping\n");
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,189 @@
+/** `dtp test [url]`: run the conformance suite against a server (or the embedded one). */
+import { Command, Option } from "commander";
+import { checks as registry } from "../../suites/index.ts";
+import { formatDuration } from "../config/duration.ts";
+import { createConsoleReporter, parseReportSpec, writeReports } from "../reports/index.ts";
+import type { Area, Check } from "../runner/check.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_RUNS,
+  requiredFeatures,
+} from "../runner/engine.ts";
+import { UsageError } from "../runner/failure.ts";
+import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/registry.ts";
+import { type RunOptions, runConformance } from "../runner/run.ts";
+import type { CliIo } from "./io.ts";
+import { resolveReplay, saveLastRun } from "./last-run.ts";
+import { durationMs, integer, list, positiveInteger } from "./options.ts";
+
+interface TestFlags {
+  config?: string;
+  area?: string[];
+  only?: string[];
+  exclude?: string[];
+  strict?: boolean;
+  seed?: number;
+  runs?: number;
+  replay?: string;
+  replayPath?: string;
+  maxWait?: number;
+  timeout?: number;
+  checkTimeout?: number;
+  concurrency?: number;
+  report?: string[];
+  expectedFailures?: string;
+  list?: boolean;
+  color?: boolean;
+}
+
+export function testCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command("test")
+    .description(
+      "Run the conformance checks against a DTP or OAuth server. With no URL, start the embedded reference server (short lifetimes) and test it.",
+    )
+    .argument("[url]", "base URL (issuer) of the server under test")
+    .option("-c, --config <file>", "target config (JSON; schema: schemas/dtp-config.schema.json)")
+    .option("-a, --area <areas>", `only these areas, comma-separated (${AREAS.join(", ")})`, list)
+    .option(
+      "--only <ids>",
+      "only these check or requirement IDs, comma-separated; DTP-REF-* matches a prefix",
+      list,
+    )
+    .option("--exclude <ids>", "leave out these check or requirement IDs, comma-separated", list)
+    .option("--strict", "SHOULD failures fail the run (default: they warn)")
+    .option("--seed <n>", "fast-check seed (default: random, printed)", integer)
+    .option("--runs <n>", `fast-check runs per property (default ${DEFAULT_RUNS})`, positiveInteger)
+    .option(
+      "--replay <what>",
+      "re-run one failure exactly: a check id from the last run (.dtp/last-run.json), or <seed>[:<path>] with --only",
+    )
+    .option(
+      "--replay-path <path>",
+      "fast-check path of a counterexample to replay (with --seed and --only)",
+    )
+    .option(
+      "--max-wait <duration>",
+      `time a check may wait for lifetimes and intervals (default ${formatDuration(DEFAULT_MAX_WAIT_MS)})`,
+      durationMs,
+    )
+    .option("--timeout <duration>", "per-request deadline (default 10s)", durationMs)
+    .option(
+      "--check-timeout <duration>",
+      "deadline of one check on top of its waits (default 5m)",
+      durationMs,
+    )
+    .option(
+      "--concurrency <n>",
+      `checks run at once (default ${DEFAULT_CONCURRENCY}; waiting checks do not count)`,
+      positiveInteger,
+    )
+    .option(
+      "--report <spec>",
+      "write reports: json=<path>,junit=<path>,html=<path> (repeatable)",
+      list,
+    )
+    .option(
+      "--expected-failures <file>",
+      'known failures {"failures":[{"id","reason"}]}: they do not fail the run; listed checks that pass do',
+    )
+    .option("--list", "print the selected checks with their IDs, levels and needs; run nothing")
+    .addOption(new Option("--color", "force colours"))
+    .addOption(new Option("--no-color", "no colours"))
+    .action(async (url: string | undefined, flags: TestFlags) => {
+      setExit(await runTest(url, flags, io));
+    });
+}
+
+async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Promise<number> {
+  const checks = io.checks ?? registry;
+  const color = flags.color ?? io.color;
+  if (flags.list) return listChecks(checks, flags, io);
+
+  const reports = parseReportSpec(flags.report ?? []);
+  let only = flags.only;
+  let seed = flags.seed;
+  let replayPath = flags.replayPath;
+  if (flags.replay !== undefined) {
+    if (flags.seed !== undefined || flags.replayPath !== undefined) {
+      throw new UsageError("--replay sets the seed and path: drop --seed / --replay-path");
+    }
+    const replay = await resolveReplay(flags.replay, io.cwd);
+    seed = replay.seed;
+    if (replay.path !== undefined) replayPath = replay.path;
+    if (replay.only) only = [replay.only];
+    if (!only?.length) throw new UsageError("--replay <seed>:<path> needs --only <check id>");
+  }
+  if (replayPath !== undefined && (seed === undefined || !only?.length)) {
+    throw new UsageError("--replay-path needs --seed and --only <check id>");
+  }
+
+  const replayPrefix = [
+    "dtp test",
+    ...(url ? [url] : []),
+    ...(flags.config ? ["--config", flags.config] : []),
+    ...(flags.strict ? ["--strict"] : []),
+  ].join(" ");
+  const reporter = createConsoleReporter({
+    write: io.stdout,
+    ...(color !== undefined ? { color } : {}),
+  });
+  const options: RunOptions = {
+    ...(url !== undefined ? { url } : {}),
+    ...(flags.config !== undefined ? { config: flags.config } : {}),
+    ...(flags.area ? { area: flags.area as Area[] } : {}),
+    ...(only ? { only } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    strict: flags.strict ?? false,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+    ...(replayPath !== undefined ? { replayPath } : {}),
+    ...(flags.maxWait !== undefined ? { maxWaitMs: flags.maxWait } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    ...(flags.checkTimeout !== undefined ? { checkTimeoutMs: flags.checkTimeout } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.expectedFailures !== undefined ? { expectedFailures: flags.expectedFailures } : {}),
+    checks,
+    replayPrefix,
+    ...(io.signal ? { signal: io.signal } : {}),
+    onStart: (info) =>
+      reporter.start({
+        ...info,
+        runs: flags.runs ?? DEFAULT_RUNS,
+        maxWaitMs: flags.maxWait ?? DEFAULT_MAX_WAIT_MS,
+        timeoutMs: flags.timeout ?? 10_000,
+      }),
+    onResult: (r) => reporter.result(r),
+  };
+  const report = await runConformance(options);
+  reporter.finish(report);
+  await saveLastRun(io.cwd, report);
+  try {
+    await writeReports(report, reports);
+  } catch (err) {
+    throw new UsageError(`cannot write a report: ${(err as Error).message}`);
+  }
+  for (const r of reports) io.stdout(`wrote ${r.format} report to ${r.path}\n`);
+  return report.exitCode;
+}
+
+function listChecks(checks: readonly Check[], flags: TestFlags, io: CliIo): number {
+  validateRegistry(checks);
+  const selected = sortChecks(
+    selectChecks(checks, {
+      ...(flags.area ? { areas: flags.area } : {}),
+      ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    }),
+  );
+  for (const c of selected) {
+    const m = c.meta;
+    const needs = requiredFeatures(m);
+    const tags = [m.property ? "property" : "", m.waits ? "waits" : ""].filter(Boolean).join(",");
+    io.stdout(
+      `${m.id.padEnd(14)}${m.level.padEnd(7)}${m.area.padEnd(16)}${m.title}${needs.length ? `  [needs ${needs.join(", ")}]` : ""}${tags ? `  (${tags})` : ""}\n`,
+    );
+  }
+  io.stdout(`${selected.length} checks\n`);
+  return 0;
+}

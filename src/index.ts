@@ -1,0 +1,38 @@
+/**
+ * dtp-kit: the DTP conformance kit's programmatic API (re-exports only).
+ *
+ * @example
+ * import { runConformance } from "dtp-kit";
+ * const report = await runConformance({ url: "https://as.example", config: "dtp.config.json" });
+ * console.log(report.summary.byStatus, report.exitCode);
+ */
+
+export { loadConfig, resolveConfig } from "./config/load.ts";
+export type { ApprovalConfig, TargetConfig, TargetConfigFile } from "./config/schema.ts";
+export { createHttpClient, type HttpClientOptions } from "./http/client.ts";
+export type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./http/types.ts";
+export { renderHtml, renderJson, renderJunit } from "./reports/index.ts";
+export type {
+  Approver,
+  Area,
+  Check,
+  CheckContext,
+  CheckMeta,
+  Clock,
+  Feature,
+  Level,
+  Status,
+} from "./runner/check.ts";
+export type { ExpectedFailure } from "./runner/expected-failures.ts";
+export {
+  CheckFailure,
+  ConfigError,
+  DtpKitError,
+  type DtpKitErrorCode,
+  SkipSignal,
+  TargetError,
+  UsageError,
+} from "./runner/failure.ts";
+export { type RunOptions, runConformance } from "./runner/run.ts";
+export type { Target } from "./runner/target.ts";
+export type { CheckResult, RunReport, RunSummary } from "./runner/types.ts";

@@ -1,0 +1,37 @@
+/** Plain-text rendering of a check's transcript (console, JUnit system-out, HTML). */
+import type { Exchange } from "../http/types.ts";
+
+/** One line per exchange: `#3 poll #2  POST https://…/token → 400 (12 ms)`. */
+export function exchangeLine(x: Exchange): string {
+  const outcome = x.response ? String(x.response.status) : "no response";
+  const label = x.label ? ` ${x.label}` : "";
+  const err = x.error ? ` — ${x.error}` : "";
+  return `#${x.index}${label}  ${x.request.method} ${x.request.url} → ${outcome} (${x.durationMs} ms)${err}`;
+}
+
+/** The full exchange: request line, headers and body; response status, headers and body. */
+export function formatExchange(x: Exchange): string {
+  const lines = [exchangeLine(x)];
+  lines.push(`> ${x.request.method} ${x.request.url}`);
+  for (const [k, v] of Object.entries(x.request.headers)) lines.push(`> ${k}: ${v}`);
+  if (x.request.body !== undefined && x.request.body !== "") {
+    lines.push(">");
+    for (const l of x.request.body.split("\n")) lines.push(`> ${l}`);
+  }
+  if (x.response) {
+    lines.push(`< ${x.response.status}`);
+    for (const [k, v] of Object.entries(x.response.headers)) lines.push(`< ${k}: ${v}`);
+    if (x.response.body !== undefined && x.response.body !== "") {
+      lines.push("<");
+      for (const l of x.response.body.split("\n")) lines.push(`< ${l}`);
+    }
+  }
+  if (x.error) lines.push(`! ${x.error}`);
+  return lines.join("\n");
+}
+
+export function formatTranscript(exchanges: readonly Exchange[], omitted = 0): string {
+  const parts = exchanges.map(formatExchange);
+  if (omitted > 0) parts.push(`(${omitted} exchanges omitted)`);
+  return parts.join("\n\n");
+}
