@@ -7,10 +7,9 @@
  *   node scripts/gen-spec-readme.ts --check      exit 1 if spec/README.md is stale
  *   node scripts/gen-spec-readme.ts --changelog  print a changelog section of every ID
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot, specDir } from "../src/paths.ts";
+import { specDir } from "../src/paths.ts";
 import {
   CATALOGUE_AREAS,
   type Catalogue,
@@ -130,26 +129,7 @@ export function renderSpecReadme(
     out.push(`| \`${op}\` | ${ids.map(link).join(", ")} |`);
   }
   out.push("");
-  return formatMarkdown(out.join("\n"), readmePath());
-}
-
-/**
- * Formats Markdown the way `biome check --write` would (Biome aligns tables), so that the
- * committed README passes the linter and still equals the generator's output. Without a
- * local Biome (an installed package), the text is returned as generated.
- */
-export function formatMarkdown(markdown: string, path: string): string {
-  const biome = join(packageRoot(), "node_modules", ".bin", "biome");
-  if (!existsSync(biome)) return markdown;
-  const result = spawnSync(biome, ["format", `--stdin-file-path=${path}`], {
-    input: markdown,
-    encoding: "utf8",
-    cwd: packageRoot(),
-  });
-  if (result.status !== 0) {
-    throw new Error(`biome could not format ${path}: ${result.stderr || result.error?.message}`);
-  }
-  return result.stdout;
+  return out.join("\n");
 }
 
 /**
