@@ -4,10 +4,11 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ErrorStyle } from "./http/render-error.ts";
 import type { Reply } from "./http/reply.ts";
-import type { ServerOptions, ServerUser } from "./options.ts";
+import type { ServerOptions } from "./options.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { Store } from "./store/types.ts";
 import type { AccessTokenSigner } from "./tokens/signer.ts";
+import type { UserDirectory } from "./users.ts";
 import type { Validators } from "./validation.ts";
 
 /** Server-wide dependencies, built once at start-up. */
@@ -18,7 +19,7 @@ export interface App {
   store: Store;
   signer: AccessTokenSigner;
   validators: Validators;
-  users: readonly ServerUser[];
+  users: UserDirectory;
   /** Failed user-code lookups per admin credential. */
   userCodeLimiter: RateLimiter;
   /** Milliseconds. */

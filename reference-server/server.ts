@@ -16,6 +16,7 @@ import { createMemoryStore } from "./store/memory.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/types.ts";
 import { loadSigner } from "./tokens/signer.ts";
+import { createUserDirectory } from "./users.ts";
 import { compileValidators } from "./validation.ts";
 
 export interface RunningServer {
@@ -73,7 +74,7 @@ export async function startReferenceServer(input: ServerOptionsInput = {}): Prom
     store,
     signer: loadSigner(store, issuer),
     validators,
-    users,
+    users: createUserDirectory(users),
     userCodeLimiter: createRateLimiter(10, 60_000),
     nowMs: clock,
     now: () => Math.floor(clock() / 1000),

@@ -101,7 +101,7 @@ export function compileValidators(spec: ServerSpec): Validators {
       if (!v) return OK;
       const q: Record<string, string> = {};
       for (const name of v.queryNames) {
-        const all = query.getAll(name);
+        const all = query.getAll(name).filter((v) => v !== "");
         if (all.length > 1) return { ok: false, message: `"${name}" is repeated` };
         if (all.length === 1) q[name] = all[0]!;
       }

@@ -45,7 +45,7 @@ export function isApiKey(app: App, secret: string): boolean {
 /**
  * Authenticates the client with the API key.
  * 1. Basic and `client_secret` together → `invalid_request`.
- * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_client`).
+ * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_request`).
  * 3. Post: `client_id` and `client_secret` from the form.
  * 4. No credentials, or a wrong key → 401 `invalid_client`.
  */
@@ -59,19 +59,17 @@ export function authenticateClient(ctx: RequestContext): ClientAuth {
     );
   if (basic) {
     if (formId !== undefined && formId !== basic.id)
-      throw new OAuthError(
-        "invalid_client",
-        '"client_id" does not match the Basic credentials',
-        401,
-        BASIC_CHALLENGE,
-      );
-    if (!CLIENT_ID.test(basic.id) || !isApiKey(ctx.app, basic.secret))
+      throw new OAuthError("invalid_request", '"client_id" does not match the Basic user name');
+    if (!CLIENT_ID.test(basic.id))
+      throw new OAuthError("invalid_request", '"client_id" is invalid');
+    if (!isApiKey(ctx.app, basic.secret))
       throw new OAuthError("invalid_client", "client authentication failed", 401, BASIC_CHALLENGE);
     return { clientId: basic.id, method: "client_secret_basic" };
   }
   if (formSecret !== undefined) {
     if (formId === undefined) throw new OAuthError("invalid_request", '"client_id" is required');
-    if (!CLIENT_ID.test(formId) || !isApiKey(ctx.app, formSecret))
+    if (!CLIENT_ID.test(formId)) throw new OAuthError("invalid_request", '"client_id" is invalid');
+    if (!isApiKey(ctx.app, formSecret))
       throw new OAuthError("invalid_client", "client authentication failed", 401);
     return { clientId: formId, method: "client_secret_post" };
   }

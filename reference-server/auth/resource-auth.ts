@@ -85,10 +85,14 @@ export async function authenticateResource(
       throw deny("this token is not DPoP-bound: use the Bearer scheme");
     if (r.jkt !== null) {
       const proof = await checkDpopProof(ctx, { jkt: r.jkt, accessToken: creds.token });
+      // A valid proof made with another key: the token is not usable by this client.
       if (!proof.ok)
-        throw new ChallengeError("DPoP", proof.error, proof.reason, {
-          headers: dpopNonceHeader(app),
-        });
+        throw new ChallengeError(
+          "DPoP",
+          proof.error === "key_mismatch" ? "invalid_token" : proof.error,
+          proof.reason,
+          { headers: dpopNonceHeader(app) },
+        );
     }
     principal = {
       kind: r.kind,

@@ -11,6 +11,7 @@ import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
 import { issueAccessToken, type TokenResponse } from "../tokens/issue.ts";
+import { dpopForToken } from "./dpop.ts";
 
 const SERVICE_SCOPES = new Set(["me", "service"]);
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -30,7 +31,8 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   validateBody(ctx);
   // 3. The client: `client_id` if sent, else the assertion's `iss`.
   const assertion = form.client_assertion ?? "";
-  const iss = decodeJwsJson(assertion.split(".")[1] ?? "")?.iss;
+  const claims = decodeJwsJson(assertion.split(".")[1] ?? "");
+  const iss = claims?.iss;
   const clientId = form.client_id ?? (typeof iss === "string" ? iss : "");
   if (!CLIENT_ID.test(clientId)) throw invalidClient("the assertion does not name a client");
   // 4. It must be an approved `server` device with an EC P-256 key.
@@ -53,12 +55,18 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
     skew,
   });
   if (!verified.ok) throw invalidClient(verified.reason);
+  // 5a. `aud` must be a single string (DTP-SVC-006), not even a one-element array.
+  if (typeof claims?.aud !== "string")
+    throw invalidClient('"aud" must be a single string: the issuer');
+  // 5b. A DPoP proof, if sent, binds the token to its key (checked before the jti is spent,
+  //     so a use_dpop_nonce retry can reuse the assertion).
+  const dpop = await dpopForToken(ctx, null);
   // 6. `jti` single use (recorded atomically until the assertion expires).
   if (
     !app.store.consumeOnce("assertion_jti", `${clientId}:${verified.jti}`, verified.exp + skew + 1)
   )
     throw invalidClient('the assertion "jti" was already used');
-  // 7. Issue a Bearer service token, no refresh token.
+  // 7. Issue a service token (Bearer unless a DPoP proof was sent), no refresh token.
   const scope = [...new Set((form.scope ?? "me service").split(" "))].join(" ");
   const access = issueAccessToken(app, {
     clientId,
@@ -66,14 +74,14 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
     sub: clientId,
     kind: "service",
     scope,
-    jkt: null,
+    jkt: dpop.jkt,
     familyId: null,
   });
   const body: TokenResponse = {
     access_token: access.token,
-    token_type: "Bearer",
+    token_type: dpop.jkt === null ? "Bearer" : "DPoP",
     expires_in: access.expiresIn,
     scope,
   };
-  return secretJson(200, body);
+  return secretJson(200, body, dpop.headers);
 }

@@ -10,7 +10,7 @@ import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
 import { createFamily, issueTokenPair } from "../tokens/issue.ts";
-import { requireDpop } from "./dpop.ts";
+import { dpopForToken } from "./dpop.ts";
 
 export async function deviceCodeGrant(ctx: RequestContext): Promise<Reply> {
   const { app, form } = ctx;
@@ -22,42 +22,43 @@ export async function deviceCodeGrant(ctx: RequestContext): Promise<Reply> {
   const reg = app.store.registrationByDeviceCodeHash(sha256b64url(form.device_code ?? ""));
   if (!reg || reg.clientId !== client.clientId)
     throw new OAuthError("invalid_grant", "the device code is not valid for this client");
-  // 4. A device that registered a key proves possession with a DPoP proof.
-  const nonce = reg.jkt === null ? {} : await requireDpop(ctx, reg.jkt);
-  // 5. Decided, redeemed, expired or still pending?
+  // 4. DPoP: required with the registered key; a keyless device may bind to its proof key.
+  const dpop = await dpopForToken(ctx, reg.jkt);
+  const fail = (
+    code:
+      | "access_denied"
+      | "expired_token"
+      | "slow_down"
+      | "authorization_pending"
+      | "invalid_grant",
+    why: string,
+  ) => new OAuthError(code, why, 400, dpop.headers);
+  // 5. Redeemed, denied or expired codes (expired codes are remembered: never purged).
   const now = app.now();
-  if (reg.redeemedAt !== null)
-    throw new OAuthError("invalid_grant", "the device code was already used");
-  if (reg.status === "denied")
-    throw new OAuthError("access_denied", "the registration was denied", 400, nonce);
-  if (reg.expiresAt <= now)
-    throw new OAuthError("expired_token", "the device code has expired", 400, nonce);
-  if (reg.status === "pending") {
-    // 5a. Polling faster than the interval → slow_down; the interval grows by 5 s and stays.
-    if (app.store.recordPoll(reg.id, app.nowMs()) === "slow_down")
-      throw new OAuthError(
-        "slow_down",
-        `poll at most every ${reg.interval + 5} seconds`,
-        400,
-        nonce,
-      );
-    throw new OAuthError("authorization_pending", "the registration awaits approval", 400, nonce);
-  }
-  // 6. Approved: the device record must be this registration's (not replaced since).
+  if (reg.redeemedAt !== null) throw fail("invalid_grant", "the device code was already used");
+  if (reg.status === "denied") throw fail("access_denied", "the registration was denied");
+  if (reg.expiresAt <= now) throw fail("expired_token", "the device code has expired");
+  // 6. Polling faster than the interval (whatever the previous answer) → slow_down; the
+  //    interval of this code grows by 5 s for every later poll.
+  if (app.store.recordPoll(reg.id, app.nowMs()) === "slow_down")
+    throw fail("slow_down", `poll at most every ${reg.interval + 5} seconds`);
+  if (reg.status === "pending")
+    throw fail("authorization_pending", "the registration awaits approval");
+  // 7. Approved: the device record must be this registration's (not replaced since).
   const device = app.store.device(reg.clientId);
   if (!device || device.registrationId !== reg.id)
-    throw new OAuthError("invalid_grant", "the registration was superseded");
-  // 7. Redeem atomically: exactly one request wins.
+    throw fail("invalid_grant", "the registration was superseded");
+  // 8. Redeem atomically: exactly one request wins.
   if (!app.store.redeemRegistration(reg.id, now))
-    throw new OAuthError("invalid_grant", "the device code was already used");
-  // 8. Issue the device token pair (DPoP-bound when the device has a key).
+    throw fail("invalid_grant", "the device code was already used");
+  // 9. Issue the device token pair, DPoP-bound to the device key (or the proof key).
   const family = createFamily(app, {
     clientId: device.clientId,
     deviceUid: device.uid,
     sub: device.clientId,
     kind: "device",
     scope: device.scope,
-    jkt: device.jkt,
+    jkt: dpop.jkt,
   });
-  return secretJson(200, issueTokenPair(app, family, device.scope, null), nonce);
+  return secretJson(200, issueTokenPair(app, family, device.scope, null), dpop.headers);
 }

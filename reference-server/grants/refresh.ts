@@ -9,7 +9,7 @@ import { type Reply, secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
 import { deviceCurrent, findRefreshToken } from "../tokens/active.ts";
 import { isSubset, issueTokenPair } from "../tokens/issue.ts";
-import { requireDpop } from "./dpop.ts";
+import { dpopForToken } from "./dpop.ts";
 
 export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
   const { app, form } = ctx;
@@ -22,8 +22,10 @@ export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
   if (!found || found.family.clientId !== client.clientId)
     throw invalidGrant("the refresh token is not valid for this client");
   const { token, family } = found;
-  // 3. DPoP-bound family: a proof with the same key.
-  const nonce = family.jkt === null ? {} : await requireDpop(ctx, family.jkt);
+  // 3. DPoP-bound family: a proof with the same key (an unbound one may bind its new
+  //    access token to the key of a proof it sends).
+  const dpop = await dpopForToken(ctx, family.jkt);
+  const nonce = dpop.headers;
   // 4. Revoked family, removed device, expired token → invalid_grant.
   if (family.revokedAt !== null) throw invalidGrant("the refresh token was revoked");
   if (!deviceCurrent(app, family.clientId, family.deviceUid))
@@ -45,7 +47,11 @@ export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
     }
   }
   // 7. Issue the next pair in the same family.
-  return secretJson(200, issueTokenPair(app, family, normalise(scope), token.hash), nonce);
+  return secretJson(
+    200,
+    issueTokenPair(app, family, normalise(scope), token.hash, dpop.jkt),
+    nonce,
+  );
 }
 
 const normalise = (scope: string) =>

@@ -2,7 +2,6 @@
  * `POST /login` — a user logs in through a trusted device (seeds 000/001): the device
  * access token is the credential, the form carries the user's credentials.
  */
-import { timingSafeEqualStr } from "../../src/protocol/random.ts";
 import { authenticateClient, basicCredentials } from "../auth/client-auth.ts";
 import { authenticateResource } from "../auth/resource-auth.ts";
 import type { App, Handler, RequestContext } from "../context.ts";
@@ -10,7 +9,6 @@ import { dpopNonceHeader } from "../dpop/nonces.ts";
 import { ChallengeError, OAuthError } from "../errors.ts";
 import { secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
-import type { ServerUser } from "../options.ts";
 import { createFamily, issueTokenPair } from "../tokens/issue.ts";
 
 const USER_SCOPE = "me tokens";
@@ -22,7 +20,10 @@ export const login: Handler = async (ctx) => {
   const caller = await authenticateCaller(ctx);
   // 2. Validate the form against LoginRequest (username + password, or card_id).
   validateBody(ctx);
-  // 3. card_id is a weak identifier: only with allow_unauthenticated_requests.
+  // 3. One form of credentials only; card_id (a weak identifier) only with
+  //    allow_unauthenticated_requests.
+  if (form.card_id !== undefined && (form.username !== undefined || form.password !== undefined))
+    throw new OAuthError("invalid_request", "send username + password or card_id, not both");
   if (form.card_id !== undefined && !app.options.policies.allowUnauthenticatedRequests)
     throw new OAuthError(
       "invalid_request",
@@ -35,7 +36,7 @@ export const login: Handler = async (ctx) => {
   const family = createFamily(app, {
     clientId: caller.clientId,
     deviceUid: caller.deviceUid,
-    sub: user.username,
+    sub: user,
     kind: "user",
     scope: USER_SCOPE,
     jkt: caller.jkt,
@@ -58,16 +59,7 @@ async function authenticateCaller(
   return { clientId: principal.clientId, deviceUid: principal.deviceUid, jkt: principal.jkt };
 }
 
-function findUser(app: App, form: Record<string, string>): ServerUser | undefined {
-  let found: ServerUser | undefined;
-  // Compare against every user without stopping early (constant time per credential).
-  for (const u of app.users) {
-    const match =
-      form.card_id !== undefined
-        ? u.cardId !== undefined && timingSafeEqualStr(u.cardId, form.card_id)
-        : timingSafeEqualStr(u.username, form.username ?? "") &&
-          timingSafeEqualStr(u.password, form.password ?? "");
-    if (match) found ??= u;
-  }
-  return found;
+function findUser(app: App, form: Record<string, string>): string | undefined {
+  if (form.card_id !== undefined) return app.users.byCardId(form.card_id);
+  return app.users.byPassword(form.username ?? "", form.password ?? "");
 }

@@ -37,9 +37,13 @@ export const registerDevice: Handler = (ctx) => {
     if (!parsed.ok) throw new OAuthError("invalid_request", parsed.reason);
     key = { keyType: parsed.keyType, publicKey: form.public_key, jkt: parsed.jkt };
   }
-  // 5. A signed request is a re-registration: verify it before storing anything.
+  // 5. A signed request is a re-registration: verify it before storing anything; it
+  //    keeps the device's registered key.
   const signed = isSigned(ctx);
-  if (signed) verifySignedReRegistration(ctx, client.clientId);
+  if (signed) {
+    const device = verifySignedReRegistration(ctx, client.clientId, key?.jkt);
+    key = { keyType: device.keyType!, publicKey: device.publicKey!, jkt: device.jkt! };
+  }
   // 6. Store the registration: pending, or approved at once when the signature verified.
   const { record, deviceCode } = createRegistration(
     app,

@@ -3,12 +3,11 @@
  * tokens (those are left alone). A refresh token takes its whole family with it.
  */
 
-import { sha256b64url } from "../../src/protocol/random.ts";
 import { authenticateClient } from "../auth/client-auth.ts";
 import type { Handler } from "../context.ts";
 import { empty } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
-import { findRefreshToken, PERSONAL_TOKEN_PREFIX } from "../tokens/active.ts";
+import { findRefreshToken } from "../tokens/active.ts";
 
 export const revokeToken: Handler = async (ctx) => {
   const { app, form } = ctx;
@@ -22,18 +21,13 @@ export const revokeToken: Handler = async (ctx) => {
   const found = findRefreshToken(app, token);
   if (found && found.family.clientId === client.clientId)
     app.store.revokeFamily(found.family.id, now);
-  // 3. A personal token created through this client's device.
-  if (token.startsWith(PERSONAL_TOKEN_PREFIX)) {
-    const pat = app.store.personalTokenByHash(sha256b64url(token));
-    if (pat && pat.clientId === client.clientId)
-      app.store.revokePersonalToken(pat.id, pat.sub, now);
-  }
-  // 4. An access token of this client: revoke its jti.
+  // 3. An access token of this client: revoke its jti. (Personal tokens belong to the
+  //    user: DELETE /personal-tokens/{id} revokes them.)
   if (!found) {
     const verified = await app.signer.verify(token, now);
     const record = verified.ok ? app.store.accessToken(verified.claims.jti) : undefined;
     if (record && record.clientId === client.clientId) app.store.revokeAccessToken(record.jti, now);
   }
-  // 5. Always 200 with an empty body.
+  // 4. Always 200 with an empty body.
   return empty(200, { "Cache-Control": "no-store" });
 };

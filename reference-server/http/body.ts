@@ -68,6 +68,7 @@ export function requireMediaType(header: string | undefined, expected: string): 
 /**
  * Parses `application/x-www-form-urlencoded` strictly: malformed percent-encoding and
  * repeated parameter names are errors (RFC 6749 §3.1: parameters MUST NOT repeat).
+ * A parameter without a value is treated as omitted (RFC 6749 §3.1, DTP-ERR-013).
  */
 export function parseForm(text: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
@@ -82,6 +83,7 @@ export function parseForm(text: string): Record<string, string> {
       throw new InputError("duplicate", `"${name}" is repeated (parameters must not repeat)`);
     out[name] = value;
   }
+  for (const [name, value] of Object.entries(out)) if (value === "") delete out[name];
   return out;
 }
 

@@ -47,16 +47,22 @@ export function problem(
   };
 }
 
+/**
+ * `error_description` may only use %x20-21 / %x23-5B / %x5D-7E (RFC 6749 §5.2, RFC 6750
+ * §3): double quotes become single quotes, backslashes and non-ASCII are dropped.
+ */
+export const safeDescription = (s: string) =>
+  s.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "");
+
 function oauth(error: string, description: string, status: number, headers = {}): Reply {
   return {
     status,
     headers: { "Cache-Control": "no-store", ...headers },
-    json: { error, error_description: description },
+    json: { error, error_description: safeDescription(description) },
   };
 }
 
-/** A quoted-string for an auth-param (RFC 9110 §5.6.4); drops characters it cannot carry. */
-const quote = (s: string) => `"${s.replace(/[^\x20-\x7e]/g, "").replace(/(["\\])/g, "\\$1")}"`;
+const quote = (s: string) => `"${safeDescription(s)}"`;
 
 /** The WWW-Authenticate value(s) of a challenge. */
 export function challengeHeader(e: ChallengeError): string[] {

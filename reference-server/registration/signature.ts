@@ -2,10 +2,14 @@
  * Signed re-registration (RFC 9421 + RFC 9530, seed 004): a device that registered a key
  * proves it holds it, and the registration is approved at once.
  */
-import { verifyRequestSignature } from "../../src/protocol/http-signature.ts";
+import {
+  parseSignatureHeaders,
+  verifyRequestSignature,
+} from "../../src/protocol/http-signature.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
 import type { RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
+import type { DeviceRecord } from "../store/types.ts";
 
 /** True when the request carries signature headers (so it is a signed re-registration). */
 export function isSigned(ctx: RequestContext): boolean {
@@ -14,23 +18,35 @@ export function isSigned(ctx: RequestContext): boolean {
 
 const invalid = (reason: string) => new OAuthError("invalid_signature", reason, 401);
 
+const LABEL = "sig1";
+
 /**
  * 1. Find the approved device by `client_id`; it must have a registered key.
- * 2. Verify (src/protocol): covered components, created/expires window, alg, the
+ * 2. A `sig1` signature with an `alg` parameter.
+ * 3. Verify (src/protocol): covered components, created/expires window, alg, the
  *    Content-Digest recomputed over the received body, the signature with the stored key.
- * 3. `keyid` must be the device's `jkt`.
- * 4. Consume the nonce (single use, atomic) — only once the signature verified.
- * Any failure → 401 `invalid_signature`, nothing stored.
+ * 4. `keyid` must be the device's `jkt`; a `public_key` in the form must be that same key.
+ * 5. Consume the nonce (single use, atomic) — only once the signature verified.
+ * Any failure → 401 `invalid_signature`, nothing stored. Returns the device, whose key
+ * the re-registration keeps.
  */
-export function verifySignedReRegistration(ctx: RequestContext, clientId: string): void {
+export function verifySignedReRegistration(
+  ctx: RequestContext,
+  clientId: string,
+  formJkt: string | undefined,
+): DeviceRecord {
   const { app } = ctx;
   const device = app.store.device(clientId);
   if (!device?.publicKey || !device.keyType || !device.jkt)
     throw invalid("no approved device with a registered key has this client_id");
   const key = parseRegisteredKey(device.publicKey, device.keyType);
   if (!key.ok) throw invalid("the registered key cannot be used");
+  const parsed = parseSignatureHeaders(ctx.headers, LABEL);
+  if (!parsed.ok) throw invalid(parsed.reason);
+  if (parsed.params.get("alg") === undefined) throw invalid('"alg" is missing');
   const now = app.now();
   const result = verifyRequestSignature({
+    label: LABEL,
     method: ctx.method,
     url: ctx.url.href,
     headers: ctx.headers,
@@ -43,6 +59,8 @@ export function verifySignedReRegistration(ctx: RequestContext, clientId: string
   if (!result.ok) throw invalid(result.reason);
   if (result.params.keyid !== device.jkt)
     throw invalid('"keyid" is not the key registered for this device');
+  if (formJkt !== undefined && formJkt !== device.jkt)
+    throw invalid('"public_key" is not the key registered for this device');
   const nonce = result.params.nonce;
   if (nonce === undefined) throw invalid('"nonce" is missing');
   const keep =
@@ -50,4 +68,5 @@ export function verifySignedReRegistration(ctx: RequestContext, clientId: string
     app.options.clockSkew;
   if (!app.store.consumeOnce("signature_nonce", `${device.jkt}:${nonce}`, keep))
     throw invalid('"nonce" was already used');
+  return device;
 }

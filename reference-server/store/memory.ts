@@ -87,7 +87,7 @@ export function createMemoryStore(): Store {
     revokeDeviceTokens(deviceUid, now) {
       for (const f of families.values())
         if (f.deviceUid === deviceUid && f.revokedAt === null) f.revokedAt = now;
-      for (const t of [...access.values(), ...personal.values()])
+      for (const t of access.values())
         if (t.deviceUid === deviceUid && t.revokedAt === null) t.revokedAt = now;
     },
 

@@ -94,12 +94,11 @@ export function createSqliteStore(file: string): Store {
         now,
         deviceUid,
       );
-      for (const table of ["access_tokens", "personal_tokens"])
-        run(
-          `UPDATE ${table} SET revokedAt = ? WHERE deviceUid = ? AND revokedAt IS NULL`,
-          now,
-          deviceUid,
-        );
+      run(
+        "UPDATE access_tokens SET revokedAt = ? WHERE deviceUid = ? AND revokedAt IS NULL",
+        now,
+        deviceUid,
+      );
     },
 
     insertAccessToken: (t) => void insert("access_tokens", t),

@@ -139,7 +139,10 @@ export interface Store {
   insertFamily(f: FamilyRecord): void;
   family(id: string): FamilyRecord | undefined;
   revokeFamily(id: string, now: number): void;
-  /** Revokes every family, access token and personal token issued under this device record. */
+  /**
+   * Revokes every family and access token issued under this device record. Personal tokens
+   * belong to the user and are left alone (DTP-PAT-014).
+   */
   revokeDeviceTokens(deviceUid: string, now: number): void;
 
   insertAccessToken(t: AccessTokenRecord): void;

@@ -62,12 +62,16 @@ export function createFamily(
   return family;
 }
 
-/** A new access + refresh token pair in `family`, with `scope` (⊆ the family's scope). */
+/**
+ * A new access + refresh token pair in `family`, with `scope` (⊆ the family's scope). The
+ * access token is bound to `jkt` (the family's key, or a proof key for an unbound family).
+ */
 export function issueTokenPair(
   app: App,
   family: FamilyRecord,
   scope: string,
   parentHash: string | null,
+  jkt: string | null = family.jkt,
 ): TokenResponse {
   const access = issueAccessToken(app, {
     clientId: family.clientId,
@@ -75,7 +79,7 @@ export function issueTokenPair(
     sub: family.sub,
     kind: family.kind,
     scope,
-    jkt: family.jkt,
+    jkt,
     familyId: family.id,
   });
   const refreshToken = randomToken(32);
@@ -86,12 +90,13 @@ export function issueTokenPair(
     parentHash,
     scope,
     createdAt: now,
-    expiresAt: now + app.options.lifetimes.refreshToken,
+    // The family's lifetime counts from the original grant: rotation does not extend it.
+    expiresAt: family.createdAt + app.options.lifetimes.refreshToken,
     rotatedAtMs: null,
   });
   return {
     access_token: access.token,
-    token_type: family.jkt === null ? "Bearer" : "DPoP",
+    token_type: jkt === null ? "Bearer" : "DPoP",
     expires_in: access.expiresIn,
     refresh_token: refreshToken,
     scope,
