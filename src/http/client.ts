@@ -145,6 +145,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       };
       if (req.label !== undefined) x.label = req.label;
       raw.push(x);
+      redactor.learnHeaders(prepared.headers);
       redactor.learnBody(prepared.body ?? "", prepared.headers["content-type"]);
       const deadline = req.timeoutMs ?? timeoutMs;
       const controller = new AbortController();

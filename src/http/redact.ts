@@ -183,6 +183,31 @@ export class Redactor {
     return this.text(text);
   }
 
+  /**
+   * Registers the credentials of request headers (Authorization, Cookie, API-key headers),
+   * so that a target echoing them elsewhere (a body, another header) is redacted too.
+   */
+  learnHeaders(headers: Record<string, string>): void {
+    for (const [rawName, value] of Object.entries(headers)) {
+      const name = rawName.toLowerCase();
+      if (name === "authorization" || name === "proxy-authorization") {
+        const m = /^\s*(\S+)\s+(.*)$/s.exec(value);
+        if (!m) continue;
+        const credentials = m[2]!.trim();
+        if (m[1]!.toLowerCase() === "basic") {
+          this.add(credentials, "basic");
+          const decoded = Buffer.from(credentials, "base64").toString("utf8");
+          const colon = decoded.indexOf(":");
+          if (colon > 0) this.add(decodeForm(decoded.slice(colon + 1)), "client_secret");
+        } else if (!this.labelOf(credentials)) {
+          this.add(credentials, "token");
+        }
+      } else if (name === "cookie" || name === "x-api-key" || name === "api-key") {
+        this.add(value, name);
+      }
+    }
+  }
+
   learnField(name: string, value: unknown): void {
     if (typeof value !== "string") return;
     if (SENSITIVE_FIELDS.has(name)) this.add(value, name);

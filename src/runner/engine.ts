@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent, type Dispatcher } from "undici";
 import { formatDuration } from "../config/duration.ts";
+import { configSecrets } from "../config/load.ts";
 import { createHttpClient, DEFAULT_MAX_BODY_BYTES } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
 import type { Exchange } from "../http/types.ts";
@@ -60,6 +61,7 @@ export async function runChecks(opts: EngineOptions): Promise<CheckResult[]> {
   const ownDispatcher = opts.dispatcher === undefined;
   const dispatcher = opts.dispatcher ?? new Agent({ connections: 16 });
   const redactor = opts.redactor ?? new Redactor();
+  for (const s of configSecrets(opts.target.config)) redactor.add(s.value, s.label);
   const results = new Array<CheckResult>(opts.checks.length);
   const indexed = opts.checks.map((check, i) => ({ check, i }));
   const run = async (lane: typeof indexed, limit: number) => {
