@@ -1,0 +1,115 @@
+/**
+ * DTP-REF-010 (MUST, RFC 9449 §5):
+ * "Refreshing a DPoP-bound token MUST require a proof made with the same key; a missing
+ * proof or a proof with another key MUST be answered 400 `invalid_dpop_proof`, and the
+ * new access token MUST be bound to the same key."
+ *
+ * One device with an Ed25519 key: a refresh without a proof, then with proofs by other
+ * keys (Ed25519 and EC P-256, each a valid proof but for the wrong key, with the server's
+ * current nonce), then with the device key. The new access token must carry `cnf.jkt` of
+ * the device key (when it is a readable JWT) and work at the resource only with proofs of
+ * that key.
+ */
+import {
+  basicAuth,
+  callResource,
+  type DpopSession,
+  dpopSession,
+  endpoint,
+  newDeviceKey,
+  peekJwt,
+  sendWithDpop,
+} from "../../src/client/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import { deviceWithRefresh, expectAccepted, readPair, requireAlive } from "./_helpers.ts";
+
+const ID = "DTP-REF-010";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "refresh",
+    title:
+      "Refreshing a DPoP-bound token needs a proof with the same key; the new token stays bound",
+    specRef: "RFC 9449 §5",
+    requires: ["refresh_token", "dpop", "dtp", "admin", "resource"],
+  },
+  async run(ctx) {
+    const [key, otherEd, otherEc] = await Promise.all([
+      newDeviceKey("ed25519"),
+      newDeviceKey("ed25519"),
+      newDeviceKey("ec-p256"),
+    ]);
+    const dev = await deviceWithRefresh(ctx, ID, "dpop", { key });
+    const session = dev.dpop!;
+    if (dev.tokens.tokenType.toLowerCase() !== "dpop") {
+      fail(
+        ID,
+        'a DPoP-bound token pair for a device with a key ("token_type": "DPoP")',
+        `"token_type": ${JSON.stringify(dev.tokens.tokenType)}`,
+        dev.tokens.res,
+      );
+    }
+    const url = endpoint(ctx.target, "token_endpoint");
+    const form = { grant_type: "refresh_token", refresh_token: dev.tokens.refreshToken };
+    const headers = { authorization: basicAuth(dev.clientId, ctx.target.config.apiKey) };
+
+    // No proof at all.
+    const noProof = await ctx.http.request({
+      method: "POST",
+      url,
+      headers,
+      form,
+      label: "refresh without a DPoP proof",
+    });
+    expectOAuthError(noProof, { status: 400, error: "invalid_dpop_proof" }, ID);
+
+    // A valid proof, but by another key (with the server's latest nonce).
+    for (const [name, other] of [
+      ["Ed25519", otherEd],
+      ["EC P-256", otherEc],
+    ] as const) {
+      const foreign: DpopSession = { ...dpopSession(other), nonces: new Map(session.nonces) };
+      const res = await sendWithDpop(ctx, foreign, {
+        method: "POST",
+        url,
+        headers,
+        form,
+        label: `refresh with a proof by another ${name} key`,
+      });
+      expectOAuthError(res, { status: 400, error: "invalid_dpop_proof" }, ID);
+      for (const [origin, nonce] of foreign.nonces) session.nonces.set(origin, nonce);
+    }
+
+    // The device key: success, and the new access token is bound to the same key.
+    const ok = await sendWithDpop(ctx, session, {
+      method: "POST",
+      url,
+      headers,
+      form,
+      label: "refresh with a proof by the device key",
+    });
+    const pair = readPair(ctx, ok, ID);
+    if (pair.tokenType.toLowerCase() !== "dpop") {
+      fail(ID, '"token_type": "DPoP" for the refreshed token', `"${pair.tokenType}"`, ok);
+    }
+    const claims = peekJwt(pair.accessToken);
+    const cnf = claims?.cnf as { jkt?: unknown } | undefined;
+    if (claims !== undefined && cnf?.jkt !== key.jkt) {
+      fail(
+        ID,
+        `the new access token's cnf.jkt = ${key.jkt} (the device key)`,
+        `cnf = ${JSON.stringify(claims.cnf)}`,
+        ok,
+      );
+    }
+    await expectAccepted(ctx, pair, ID, session, "GET /me with the device key's proof");
+    requireAlive(ctx, pair, "the resource call with another key");
+    const foreign: DpopSession = { ...dpopSession(otherEd), nonces: new Map(session.nonces) };
+    const wrong = await callResource(ctx, pair, foreign, "GET /me with another key's proof");
+    expectWwwAuthenticate(wrong, { scheme: "DPoP", status: 401 }, ID);
+  },
+};

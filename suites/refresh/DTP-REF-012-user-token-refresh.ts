@@ -1,0 +1,65 @@
+/**
+ * DTP-REF-012 (MUST, seed 000; seed 001):
+ * "Refreshing a user token (authenticated as the device it was obtained through) MUST
+ * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
+ *
+ * The configured user logs in through a new device; the device refreshes the user token.
+ * The claims are compared by introspection (the device introspects its own tokens).
+ */
+import type { Check } from "../../src/runner/check.ts";
+import { fail } from "../../src/runner/expect.ts";
+import {
+  deviceWithRefresh,
+  expectActive,
+  introspectAs,
+  refreshOk,
+  userTokens,
+} from "./_helpers.ts";
+
+const ID = "DTP-REF-012";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "refresh",
+    title: "Refreshing a user token returns a user token with the same sub and client_id",
+    specRef: "seed 000; seed 001",
+    requires: ["refresh_token", "login", "user_credentials", "introspection", "admin"],
+  },
+  async run(ctx) {
+    const dev = await deviceWithRefresh(ctx, ID, "user");
+    const user = await userTokens(ctx, dev, ID);
+    const before = expectActive(
+      await introspectAs(ctx, dev.clientId, user.accessToken, "introspect user token"),
+      ID,
+    );
+    if (before.dtp_kind !== "user" || before.client_id !== dev.clientId) {
+      fail(
+        ID,
+        `a user token for client_id ${dev.clientId} from /login`,
+        `dtp_kind ${JSON.stringify(before.dtp_kind)}, client_id ${JSON.stringify(before.client_id)}`,
+      );
+    }
+    const next = await refreshOk(ctx, dev, user.refreshToken, ID);
+    const after = expectActive(
+      await introspectAs(ctx, dev.clientId, next.accessToken, "introspect refreshed user token"),
+      ID,
+    );
+    for (const [field, want] of [
+      ["sub", before.sub],
+      ["client_id", dev.clientId],
+      ["dtp_kind", "user"],
+    ] as const) {
+      if (after[field] !== want || want === undefined) {
+        fail(
+          ID,
+          `the refreshed token's ${field} = ${JSON.stringify(want)}`,
+          `${field} = ${JSON.stringify(after[field])}`,
+          next.res,
+        );
+      }
+    }
+  },
+};
