@@ -1,0 +1,147 @@
+/**
+ * DTP-APR-001 (MUST, RFC 6750 §3; RFC 9457 §3):
+ * "Every `/admin/*` operation MUST require `Authorization: Bearer <admin key>`; a missing
+ * or wrong admin key MUST be answered 401 with a problem body and
+ * `WWW-Authenticate: Bearer realm="dtp"`, and MUST NOT change any state."
+ *
+ * Property: every admin operation (list, approve, deny, get device, delete device), aimed at
+ * real records (a pending registration, an approved device), with a generated missing or
+ * wrong credential (no header, random bearer tokens, the admin key with one character
+ * changed or extended, the API key, the admin key under another scheme) → 401, problem,
+ * Bearer challenge with realm="dtp". Afterwards, with the right key: the registration is
+ * still pending (it can be approved) and the device still exists.
+ */
+import fc from "fast-check";
+import { basicAuth } from "../../src/client/auth.ts";
+import { register } from "../../src/client/device.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { fail } from "../../src/runner/expect.ts";
+import {
+  adminApi,
+  adminRequest,
+  decide,
+  expectAdminUnauthorized,
+  expectDecision,
+  expectRegistrationList,
+  getDevice,
+  listRegistrations,
+} from "./_helpers.ts";
+
+const ID = "DTP-APR-001";
+
+const TOKEN68 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "approval",
+    title: "Admin operations without the right admin key: 401 problem, Bearer challenge, no effect",
+    specRef: "RFC 6750 §3; RFC 9457 §3",
+    requires: ["admin", "device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const admin = adminApi(ctx);
+    const pending = await register(ctx, ID, { label: "register (stays pending)" });
+    const device = await register(ctx, ID, { label: "register (approved)" });
+    expectDecision(
+      await decide(ctx, admin, "approve", device.userCode),
+      { userCode: device.userCode, clientId: device.clientId, status: "approved" },
+      ID,
+    );
+
+    const operations = [
+      { name: "listRegistrations", method: "GET", path: "/registrations" },
+      {
+        name: "approveRegistration",
+        method: "POST",
+        path: `/registrations/${encodeURIComponent(pending.userCode)}/approve`,
+      },
+      {
+        name: "denyRegistration",
+        method: "POST",
+        path: `/registrations/${encodeURIComponent(pending.userCode)}/deny`,
+      },
+      { name: "getDevice", method: "GET", path: `/devices/${encodeURIComponent(device.clientId)}` },
+      {
+        name: "deleteDevice",
+        method: "DELETE",
+        path: `/devices/${encodeURIComponent(device.clientId)}`,
+      },
+    ] as const;
+
+    const key = admin.token;
+    const apiKey = ctx.target.config.apiKey;
+    const wrongKey = fc
+      .string({ unit: fc.constantFrom(...TOKEN68), minLength: 1, maxLength: 64 })
+      .filter((s) => s !== key);
+    const credential: fc.Arbitrary<{ what: string; header: string | null }> = fc.oneof(
+      fc.constant({ what: "no Authorization header", header: null }),
+      wrongKey.map((s) => ({ what: "a random bearer token", header: `Bearer ${s}` })),
+      fc
+        .tuple(fc.nat(), fc.constantFrom(...TOKEN68))
+        .map(([i, c]) => {
+          const at = i % key.length;
+          const changed = `${key.slice(0, at)}${c}${key.slice(at + 1)}`;
+          return { what: "the admin key with one character changed", header: `Bearer ${changed}` };
+        })
+        .filter((x) => x.header !== `Bearer ${key}`),
+      fc.constantFrom(...TOKEN68).map((c) => ({
+        what: "the admin key with a character appended",
+        header: `Bearer ${key}${c}`,
+      })),
+      fc.constant({
+        what: "the admin key without its last character",
+        header: `Bearer ${key.slice(0, -1)}`,
+      }),
+      fc
+        .constant({ what: "the API key as a bearer token", header: `Bearer ${apiKey}` })
+        .filter(() => apiKey !== key),
+      fc.constant({ what: "an empty bearer credential", header: "Bearer" }),
+      fc.constant({ what: "the admin key with HTTP Basic", header: basicAuth("admin", key) }),
+      fc.constant({ what: 'the admin key with the scheme "Token"', header: `Token ${key}` }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...operations), credential, async (op, cred) => {
+        const res = await adminRequest(ctx, admin, op.method, op.path, {
+          authorization: cred.header,
+          label: `${op.name} with ${cred.what}`,
+        });
+        expectAdminUnauthorized(res, ID);
+      }),
+      ctx.fc,
+    );
+
+    // Nothing changed: the registration is still pending, the device still exists.
+    const list = expectRegistrationList(await listRegistrations(ctx, admin, "pending"), ID);
+    const listed = list.find((r) => r.user_code === pending.userCode);
+    const stillPending = await decide(ctx, admin, "approve", pending.userCode, {
+      label: "approve the pending registration with the right key",
+    });
+    // 410: it expired meanwhile, still undecided (a decided one would be 409).
+    if (stillPending.status === 410)
+      ctx.note("the pending registration expired before the final approval");
+    else if (stillPending.status !== 200) {
+      fail(
+        ID,
+        "the registration still undecided after unauthorized approve/deny (approving it with the right key: 200)",
+        `status ${stillPending.status}${listed ? "" : "; it is no longer listed as pending"}`,
+        stillPending,
+      );
+    }
+    const dev = await getDevice(ctx, admin, device.clientId, {
+      label: "the device still exists after unauthorized delete",
+    });
+    if (dev.status !== 200) {
+      fail(
+        ID,
+        "the device still there after unauthorized DELETE (GET /admin/devices/{client_id}: 200)",
+        `status ${dev.status}`,
+        dev,
+      );
+    }
+  },
+};
