@@ -1,0 +1,127 @@
+/**
+ * DTP-DISC-013 (MUST, DTP):
+ * "A DTP server's metadata MUST contain `dtp_lifetimes`, an object whose members
+ * `access_token`, `refresh_token`, `device_code`, `interval`, `personal_token_max`,
+ * `dpop_proof_max_age`, `assertion_max_lifetime` and `signature_max_age` are positive
+ * integers (seconds) equal to the lifetimes in effect, and MUST contain
+ * `dtp_refresh_token_reuse_grace_period` and `dtp_clock_skew` (non-negative integers,
+ * seconds) and `dtp_dpop_nonce_required` (boolean)."
+ *
+ * "In effect" is checked here for the lifetimes one registration shows (`device_code` =
+ * `expires_in`, `interval`) and for `access_token` (the `expires_in` of a device token) when
+ * approval is configured; the other lifetimes are checked against the declared values by the
+ * suites that exercise them (tokens, expiry, refresh, signing, personal tokens).
+ */
+import { sendRegistration } from "../../src/client/device.ts";
+import { obtainDeviceTokens } from "../../src/client/tokens.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
+import { fetchMetadata, show } from "./metadata.ts";
+
+const ID = "DTP-DISC-013";
+
+const LIFETIMES = [
+  "access_token",
+  "refresh_token",
+  "device_code",
+  "interval",
+  "personal_token_max",
+  "dpop_proof_max_age",
+  "assertion_max_lifetime",
+  "signature_max_age",
+] as const;
+
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "discovery",
+    title:
+      "dtp_lifetimes, reuse grace period, clock skew and nonce policy are declared as in effect",
+    specRef: "DTP",
+    requires: ["dtp"],
+  },
+  async run(ctx) {
+    const { res, metadata } = await fetchMetadata(ctx, ID);
+    const lifetimes = metadata.dtp_lifetimes;
+    if (typeof lifetimes !== "object" || lifetimes === null || Array.isArray(lifetimes)) {
+      fail(ID, `"dtp_lifetimes": an object of ${LIFETIMES.join(", ")}`, show(lifetimes), res);
+    }
+    const l = lifetimes as Record<string, unknown>;
+    for (const member of LIFETIMES) {
+      if (!isInt(l[member]) || (l[member] as number) <= 0) {
+        fail(
+          ID,
+          `"dtp_lifetimes.${member}": a positive integer (seconds)`,
+          `"dtp_lifetimes.${member}": ${show(l[member])}`,
+          res,
+        );
+      }
+    }
+    for (const member of ["dtp_refresh_token_reuse_grace_period", "dtp_clock_skew"]) {
+      const v = metadata[member];
+      if (!isInt(v) || v < 0) {
+        fail(ID, `"${member}": a non-negative integer (seconds)`, `"${member}": ${show(v)}`, res);
+      }
+    }
+    if (typeof metadata.dtp_dpop_nonce_required !== "boolean") {
+      fail(
+        ID,
+        '"dtp_dpop_nonce_required": a boolean',
+        `"dtp_dpop_nonce_required": ${show(metadata.dtp_dpop_nonce_required)}`,
+        res,
+      );
+    }
+
+    // In effect: what a registration and a device token show.
+    const f = ctx.target.features;
+    if (!f.has("device_code") || !f.has("api_key")) {
+      ctx.note("lifetimes not compared with a registration: no device_code grant or no API key");
+      return;
+    }
+    if (!f.has("admin")) {
+      const { res: reg } = await sendRegistration(ctx, { clientId: ctx.clientId("lifetimes") });
+      expectStatus(reg, 200, ID);
+      compareRegistration(expectJson(reg, ID), l, reg);
+      ctx.note("access_token lifetime not compared: no approval configured");
+      return;
+    }
+    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("lifetimes") });
+    compareRegistration(expectJson(device.res, ID), l, device.res);
+    const body = expectJson(device.tokens.res, ID);
+    if (body.expires_in !== l.access_token) {
+      fail(
+        ID,
+        `a device token's "expires_in" equal to dtp_lifetimes.access_token (${l.access_token})`,
+        `"expires_in": ${show(body.expires_in)}`,
+        device.tokens.res,
+      );
+    }
+  },
+};
+
+function compareRegistration(
+  body: Record<string, unknown>,
+  l: Record<string, unknown>,
+  res: Parameters<typeof fail>[3],
+): void {
+  if (body.expires_in !== l.device_code) {
+    fail(
+      ID,
+      `a registration's "expires_in" equal to dtp_lifetimes.device_code (${l.device_code})`,
+      `"expires_in": ${show(body.expires_in)}`,
+      res,
+    );
+  }
+  if (body.interval !== l.interval) {
+    fail(
+      ID,
+      `a registration's "interval" equal to dtp_lifetimes.interval (${l.interval})`,
+      `"interval": ${show(body.interval)}`,
+      res,
+    );
+  }
+}

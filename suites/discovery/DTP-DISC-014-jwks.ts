@@ -1,0 +1,114 @@
+/**
+ * DTP-DISC-014 (MUST, RFC 7517 §5; RFC 8414 §2; RFC 9068 §4):
+ * "`GET` on the `jwks_uri` MUST answer 200 with `Content-Type: application/json` and a JWK
+ * Set `{"keys": [...]}` containing every key that signs current access tokens, each an EC
+ * P-256 key with a unique `kid`, `alg` `ES256` and `use` `sig`."
+ *
+ * "Every key that signs current access tokens": when approval is configured, a fresh device
+ * token is obtained and its signature must verify with the JWK Set's key of its `kid`.
+ */
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
+import { obtainDeviceTokens } from "../../src/client/tokens.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
+import { getJwks } from "./jwks.ts";
+import { show } from "./metadata.ts";
+
+const ID = "DTP-DISC-014";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "discovery",
+    title: "The JWK Set holds the access-token signing keys: EC P-256, unique kid, ES256, sig",
+    specRef: "RFC 7517 §5; RFC 8414 §2; RFC 9068 §4",
+    requires: ["dtp"],
+  },
+  async run(ctx) {
+    const res = await getJwks(ctx);
+    expectStatus(res, 200, ID);
+    const body = expectJson(res, ID, "application/json");
+    if (!Array.isArray(body.keys) || body.keys.length === 0) {
+      fail(
+        ID,
+        'a JWK Set {"keys": [...]} with at least one key',
+        `"keys": ${show(body.keys)}`,
+        res,
+      );
+    }
+    const keys = body.keys as unknown[];
+    const kids = new Set<string>();
+    keys.forEach((k, i) => {
+      const want = `keys[${i}]: {"kty": "EC", "crv": "P-256", "x", "y", "kid" (unique), "alg": "ES256", "use": "sig"}`;
+      if (typeof k !== "object" || k === null || Array.isArray(k)) fail(ID, want, show(k), res);
+      const jwk = k as Record<string, unknown>;
+      const ok =
+        jwk.kty === "EC" &&
+        jwk.crv === "P-256" &&
+        typeof jwk.x === "string" &&
+        typeof jwk.y === "string" &&
+        typeof jwk.kid === "string" &&
+        jwk.kid !== "" &&
+        jwk.alg === "ES256" &&
+        jwk.use === "sig";
+      if (!ok) fail(ID, want, show(publicView(jwk)), res);
+      if (kids.has(jwk.kid as string)) {
+        fail(ID, "a unique kid for every key", `kid ${show(jwk.kid)} appears twice`, res);
+      }
+      kids.add(jwk.kid as string);
+    });
+
+    const f = ctx.target.features;
+    if (!f.has("device_code") || !f.has("admin") || !f.has("api_key")) {
+      ctx.note("no access token obtained to match against the JWK Set (needs approval configured)");
+      return;
+    }
+    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("jwks") });
+    const token = device.tokens.accessToken;
+    let kid: unknown;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      fail(
+        ID,
+        "an access token that is a JWS (RFC 9068)",
+        "the access token is not a JWS",
+        device.tokens.res,
+      );
+    }
+    const candidates = (keys as JWK[]).filter((k) => kid === undefined || k.kid === kid);
+    if (candidates.length === 0) {
+      fail(
+        ID,
+        "the JWK Set to contain the key that signed a current access token",
+        `the access token's kid ${show(kid)} is not in the JWK Set`,
+        [device.tokens.res, res],
+      );
+    }
+    for (const jwk of candidates) {
+      try {
+        await compactVerify(token, await importJWK(jwk, "ES256"), { algorithms: ["ES256"] });
+        return;
+      } catch {
+        // try the next candidate
+      }
+    }
+    fail(
+      ID,
+      "the JWK Set to contain the key that signed a current access token",
+      `the access token (kid ${show(kid)}) does not verify with ${kid === undefined ? "any key" : "the key of that kid"} in the JWK Set`,
+      [device.tokens.res, res],
+    );
+  },
+};
+
+/** The key without private members (they are reported by DTP-DISC-015, not echoed here). */
+function publicView(jwk: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(jwk)) {
+    out[k] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"].includes(k) ? "…" : v;
+  }
+  return out;
+}
