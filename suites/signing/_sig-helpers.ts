@@ -94,7 +94,7 @@ export interface KeyedDevice {
   /** User codes (normalised) of the registrations the kit made for this client_id. */
   known: { pending: Set<string>; approved: Set<string> };
   /** The admin API's view of the device (status and body) after the last accepted change. */
-  snapshot?: { status: number; body: unknown };
+  snapshot?: { status: number; body: unknown } | undefined;
 }
 
 export function normaliseUserCode(code: string): string {

@@ -1,0 +1,159 @@
+/**
+ * DTP-SIG-003 (MUST, RFC 9421 §3.2; seed 004):
+ * "The signature's `keyid` MUST equal the `jkt` of the approved device with the request's
+ * `client_id`; when there is no such device, the device has no key, or `keyid` differs,
+ * the request MUST be rejected with 401 `invalid_signature`."
+ * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
+ * the device unchanged.
+ *
+ * Property: a re-registration signed by the device's own key but with a `keyid` that is
+ * not its `jkt` (another key's thumbprint, one character changed, case changed, padded,
+ * truncated, empty, random), or signed by another key that names itself, → 401. Then the
+ * three "no key to check against" cases, each signed by a key with a matching keyid: a
+ * client_id nobody registered, an approved device without a key, a device whose keyed
+ * registration is still pending.
+ */
+import fc from "fast-check";
+import { generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  expectSignatureAccepted,
+  expectSignatureRejected,
+  keyedDevice,
+  keylessDevice,
+  reRegistrationBody,
+  sendReRegistration,
+  signReRegistration,
+  unknownDevice,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SIG-003";
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+type KeyidMutation =
+  | { kind: "other-jkt" }
+  | { kind: "char"; at: number; by: number }
+  | { kind: "case" }
+  | { kind: "padded"; suffix: string }
+  | { kind: "truncated"; keep: number }
+  | { kind: "empty" }
+  | { kind: "random"; value: string }
+  | { kind: "other-key-self-named" };
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-SIG-012"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "keyid must be the approved device's jkt (no device, no key, pending, other keyid → 401 invalid_signature)",
+    specRef: "RFC 9421 §3.2; seed 004",
+    requires: ["dtp", "device_code", "http_signatures", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const device = await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+      label: "sig003",
+    });
+    const other = await generateDeviceKey("ed25519");
+    const jkt = device.key.jkt;
+    await expectSignatureAccepted(
+      ctx,
+      await sendReRegistration(
+        ctx,
+        signReRegistration(ctx, device, reRegistrationBody(device)),
+        "control: valid signature",
+      ),
+      device,
+      "DTP-SIG-001",
+    );
+
+    const mutation: fc.Arbitrary<KeyidMutation> = fc.oneof(
+      fc.constant<KeyidMutation>({ kind: "other-jkt" }),
+      fc.record({
+        kind: fc.constant("char" as const),
+        at: fc.nat({ max: jkt.length - 1 }),
+        by: fc.integer({ min: 1, max: B64URL.length - 1 }),
+      }),
+      fc.constant<KeyidMutation>({ kind: "case" }),
+      fc.record({
+        kind: fc.constant("padded" as const),
+        suffix: fc.constantFrom("=", " ", "A", "==", ".x"),
+      }),
+      fc.record({ kind: fc.constant("truncated" as const), keep: fc.nat({ max: jkt.length - 1 }) }),
+      fc.constant<KeyidMutation>({ kind: "empty" }),
+      fc.record({
+        kind: fc.constant("random" as const),
+        value: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).filter((v) => v !== jkt),
+      }),
+      fc.constant<KeyidMutation>({ kind: "other-key-self-named" }),
+    );
+
+    const keyidFor = (m: KeyidMutation): string => {
+      switch (m.kind) {
+        case "other-jkt":
+        case "other-key-self-named":
+          return other.jkt;
+        case "char": {
+          const i = B64URL.indexOf(jkt[m.at]!);
+          return jkt.slice(0, m.at) + B64URL[(i + m.by) % B64URL.length] + jkt.slice(m.at + 1);
+        }
+        case "case": {
+          const swapped = [...jkt]
+            .map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))
+            .join("");
+          return swapped === jkt ? `${jkt}x` : swapped;
+        }
+        case "padded":
+          return jkt + m.suffix;
+        case "truncated":
+          return jkt.slice(0, m.keep);
+        case "empty":
+          return "";
+        case "random":
+          return m.value;
+      }
+    };
+
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        const keyid = keyidFor(m);
+        const signed = signReRegistration(
+          ctx,
+          device,
+          reRegistrationBody(device, { client_description: "sig003 keyid" }),
+          {
+            keyid,
+            ...(m.kind === "other-key-self-named" ? { key: other.privateKey } : {}),
+          },
+        );
+        const res = await sendReRegistration(
+          ctx,
+          signed,
+          `signed re-registration: keyid ${m.kind} ${JSON.stringify(keyid)}`,
+        );
+        await expectSignatureRejected(ctx, res, device, ID);
+      }),
+      ctx.fc,
+    );
+
+    // No device to check the keyid against: each is signed by a key whose jkt is the keyid.
+    const cases = [
+      { what: "a client_id nobody registered", device: await unknownDevice(ctx) },
+      { what: "an approved device without a key", device: await keylessDevice(ctx, ID) },
+      {
+        what: "a device whose keyed registration is still pending",
+        device: await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+          label: "sig003-pending",
+          approve: false,
+        }),
+      },
+    ];
+    for (const c of cases) {
+      const signed = signReRegistration(ctx, c.device, reRegistrationBody(c.device));
+      const res = await sendReRegistration(ctx, signed, `signed re-registration: ${c.what}`);
+      await expectSignatureRejected(ctx, res, c.device, ID);
+    }
+  },
+};

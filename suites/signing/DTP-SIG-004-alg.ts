@@ -1,0 +1,160 @@
+/**
+ * DTP-SIG-004 (MUST, RFC 9421 §3.2, §3.3, §7.3.6):
+ * "The signature's `alg` MUST be one of `dtp_http_signature_algs_supported` and match the
+ * device key (`ed25519` for Ed25519, `rsa-pss-sha512` or `rsa-v1_5-sha256` for RSA,
+ * `ecdsa-p256-sha256` for EC P-256); otherwise the request MUST be rejected with 401
+ * `invalid_signature`."
+ * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
+ * the device unchanged.
+ *
+ * Three devices (Ed25519, RSA, EC P-256 in an x509 certificate). Property: a
+ * re-registration whose signature bytes are made correctly with the device key, but whose
+ * declared `alg` is another DTP algorithm that does not fit the key, an algorithm DTP does
+ * not know (generated names and near misses like `ED25519`, `rsa-pss-sha256`), or a
+ * fitting algorithm the target does not declare, → 401; so is an RSA signature made with
+ * one RSA algorithm and declared as the other.
+ */
+import fc from "fast-check";
+import {
+  type DeviceKey,
+  generateDeviceKey,
+  HTTP_SIGNATURE_ALGS,
+  type HttpSignatureAlg,
+  httpSignatureAlgsForKey,
+  type KeyType,
+} from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  declaredKeyTypes,
+  declaredSignatureAlgs,
+  expectSignatureAccepted,
+  expectSignatureRejected,
+  type KeyedDevice,
+  keyedDevice,
+  reRegistrationBody,
+  sendReRegistration,
+  signReRegistration,
+  usableSignatureAlgs,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SIG-004";
+
+const NEAR_MISSES = [
+  "ED25519",
+  "Ed25519",
+  "eddsa",
+  "EdDSA",
+  "rsa-pss-sha256",
+  "rsa-pss-sha384",
+  "rsa-v1_5-sha512",
+  "RS256",
+  "PS512",
+  "ecdsa-p384-sha384",
+  "ES256",
+  "hmac-sha256",
+  "none",
+  "",
+];
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-SIG-012"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "alg must be declared and match the device key (other, unknown, undeclared, mismatched alg → 401 invalid_signature)",
+    specRef: "RFC 9421 §3.2, §3.3, §7.3.6",
+    requires: ["dtp", "device_code", "http_signatures", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const declared = declaredSignatureAlgs(ctx);
+    const keyTypes = declaredKeyTypes(ctx);
+    const plan: { kind: "ed25519" | "rsa" | "ec-p256"; keyType: KeyType }[] = [
+      { kind: "ed25519", keyType: "ed25519" },
+      { kind: "rsa", keyType: "rsa" },
+      { kind: "ec-p256", keyType: "x509" },
+    ];
+    const devices: KeyedDevice[] = [];
+    for (const p of plan) {
+      if (!keyTypes.includes(p.keyType) || usableSignatureAlgs(ctx, p.kind).length === 0) {
+        ctx.note(`${p.kind} (${p.keyType}) not declared by the target: not tested`);
+        continue;
+      }
+      const key: DeviceKey = await generateDeviceKey(p.kind);
+      const device = await keyedDevice(ctx, ID, key, p.keyType, { label: `sig004-${p.kind}` });
+      await expectSignatureAccepted(
+        ctx,
+        await sendReRegistration(
+          ctx,
+          signReRegistration(ctx, device, reRegistrationBody(device)),
+          `control: valid signature (${p.kind})`,
+        ),
+        device,
+        "DTP-SIG-001",
+      );
+      devices.push(device);
+    }
+    if (devices.length === 0) ctx.skip("the target declares no usable key type / algorithm pair");
+
+    /** Algorithm names acceptable for a device: declared and fitting its key. */
+    const acceptable = (d: KeyedDevice) => usableSignatureAlgs(ctx, d.key.kind) as string[];
+
+    const declaredAlg = fc.oneof(
+      fc.constantFrom(...HTTP_SIGNATURE_ALGS),
+      fc.constantFrom(...NEAR_MISSES),
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/),
+    );
+    const arb = fc
+      .record({
+        device: fc.constantFrom(...devices),
+        alg: declaredAlg,
+        // For RSA keys: which fitting algorithm makes the signature bytes.
+        rsaSignWith: fc.constantFrom<HttpSignatureAlg>("rsa-pss-sha512", "rsa-v1_5-sha256"),
+      })
+      .filter(({ device, alg }) => !acceptable(device).includes(alg));
+    // RSA: a signature made with one RSA algorithm, declared as the other (both fitting).
+    const rsa = devices.find((d) => d.key.kind === "rsa");
+    const crossed = rsa
+      ? (["rsa-pss-sha512", "rsa-v1_5-sha256"] as const)
+          .filter((a) => acceptable(rsa).includes(a))
+          .map((a) => ({
+            device: rsa,
+            alg: a as string,
+            rsaSignWith: (a === "rsa-pss-sha512"
+              ? "rsa-v1_5-sha256"
+              : "rsa-pss-sha512") as HttpSignatureAlg,
+          }))
+      : [];
+    // Fitting algorithms the target does not declare must be refused too.
+    const undeclared = devices.flatMap((d) =>
+      httpSignatureAlgsForKey(d.key.kind)
+        .filter((a) => !declared.includes(a))
+        .map((a) => ({ device: d, alg: a as string, rsaSignWith: a })),
+    );
+
+    const attempt = async (c: {
+      device: KeyedDevice;
+      alg: string;
+      rsaSignWith: HttpSignatureAlg;
+    }): Promise<void> => {
+      const signWith = c.device.key.kind === "rsa" ? c.rsaSignWith : c.device.alg;
+      const signed = signReRegistration(
+        ctx,
+        c.device,
+        reRegistrationBody(c.device, { client_description: "sig004 alg" }),
+        { alg: c.alg, signWith },
+      );
+      const res = await sendReRegistration(
+        ctx,
+        signed,
+        `signed re-registration: ${c.device.key.kind} key, signed ${signWith}, alg=${JSON.stringify(c.alg)}`,
+      );
+      await expectSignatureRejected(ctx, res, c.device, ID);
+    };
+
+    for (const c of [...crossed, ...undeclared]) await attempt(c);
+    await fc.assert(fc.asyncProperty(arb, attempt), ctx.fc);
+  },
+};
