@@ -61,8 +61,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     process.on("SIGTERM", onSignal);
   }
   const cliIo: CliIo = { ...io, signal: controller.signal };
-  program.addCommand(testCommand(cliIo, setExit).addHelpText("after", HELP_AFTER));
-  program.addCommand(serveCommand(cliIo, setExit));
+  // addCommand() does not pass on exitOverride / configureOutput: copy them explicitly.
+  program.addCommand(
+    testCommand(cliIo, setExit).copyInheritedSettings(program).addHelpText("after", HELP_AFTER),
+  );
+  program.addCommand(serveCommand(cliIo, setExit).copyInheritedSettings(program));
 
   try {
     if (argv.length === 0) {

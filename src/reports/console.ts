@@ -73,7 +73,7 @@ export function createConsoleReporter(opts: ConsoleOptions): ConsoleReporter {
       const status = paint(r.status, r.status.padEnd(5));
       const extra =
         r.status === "SKIP" || r.status === "ERROR" || r.status === "WARN" || r.status === "FAIL"
-          ? c.dim(` — ${oneLine(r.message ?? "", 100)}`)
+          ? c.dim(` — ${oneLine((r.message ?? "").replace(`${r.id}: `, ""), 100)}`)
           : "";
       const expected = r.expectedFailure !== undefined ? c.dim(" (expected failure)") : "";
       const stale = r.stale ? c.red(" (stale expected failure)") : "";

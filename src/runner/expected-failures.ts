@@ -72,26 +72,27 @@ export function validateExpectedFailures(
   }
 }
 
+/** Marks one result in place (as it finishes, so progress lines can show it). */
+export function markExpectedFailure(r: CheckResult, list: readonly ExpectedFailure[]): void {
+  const entry = list.find((f) => f.id === r.id);
+  if (!entry) return;
+  if (r.status === "FAIL" || r.status === "WARN") {
+    r.expectedFailure = entry.reason;
+  } else if (r.status === "PASS") {
+    r.stale = true;
+    r.notes.push(
+      `listed in expected failures ("${entry.reason}") but passes: remove it from the list`,
+    );
+  } else if (r.status === "SKIP") {
+    r.notes.push(`listed in expected failures ("${entry.reason}") but was skipped`);
+  }
+}
+
 /** Marks results in place; returns the ids of stale entries. */
 export function applyExpectedFailures(
   results: CheckResult[],
   list: readonly ExpectedFailure[],
 ): string[] {
-  const stale: string[] = [];
-  for (const r of results) {
-    const entry = list.find((f) => f.id === r.id);
-    if (!entry) continue;
-    if (r.status === "FAIL" || r.status === "WARN") {
-      r.expectedFailure = entry.reason;
-    } else if (r.status === "PASS") {
-      r.stale = true;
-      r.notes.push(
-        `listed in expected failures ("${entry.reason}") but passes: remove it from the list`,
-      );
-      stale.push(r.id);
-    } else if (r.status === "SKIP") {
-      r.notes.push(`listed in expected failures ("${entry.reason}") but was skipped`);
-    }
-  }
-  return stale;
+  for (const r of results) markExpectedFailure(r, list);
+  return results.filter((r) => r.stale).map((r) => r.id);
 }

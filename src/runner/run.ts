@@ -24,9 +24,9 @@ import {
   runChecks,
 } from "./engine.ts";
 import {
-  applyExpectedFailures,
   type ExpectedFailure,
   loadExpectedFailures,
+  markExpectedFailure,
   validateExpectedFailures,
 } from "./expected-failures.ts";
 import { UsageError } from "./failure.ts";
@@ -168,9 +168,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       ...(options.signal ? { signal: options.signal } : {}),
       replayCommand: (meta: CheckMeta, s: number, path: string | undefined) =>
         `${prefix} --only ${meta.id} --seed ${s}${path ? ` --replay-path ${path}` : ""}`,
-      ...(options.onResult ? { onResult: options.onResult } : {}),
+      onResult: (r) => {
+        markExpectedFailure(r, expected);
+        options.onResult?.(r);
+      },
     });
-    applyExpectedFailures(results, expected);
     const summary = summarize(results);
     const finishedAt = new Date();
     return {
