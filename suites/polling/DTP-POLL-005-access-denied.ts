@@ -1,0 +1,52 @@
+/**
+ * DTP-POLL-005 (MUST, RFC 8628 §3.5):
+ * "Once a registration is denied, every poll of its `device_code` (until it expires) MUST
+ * be answered 400 OAuth error `access_denied`."
+ *
+ * Poll once while pending, deny through the configured approval, then poll twice more,
+ * each at the interval (so that `slow_down` is never a correct answer) and never past
+ * the code's expiry.
+ */
+import { register } from "../../src/client/device.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError } from "../../src/runner/expect.ts";
+import { pollAfter, TIMER_MARGIN_MS, timedPoll } from "./_helpers.ts";
+
+const ID = "DTP-POLL-005";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "polling",
+    title: "Every poll of a denied registration is answered access_denied",
+    specRef: "RFC 8628 §3.5",
+    requires: ["device_code", "admin"],
+    waits: true,
+  },
+  async run(ctx) {
+    const reg = await register(ctx, ID, { label: "register (to be denied)" });
+    const expiresAt = ctx.clock.now() + reg.expiresIn * 1000;
+    const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
+    await ctx.approval.deny(reg.userCode);
+
+    let prev = first;
+    let polls = 0;
+    for (let n = 2; n <= 3; n++) {
+      const at = prev.recvAt + reg.interval * 1000 + TIMER_MARGIN_MS;
+      if (at + 1000 > expiresAt) break;
+      const next = await pollAfter(ctx, reg, prev, reg.interval, `poll #${n} (denied)`);
+      expectOAuthError(next.res, { status: 400, error: "access_denied" }, ID);
+      prev = next;
+      polls++;
+    }
+    if (polls === 0) {
+      ctx.skip(
+        `the device code (${reg.expiresIn} s) expires before a poll at the interval (${reg.interval} s) after the denial: lengthen dtp_lifetimes.device_code`,
+      );
+    }
+    ctx.note(`${polls} polls after the denial, all access_denied`);
+  },
+};

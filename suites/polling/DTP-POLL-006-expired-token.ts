@@ -1,0 +1,53 @@
+/**
+ * DTP-POLL-006 (MUST, RFC 8628 §3.5):
+ * "A poll of a `device_code` whose `expires_in` has elapsed and that was not redeemed MUST
+ * be answered 400 OAuth error `expired_token`, also long after expiry (expired codes are
+ * remembered, not forgotten)."
+ *
+ * A registration left pending is polled once, then again once `expires_in` has passed
+ * since the kit received it (no clock skew: the lifetime is the server's own, DTP-EXP-006),
+ * and a last time after as long again (as far as --max-wait allows), to catch a server
+ * that forgets expired codes and answers `invalid_grant`.
+ */
+import { register } from "../../src/client/device.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError } from "../../src/runner/expect.ts";
+import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "../expiry/_helpers.ts";
+import { sleepUntil, timedPoll } from "./_helpers.ts";
+
+const ID = "DTP-POLL-006";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "polling",
+    title: "An expired device code is answered expired_token, also long after expiry",
+    specRef: "RFC 8628 §3.5",
+    requires: ["device_code"],
+    waits: true,
+  },
+  async run(ctx) {
+    const reg = await register(ctx, ID, { label: "register (left pending)" });
+    const registeredAt = ctx.clock.now();
+    requireWait(ctx, reg.expiresIn + EXPIRY_MARGIN_MS / 1000, "dtp_lifetimes.device_code");
+    const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
+
+    await waitLifetime(ctx, registeredAt, reg.expiresIn, "dtp_lifetimes.device_code");
+    const expired = await timedPoll(ctx, reg, `poll #2 (${reg.expiresIn} s after registration)`);
+    expectOAuthError(expired.res, { status: 400, error: "expired_token" }, ID);
+
+    // "Long after": as long again as the code lived, within the budget (at least the interval).
+    const later = Math.max(reg.interval, Math.min(reg.expiresIn, ctx.waitBudget() - 1));
+    if (later > ctx.waitBudget()) {
+      ctx.note("--max-wait left no time for a poll long after expiry");
+      return;
+    }
+    await sleepUntil(ctx, expired.recvAt + later * 1000);
+    const again = await timedPoll(ctx, reg, `poll #3 (${later} s after the code expired)`);
+    expectOAuthError(again.res, { status: 400, error: "expired_token" }, ID);
+    ctx.note(`expired_token at expiry and again ${later} s after it`);
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * DTP-POLL-009 (MUST, RFC 6749 §5.2; RFC 8628 §3.5):
+ * "A poll with a `device_code` that was already redeemed MUST be answered 400 OAuth error
+ * `invalid_grant`."
+ *
+ * Register, approve, redeem; then poll the same code again twice, each at the interval
+ * (so that `slow_down` is never a correct answer): `invalid_grant`, never a second set of
+ * tokens.
+ */
+import { register } from "../../src/client/device.ts";
+import { readTokens } from "../../src/client/tokens.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError } from "../../src/runner/expect.ts";
+import { pollAfter, timedPoll } from "./_helpers.ts";
+
+const ID = "DTP-POLL-009";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "polling",
+    title: "A device_code that was already redeemed is answered invalid_grant",
+    specRef: "RFC 6749 §5.2; RFC 8628 §3.5",
+    requires: ["device_code", "admin"],
+    waits: true,
+  },
+  async run(ctx) {
+    const reg = await register(ctx, ID);
+    await ctx.approval.approve(reg.userCode);
+    const redeemed = await timedPoll(ctx, reg, "poll #1 (redeems the approved code)");
+    readTokens(ctx, redeemed.res, ID);
+
+    const again = await pollAfter(ctx, reg, redeemed, reg.interval, "poll #2 (same code again)");
+    expectOAuthError(again.res, { status: 400, error: "invalid_grant" }, ID);
+    const third = await pollAfter(ctx, reg, again, reg.interval, "poll #3 (same code again)");
+    expectOAuthError(third.res, { status: 400, error: "invalid_grant" }, ID);
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * Timing helpers for the polling checks (RFC 8628 §3.4–3.5).
+ *
+ * The server measures the gap between two polls of a device code by their arrival times.
+ * The kit cannot see those, but it can bound them:
+ *  - a poll sent after the previous poll's *response* arrived, plus the interval, reached
+ *    the server at least the interval after the previous poll did (the previous request
+ *    arrived before its response left): {@link pollAfter} waits that way, so a poll that
+ *    "respects the interval" does so on the server's clock too;
+ *  - two polls reached the server at most `recvAt(b) − sentAt(a)` apart: {@link gapAtMost}
+ *    proves a poll came "sooner than the interval" before a check asserts `slow_down`.
+ */
+import type { Registration } from "../../src/client/device.ts";
+import { poll } from "../../src/client/device.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { CheckContext } from "../../src/runner/check.ts";
+
+/** Added to every computed wait, against timer and clock granularity (ms). */
+export const TIMER_MARGIN_MS = 150;
+
+export interface TimedPoll {
+  res: HttpResponse;
+  /** When the request was sent (ms, the check's clock). */
+  sentAt: number;
+  /** When the response had arrived (ms, the check's clock). */
+  recvAt: number;
+}
+
+/** One poll with its send and receive times. */
+export async function timedPoll(
+  ctx: CheckContext,
+  reg: Registration,
+  label: string,
+  options: Parameters<typeof poll>[2] = {},
+): Promise<TimedPoll> {
+  const sentAt = ctx.clock.now();
+  const res = await poll(ctx, reg, { ...options, label });
+  return { res, sentAt, recvAt: ctx.clock.now() };
+}
+
+/** Sleeps until `atMs` (the check's clock), charged to the wait budget. */
+export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void> {
+  const ms = Math.ceil(atMs - ctx.clock.now());
+  if (ms > 0) await ctx.clock.sleep(ms);
+}
+
+/**
+ * Polls once `gapSeconds` (plus a small margin) have passed since `prev`'s response
+ * arrived, so that the server sees at least `gapSeconds` between the two polls.
+ */
+export async function pollAfter(
+  ctx: CheckContext,
+  reg: Registration,
+  prev: { recvAt: number },
+  gapSeconds: number,
+  label: string,
+): Promise<TimedPoll> {
+  await sleepUntil(ctx, prev.recvAt + gapSeconds * 1000 + TIMER_MARGIN_MS);
+  return timedPoll(ctx, reg, label);
+}
+
+/** True when the server saw `b` less than `seconds` after `a` (provably, from the kit's side). */
+export function gapAtMost(a: TimedPoll, b: TimedPoll, seconds: number): boolean {
+  return b.recvAt - a.sentAt < seconds * 1000;
+}
+
+/** The OAuth `error` of a response, if any. */
+export function errorOf(res: HttpResponse): string | undefined {
+  const error = (res.body as { error?: unknown } | undefined)?.error;
+  return typeof error === "string" ? error : undefined;
+}
+
+/** "400 authorization_pending", "200", "401 invalid_client": for notes and messages. */
+export function answerOf(res: HttpResponse): string {
+  const error = errorOf(res);
+  return error === undefined ? `${res.status}` : `${res.status} ${error}`;
+}
+
+/** The seconds from now until `deadlineMs`, rounded up (for budget checks). */
+export function secondsUntil(ctx: CheckContext, deadlineMs: number): number {
+  return Math.max(0, Math.ceil((deadlineMs - ctx.clock.now()) / 1000));
+}
