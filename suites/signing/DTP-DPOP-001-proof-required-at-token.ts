@@ -1,0 +1,113 @@
+/**
+ * DTP-DPOP-001 (MUST, RFC 9449 §5; DTP):
+ * "For a device with a registered key, every `/token` request with the `device_code` or
+ * `refresh_token` grant MUST carry a DPoP proof in a `DPoP` header; a request without one
+ * MUST be rejected with 400 OAuth error `invalid_dpop_proof`."
+ *
+ * DTP-DPOP-002 (MUST, DTP; RFC 9449 §4.3):
+ * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` MUST equal
+ * the device's `jkt`; otherwise the request MUST be rejected (400 `invalid_dpop_proof` at
+ * `/token`, …)."
+ *
+ * One device with an EC P-256 key (registered as an X.509 certificate). Both grants are
+ * tried without a proof and with otherwise valid proofs by other keys (Ed25519, EC P-256,
+ * RSA with RS256 and PS256: generated), then with the registered key, which must work.
+ */
+import fc from "fast-check";
+import {
+  dpopSession,
+  pollUntilFinal,
+  readTokens,
+  register,
+  rememberNonce,
+} from "../../src/client/index.ts";
+import type { HttpRequest } from "../../src/http/types.ts";
+import { createDpopProof, type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  type DpopDevice,
+  expectAccepted,
+  expectTokenError,
+  pollRequest,
+  refreshDevice,
+  refreshRequest,
+  sendWithProof,
+  tokenUrl,
+} from "./_dpop-helpers.ts";
+
+const ID = "DTP-DPOP-001";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-DPOP-002"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "A keyed device's /token requests need a proof by the registered key (400 invalid_dpop_proof)",
+    specRef: "RFC 9449 §4.3, §5",
+    requires: ["dpop", "device_code", "refresh_token", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const key = await generateDeviceKey("ec-p256");
+    const others: { key: DeviceKey; alg: string }[] = [];
+    for (const kind of ["ed25519", "ec-p256", "rsa"] as const) {
+      const k = await generateDeviceKey(kind);
+      if (kind === "rsa") others.push({ key: k, alg: "RS256" }, { key: k, alg: "PS256" });
+      else others.push({ key: k, alg: kind === "ed25519" ? "EdDSA" : "ES256" });
+    }
+    const url = tokenUrl(ctx);
+    const reg = await register(ctx, ID, { key, clientId: ctx.clientId("dpop-req") });
+    const session = dpopSession(key);
+    reg.dpop = session;
+    await ctx.approval.approve(reg.userCode);
+
+    // The wrong keys, as a property over which key signs (each request otherwise valid).
+    const runs = Math.max(4, Math.ceil(ctx.fc.numRuns / 3));
+    const wrongKeys = async (request: () => HttpRequest) =>
+      fc.assert(
+        fc.asyncProperty(fc.nat({ max: others.length - 1 }), async (i) => {
+          const other = others[i]!;
+          const res = await sendWithProof(ctx, session, request(), (nonce) =>
+            createDpopProof({
+              key: { privateKey: other.key.privateKey, jwk: other.key.jwk },
+              alg: other.alg,
+              htm: "POST",
+              htu: url,
+              ...(nonce !== undefined ? { nonce } : {}),
+            }),
+          );
+          expectTokenError(res, "invalid_dpop_proof", "DTP-DPOP-002");
+        }),
+        { ...ctx.fc, numRuns: runs },
+      );
+
+    // device_code grant: no proof, then other keys, then the registered key.
+    const bare = await ctx.http.request(
+      pollRequest(ctx, reg.clientId, reg.deviceCode, "poll without a DPoP proof"),
+    );
+    rememberNonce(session, url, bare);
+    expectTokenError(bare, "invalid_dpop_proof", ID);
+    await wrongKeys(() =>
+      pollRequest(ctx, reg.clientId, reg.deviceCode, "poll with a proof by another key"),
+    );
+    const polled = await pollUntilFinal(ctx, reg, ID);
+    expectAccepted(polled, 200, ID, "the poll with a proof by the registered key");
+    const dev: DpopDevice = {
+      clientId: reg.clientId,
+      key,
+      session,
+      tokens: readTokens(ctx, polled, ID),
+    };
+
+    // refresh_token grant: the same.
+    const bareRefresh = await ctx.http.request(
+      refreshRequest(ctx, dev, "refresh without a DPoP proof"),
+    );
+    rememberNonce(session, url, bareRefresh);
+    expectTokenError(bareRefresh, "invalid_dpop_proof", ID);
+    await wrongKeys(() => refreshRequest(ctx, dev, "refresh with a proof by another key"));
+    await refreshDevice(ctx, dev, ID);
+  },
+};
