@@ -32,10 +32,9 @@ export function resourceCredentials(
   if (!m) return undefined;
   const scheme: Scheme = m[1]!.toLowerCase() === "dpop" ? "DPoP" : "Bearer";
   const token = (m[2] ?? "").trim();
+  // RFC 6750 §2.1 b64token; anything else cannot be a token we issued.
   if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
-    throw new ChallengeError(scheme, "invalid_request", "the Authorization header is malformed", {
-      status: 400,
-    });
+    throw new ChallengeError(scheme, "invalid_token", "the access token is malformed");
   return { scheme, token };
 }
 

@@ -15,6 +15,7 @@ import { dpopForToken } from "./dpop.ts";
 
 const SERVICE_SCOPES = new Set(["me", "service"]);
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply> {
   const { app, form } = ctx;
@@ -28,6 +29,10 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   // 2. Scope ⊆ "me service"; then the form against ClientCredentialsGrantRequest.
   if (form.scope !== undefined && form.scope.split(" ").some((s) => !SERVICE_SCOPES.has(s)))
     throw new OAuthError("invalid_scope", '"scope" must be a subset of "me service"');
+  // A malformed assertion (e.g. alg none with its empty signature) is a failed client
+  // authentication, not a malformed request.
+  if (form.client_assertion !== undefined && !COMPACT_JWS.test(form.client_assertion))
+    throw invalidClient("client_assertion is not a signed compact JWS");
   validateBody(ctx);
   // 3. The client: `client_id` if sent, else the assertion's `iss`.
   const assertion = form.client_assertion ?? "";

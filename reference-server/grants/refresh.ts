@@ -46,10 +46,11 @@ export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
       throw invalidGrant("the refresh token was already used; its token family is revoked");
     }
   }
-  // 7. Issue the next pair in the same family.
+  // 7. Issue the next pair in the same family: the access token with the requested
+  //    scope, the refresh token with the presented one's.
   return secretJson(
     200,
-    issueTokenPair(app, family, normalise(scope), token.hash, dpop.jkt),
+    issueTokenPair(app, family, normalise(scope), token.hash, dpop.jkt, token.scope),
     nonce,
   );
 }

@@ -63,8 +63,9 @@ export function createFamily(
 }
 
 /**
- * A new access + refresh token pair in `family`, with `scope` (⊆ the family's scope). The
- * access token is bound to `jkt` (the family's key, or a proof key for an unbound family).
+ * A new access + refresh token pair in `family`: the access token with `scope`, bound to
+ * `jkt` (the family's key, or a proof key for an unbound family); the refresh token with
+ * `refreshScope` (a narrowed refresh keeps the presented refresh token's scope).
  */
 export function issueTokenPair(
   app: App,
@@ -72,6 +73,7 @@ export function issueTokenPair(
   scope: string,
   parentHash: string | null,
   jkt: string | null = family.jkt,
+  refreshScope: string = scope,
 ): TokenResponse {
   const access = issueAccessToken(app, {
     clientId: family.clientId,
@@ -88,7 +90,7 @@ export function issueTokenPair(
     hash: sha256b64url(refreshToken),
     familyId: family.id,
     parentHash,
-    scope,
+    scope: refreshScope,
     createdAt: now,
     // The family's lifetime counts from the original grant: rotation does not extend it.
     expiresAt: family.createdAt + app.options.lifetimes.refreshToken,

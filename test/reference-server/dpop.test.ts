@@ -10,7 +10,6 @@ import {
   DpopClient,
   deviceWithTokens,
   me,
-  poll,
   postForm,
   register,
   send,

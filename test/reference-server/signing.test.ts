@@ -116,7 +116,7 @@ describe("signed re-registration", () => {
       }),
     );
     const otherFields = await registrationKeyFields(other, "ed25519");
-    await expectRejected(await signedRegister({}, otherFields));
+    await expectRejected(await signedRegister({}, { ...otherFields }));
     expect(await pendingCount()).toBe(before);
     const deviceAfter = await send(`${s.url}/admin/devices/${device.clientId}`, {
       headers: admin(s),

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../reference-server/index.ts";
+import { basic, deviceWithTokens, newId, send, start } from "./helpers.ts";
+
+let s: RunningServer;
+let userToken: string;
+beforeAll(async () => {
+  s = await start();
+  const d = await deviceWithTokens(s);
+  const login = await send(`${s.url}/login`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${d.tokens.body.access_token}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: "username=alice&password=wonderland",
+  });
+  userToken = login.body.access_token;
+});
+afterAll(() => s.close());
+
+const OAUTH = ["/register", "/token", "/login", "/revoke", "/introspect"];
+const post = (
+  path: string,
+  body: string | Uint8Array,
+  type = "application/x-www-form-urlencoded",
+  headers = {},
+) =>
+  send(`${s.url}${path}`, { method: "POST", headers: { "content-type": type, ...headers }, body });
+
+const oauthInvalid = (r: { status: number; body: { error?: string } }) => {
+  expect(r.status).toBe(400);
+  expect(r.body.error).toBe("invalid_request");
+};
+
+describe("bad input at OAuth endpoints", () => {
+  it("malformed, non-UTF-8, wrong type, repeated parameters → 400 invalid_request", async () => {
+    for (const path of OAUTH) {
+      oauthInvalid(await post(path, "a=%zz"));
+      oauthInvalid(await post(path, new Uint8Array([0x61, 0x3d, 0xff, 0xfe])));
+      oauthInvalid(await post(path, '{"a":1}', "application/json"));
+      oauthInvalid(await post(path, "token=a&token=b&grant_type=x&grant_type=y"));
+    }
+  });
+
+  it("bodies over 64 KiB → 413 problem", async () => {
+    for (const path of [...OAUTH, "/personal-tokens"]) {
+      const r = await post(path, `a=${"x".repeat(70_000)}`);
+      expect(r.status).toBe(413);
+      expect(r.body.type).toBe("https://dtp.dev/problems/payload-too-large");
+    }
+  });
+
+  it("ignores unknown parameters and treats empty ones as omitted", async () => {
+    const id = newId();
+    const r = await post(
+      `/register`,
+      `client_id=${id}&client_type=printer&response_type=device_code&frobnicate=1&scope=`,
+      undefined,
+      basic(s, id),
+    );
+    expect(r.status).toBe(200);
+  });
+
+  it("never echoes a secret in an error", async () => {
+    const secret = "super-secret-api-key-value";
+    const r = await post("/token", `grant_type=refresh_token&refresh_token=${secret}`, undefined, {
+      authorization: `Basic ${Buffer.from(`dev:${secret}`).toString("base64")}`,
+    });
+    expect(r.status).toBe(401);
+    expect(r.text).not.toContain(secret);
+    expect([...r.headers.values()].join(" ")).not.toContain(secret);
+  });
+});
+
+describe("bad input elsewhere", () => {
+  it("answers problems with type, title, status and detail", async () => {
+    const r = await send(`${s.url}/personal-tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${userToken}`, "content-type": "application/json" },
+      body: "[1,2",
+    });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({
+      type: "https://dtp.dev/problems/invalid-request",
+      title: expect.any(String),
+      status: 400,
+      detail: expect.any(String),
+    });
+  });
+});
