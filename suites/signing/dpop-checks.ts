@@ -1,5 +1,7 @@
 /** Signing suite, DTP-DPOP-* checks (one file per requirement ID). */
 import type { Check } from "../../src/runner/check.ts";
 import { check as dpop001 } from "./DTP-DPOP-001-proof-required-at-token.ts";
+import { check as dpop003 } from "./DTP-DPOP-003-proof-checks-at-token.ts";
+import { check as dpop012 } from "./DTP-DPOP-012-proof-checks-at-resource.ts";
 
-export const dpopChecks: Check[] = [dpop001];
+export const dpopChecks: Check[] = [dpop001, dpop003, dpop012];

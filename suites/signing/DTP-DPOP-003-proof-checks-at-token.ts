@@ -1,0 +1,63 @@
+/**
+ * DTP-DPOP-003 … DTP-DPOP-009 at `/token` (MUST, RFC 9449 §4.2, §4.3, §11.1; RFC 8725):
+ * - 003 "A request with more than one `DPoP` header, or whose `DPoP` value is not a
+ *   well-formed JWS compact serialization, MUST be rejected as an invalid proof (400
+ *   `invalid_dpop_proof` at `/token`, …)."
+ * - 004 "A proof whose header `typ` is not `dpop+jwt` MUST be rejected as an invalid proof."
+ * - 005 "A proof whose `alg` is not in `dpop_signing_alg_values_supported`, in particular
+ *   `none` or a symmetric algorithm such as `HS256`, MUST be rejected as an invalid proof."
+ * - 006 "A proof whose `jwk` header is missing, contains a private key member, or does not
+ *   verify the proof's signature MUST be rejected as an invalid proof."
+ * - 007 "A proof whose `htm` differs from the request method MUST be rejected as an invalid
+ *   proof."
+ * - 008 "A proof whose `htu` differs from the request URI without query and fragment MUST
+ *   be rejected as an invalid proof; …"
+ * - 009 "A proof whose `iat` is more than `dtp_lifetimes.dpop_proof_max_age` plus skew
+ *   seconds in the past, or more than skew seconds in the future, MUST be rejected as an
+ *   invalid proof."
+ * - 002 (wrong key): "… the JWK thumbprint of the proof's `jwk` MUST equal the device's
+ *   `jkt`; otherwise … 400 `invalid_dpop_proof` at `/token` …"
+ *
+ * Property: one device with an RSA key (so that RS384/RS512/PS384/PS512 signed by the
+ * registered key test the alg allowlist); each run sends its refresh request with one
+ * mutation of an otherwise valid proof carrying the current server nonce, and expects 400
+ * `invalid_dpop_proof` (a flipped bit inside the nonce may also answer `use_dpop_nonce`).
+ * A valid refresh afterwards shows the refresh token was good all along.
+ */
+import type { Check } from "../../src/runner/check.ts";
+import {
+  assertMutationsRejected,
+  keyedDevice,
+  mutationKeys,
+  refreshDevice,
+} from "./_dpop-helpers.ts";
+
+const ID = "DTP-DPOP-003";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [
+      ID,
+      "DTP-DPOP-002",
+      "DTP-DPOP-004",
+      "DTP-DPOP-005",
+      "DTP-DPOP-006",
+      "DTP-DPOP-007",
+      "DTP-DPOP-008",
+      "DTP-DPOP-009",
+    ],
+    level: "MUST",
+    area: "signing",
+    title: "Mutated DPoP proofs at /token are rejected with 400 invalid_dpop_proof",
+    specRef: "RFC 9449 §4.2, §4.3; RFC 8725 §2.1, §3.1",
+    requires: ["dpop", "device_code", "refresh_token", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-tok", kind: "rsa", keyType: "rsa" });
+    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
+    await assertMutationsRejected(ctx, dev, "token", keys, ID);
+    await refreshDevice(ctx, dev, ID);
+  },
+};

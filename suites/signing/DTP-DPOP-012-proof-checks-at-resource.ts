@@ -1,0 +1,73 @@
+/**
+ * DTP-DPOP-012 (MUST, RFC 9449 §4.3, §7.1):
+ * "At a protected resource, a DPoP-bound access token MUST be presented as
+ * `Authorization: DPoP <token>` with a proof whose `ath` is the base64url SHA-256 of the
+ * token; a missing proof, or a missing or wrong `ath`, MUST be answered 401 with
+ * `WWW-Authenticate: DPoP error="invalid_dpop_proof"`."
+ *
+ * With DTP-DPOP-003 … 009 at the resource ("… MUST be rejected as an invalid proof (… 401
+ * `DPoP error="invalid_dpop_proof"` at a protected resource)"), and DTP-DPOP-016 ("Every
+ * `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"` (the
+ * values of `dpop_signing_alg_values_supported`, space-separated)").
+ *
+ * Property: one device with an Ed25519 key; each run calls the resource with its
+ * (fresh) DPoP-bound token and one mutation of an otherwise valid proof carrying the current
+ * nonce: no proof, no or a wrong `ath`, and the proof mutations of the /token check (except
+ * a proof by another key, see DTP-DPOP-013). Each must get 401 `DPoP error="invalid_dpop_proof"`
+ * with the declared `algs`. A valid proof afterwards gets 200.
+ */
+import { callResource } from "../../src/client/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  assertMutationsRejected,
+  ensureFresh,
+  expectAccepted,
+  expectDpopChallenge,
+  keyedDevice,
+  mutationKeys,
+  resourceUrl,
+  sendWithProof,
+} from "./_dpop-helpers.ts";
+
+const ID = "DTP-DPOP-012";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [
+      ID,
+      "DTP-DPOP-003",
+      "DTP-DPOP-004",
+      "DTP-DPOP-005",
+      "DTP-DPOP-006",
+      "DTP-DPOP-007",
+      "DTP-DPOP-008",
+      "DTP-DPOP-009",
+      "DTP-DPOP-016",
+    ],
+    level: "MUST",
+    area: "signing",
+    title: "At the resource, a missing, mutated or ath-less proof gets 401 DPoP invalid_dpop_proof",
+    specRef: "RFC 9449 §4.3, §7.1",
+    requires: ["dpop", "device_code", "refresh_token", "admin", "resource"],
+    property: true,
+  },
+  async run(ctx) {
+    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-res", kind: "ed25519" });
+    const noProof = await sendWithProof(
+      ctx,
+      dev.session,
+      { method: "GET", url: resourceUrl(ctx), label: "GET /me with the DPoP scheme and no proof" },
+      () => undefined,
+      { accessToken: dev.tokens.accessToken },
+    );
+    expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
+
+    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
+    await assertMutationsRejected(ctx, dev, "resource", keys, ID);
+
+    await ensureFresh(ctx, dev, ID);
+    const ok = await callResource(ctx, dev.tokens, dev.session, "GET /me with a valid proof");
+    expectAccepted(ok, 200, ID, "a valid proof with the right ath");
+  },
+};
