@@ -4,5 +4,7 @@ import { check as sig001 } from "./DTP-SIG-001-signed-reregistration-approved.ts
 import { check as sig002 } from "./DTP-SIG-002-signature-structure.ts";
 import { check as sig003 } from "./DTP-SIG-003-keyid.ts";
 import { check as sig004 } from "./DTP-SIG-004-alg.ts";
+import { check as sig005 } from "./DTP-SIG-005-signature-verification.ts";
+import { check as sig006 } from "./DTP-SIG-006-content-digest.ts";
 
-export const sigChecks: Check[] = [sig001, sig002, sig003, sig004];
+export const sigChecks: Check[] = [sig001, sig002, sig003, sig004, sig005, sig006];

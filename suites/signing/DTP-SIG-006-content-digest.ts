@@ -1,0 +1,140 @@
+/**
+ * DTP-SIG-006 (MUST, RFC 9530 §2, §3; RFC 9421 §7.2.8):
+ * "The server MUST recompute the SHA-256 digest of the received body and compare it with
+ * the `Content-Digest` `sha-256` member; a missing `Content-Digest`, one without a
+ * `sha-256` member, or a digest that differs from the body MUST be rejected with 401
+ * `invalid_signature`."
+ * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
+ * the device unchanged.
+ *
+ * Property (the signature itself always verifies over the headers that are sent): the body
+ * changed after signing (another valid registration form), a signed `Content-Digest` of
+ * another body, no `Content-Digest`, one with only `sha-512` (correct) or only an unknown
+ * algorithm, a wrong `sha-256` next to a correct `sha-512`, a truncated or malformed
+ * `sha-256` → 401 `invalid_signature`, nothing registered.
+ */
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  expectSignatureAccepted,
+  expectSignatureRejected,
+  keyedDevice,
+  reRegistrationBody,
+  sendReRegistration,
+  signReRegistration,
+  withoutHeaders,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SIG-006";
+
+type Mutation =
+  | { kind: "body-changed" }
+  | { kind: "digest-of-other-body" }
+  | { kind: "no-content-digest" }
+  | { kind: "sha-512-only" }
+  | { kind: "unknown-algorithm-only"; alg: "md5" | "sha" | "unixsum" }
+  | { kind: "wrong-sha-256-right-sha-512" }
+  | { kind: "sha-256-truncated"; keep: number }
+  | { kind: "sha-256-malformed"; value: string };
+
+const b64 = (alg: string, data: string) => createHash(alg).update(data).digest("base64");
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-SIG-012"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "Content-Digest must carry the sha-256 of the received body (changed body, other digest, missing, no sha-256 → 401 invalid_signature)",
+    specRef: "RFC 9530 §2, §3; RFC 9421 §7.2.8",
+    requires: ["dtp", "device_code", "http_signatures", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const device = await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+      label: "sig006",
+    });
+    await expectSignatureAccepted(
+      ctx,
+      await sendReRegistration(
+        ctx,
+        signReRegistration(ctx, device, reRegistrationBody(device)),
+        "control: valid signature",
+      ),
+      device,
+      "DTP-SIG-001",
+    );
+
+    const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+      fc.constant<Mutation>({ kind: "body-changed" }),
+      fc.constant<Mutation>({ kind: "digest-of-other-body" }),
+      fc.constant<Mutation>({ kind: "no-content-digest" }),
+      fc.constant<Mutation>({ kind: "sha-512-only" }),
+      fc.record({
+        kind: fc.constant("unknown-algorithm-only" as const),
+        alg: fc.constantFrom("md5" as const, "sha" as const, "unixsum" as const),
+      }),
+      fc.constant<Mutation>({ kind: "wrong-sha-256-right-sha-512" }),
+      fc.record({ kind: fc.constant("sha-256-truncated" as const), keep: fc.nat({ max: 31 }) }),
+      fc.record({
+        kind: fc.constant("sha-256-malformed" as const),
+        value: fc.constantFrom("abc", '"abc"', "1", "?1", ":!!!:"),
+      }),
+    );
+    // Two different, valid registration forms: the one sent and another one.
+    const descriptions = fc
+      .tuple(fc.stringMatching(/^[A-Za-z0-9 ]{0,40}$/), fc.stringMatching(/^[A-Za-z0-9 ]{0,40}$/))
+      .filter(([a, b]) => a !== b);
+
+    await fc.assert(
+      fc.asyncProperty(mutation, descriptions, async (m, [mine, theirs]) => {
+        const body = reRegistrationBody(device, { client_description: `sig006 ${mine}` });
+        const otherBody = reRegistrationBody(device, { client_description: `sig006 ${theirs}` });
+        let sent = body;
+        let digest: string | undefined;
+        switch (m.kind) {
+          case "body-changed":
+            sent = otherBody;
+            break;
+          case "digest-of-other-body":
+            digest = `sha-256=:${b64("sha256", otherBody)}:`;
+            break;
+          case "sha-512-only":
+            digest = `sha-512=:${b64("sha512", body)}:`;
+            break;
+          case "unknown-algorithm-only":
+            digest = `${m.alg}=:${b64(m.alg === "md5" ? "md5" : "sha1", body)}:`;
+            break;
+          case "wrong-sha-256-right-sha-512":
+            digest = `sha-256=:${b64("sha256", otherBody)}:, sha-512=:${b64("sha512", body)}:`;
+            break;
+          case "sha-256-truncated":
+            digest = `sha-256=:${createHash("sha256").update(body).digest().subarray(0, m.keep).toString("base64")}:`;
+            break;
+          case "sha-256-malformed":
+            digest = `sha-256=${m.value}`;
+            break;
+          case "no-content-digest":
+            break;
+        }
+        const signed = signReRegistration(ctx, device, body, {
+          ...(digest !== undefined ? { contentDigest: digest } : {}),
+        });
+        const headers =
+          m.kind === "no-content-digest"
+            ? withoutHeaders(signed.headers, "content-digest")
+            : signed.headers;
+        const res = await sendReRegistration(
+          ctx,
+          { body: sent, headers },
+          `signed re-registration: ${m.kind}${"alg" in m ? ` ${m.alg}` : ""}${"keep" in m ? ` ${m.keep} bytes` : ""}${"value" in m ? ` ${m.value}` : ""}`,
+        );
+        await expectSignatureRejected(ctx, res, device, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};
