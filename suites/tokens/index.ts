@@ -1,4 +1,6 @@
 /** The tokens suite: one check per requirement, in files named by ID (add them here). */
 import type { Check } from "../../src/runner/check.ts";
+import { check as tok001 } from "./DTP-TOK-001-token-response.ts";
+import { check as tok003 } from "./DTP-TOK-003-jwt-access-token.ts";
 
-export const checks: Check[] = [];
+export const checks: Check[] = [tok001, tok003];
