@@ -2,5 +2,7 @@
 import type { Check } from "../../src/runner/check.ts";
 import { check as tok001 } from "./DTP-TOK-001-token-response.ts";
 import { check as tok003 } from "./DTP-TOK-003-jwt-access-token.ts";
+import { check as tok007 } from "./DTP-TOK-007-unique-ids-and-refresh-entropy.ts";
+import { check as tok012 } from "./DTP-TOK-012-short-lived-access-tokens.ts";
 
-export const checks: Check[] = [tok001, tok003];
+export const checks: Check[] = [tok001, tok003, tok007, tok012];

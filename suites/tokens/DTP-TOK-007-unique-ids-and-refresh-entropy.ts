@@ -1,0 +1,177 @@
+/**
+ * DTP-TOK-007 (MUST, RFC 9068 §2.2; RFC 7519 §4.1.7):
+ * "Every access token the server issues MUST have a `jti` that no other access token
+ * issued by the server has."
+ *
+ * DTP-TOK-010 (MUST, RFC 6749 §10.10; RFC 9700 §4.14):
+ * "A refresh token MUST be an opaque string carrying at least 128 bits of entropy and MUST
+ * differ from every other token issued."
+ *
+ * Two devices each get tokens and refresh them several times (a user login is added when
+ * the target offers it): every `jti` is distinct; every refresh token is distinct from the
+ * other refresh tokens, the access tokens and the device codes. Entropy is bounded from
+ * above from the samples: the positions where the samples differ (a constant prefix,
+ * suffix or separator carries nothing) times log2 of the smallest usual alphabet (digits,
+ * hex, base32, base62, base64) holding every character seen. A format that cannot hold 128
+ * bits fails; a random one passes (12+ samples: a random position looks constant with
+ * probability at most 10^-11).
+ */
+import type { Check } from "../../src/runner/check.ts";
+import { fail } from "../../src/runner/expect.ts";
+import {
+  decodeJwt,
+  deviceTokens,
+  type Issued,
+  offers,
+  refreshedTokens,
+  userTokens,
+} from "./_helpers.ts";
+
+const ID = "DTP-TOK-007";
+const REFRESH = "DTP-TOK-010";
+const DEVICES = 2;
+const REFRESHES = 5;
+const MIN_BITS = 128;
+
+const ALPHABETS: readonly [string, RegExp, number][] = [
+  ["decimal digits", /^[0-9]*$/, 10],
+  ["hex", /^[0-9a-f]*$/, 16],
+  ["hex", /^[0-9A-F]*$/, 16],
+  ["base32", /^[A-Z2-7=]*$/, 32],
+  ["base32", /^[a-z2-7=]*$/, 32],
+  ["base62", /^[A-Za-z0-9]*$/, 62],
+  ["base64url", /^[A-Za-z0-9_-]*$/, 64],
+  ["base64", /^[A-Za-z0-9+/=]*$/, 64],
+];
+
+/** An upper bound of the entropy (bits) of one sample, and how it was found. */
+export function entropyUpperBound(samples: readonly string[]): { bits: number; how: string } {
+  const all = samples.join("");
+  const found = ALPHABETS.find(([, re]) => re.test(all));
+  const [name, size] = found
+    ? [found[0], found[2]]
+    : ["printable characters", Math.max(95, new Set(all).size)];
+  const minLen = Math.min(...samples.map((s) => s.length));
+  let varying = 0;
+  if (samples.every((s) => s.length === minLen)) {
+    for (let i = 0; i < minLen; i++) {
+      if (samples.some((s) => s[i] !== samples[0]![i])) varying++;
+    }
+  } else {
+    let prefix = 0;
+    while (prefix < minLen && samples.every((s) => s[prefix] === samples[0]![prefix])) prefix++;
+    let suffix = 0;
+    while (
+      suffix < minLen - prefix &&
+      samples.every(
+        (s) => s[s.length - 1 - suffix] === samples[0]![samples[0]!.length - 1 - suffix],
+      )
+    )
+      suffix++;
+    varying = minLen - prefix - suffix;
+  }
+  const bits = Math.floor(varying * Math.log2(size));
+  return { bits, how: `${varying} varying characters of ${name} (${size} symbols)` };
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, REFRESH],
+    level: "MUST",
+    area: "tokens",
+    title:
+      "Access token jti values are unique; refresh tokens carry ≥ 128 bits and are all distinct",
+    specRef: "RFC 9068 §2.2; RFC 6749 §10.10; RFC 9700 §4.14",
+    requires: ["dtp", "device_code", "admin", "refresh_token"],
+  },
+  async run(ctx) {
+    const chains = await Promise.all(
+      Array.from({ length: DEVICES }, async (_, d) => {
+        const { device, issued: first } = await deviceTokens(ctx, ID, {
+          label: `register device ${d + 1}`,
+        });
+        const out: Issued[] = [first];
+        if (d === 0 && offers(ctx, "login", "user_credentials")) {
+          out.push(await userTokens(ctx, ID, device));
+        }
+        for (let i = 0; i < REFRESHES; i++) {
+          const next = await refreshedTokens(ctx, ID, device);
+          device.tokens = next.tokens;
+          out.push(next);
+        }
+        return { device, issued: out };
+      }),
+    );
+    const issued = chains.flatMap((c) => c.issued);
+    const deviceCodes = chains.map((c) => c.device.deviceCode);
+
+    // TOK-007: jti unique across every access token seen.
+    const byJti = new Map<string, Issued>();
+    for (const x of issued) {
+      const jti = decodeJwt(x.tokens.accessToken)?.claims.jti;
+      if (typeof jti !== "string") {
+        fail(
+          ID,
+          `a "jti" claim in the ${x.label}`,
+          `"jti": ${JSON.stringify(jti) ?? "absent"}`,
+          x.res,
+        );
+      }
+      const seen = byJti.get(jti);
+      if (seen) {
+        fail(
+          ID,
+          "a different jti in every access token",
+          `the ${seen.label} and the ${x.label} share "jti": ${JSON.stringify(jti)}`,
+          [seen.res, x.res],
+        );
+      }
+      byJti.set(jti, x);
+    }
+
+    // TOK-010: refresh tokens distinct from everything else issued.
+    const refreshTokens: { token: string; x: Issued }[] = [];
+    for (const x of issued) {
+      if (x.tokens.refreshToken === undefined) {
+        fail(REFRESH, `a refresh_token in the ${x.label} response`, "none", x.res);
+      }
+      refreshTokens.push({ token: x.tokens.refreshToken, x });
+    }
+    const others = new Set<string>([...issued.map((x) => x.tokens.accessToken), ...deviceCodes]);
+    const seenRefresh = new Map<string, Issued>();
+    for (const { token, x } of refreshTokens) {
+      const dup = seenRefresh.get(token);
+      if (dup) {
+        fail(
+          REFRESH,
+          "a different refresh token in every response",
+          `the ${dup.label} and the ${x.label} responses carry the same refresh_token`,
+          [dup.res, x.res],
+        );
+      }
+      if (others.has(token)) {
+        fail(
+          REFRESH,
+          "refresh tokens that differ from every access token and device code",
+          `the ${x.label} refresh_token equals another token the server issued`,
+          x.res,
+        );
+      }
+      seenRefresh.set(token, x);
+    }
+
+    const estimate = entropyUpperBound(refreshTokens.map((r) => r.token));
+    if (estimate.bits < MIN_BITS) {
+      fail(
+        REFRESH,
+        `refresh tokens carrying at least ${MIN_BITS} bits of entropy`,
+        `at most ${estimate.bits} bits over ${refreshTokens.length} refresh tokens: ${estimate.how}`,
+        refreshTokens.map((r) => r.x.res),
+      );
+    }
+    ctx.note(
+      `${byJti.size} distinct jti; refresh tokens: at most ${estimate.bits} bits (${estimate.how})`,
+    );
+  },
+};
