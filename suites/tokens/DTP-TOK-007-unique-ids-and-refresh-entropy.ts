@@ -46,30 +46,33 @@ const ALPHABETS: readonly [string, RegExp, number][] = [
 
 /** An upper bound of the entropy (bits) of one sample, and how it was found. */
 export function entropyUpperBound(samples: readonly string[]): { bits: number; how: string } {
-  const all = samples.join("");
-  const found = ALPHABETS.find(([, re]) => re.test(all));
-  const [name, size] = found
-    ? [found[0], found[2]]
-    : ["printable characters", Math.max(95, new Set(all).size)];
+  const first = samples[0] ?? "";
   const minLen = Math.min(...samples.map((s) => s.length));
+  // The characters at the positions where the samples differ.
+  const varyingChars: string[] = [];
   let varying = 0;
   if (samples.every((s) => s.length === minLen)) {
     for (let i = 0; i < minLen; i++) {
-      if (samples.some((s) => s[i] !== samples[0]![i])) varying++;
+      if (samples.some((s) => s[i] !== first[i])) {
+        varying++;
+        for (const s of samples) varyingChars.push(s[i]!);
+      }
     }
   } else {
     let prefix = 0;
-    while (prefix < minLen && samples.every((s) => s[prefix] === samples[0]![prefix])) prefix++;
+    while (prefix < minLen && samples.every((s) => s[prefix] === first[prefix])) prefix++;
     let suffix = 0;
-    while (
-      suffix < minLen - prefix &&
-      samples.every(
-        (s) => s[s.length - 1 - suffix] === samples[0]![samples[0]!.length - 1 - suffix],
-      )
-    )
+    const at = (s: string, k: number) => s[s.length - 1 - k];
+    while (suffix < minLen - prefix && samples.every((s) => at(s, suffix) === at(first, suffix)))
       suffix++;
     varying = minLen - prefix - suffix;
+    for (const s of samples) varyingChars.push(s.slice(prefix, s.length - suffix));
   }
+  const chars = varyingChars.join("");
+  const found = ALPHABETS.find(([, re]) => re.test(chars));
+  const [name, size] = found
+    ? [found[0], found[2]]
+    : ["printable characters", Math.max(95, new Set(chars).size)];
   const bits = Math.floor(varying * Math.log2(size));
   return { bits, how: `${varying} varying characters of ${name} (${size} symbols)` };
 }
