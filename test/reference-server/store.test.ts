@@ -1,0 +1,138 @@
+/** The store contract, run against both implementations. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createMemoryStore } from "../../reference-server/store/memory.ts";
+import { createSqliteStore } from "../../reference-server/store/sqlite.ts";
+import type { RegistrationRecord, Store } from "../../reference-server/store/types.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "dtp-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const makers: [string, () => Store][] = [
+  ["memory", createMemoryStore],
+  ["sqlite", () => createSqliteStore(join(dir, `${Math.random().toString(36).slice(2)}.sqlite`))],
+];
+
+const registration = (over: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
+  id: "r1",
+  userCode: "BCDFGHJK",
+  deviceCodeHash: "h1",
+  clientId: "dev",
+  clientType: "printer",
+  clientDescription: null,
+  keyType: null,
+  publicKey: null,
+  jkt: null,
+  scope: "me login",
+  status: "pending",
+  createdAt: 100,
+  expiresAt: 200,
+  interval: 5,
+  lastPollAtMs: null,
+  decidedAt: null,
+  redeemedAt: null,
+  ...over,
+});
+
+describe.each(makers)("%s store", (_name, make) => {
+  it("registrations: unique codes, one decision, poll pacing, one redemption", () => {
+    const st = make();
+    expect(st.insertRegistration(registration())).toBe(true);
+    expect(st.insertRegistration(registration({ id: "r2", deviceCodeHash: "h2" }))).toBe(false);
+    expect(st.registrationByDeviceCodeHash("h1")?.clientId).toBe("dev");
+    expect(st.recordPoll("r1", 1_000)).toBe("ok");
+    expect(st.recordPoll("r1", 3_000)).toBe("slow_down");
+    expect(st.registrationByUserCode("BCDFGHJK")?.interval).toBe(10);
+    expect(st.recordPoll("r1", 13_000)).toBe("ok");
+    expect(st.redeemRegistration("r1", 150)).toBe(false);
+    expect(st.decideRegistration("r1", "approved", 150)).toBe(true);
+    expect(st.decideRegistration("r1", "denied", 150)).toBe(false);
+    expect(st.listRegistrations("approved").map((r) => r.id)).toEqual(["r1"]);
+    expect(st.redeemRegistration("r1", 151)).toBe(true);
+    expect(st.redeemRegistration("r1", 152)).toBe(false);
+    expect(
+      st.insertRegistration(registration({ id: "r3", userCode: "ZZZZZZZZ", deviceCodeHash: "h3" })),
+    ).toBe(true);
+    expect(st.decideRegistration("r3", "approved", 200)).toBe(false);
+    st.close();
+  });
+
+  it("families, tokens and device revocation", () => {
+    const st = make();
+    st.insertFamily({
+      id: "f1",
+      clientId: "dev",
+      deviceUid: "u1",
+      sub: "dev",
+      kind: "device",
+      scope: "me",
+      jkt: null,
+      createdAt: 1,
+      revokedAt: null,
+    });
+    st.insertAccessToken({
+      jti: "j1",
+      familyId: "f1",
+      clientId: "dev",
+      deviceUid: "u1",
+      sub: "dev",
+      kind: "device",
+      scope: "me",
+      jkt: null,
+      iat: 1,
+      exp: 9,
+      revokedAt: null,
+    });
+    st.insertRefreshToken({
+      hash: "rt1",
+      familyId: "f1",
+      parentHash: null,
+      scope: "me",
+      createdAt: 1,
+      expiresAt: 9,
+      rotatedAtMs: null,
+    });
+    expect(st.rotateRefreshToken("rt1", 5)).toBe(true);
+    expect(st.rotateRefreshToken("rt1", 6)).toBe(false);
+    expect(st.refreshToken("rt1")?.rotatedAtMs).toBe(5);
+    st.revokeDeviceTokens("u1", 7);
+    expect(st.family("f1")?.revokedAt).toBe(7);
+    expect(st.accessToken("j1")?.revokedAt).toBe(7);
+    st.insertPersonalToken({
+      id: "p1",
+      hash: "ph",
+      sub: "alice",
+      clientId: "dev",
+      deviceUid: "u1",
+      name: "n",
+      scope: "me",
+      createdAt: 1,
+      expiresAt: 99,
+      revokedAt: null,
+    });
+    expect(st.revokePersonalToken("p1", "bob", 8)).toBe(false);
+    expect(st.revokePersonalToken("p1", "alice", 8)).toBe(true);
+    expect(st.revokePersonalToken("p1", "alice", 9)).toBe(false);
+    st.close();
+  });
+
+  it("single-use values and DPoP nonces", () => {
+    const st = make();
+    expect(st.consumeOnce("dpop_jti", "a", 10)).toBe(true);
+    expect(st.consumeOnce("dpop_jti", "a", 10)).toBe(false);
+    expect(st.consumeOnce("assertion_jti", "a", 10)).toBe(true);
+    st.addDpopNonce("n1", 20);
+    st.addDpopNonce("n2", 30);
+    expect(st.latestDpopNonce(5)?.value).toBe("n2");
+    expect(st.dpopNonceValid("n1", 19)).toBe(true);
+    expect(st.dpopNonceValid("n1", 20)).toBe(false);
+    st.purge(25);
+    expect(st.consumeOnce("dpop_jti", "a", 40)).toBe(true);
+    st.addSecretHash("api_key", "k");
+    st.addSecretHash("api_key", "k");
+    expect(st.secretHashes("api_key")).toEqual(["k"]);
+    st.close();
+  });
+});
