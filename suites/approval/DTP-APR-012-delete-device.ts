@@ -1,0 +1,246 @@
+/**
+ * DTP-APR-012 (MUST, seed 004):
+ * "`DELETE /admin/devices/{client_id}` MUST answer 204 with an empty body for an existing
+ * device, after which `GET /admin/devices/{client_id}` MUST answer 404; an unknown
+ * `client_id` MUST be answered 404 with a problem body."
+ *
+ * DTP-APR-013 (MUST, seed 004; DTP):
+ * "Deleting a device MUST immediately revoke every access and refresh token issued to it
+ * and every user token obtained through it: afterwards those access tokens MUST be
+ * answered 401 `invalid_token` at protected resources and those refresh tokens 400
+ * `invalid_grant` at `/token`."
+ *
+ * A device gets tokens, refreshes once (two live access tokens) and logs the configured
+ * user in (a user token pair), where the target offers these. Every token is shown to work
+ * first (`/me` 200; introspection by the administrator `active: true`). Then the device is
+ * deleted (204, empty), is gone (404) and deleting it again is 404; right away every access
+ * token is 401 `invalid_token` at `/me`, every refresh token 400 `invalid_grant`, and
+ * introspection says `active: false` for all of them.
+ *
+ * Personal tokens are left out on purpose: DTP-PAT-014 says deleting the device MUST NOT
+ * revoke them (the personal-tokens suite checks that), although the OpenAPI description of
+ * deleteDevice says "personal tokens created with them" are revoked.
+ */
+import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
+import {
+  callResource,
+  login,
+  obtainDeviceTokens,
+  readTokens,
+  refresh,
+  type TokenSet,
+  userCredentials,
+} from "../../src/client/tokens.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import {
+  expectJson,
+  expectOAuthError,
+  expectProblem,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/runner/expect.ts";
+import { type AdminApi, adminApi, deleteDevice, getDevice } from "./_helpers.ts";
+
+const ID = "DTP-APR-012";
+const APR013 = "DTP-APR-013";
+const ATTEMPTS = 3;
+
+interface Held {
+  what: string;
+  access?: string;
+  refresh?: string;
+  /** When the access token stops being valid anyway (ms, check clock). */
+  expiresAtMs?: number;
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, APR013],
+    level: "MUST",
+    area: "approval",
+    title: "Deleting a device: 204, then 404; every token it holds or obtained is revoked at once",
+    specRef: "seed 004; DTP",
+    requires: ["admin", "device_code", "resource"],
+  },
+  async run(ctx) {
+    const admin = adminApi(ctx);
+    // Access tokens may be short-lived (seconds): a token that expired on its own before it
+    // was presented proves nothing, so the scenario is run again with a new device.
+    let deleted: string | undefined;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const outcome = await scenario(ctx, admin);
+      deleted ??= outcome.clientId;
+      if (outcome.inconclusive.length === 0) break;
+      const why = `${outcome.inconclusive.join(", ")} expired on its own before it could be checked`;
+      if (attempt === ATTEMPTS) {
+        ctx.skip(
+          `${why} (${ATTEMPTS} attempts): lengthen dtp_lifetimes.access_token (now ${declaredLifetime(ctx.target, "access_token", 0)} s)`,
+        );
+      }
+      ctx.note(`attempt ${attempt}: ${why}; trying again with a new device`);
+    }
+    const clientId = deleted!;
+
+    // The device is gone; deleting it again, or an unknown one, is 404 with a problem body.
+    const gone = await getDevice(ctx, admin, clientId, {
+      label: "get the deleted device",
+    });
+    expectStatus(gone, 404, ID);
+    const again = await deleteDevice(ctx, admin, clientId, {
+      label: "delete the deleted device again",
+    });
+    expectProblem(again, 404, ID);
+    const unknown = await deleteDevice(ctx, admin, ctx.clientId("never-registered"), {
+      label: "delete an unknown device",
+    });
+    expectProblem(unknown, 404, ID);
+  },
+};
+
+/**
+ * One device: tokens, refresh, user login; each token shown to work; the deletion (204,
+ * empty); then every token shown dead. Returns the access tokens whose own expiry came
+ * before they could be checked (their result proves nothing).
+ */
+async function scenario(
+  ctx: CheckContext,
+  admin: AdminApi,
+): Promise<{ clientId: string; inconclusive: string[] }> {
+  const f = ctx.target.features;
+  const inconclusive: string[] = [];
+  /** Still valid on its own at the moment of the request (1 s margin)? */
+  const fresh = (h: Held) => h.expiresAtMs === undefined || ctx.clock.now() + 1000 < h.expiresAtMs;
+
+  const device = await obtainDeviceTokens(ctx, APR013, { label: "register" });
+  const holder = { clientId: device.clientId };
+  const held: Held[] = [heldOf("the device access token", device.tokens)];
+  if (f.has("refresh_token") && device.tokens.refreshToken !== undefined) {
+    const res = await refresh(ctx, holder, device.tokens.refreshToken);
+    const rotated = readTokens(ctx, res, APR013);
+    // The first refresh token was rotated away: only the new one stays live.
+    held[0] = { ...held[0]!, what: "the first device access token" };
+    delete held[0].refresh;
+    held.push(heldOf("the refreshed device tokens", rotated));
+  }
+  if (f.has("login") && f.has("user_credentials")) {
+    const user = userCredentials(ctx);
+    const res = await login(ctx, device, { username: user.username, password: user.password });
+    held.push(heldOf("the user tokens obtained through the device", readTokens(ctx, res, APR013)));
+  }
+
+  // Before: every token works (refresh tokens: introspection says active).
+  for (const h of held) {
+    if (h.access === undefined) continue;
+    const res = await me(ctx, h.access, `GET /me with ${h.what} (before the deletion)`);
+    if (res.status !== 200) {
+      if (!fresh(h)) {
+        inconclusive.push(h.what);
+        continue;
+      }
+      fail(
+        APR013,
+        `(precondition) ${h.what} accepted at the resource before the deletion (200)`,
+        `status ${res.status}`,
+        res,
+      );
+    }
+  }
+  const introspection = f.has("introspection");
+  if (introspection) {
+    for (const h of held) {
+      if (h.refresh === undefined) continue;
+      const active = await introspectActive(ctx, admin, h.refresh, `${h.what} (refresh, before)`);
+      if (active.value !== true) {
+        fail(
+          APR013,
+          `(precondition) introspection of ${h.what} (refresh) before the deletion: "active": true`,
+          JSON.stringify(active.res.body).slice(0, 200),
+          active.res,
+        );
+      }
+    }
+  }
+
+  // The deletion: 204 with an empty body.
+  const del = await deleteDevice(ctx, admin, device.clientId);
+  const deletedAt = ctx.clock.now();
+  expectStatus(del, 204, ID);
+  if (del.text !== "") fail(ID, "204 with an empty body", `a body: ${del.text.slice(0, 120)}`, del);
+
+  // Right away: access tokens are invalid_token at the resource (a 200 is a failure
+  // whatever the timing; a 401 only counts when the token had not expired on its own).
+  for (const h of held) {
+    if (h.access === undefined || inconclusive.includes(h.what)) continue;
+    const conclusive = fresh(h);
+    const res = await me(ctx, h.access, `GET /me with ${h.what} (after the deletion)`);
+    expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, APR013);
+    if (!conclusive) inconclusive.push(h.what);
+  }
+  // Refresh tokens: invalid_grant.
+  for (const h of held) {
+    if (h.refresh === undefined) continue;
+    const res = await refresh(ctx, holder, h.refresh);
+    expectOAuthError(res, { status: 400, error: "invalid_grant" }, APR013);
+  }
+  // Introspection: nothing is active any more.
+  if (introspection) {
+    for (const [what, token] of tokensOf(held)) {
+      const active = await introspectActive(ctx, admin, token, `${what} (after the deletion)`);
+      if (active.value !== false) {
+        fail(
+          APR013,
+          `introspection of ${what} after the device was deleted: "active": false`,
+          JSON.stringify(active.res.body).slice(0, 200),
+          active.res,
+        );
+      }
+    }
+  }
+  ctx.note(`tokens checked within ${ctx.clock.now() - deletedAt} ms of the deletion`);
+  return { clientId: device.clientId, inconclusive };
+}
+
+function heldOf(what: string, t: TokenSet): Held {
+  return {
+    what,
+    access: t.accessToken,
+    ...(t.refreshToken !== undefined ? { refresh: t.refreshToken } : {}),
+    expiresAtMs: t.receivedAt + t.expiresIn * 1000,
+  };
+}
+
+/** Every (description, token) pair to introspect. */
+function tokensOf(held: Held[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const h of held) {
+    if (h.access !== undefined) out.push([`${h.what} (access)`, h.access]);
+    if (h.refresh !== undefined) out.push([`${h.what} (refresh)`, h.refresh]);
+  }
+  return out;
+}
+
+function me(ctx: CheckContext, token: string, label: string): Promise<HttpResponse> {
+  return callResource(ctx, { accessToken: token, tokenType: "Bearer" }, undefined, label);
+}
+
+/** Introspection by the administrator (RFC 7662 with the admin bearer): `active`. */
+async function introspectActive(
+  ctx: CheckContext,
+  admin: AdminApi,
+  token: string,
+  what: string,
+): Promise<{ value: unknown; res: HttpResponse }> {
+  const res = await ctx.http.request({
+    method: "POST",
+    url: endpoint(ctx.target, "introspection_endpoint"),
+    headers: { authorization: `Bearer ${admin.token}` },
+    form: { token },
+    label: `introspect ${what} (admin)`,
+  });
+  expectStatus(res, 200, APR013);
+  const body = expectJson(res, APR013);
+  return { value: body.active, res };
+}
