@@ -1,0 +1,229 @@
+/**
+ * DTP-EXP-001 (MUST, RFC 6750 §3.1; seed 002):
+ * "An access token presented after its `exp` MUST be answered 401 with `WWW-Authenticate`
+ * `error="invalid_token"` (scheme `Bearer`, or `DPoP` for a bound token) at every protected
+ * resource."
+ *
+ * DTP-EXP-006 (MUST, DTP; RFC 7519 §4.1.4), its second half:
+ * "... and MUST apply no skew to the lifetimes of what it issued itself."
+ *
+ * Tokens: a Bearer device token, a DPoP-bound device token (with `dpop`), and a user token
+ * (with `login`). Each is shown to work at `/me` first. Then the kit waits until the
+ * token's lifetime has passed since it RECEIVED it (plus 2 s for whole-second rounding, no
+ * clock skew) and presents each at every protected resource the target offers: `/me`,
+ * `/login` (device tokens), and `POST`/`GET`/`DELETE /personal-tokens` (the user token).
+ * When the first expired token is still accepted, the kit waits the declared
+ * `dtp_clock_skew` more to tell "skew applied to its own tokens" (DTP-EXP-006) from
+ * "expiry not enforced" (DTP-EXP-001).
+ */
+import { declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
+import {
+  callResource,
+  type Device,
+  login,
+  peekJwt,
+  type TokenSet,
+  userCredentials,
+} from "../../src/client/tokens.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import { generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import { deviceTokens, offers, userTokens } from "../tokens/_helpers.ts";
+import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
+
+const ID = "DTP-EXP-001";
+const NO_SKEW = "DTP-EXP-006";
+
+interface Held {
+  label: string;
+  tokens: TokenSet;
+  device?: Device;
+  dpop?: Device["dpop"];
+  /** The token's lifetime (s): the larger of expires_in and exp − iat. */
+  lifetime: number;
+}
+
+function lifetimeOf(tokens: TokenSet): number {
+  const claims = peekJwt(tokens.accessToken);
+  const fromClaims =
+    typeof claims?.exp === "number" && typeof claims.iat === "number" ? claims.exp - claims.iat : 0;
+  return Math.max(tokens.expiresIn, fromClaims);
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, NO_SKEW],
+    level: "MUST",
+    area: "expiry",
+    title: "An expired access token is answered 401 invalid_token at every protected resource",
+    specRef: "RFC 6750 §3.1; RFC 9449 §7.1",
+    requires: ["device_code", "admin", "resource"],
+    waits: true,
+  },
+  async run(ctx) {
+    const [bearer, bound] = await Promise.all([
+      deviceTokens(ctx, ID, { label: "register (Bearer device)" }),
+      offers(ctx, "dpop")
+        ? generateDeviceKey("ed25519").then((key) =>
+            deviceTokens(ctx, ID, { key, label: "register (DPoP device, ed25519)" }),
+          )
+        : undefined,
+    ]);
+    const held: Held[] = [
+      {
+        label: "Bearer device token",
+        tokens: bearer.device.tokens,
+        device: bearer.device,
+        lifetime: lifetimeOf(bearer.device.tokens),
+      },
+    ];
+    if (bound) {
+      held.push({
+        label: "DPoP-bound device token",
+        tokens: bound.device.tokens,
+        device: bound.device,
+        dpop: bound.device.dpop,
+        lifetime: lifetimeOf(bound.device.tokens),
+      });
+    }
+    const withLogin = offers(ctx, "login", "user_credentials");
+    if (withLogin) {
+      const user = await userTokens(ctx, ID, bearer.device);
+      held.push({ label: "user token", tokens: user.tokens, lifetime: lifetimeOf(user.tokens) });
+    }
+    const patUrl = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
+    const withPat = withLogin && patUrl !== undefined;
+    const userToken = held.find((h) => h.label === "user token")?.tokens;
+    let patId = "unknown-id";
+    if (withPat && userToken) {
+      const created = await ctx.http.request({
+        method: "POST",
+        url: patUrl,
+        headers: { authorization: `Bearer ${userToken.accessToken}` },
+        json: { name: "expiry check", expires_in: 60, scope: "me" },
+        label: "create a personal token (while the user token is valid)",
+      });
+      const id = (created.body as { id?: unknown } | undefined)?.id;
+      if (created.status === 201 && typeof id === "string") patId = id;
+      else
+        ctx.note(
+          `could not create a personal token (${describe(created)}): DELETE uses an unknown id`,
+        );
+    }
+
+    // Controls: every token works before it expires.
+    for (const h of held) {
+      const res = await callResource(ctx, h.tokens, h.dpop, `GET /me with the ${h.label} (valid)`);
+      expectStatus(res, 200, ID);
+    }
+
+    const longest = Math.max(...held.map((h) => h.tokens.receivedAt + h.lifetime * 1000));
+    requireWait(
+      ctx,
+      (longest - ctx.clock.now() + EXPIRY_MARGIN_MS) / 1000,
+      "dtp_lifetimes.access_token",
+    );
+    for (const h of held)
+      await waitLifetime(ctx, h.tokens.receivedAt, h.lifetime, "dtp_lifetimes.access_token");
+
+    // /me with every token.
+    for (const [i, h] of held.entries()) {
+      const res = await callResource(
+        ctx,
+        h.tokens,
+        h.dpop,
+        `GET /me with the ${h.label} (expired)`,
+      );
+      if (i === 0 && res.status === 200) await diagnoseAccepted(ctx, h, res);
+      expectExpired(res, h);
+    }
+    // /login with the device tokens.
+    if (withLogin) {
+      const user = userCredentials(ctx);
+      for (const h of held.filter((x) => x.device)) {
+        const res = await login(
+          ctx,
+          { tokens: h.tokens, ...(h.dpop ? { dpop: h.dpop } : {}) },
+          { username: user.username, password: user.password },
+          `POST /login with the ${h.label} (expired)`,
+        );
+        expectExpired(res, h);
+      }
+    }
+    // The personal-token endpoints with the user token.
+    if (withPat && patUrl && userToken) {
+      const h = held.find((x) => x.tokens === userToken)!;
+      const auth = { authorization: `Bearer ${userToken.accessToken}` };
+      const attempts: HttpResponse[] = [
+        await ctx.http.request({
+          method: "POST",
+          url: patUrl,
+          headers: auth,
+          json: { name: "expired", expires_in: 60, scope: "me" },
+          label: "POST /personal-tokens with the user token (expired)",
+        }),
+        await ctx.http.request({
+          method: "GET",
+          url: patUrl,
+          headers: auth,
+          label: "GET /personal-tokens with the user token (expired)",
+        }),
+        await ctx.http.request({
+          method: "DELETE",
+          url: `${patUrl}/${encodeURIComponent(patId)}`,
+          headers: auth,
+          label: "DELETE /personal-tokens/{id} with the user token (expired)",
+        }),
+      ];
+      for (const res of attempts) expectExpired(res, h);
+    }
+    ctx.note(
+      `expired: ${held.map((h) => h.label).join(", ")}; resources: /me${withLogin ? ", /login" : ""}${withPat ? ", /personal-tokens (POST, GET, DELETE)" : ""}`,
+    );
+  },
+};
+
+function expectExpired(res: HttpResponse, h: Held): void {
+  expectWwwAuthenticate(res, { scheme: h.dpop ? "DPoP" : "Bearer", error: "invalid_token" }, ID);
+}
+
+/**
+ * The expired token was accepted 2 s after its lifetime: wait the declared skew more and
+ * try again, to name the violated requirement.
+ */
+async function diagnoseAccepted(ctx: CheckContext, h: Held, first: HttpResponse): Promise<never> {
+  const skew = declaredSkew(ctx.target);
+  const lifetime = h.lifetime;
+  const detail = `the ${h.label} (lifetime ${lifetime} s) was accepted at /me ${lifetime + EXPIRY_MARGIN_MS / 1000} s after it was received`;
+  if (skew > 0 && skew + 1 <= ctx.waitBudget()) {
+    await waitLifetime(ctx, h.tokens.receivedAt, lifetime + skew, "dtp_clock_skew");
+    const again = await callResource(
+      ctx,
+      h.tokens,
+      h.dpop,
+      `GET /me with the ${h.label} (expired + skew)`,
+    );
+    if (again.status === 401) {
+      fail(
+        NO_SKEW,
+        "no clock skew applied to the server's own access tokens: 401 invalid_token once exp has passed",
+        `${detail}, and rejected only after the declared dtp_clock_skew (${skew} s) more`,
+        [first, again],
+      );
+    }
+    fail(
+      ID,
+      "401 invalid_token for an access token presented after its exp",
+      `${detail}, and still ${again.status} after the declared dtp_clock_skew (${skew} s) more`,
+      [first, again],
+    );
+  }
+  fail(
+    ID,
+    "401 invalid_token for an access token presented after its exp",
+    `${detail} (no clock skew applies to the server's own tokens, DTP-EXP-006)`,
+    first,
+  );
+}
