@@ -1,5 +1,6 @@
 /** The refresh suite: one check per requirement, in files named by ID (add them here). */
 import type { Check } from "../../src/runner/check.ts";
+import { check as ref001 } from "./DTP-REF-001-lifecycle-model.ts";
 import { check as ref002 } from "./DTP-REF-002-rotation-and-reuse.ts";
 import { check as ref005 } from "./DTP-REF-005-reuse-within-grace.ts";
 import { check as ref006 } from "./DTP-REF-006-scope-may-only-narrow.ts";
@@ -8,4 +9,4 @@ import { check as ref010 } from "./DTP-REF-010-dpop-bound-refresh.ts";
 import { check as ref011 } from "./DTP-REF-011-concurrent-refresh.ts";
 import { check as ref012 } from "./DTP-REF-012-user-token-refresh.ts";
 
-export const checks: Check[] = [ref002, ref005, ref006, ref008, ref010, ref011, ref012];
+export const checks: Check[] = [ref001, ref002, ref005, ref006, ref008, ref010, ref011, ref012];
