@@ -1,0 +1,80 @@
+/**
+ * DTP-EXP-002 (MUST, RFC 6750 §3.1; seed 002):
+ * "A personal token presented after its `expires_at` MUST be answered 401 with
+ * `WWW-Authenticate: Bearer` `error="invalid_token"`."
+ *
+ * A user logs in through a device and creates a personal token with a short explicit
+ * lifetime (3 s, or less when `personal_token_max` is smaller); it works at `/me`, then
+ * after `expires_at − created_at` seconds from when the kit received it (plus 2 s for
+ * whole-second rounding, no clock skew: DTP-EXP-006) it is answered 401 invalid_token.
+ */
+import { endpoint } from "../../src/client/endpoints.ts";
+import { callResource } from "../../src/client/tokens.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
+import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
+
+const ID = "DTP-EXP-002";
+const LIFETIME = 3;
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "expiry",
+    title: "An expired personal token is answered 401 Bearer invalid_token",
+    specRef: "RFC 6750 §3.1; seed 002",
+    requires: ["device_code", "admin", "login", "user_credentials", "personal_tokens", "resource"],
+    waits: true,
+  },
+  async run(ctx) {
+    requireWait(ctx, LIFETIME + EXPIRY_MARGIN_MS / 1000, "the personal token lifetime");
+    const { device } = await deviceTokens(ctx, ID);
+    const user = await userTokens(ctx, ID, device);
+    const created = await ctx.http.request({
+      method: "POST",
+      url: endpoint(ctx.target, "dtp_personal_tokens_endpoint"),
+      headers: { authorization: `Bearer ${user.tokens.accessToken}` },
+      json: { name: "expires soon", expires_in: LIFETIME, scope: "me" },
+      label: `create a personal token (expires_in ${LIFETIME})`,
+    });
+    const receivedAt = ctx.clock.now();
+    expectStatus(created, 201, "DTP-PAT-001");
+    const body = expectJson(created, "DTP-PAT-001");
+    const { token, created_at, expires_at } = body;
+    if (
+      typeof token !== "string" ||
+      typeof created_at !== "number" ||
+      typeof expires_at !== "number"
+    ) {
+      fail(
+        "DTP-PAT-001",
+        "token, created_at and expires_at in the answer",
+        JSON.stringify(Object.keys(body)),
+        created,
+      );
+    }
+    ctx.http.addSecret(token, "personal token");
+    const pat = { accessToken: token, tokenType: "Bearer" };
+
+    const valid = await callResource(
+      ctx,
+      pat,
+      undefined,
+      "GET /me with the personal token (valid)",
+    );
+    expectStatus(valid, 200, ID);
+
+    const lifetime = Math.max(LIFETIME, expires_at - created_at);
+    await waitLifetime(ctx, receivedAt, lifetime, "the personal token lifetime");
+    const expired = await callResource(
+      ctx,
+      pat,
+      undefined,
+      "GET /me with the personal token (expired)",
+    );
+    expectWwwAuthenticate(expired, { scheme: "Bearer", error: "invalid_token" }, ID);
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * DTP-EXP-003 (MUST, RFC 6749 §5.2; RFC 9700 §4.14.2; seed 000):
+ * "A refresh token MUST be rejected with 400 OAuth error `invalid_grant` once
+ * `dtp_lifetimes.refresh_token` seconds have passed since the original grant of its family
+ * (rotation does not extend the family's lifetime)."
+ *
+ * A device gets tokens; halfway through the declared refresh-token lifetime it refreshes
+ * (rotation: the new refresh token must not get a fresh lifetime). Once the lifetime has
+ * passed since the kit received the ORIGINAL grant (plus 2 s for whole-second rounding, no
+ * clock skew: DTP-EXP-006), the latest refresh token is answered 400 `invalid_grant`.
+ * SKIPs before doing anything when the declared lifetime does not fit --max-wait.
+ */
+import { readTokens, refresh } from "../../src/client/tokens.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError, fail } from "../../src/runner/expect.ts";
+import { sleepUntil } from "../polling/_helpers.ts";
+import { deviceTokens } from "../tokens/_helpers.ts";
+import { EXPIRY_MARGIN_MS, lifetimeOrSkip, requireWait, waitLifetime } from "./_helpers.ts";
+
+const ID = "DTP-EXP-003";
+const SETTING = "dtp_lifetimes.refresh_token";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "expiry",
+    title: "A refresh token family expires refresh_token seconds after the original grant",
+    specRef: "RFC 6749 §5.2; RFC 9700 §4.14.2",
+    requires: ["dtp", "device_code", "admin", "refresh_token"],
+    waits: true,
+  },
+  async run(ctx) {
+    const lifetime = lifetimeOrSkip(ctx, "refresh_token");
+    requireWait(ctx, lifetime + EXPIRY_MARGIN_MS / 1000 + 1, SETTING);
+    const { device } = await deviceTokens(ctx, ID);
+    const grantedAt = device.tokens.receivedAt;
+    if (!device.tokens.refreshToken) {
+      fail(ID, "a refresh_token in the device token response", "none", device.tokens.res);
+    }
+
+    // Rotate halfway: the rotated token belongs to the same family and its deadline.
+    await sleepUntil(ctx, grantedAt + (lifetime * 1000) / 2);
+    const rotated = await refresh(ctx, device, device.tokens.refreshToken);
+    const next = readTokens(ctx, rotated, ID);
+    if (!next.refreshToken) fail(ID, "a rotated refresh_token", "none", rotated);
+
+    await waitLifetime(ctx, grantedAt, lifetime, SETTING);
+    const late = await refresh(ctx, device, next.refreshToken);
+    expectOAuthError(late, { status: 400, error: "invalid_grant" }, ID);
+  },
+};
