@@ -2,6 +2,8 @@
 import type { Check } from "../../src/runner/check.ts";
 import { check as dpop001 } from "./DTP-DPOP-001-proof-required-at-token.ts";
 import { check as dpop003 } from "./DTP-DPOP-003-proof-checks-at-token.ts";
+import { check as dpop008 } from "./DTP-DPOP-008-htu-normalised.ts";
+import { check as dpop010 } from "./DTP-DPOP-010-jti-replay.ts";
 import { check as dpop012 } from "./DTP-DPOP-012-proof-checks-at-resource.ts";
 
-export const dpopChecks: Check[] = [dpop001, dpop003, dpop012];
+export const dpopChecks: Check[] = [dpop001, dpop003, dpop008, dpop010, dpop012];
