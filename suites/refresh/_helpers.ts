@@ -268,3 +268,22 @@ export async function atLevel(level: Level, fn: () => unknown | Promise<unknown>
     });
   }
 }
+
+/**
+ * Waits until the access token of `tokens` has certainly expired: `expires_in` after it
+ * was received plus one second (the server applies no skew to its own tokens,
+ * DTP-EXP-006). SKIPs naming `dtp_lifetimes.access_token` when that does not fit the wait
+ * budget.
+ */
+export async function waitAccessExpired(
+  ctx: CheckContext,
+  tokens: Pick<TokenSet, "receivedAt" | "expiresIn">,
+): Promise<void> {
+  const ms = Math.max(0, tokens.receivedAt + tokens.expiresIn * 1000 + 1000 - ctx.clock.now());
+  if (ms > ctx.waitBudget() * 1000) {
+    ctx.skip(
+      `needs to wait ${Math.ceil(ms / 1000)} s for the access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
+    );
+  }
+  if (ms > 0) await ctx.clock.sleep(ms);
+}

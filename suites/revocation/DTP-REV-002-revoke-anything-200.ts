@@ -1,0 +1,109 @@
+/**
+ * DTP-REV-002 (MUST, RFC 7009 §2.2):
+ * "`POST /revoke` MUST be answered 200 for an unknown, malformed, expired or already
+ * revoked token."
+ *
+ * DTP-REV-011 (MUST, RFC 7662 §2.2):
+ * "Introspection of an unknown, malformed, expired or revoked token MUST answer 200
+ * `{"active": false}` with no other member."
+ *
+ * Property: generated unknown and malformed tokens (random opaque strings, printable
+ * garbage, the device's own access token with one bit flipped, a refresh token with one
+ * character changed, JWTs signed with alg `none`) are revoked (200) and introspected
+ * (`{"active": false}`). Then a revoked access token and a revoked refresh token are
+ * revoked again and introspected; and, after waiting out its lifetime (in parallel with the
+ * property), an expired access token is introspected and revoked.
+ */
+import fc from "fast-check";
+import { revoke } from "../../src/client/index.ts";
+import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectStatus } from "../../src/runner/expect.ts";
+import {
+  deviceWithRefresh,
+  expectInactive,
+  introspectAs,
+  refreshOk,
+  waitAccessExpired,
+} from "../refresh/_helpers.ts";
+
+const ID = "DTP-REV-002";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-REV-011"],
+    level: "MUST",
+    area: "revocation",
+    title:
+      'Revoking an unknown, malformed, expired or revoked token is 200; introspecting one is {"active": false}',
+    specRef: "RFC 7009 §2.2; RFC 7662 §2.2",
+    requires: ["revocation", "introspection", "refresh_token", "admin"],
+    property: true,
+    waits: true,
+  },
+  async run(ctx) {
+    const dev = await deviceWithRefresh(ctx, ID, "revany");
+    const first = dev.tokens; // left alone until it expires
+    const second = await refreshOk(ctx, dev, first.refreshToken, "DTP-REF-001");
+    const expired = waitAccessExpired(ctx, first);
+    expired.catch(() => {}); // awaited below
+
+    const claims = { iss: "https://attacker.example", sub: dev.clientId, jti: "x", exp: 4e9 };
+    const token = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{16,64}$/),
+      fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() !== ""),
+      fc
+        .tuple(fc.constantFrom("header", "payload", "signature" as const), fc.nat())
+        .map(([part, bit]) => flipJwsBit(second.accessToken, part, bit)),
+      fc.tuple(fc.nat(), fc.constantFrom("A", "z", "0", "-")).map(([i, c]) => {
+        const t = second.refreshToken;
+        const at = i % t.length;
+        return t.slice(0, at) + (t[at] === c ? "B" : c) + t.slice(at + 1);
+      }),
+      fc.constant(encodeCompactJws({ typ: "at+jwt" }, claims, noneSigner)),
+    );
+    await fc.assert(
+      fc.asyncProperty(token, async (t) => {
+        expectStatus(await revoke(ctx, dev, t), 200, ID);
+        expectInactive(
+          await introspectAs(ctx, dev.clientId, t, "introspect unknown"),
+          "DTP-REV-011",
+        );
+      }),
+      ctx.fc,
+    );
+
+    // Already revoked: an access token, then a refresh token (a second device's family,
+    // so that the first access token of this device only expires).
+    for (let i = 1; i <= 2; i++) {
+      expectStatus(await revoke(ctx, dev, second.accessToken), 200, i === 1 ? "DTP-REV-001" : ID);
+    }
+    expectInactive(
+      await introspectAs(ctx, dev.clientId, second.accessToken, "introspect revoked access"),
+      "DTP-REV-011",
+    );
+    const other = await deviceWithRefresh(ctx, ID, "revany2");
+    for (let i = 1; i <= 2; i++) {
+      const res = await revoke(ctx, other, other.tokens.refreshToken, "refresh_token");
+      expectStatus(res, 200, i === 1 ? "DTP-REV-001" : ID);
+    }
+    expectInactive(
+      await introspectAs(
+        ctx,
+        other.clientId,
+        other.tokens.refreshToken,
+        "introspect revoked refresh",
+      ),
+      "DTP-REV-011",
+    );
+
+    // Expired: introspection first (so that the answer is about expiry), then revocation.
+    await expired;
+    expectInactive(
+      await introspectAs(ctx, dev.clientId, first.accessToken, "introspect expired access"),
+      "DTP-REV-011",
+    );
+    expectStatus(await revoke(ctx, dev, first.accessToken), 200, ID);
+  },
+};
