@@ -96,6 +96,13 @@ export interface DpopDevice {
   tokens: TokenSet;
 }
 
+/** Anything holding a token pair: a keyed device, or a keyless one (no session: Bearer tokens). */
+export interface TokenHolder {
+  clientId: string;
+  session?: DpopSession;
+  tokens: TokenSet;
+}
+
 /** Key kind → how it is registered (`key_type`), with raw Ed25519 as an option. */
 export interface KeyedDeviceOptions {
   label: string;
@@ -202,7 +209,7 @@ export function tokenValidUntil(tokens: TokenSet): number {
  */
 export async function ensureFresh(
   ctx: CheckContext,
-  dev: DpopDevice,
+  dev: TokenHolder,
   requirement: string,
 ): Promise<void> {
   const left = tokenValidUntil(dev.tokens) - ctx.clock.now();
@@ -230,7 +237,7 @@ export function isInvalidToken(res: HttpResponse): boolean {
  */
 export async function withFreshToken<T extends HttpResponse | HttpResponse[]>(
   ctx: CheckContext,
-  dev: DpopDevice,
+  dev: TokenHolder,
   requirement: string,
   attempt: () => Promise<T>,
 ): Promise<T> {
@@ -251,14 +258,17 @@ export async function withFreshToken<T extends HttpResponse | HttpResponse[]>(
 /** Refreshes with a valid proof; the device keeps the new pair. */
 export async function refreshDevice(
   ctx: CheckContext,
-  dev: DpopDevice,
+  dev: TokenHolder,
   requirement: string,
 ): Promise<HttpResponse> {
   const rt = dev.tokens.refreshToken;
   if (rt === undefined) {
     fail(requirement, "a refresh_token in the token response", "none", dev.tokens.res);
   }
-  const res = await refresh(ctx, { clientId: dev.clientId, dpop: dev.session }, rt);
+  const holder = dev.session
+    ? { clientId: dev.clientId, dpop: dev.session }
+    : { clientId: dev.clientId };
+  const res = await refresh(ctx, holder, rt);
   dev.tokens = readTokens(ctx, res, requirement);
   return res;
 }

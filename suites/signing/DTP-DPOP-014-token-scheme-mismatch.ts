@@ -1,0 +1,131 @@
+/**
+ * DTP-DPOP-014 (MUST, RFC 9449 §7.2):
+ * "A DPoP-bound access token presented with the `Bearer` scheme MUST be answered 401
+ * `invalid_token`."
+ *
+ * DTP-DPOP-015 (MUST, RFC 9449 §7.1; DTP):
+ * "An access token that is not DPoP-bound presented with the `DPoP` scheme MUST be
+ * answered 401 `invalid_token`."
+ *
+ * DTP-DPOP-016 (MUST, RFC 9449 §7.1):
+ * "Every `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"`
+ * (the values of `dpop_signing_alg_values_supported`, space-separated)."
+ *
+ * A keyed (Ed25519) device's bound token is sent as `Bearer`, without and with a valid proof
+ * (right `ath`): both 401 `invalid_token`. A keyless device polling without a proof gets a
+ * Bearer token, which is then sent as `DPoP` with a valid proof by a fresh key: 401
+ * `invalid_token`. Each token works with its own scheme. Every `DPoP` challenge seen
+ * (including the one offered to a request with no token at all) must list the declared algs.
+ */
+import {
+  callResource,
+  dpopSession,
+  pollUntilFinal,
+  readTokens,
+  register,
+  rememberNonce,
+} from "../../src/client/index.ts";
+import { generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectStatus, fail } from "../../src/runner/expect.ts";
+import {
+  expectAccepted,
+  expectDpopAlgs,
+  expectInvalidToken,
+  keyedDevice,
+  resourceUrl,
+  sendWithProof,
+  type TokenHolder,
+  validProof,
+  withFreshToken,
+} from "./_dpop-helpers.ts";
+
+const ID = "DTP-DPOP-014";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-DPOP-015", "DTP-DPOP-016"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "Bound token as Bearer, unbound token as DPoP: 401 invalid_token (DPoP challenges list algs)",
+    specRef: "RFC 9449 §7.1, §7.2",
+    requires: ["dpop", "device_code", "refresh_token", "admin", "resource"],
+  },
+  async run(ctx) {
+    const resource = resourceUrl(ctx);
+
+    // No token at all: a 401 challenge; any DPoP challenge offered lists the algs.
+    const none = await ctx.http.request({
+      method: "GET",
+      url: resource,
+      label: "GET /me, no token",
+    });
+    expectStatus(none, 401, "DTP-DPOP-016");
+    expectDpopAlgs(ctx, none);
+
+    // 014: a bound token with the Bearer scheme, without and with a valid proof.
+    const dev = await keyedDevice(ctx, ID, { label: "dpop-scheme", kind: "ed25519" });
+    const bare = await withFreshToken(ctx, dev, ID, () =>
+      ctx.http.request({
+        method: "GET",
+        url: resource,
+        headers: { authorization: `Bearer ${dev.tokens.accessToken}` },
+        label: "GET /me, bound token as Bearer, no proof",
+      }),
+    );
+    expectInvalidToken(ctx, bare, ID);
+    const withProof = await withFreshToken(ctx, dev, ID, () => {
+      const at = dev.tokens.accessToken;
+      return sendWithProof(
+        ctx,
+        dev.session,
+        { method: "GET", url: resource, label: "GET /me, bound token as Bearer, valid proof" },
+        (nonce) => validProof(dev.session, "GET", resource, nonce, at),
+        { accessToken: at, scheme: "Bearer" },
+      );
+    });
+    expectInvalidToken(ctx, withProof, ID);
+    const own = await withFreshToken(ctx, dev, ID, () =>
+      callResource(ctx, dev.tokens, dev.session, "GET /me, bound token as DPoP"),
+    );
+    expectAccepted(own, 200, ID, "the bound token with the DPoP scheme and a valid proof");
+
+    // 015: an unbound token with the DPoP scheme and a valid proof.
+    const reg = await register(ctx, "DTP-DPOP-015", { clientId: ctx.clientId("dpop-bearer") });
+    await ctx.approval.approve(reg.userCode);
+    const polled = await pollUntilFinal(ctx, reg, "DTP-DPOP-015");
+    const keyless: TokenHolder = {
+      clientId: reg.clientId,
+      tokens: readTokens(ctx, polled, "DTP-DPOP-015"),
+    };
+    if (keyless.tokens.tokenType.toLowerCase() !== "bearer") {
+      fail(
+        "DTP-DPOP-015",
+        'an unbound token ("token_type": "Bearer") for a keyless device that sent no proof',
+        `"token_type": ${JSON.stringify(keyless.tokens.tokenType)}`,
+        polled,
+      );
+    }
+    const k3 = dpopSession(await generateDeviceKey("ec-p256"));
+    for (const [origin, nonce] of dev.session.nonces) k3.nonces.set(origin, nonce);
+    const asDpop = await withFreshToken(ctx, keyless, "DTP-DPOP-015", async () => {
+      const at = keyless.tokens.accessToken;
+      const res = await sendWithProof(
+        ctx,
+        k3,
+        { method: "GET", url: resource, label: "GET /me, unbound token as DPoP, valid proof" },
+        (nonce) => validProof(k3, "GET", resource, nonce, at),
+        { accessToken: at },
+      );
+      rememberNonce(k3, resource, res);
+      return res;
+    });
+    expectInvalidToken(ctx, asDpop, "DTP-DPOP-015");
+    const asBearer = await withFreshToken(ctx, keyless, "DTP-DPOP-015", () =>
+      callResource(ctx, keyless.tokens, undefined, "GET /me, unbound token as Bearer"),
+    );
+    expectAccepted(asBearer, 200, "DTP-DPOP-015", "the unbound token with the Bearer scheme");
+  },
+};
