@@ -1,0 +1,228 @@
+/**
+ * DTP-REV-003 (MUST, RFC 7009 §2.1):
+ * "`POST /revoke` for a token issued to another client MUST be answered 200 and MUST NOT
+ * revoke the token."
+ *
+ * With, on the same two devices:
+ * DTP-REV-010 (MUST, RFC 7662 §2.2): "Introspection of an active token MUST answer 200
+ * `{"active": true}` with `scope`, `client_id`, `sub`, `token_type`, `exp`, `iat`, `iss`,
+ * `jti` and `dtp_kind`, plus `cnf` for a DPoP-bound token, matching the token's claims."
+ * DTP-REV-012 (MUST, RFC 7662 §2.1, §4): "A device MUST be able to introspect its own
+ * tokens; introspection by a device of a token issued to another client MUST answer
+ * `{"active": false}`, while the admin bearer MUST be able to introspect any token."
+ *
+ * Device A has an Ed25519 key (DPoP-bound tokens), device B none (Bearer). B revokes A's
+ * access and refresh tokens: A's tokens must keep working. Then each device introspects its
+ * own and the other's tokens, and the administrator introspects A's.
+ */
+import { callResource, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { describe, expectStatus, fail } from "../../src/runner/expect.ts";
+import {
+  deviceWithRefresh,
+  expectActive,
+  expectInactive,
+  introspectAs,
+  introspectAsAdmin,
+  type Pair,
+  refreshOk,
+  requireAlive,
+  scopeSet,
+} from "../refresh/_helpers.ts";
+
+const ID = "DTP-REV-003";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-REV-010", "DTP-REV-012"],
+    level: "MUST",
+    area: "revocation",
+    title:
+      "Another client's revocation changes nothing; introspection shows a device its own tokens (all fields), not others'",
+    specRef: "RFC 7009 §2.1; RFC 7662 §2.1, §2.2, §4",
+    requires: ["revocation", "introspection", "refresh_token", "resource", "dpop", "admin"],
+  },
+  async run(ctx) {
+    const key = await newDeviceKey("ed25519");
+    const a = await deviceWithRefresh(ctx, ID, "revA", { key });
+    const b = await deviceWithRefresh(ctx, ID, "revB");
+
+    // B revokes A's tokens: 200, and nothing happens to them.
+    for (const [token, hint] of [
+      [a.tokens.accessToken, "access_token"],
+      [a.tokens.refreshToken, "refresh_token"],
+    ] as const) {
+      const res = await revoke(ctx, b, token, hint);
+      expectStatus(res, 200, ID);
+    }
+    requireAlive(ctx, a.tokens, "checking that A's access token still works");
+    const me = await callResource(ctx, a.tokens, a.dpop, "GET /me with A's token (must work)");
+    if (me.status !== 200) {
+      fail(ID, "A's access token to still work after B revoked it (200)", describe(me), me);
+    }
+    const a2 = await refreshOk(ctx, a, a.tokens.refreshToken, ID);
+
+    // DTP-REV-010/012: each device introspects its own tokens.
+    const issuer = issuerOf(ctx.target);
+    requireAlive(ctx, a2, "introspecting A's access token");
+    const aAccess = await introspectAs(ctx, a.clientId, a2.accessToken, "A: own access token");
+    checkAccessFields(aAccess, a2, a.clientId, issuer, key.jkt);
+    const aRefresh = await introspectAs(ctx, a.clientId, a2.refreshToken, "A: own refresh token");
+    checkRefreshFields(ctx, aRefresh, a2, a.clientId, issuer, key.jkt);
+    requireAlive(ctx, b.tokens, "introspecting B's access token");
+    const bAccess = await introspectAs(
+      ctx,
+      b.clientId,
+      b.tokens.accessToken,
+      "B: own access token",
+    );
+    checkAccessFields(bAccess, b.tokens, b.clientId, issuer, undefined);
+
+    // Not one's own: {"active": false}.
+    expectInactive(
+      await introspectAs(ctx, b.clientId, a2.accessToken, "B introspects A's access token"),
+      "DTP-REV-012",
+    );
+    expectInactive(
+      await introspectAs(ctx, b.clientId, a2.refreshToken, "B introspects A's refresh token"),
+      "DTP-REV-012",
+    );
+    expectInactive(
+      await introspectAs(ctx, a.clientId, b.tokens.accessToken, "A introspects B's access token"),
+      "DTP-REV-012",
+    );
+
+    // The administrator introspects anyone's token.
+    const adminRes = introspectAsAdmin(ctx, a2.accessToken);
+    if (adminRes === undefined) {
+      ctx.note("the config has no admin token: introspection with the admin bearer not tested");
+      return;
+    }
+    requireAlive(ctx, a2, "the admin introspection");
+    checkAccessFields(await adminRes, a2, a.clientId, issuer, key.jkt);
+  },
+};
+
+type Info = Record<string, unknown>;
+
+/** The RFC 7662 members DTP requires, compared with the access token's own claims. */
+function checkAccessFields(
+  res: HttpResponse,
+  tokens: Pick<Pair, "accessToken" | "tokenType" | "scope" | "res">,
+  clientId: string,
+  issuer: string,
+  jkt: string | undefined,
+): void {
+  const info = expectActive(res, "DTP-REV-012");
+  const claims = peekJwt(tokens.accessToken);
+  requireMembers(res, info, jkt !== undefined);
+  const want: [string, unknown][] = [
+    ["client_id", clientId],
+    ["iss", issuer],
+    ["dtp_kind", "device"],
+  ];
+  if (claims) {
+    for (const k of ["sub", "exp", "iat", "jti"]) want.push([k, claims[k]]);
+  } else {
+    want.push(["sub", clientId]);
+  }
+  for (const [k, v] of want) {
+    if (info[k] !== v) {
+      fail(
+        "DTP-REV-010",
+        `"${k}": ${JSON.stringify(v)}`,
+        `"${k}": ${JSON.stringify(info[k])}`,
+        res,
+      );
+    }
+  }
+  const scope = typeof claims?.scope === "string" ? claims.scope : tokens.scope;
+  if (scope !== undefined && scopeSet(String(info.scope)) !== scopeSet(scope)) {
+    fail("DTP-REV-010", `"scope": "${scope}"`, `"scope": ${JSON.stringify(info.scope)}`, res);
+  }
+  if (String(info.token_type).toLowerCase() !== tokens.tokenType.toLowerCase()) {
+    fail(
+      "DTP-REV-010",
+      `"token_type": "${tokens.tokenType}" (as in the token response)`,
+      `"token_type": ${JSON.stringify(info.token_type)}`,
+      res,
+    );
+  }
+  checkCnf(res, info, jkt);
+}
+
+/** A refresh token has no readable claims: the members, the client, and the family's key. */
+function checkRefreshFields(
+  ctx: CheckContext,
+  res: HttpResponse,
+  tokens: Pick<Pair, "scope" | "res">,
+  clientId: string,
+  issuer: string,
+  jkt: string,
+): void {
+  const info = expectActive(res, "DTP-REV-012");
+  requireMembers(res, info, true);
+  for (const [k, v] of [
+    ["client_id", clientId],
+    ["sub", clientId],
+    ["iss", issuer],
+    ["dtp_kind", "device"],
+  ] as const) {
+    if (info[k] !== v) {
+      fail(
+        "DTP-REV-010",
+        `"${k}": ${JSON.stringify(v)}`,
+        `"${k}": ${JSON.stringify(info[k])}`,
+        res,
+      );
+    }
+  }
+  if (typeof info.exp === "number" && info.exp * 1000 <= ctx.clock.now() - 5000) {
+    fail("DTP-REV-010", '"exp" in the future for an active token', `"exp": ${info.exp}`, res);
+  }
+  if (tokens.scope !== undefined && scopeSet(String(info.scope)) !== scopeSet(tokens.scope)) {
+    fail(
+      "DTP-REV-010",
+      `"scope": "${tokens.scope}"`,
+      `"scope": ${JSON.stringify(info.scope)}`,
+      res,
+    );
+  }
+  checkCnf(res, info, jkt);
+}
+
+function requireMembers(res: HttpResponse, info: Info, bound: boolean): void {
+  const types: [string, string][] = [
+    ["scope", "string"],
+    ["client_id", "string"],
+    ["sub", "string"],
+    ["token_type", "string"],
+    ["exp", "number"],
+    ["iat", "number"],
+    ["iss", "string"],
+    ["jti", "string"],
+    ["dtp_kind", "string"],
+  ];
+  if (bound) types.push(["cnf", "object"]);
+  const bad = types.filter(([k, t]) => typeof info[k] !== t || info[k] === null);
+  if (bad.length > 0) {
+    fail(
+      "DTP-REV-010",
+      `the members ${types.map(([k, t]) => `${k} (${t})`).join(", ")}`,
+      `missing or mistyped: ${bad.map(([k]) => `${k} = ${JSON.stringify(info[k])}`).join(", ")}`,
+      res,
+    );
+  }
+}
+
+function checkCnf(res: HttpResponse, info: Info, jkt: string | undefined): void {
+  const cnf = info.cnf as { jkt?: unknown } | undefined;
+  if (jkt !== undefined && cnf?.jkt !== jkt) {
+    fail("DTP-REV-010", `"cnf": {"jkt": "${jkt}"}`, `"cnf": ${JSON.stringify(info.cnf)}`, res);
+  }
+  if (jkt === undefined && info.cnf !== undefined) {
+    fail("DTP-REV-010", 'no "cnf" for a Bearer token', `"cnf": ${JSON.stringify(info.cnf)}`, res);
+  }
+}
