@@ -1,4 +1,6 @@
 /** The errors suite: one check per requirement, in files named by ID (add them here). */
 import type { Check } from "../../src/runner/check.ts";
+import { check as err001 } from "./DTP-ERR-001-oauth-error-format.ts";
+import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
 
-export const checks: Check[] = [];
+export const checks: Check[] = [err001, err003];

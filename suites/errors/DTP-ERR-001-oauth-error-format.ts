@@ -1,0 +1,120 @@
+/**
+ * DTP-ERR-001 (MUST, RFC 6749 §5.2):
+ * "Errors of the OAuth endpoints MUST be `application/json` objects with an `error` code
+ * from RFC 6749 §5.2 or the extension defining it, and with status 400 except
+ * `invalid_client` and `invalid_signature` (401); the only exception is `/login`'s
+ * 401 and 403 answers that carry a Bearer or DPoP challenge, whose body is a problem
+ * (DTP-RES-010)."
+ *
+ * DTP-ERR-002 (SHOULD, RFC 6749 §5.2):
+ * "OAuth error responses SHOULD carry an `error_description` that names the offending
+ * parameter, made only of the characters `%x20-21 / %x23-5B / %x5D-7E`."
+ *
+ * DTP-ERR-011 (MUST, RFC 6749 §5.2):
+ * "A request missing a required parameter (e.g. `grant_type`, `device_code`,
+ * `refresh_token`) MUST be answered 400 OAuth error `invalid_request`."
+ *
+ * DTP-ERR-013 (MUST, RFC 6749 §3.1, §3.2):
+ * "A parameter sent without a value MUST be treated as if it were omitted."
+ *
+ * Property: a valid, harmless request to an OAuth endpoint (registration of a fresh
+ * client_id, refresh or device-code poll with a random token, revocation or introspection
+ * of a random token, login with a wrong password) with some of its required parameters left
+ * out or sent empty (`grant_type=`) → 400 `invalid_request` as an RFC 6749 §5.2 JSON object.
+ * The `error_description` should name one of the missing parameters (SHOULD: WARN).
+ */
+import fc from "fast-check";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  ERR002,
+  expectOAuthErrorFormat,
+  Findings,
+  formBody,
+  harmlessRequest,
+  oauthOperations,
+  openSession,
+} from "./_helpers.ts";
+
+const ID = "DTP-ERR-001";
+const ERR011 = "DTP-ERR-011";
+const ERR013 = "DTP-ERR-013";
+
+type Fate = "keep" | "omit" | "empty";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, ERR002, ERR011, ERR013],
+    level: "MUST",
+    area: "errors",
+    title: "Missing or empty required parameters: 400 invalid_request as RFC 6749 §5.2 JSON",
+    specRef: "RFC 6749 §5.2, §3.1, §3.2",
+    requires: ["device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const session = await openSession(ctx, ID);
+    const ops = oauthOperations(ctx, session);
+    const findings = new Findings();
+    const fates = fc.array(fc.constantFrom<Fate>("keep", "omit", "empty"), {
+      minLength: 3,
+      maxLength: 3,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ops),
+        fc.nat({ max: 1 }),
+        fates,
+        async (op, variant, fate) => {
+          const req = await harmlessRequest(ctx, session, op, variant);
+          const fateOf = (name: string) => fate[req.required.indexOf(name) % fate.length]!;
+          // At least one required parameter goes (the first kept one, if all were kept).
+          const all = req.required.map(fateOf);
+          const forced = all.every((f) => f === "keep")
+            ? req.required[variant % req.required.length]
+            : undefined;
+          const params: [string, string][] = [];
+          const gone: string[] = [];
+          let onlyEmptied = true;
+          for (const [k, v] of req.params) {
+            const f = k === forced ? "omit" : req.required.includes(k) ? fateOf(k) : "keep";
+            if (f === "keep") params.push([k, v]);
+            else {
+              gone.push(k);
+              if (f === "empty") params.push([k, ""]);
+              else onlyEmptied = false;
+            }
+          }
+          const res = await ctx.http.request({
+            method: "POST",
+            url: req.url,
+            headers: {
+              authorization: req.authorization,
+              "content-type": "application/x-www-form-urlencoded",
+            },
+            body: formBody(params),
+            label: `${op} without ${gone.join(", ")}`,
+          });
+          const requirement = onlyEmptied ? ERR013 : ERR011;
+          const err = expectOAuthErrorFormat(
+            res,
+            requirement,
+            { status: 400, error: "invalid_request" },
+            findings,
+          );
+          const d = err.error_description;
+          if (typeof d === "string" && !gone.some((name) => d.includes(name))) {
+            findings.add(
+              ERR002,
+              `an error_description naming the missing parameter (${gone.join(" or ")})`,
+              `error_description ${JSON.stringify(d)}`,
+              res,
+            );
+          }
+        },
+      ),
+      ctx.fc,
+    );
+    findings.settle(ctx);
+  },
+};
