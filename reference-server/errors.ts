@@ -146,5 +146,3 @@ const INPUT_STATUS: Record<InputErrorKind, number> = {
 
 /** Shorthands for the common cases. */
 export const notFound = (detail: string) => new ProblemError("not-found", 404, detail);
-export const invalidRequest = (description: string) =>
-  new OAuthError("invalid_request", description);

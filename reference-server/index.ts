@@ -7,6 +7,9 @@
  * console.log(server.url, server.apiKey, server.adminKey);
  * await server.close();
  */
+
+export type { App, Handler, OperationSpec, RequestContext } from "./context.ts";
+export { OPERATIONS } from "./handlers/index.ts";
 export {
   DEFAULT_LIFETIMES,
   DEFAULT_OPTIONS,
@@ -19,4 +22,5 @@ export {
   SHORT_LIFETIMES,
   type StoreOptions,
 } from "./options.ts";
-export { type RunningServer, startReferenceServer } from "./server.ts";
+export { type RunningServer, type ServerFixture, startReferenceServer } from "./server.ts";
+export type { Store } from "./store/types.ts";

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomToken, sha256b64url } from "../src/protocol/random.ts";
-import type { App } from "./context.ts";
+import type { App, OperationSpec } from "./context.ts";
 import { OPERATIONS } from "./handlers/index.ts";
 import { createPipeline } from "./http/pipeline.ts";
 import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
@@ -29,6 +29,15 @@ export interface RunningServer {
 }
 
 /**
+ * Test fixtures only (e.g. the broken-server catalogue): replace operations or wrap the
+ * store to inject one documented fault. `dtp serve` never passes one.
+ */
+export interface ServerFixture {
+  operations?: Readonly<Record<string, OperationSpec>>;
+  wrapStore?: (store: Store) => Store;
+}
+
+/**
  * Starts the reference server.
  *
  * @example
@@ -36,51 +45,57 @@ export interface RunningServer {
  * const metadata = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
  * await server.close();
  */
-export async function startReferenceServer(input: ServerOptionsInput = {}): Promise<RunningServer> {
+export async function startReferenceServer(
+  input: ServerOptionsInput = {},
+  fixture: ServerFixture = {},
+): Promise<RunningServer> {
+  // 1. The spec: routes, handlers for every operation, validators.
   const options = resolveOptions(input);
   const spec = await loadServerSpec();
-  const missing = spec.operations.filter((op) => !OPERATIONS[op.operationId]);
+  const operations = { ...OPERATIONS, ...fixture.operations };
+  const missing = spec.operations.filter((op) => !operations[op.operationId]);
   if (missing.length > 0)
     throw new Error(`no handler for ${missing.map((op) => op.operationId).join(", ")}`);
   const validators = compileValidators(spec);
   const router = createRouter(spec.operations);
-
-  const store: Store =
-    options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
+  // 2. Credentials and users (secrets kept only as hashes).
   const apiKey = options.apiKey ?? `dtp_key_${randomToken(24)}`;
   const adminKey = options.adminKey ?? `dtp_admin_${randomToken(24)}`;
-  store.addSecretHash("api_key", sha256b64url(apiKey));
-  store.addSecretHash("admin_key", sha256b64url(adminKey));
   const users = options.users ?? [
     { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
   ];
-
+  const directory = await createUserDirectory(users);
+  // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid).
+  const opened =
+    options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
+  const store = fixture.wrapStore ? fixture.wrapStore(opened) : opened;
+  store.addSecretHash("api_key", sha256b64url(apiKey));
+  store.addSecretHash("admin_key", sha256b64url(adminKey));
+  // 4. Listen; the issuer is the address we got.
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  try {
+    await listen(server, options.port, options.host);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   const issuer = `http://${host}:${port}`;
   const clock = options.clock ?? Date.now;
-
   const app: App = {
     options,
     issuer,
     store,
     signer: loadSigner(store, issuer),
     validators,
-    users: createUserDirectory(users),
+    users: directory,
     userCodeLimiter: createRateLimiter(10, 60_000),
     nowMs: clock,
     now: () => Math.floor(clock() / 1000),
   };
   const onError = (err: unknown) => console.error("dtp reference server: internal error", err);
-  server.on("request", createPipeline(app, router, OPERATIONS, onError));
+  server.on("request", createPipeline(app, router, operations, onError));
   const purge = setInterval(() => store.purge(app.now()), 60_000);
   purge.unref();
 
@@ -102,4 +117,14 @@ export async function startReferenceServer(input: ServerOptionsInput = {}): Prom
       return closed;
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }

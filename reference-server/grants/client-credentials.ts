@@ -27,7 +27,7 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
       "use the client assertion only, not the API key as well",
     );
   // 2. Scope ⊆ "me service"; then the form against ClientCredentialsGrantRequest.
-  if (form.scope !== undefined && form.scope.split(" ").some((s) => !SERVICE_SCOPES.has(s)))
+  if (form.scope?.split(" ").some((s) => !SERVICE_SCOPES.has(s)))
     throw new OAuthError("invalid_scope", '"scope" must be a subset of "me service"');
   // A malformed assertion (e.g. alg none with its empty signature) is a failed client
   // authentication, not a malformed request.
@@ -46,7 +46,7 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
     device?.publicKey && device.keyType
       ? parseRegisteredKey(device.publicKey, device.keyType)
       : undefined;
-  if (!device || device.clientType !== "server" || !key?.ok || key.kind !== "ec-p256")
+  if (device?.clientType !== "server" || !key?.ok || key.kind !== "ec-p256")
     throw invalidClient("the client is not an approved server device with an EC P-256 key");
   // 5. Verify the assertion (alg ES256, signature, iss = sub, aud = issuer, exp/iat window).
   const now = app.now();

@@ -30,7 +30,7 @@ export const login: Handler = async (ctx) => {
       '"card_id" login is not allowed (allow_unauthenticated_requests is off)',
     );
   // 4. Find the user; wrong credentials → invalid_grant.
-  const user = findUser(app, form);
+  const user = await findUser(app, form);
   if (!user) throw new OAuthError("invalid_grant", "the user credentials are not valid");
   // 5. Issue a user token pair through this device, bound to the device key if it has one.
   const family = createFamily(app, {
@@ -59,7 +59,7 @@ async function authenticateCaller(
   return { clientId: principal.clientId, deviceUid: principal.deviceUid, jkt: principal.jkt };
 }
 
-function findUser(app: App, form: Record<string, string>): string | undefined {
+async function findUser(app: App, form: Record<string, string>): Promise<string | undefined> {
   if (form.card_id !== undefined) return app.users.byCardId(form.card_id);
   return app.users.byPassword(form.username ?? "", form.password ?? "");
 }

@@ -23,10 +23,7 @@ export const registerDevice: Handler = (ctx) => {
   // 2. response_type must be device_code; scope a subset of "me login".
   if (form.response_type !== undefined && form.response_type !== "device_code")
     throw new OAuthError("unsupported_response_type", '"response_type" must be device_code');
-  if (
-    form.scope !== undefined &&
-    form.scope.split(" ").some((s) => s !== "" && !REGISTRATION_SCOPES.has(s))
-  )
+  if (form.scope?.split(" ").some((s) => s !== "" && !REGISTRATION_SCOPES.has(s)))
     throw new OAuthError("invalid_scope", '"scope" must be a subset of "me login"');
   // 3. Validate the form against RegistrationRequest (types, lengths, both-or-neither key).
   validateBody(ctx);

@@ -53,7 +53,7 @@ export function createMemoryStore(): Store {
       [...registrations.values()].filter((r) => r.status === status).map((r) => ({ ...r })),
     decideRegistration(id, status, now) {
       const r = registrations.get(id);
-      if (!r || r.status !== "pending" || r.expiresAt <= now) return false;
+      if (r?.status !== "pending" || r.expiresAt <= now) return false;
       r.status = status;
       r.decidedAt = now;
       return true;
@@ -69,7 +69,7 @@ export function createMemoryStore(): Store {
     },
     redeemRegistration(id, now) {
       const r = registrations.get(id);
-      if (!r || r.status !== "approved" || r.redeemedAt !== null) return false;
+      if (r?.status !== "approved" || r.redeemedAt !== null) return false;
       r.redeemedAt = now;
       return true;
     },

@@ -198,7 +198,7 @@ describe("malformed requests (fast-check)", () => {
         });
         checkFormat(r, q.op.oauth);
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 });
