@@ -20,6 +20,7 @@ import fc from "fast-check";
 import { DEFAULT_COMPONENTS, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
+  auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
   keyedDevice,
@@ -132,5 +133,6 @@ export const check: Check = {
       },
     );
     await fc.assert(property, { ...ctx.fc, examples: singles.map((d) => [[d]]) });
+    await auditApproved(ctx, device);
   },
 };

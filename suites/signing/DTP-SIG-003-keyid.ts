@@ -17,6 +17,7 @@ import fc from "fast-check";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
+  auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
   keyedDevice,
@@ -155,5 +156,6 @@ export const check: Check = {
       const res = await sendReRegistration(ctx, signed, `signed re-registration: ${c.what}`);
       await expectSignatureRejected(ctx, res, c.device, ID);
     }
+    await auditApproved(ctx, device, ...cases.map((c) => c.device));
   },
 };

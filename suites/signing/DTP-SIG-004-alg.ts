@@ -25,6 +25,7 @@ import {
 } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
+  auditApproved,
   declaredKeyTypes,
   declaredSignatureAlgs,
   expectSignatureAccepted,
@@ -156,5 +157,6 @@ export const check: Check = {
 
     for (const c of [...crossed, ...undeclared]) await attempt(c);
     await fc.assert(fc.asyncProperty(arb, attempt), ctx.fc);
+    await auditApproved(ctx, ...devices);
   },
 };

@@ -19,6 +19,7 @@ import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
 import { type DeviceKey, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
+  auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
   type KeyedDevice,
@@ -178,5 +179,6 @@ export const check: Check = {
       }),
       ctx.fc,
     );
+    await auditApproved(ctx, ...devices.map((d) => d.device));
   },
 };

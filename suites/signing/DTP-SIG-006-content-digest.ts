@@ -18,6 +18,7 @@ import fc from "fast-check";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
+  auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
   keyedDevice,
@@ -136,5 +137,6 @@ export const check: Check = {
       }),
       ctx.fc,
     );
+    await auditApproved(ctx, device);
   },
 };

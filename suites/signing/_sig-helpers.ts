@@ -327,7 +327,6 @@ export async function expectSignatureAccepted(
       res,
     );
   }
-  ctx.http.addSecret(device_code, "device_code");
   device.known.approved.add(normaliseUserCode(user_code));
   device.snapshot = await adminDeviceView(ctx, device.clientId);
   return {
@@ -401,50 +400,72 @@ async function adminDeviceView(
 }
 
 /**
- * DTP-SIG-012: no registration (pending or approved) for the device's client_id other
- * than the ones the kit knows of, and the device record as it was. Needs the admin API
- * (`admin.token` and `dtp_admin_endpoint`); without it, a note says it was not verified.
+ * DTP-SIG-012 after each rejection: no pending registration for the device's client_id
+ * other than the ones the kit knows of, and the device record as it was (a registration
+ * approved by mistake replaces it). The approved list, which holds every device of the run,
+ * is audited once per check by {@link auditApproved}. Needs the admin API (`admin.token`
+ * and `dtp_admin_endpoint`); without it, a note says it was not verified.
  */
 export async function expectNothingRegistered(
   ctx: CheckContext,
   device: KeyedDevice,
 ): Promise<void> {
-  if (adminBase(ctx) === undefined) {
-    if (!notedNoAdmin.has(ctx)) {
-      notedNoAdmin.add(ctx);
-      ctx.note(
-        `${SIG_012} (nothing registered after a rejection) not verified: the config gives no admin API token`,
-      );
-    }
-    return;
-  }
-  for (const status of ["pending", "approved"] as const) {
-    const res = await adminGet(ctx, `/registrations?status=${status}`, `admin list ${status}`);
-    expectStatus(res, 200, SIG_012);
-    const list = expectJson(res, SIG_012).registrations;
-    if (!Array.isArray(list)) {
-      fail(SIG_012, 'the admin list {"registrations": [...]}', describe(res), res);
-    }
-    for (const r of list as Record<string, unknown>[]) {
-      if (r?.client_id !== device.clientId || typeof r.user_code !== "string") continue;
-      if (!device.known[status].has(normaliseUserCode(r.user_code))) {
-        fail(
-          SIG_012,
-          `no new registration for ${device.clientId} after a rejected signed re-registration`,
-          `a ${status} registration ${r.user_code} for ${device.clientId}`,
-          res,
-        );
-      }
-    }
-  }
+  if (!adminAvailable(ctx)) return;
+  await expectNoUnknownRegistrations(ctx, "pending", [device]);
   const view = await adminDeviceView(ctx, device.clientId);
   const before = device.snapshot;
   if (view && before && JSON.stringify(view) !== JSON.stringify(before)) {
     fail(
       SIG_012,
-      `the device record unchanged: ${before.status} ${JSON.stringify(before.body)}`,
+      `the device record unchanged by a rejected signed re-registration: ${before.status} ${JSON.stringify(before.body)}`,
       `${view.status} ${JSON.stringify(view.body)}`,
     );
+  }
+}
+
+/**
+ * DTP-SIG-012, once per check: no approved registration for the devices' client_ids other
+ * than the ones the kit knows of (call it after the rejections).
+ */
+export async function auditApproved(ctx: CheckContext, ...devices: KeyedDevice[]): Promise<void> {
+  if (!adminAvailable(ctx)) return;
+  await expectNoUnknownRegistrations(ctx, "approved", devices);
+}
+
+function adminAvailable(ctx: CheckContext): boolean {
+  if (adminBase(ctx) !== undefined) return true;
+  if (!notedNoAdmin.has(ctx)) {
+    notedNoAdmin.add(ctx);
+    ctx.note(
+      `${SIG_012} (nothing registered after a rejection) not verified: the config gives no admin API token`,
+    );
+  }
+  return false;
+}
+
+async function expectNoUnknownRegistrations(
+  ctx: CheckContext,
+  status: "pending" | "approved",
+  devices: KeyedDevice[],
+): Promise<void> {
+  const res = await adminGet(ctx, `/registrations?status=${status}`, `admin list ${status}`);
+  expectStatus(res, 200, SIG_012);
+  const list = expectJson(res, SIG_012).registrations;
+  if (!Array.isArray(list)) {
+    fail(SIG_012, 'the admin list {"registrations": [...]}', describe(res), res);
+  }
+  const byId = new Map(devices.map((d) => [d.clientId, d]));
+  for (const r of list as Record<string, unknown>[]) {
+    const device = typeof r?.client_id === "string" ? byId.get(r.client_id) : undefined;
+    if (!device || typeof r.user_code !== "string") continue;
+    if (!device.known[status].has(normaliseUserCode(r.user_code))) {
+      fail(
+        SIG_012,
+        `no registration for ${device.clientId} beyond the ones accepted (a rejected signed re-registration registers nothing)`,
+        `a ${status} registration ${r.user_code} for ${device.clientId}`,
+        res,
+      );
+    }
   }
 }
 

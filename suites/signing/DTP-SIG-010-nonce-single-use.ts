@@ -1,0 +1,119 @@
+/**
+ * DTP-SIG-010 (MUST, RFC 9421 §7.2.2):
+ * "A signature `nonce` MUST be accepted only once: a request whose otherwise valid
+ * signature reuses the nonce of a previously verified signature (for example, the same
+ * signed request sent twice) MUST be rejected with 401 `invalid_signature`."
+ * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
+ * the device unchanged.
+ *
+ * A signed re-registration is accepted; the same request sent again → 401. Property: a new,
+ * valid signature (fresh `created` and `expires`) over a new body that reuses the accepted
+ * nonce → 401, nothing registered. Race: the same signed request sent N times at once →
+ * exactly one 200, every other answer 401 `invalid_signature`, exactly one new registration.
+ */
+import fc from "fast-check";
+import type { HttpResponse } from "../../src/http/types.ts";
+import { generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError, fail } from "../../src/runner/expect.ts";
+import {
+  auditApproved,
+  expectNothingRegistered,
+  expectSignatureAccepted,
+  expectSignatureRejected,
+  keyedDevice,
+  nowSeconds,
+  reRegistrationBody,
+  sendReRegistration,
+  signReRegistration,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SIG-010";
+const PARALLEL = 8;
+const ROUNDS = 3;
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-SIG-012"],
+    level: "MUST",
+    area: "signing",
+    title:
+      "A signature nonce is accepted once: replay, new signature with the same nonce, N parallel copies → exactly one success",
+    specRef: "RFC 9421 §7.2.2",
+    requires: ["dtp", "device_code", "http_signatures", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const device = await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+      label: "sig010",
+    });
+    const nonce = randomToken(16);
+    const first = signReRegistration(ctx, device, reRegistrationBody(device), { nonce });
+    await expectSignatureAccepted(
+      ctx,
+      await sendReRegistration(ctx, first, "signed re-registration (nonce used once)"),
+      device,
+      "DTP-SIG-001",
+    );
+    await expectSignatureRejected(
+      ctx,
+      await sendReRegistration(ctx, first, "the same signed request again"),
+      device,
+      ID,
+    );
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9 ]{0,40}$/),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 300 }),
+        async (description, back, lifetime) => {
+          const created = nowSeconds(ctx) - back;
+          const signed = signReRegistration(
+            ctx,
+            device,
+            reRegistrationBody(device, { client_description: `sig010 ${description}` }),
+            { nonce, created, expires: created + lifetime + back },
+          );
+          const res = await sendReRegistration(
+            ctx,
+            signed,
+            `new signature over a new body, same nonce (created -${back} s)`,
+          );
+          await expectSignatureRejected(ctx, res, device, ID);
+        },
+      ),
+      ctx.fc,
+    );
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      const signed = signReRegistration(
+        ctx,
+        device,
+        reRegistrationBody(device, { client_description: `sig010 race ${round}` }),
+      );
+      const answers: HttpResponse[] = await Promise.all(
+        Array.from({ length: PARALLEL }, (_, i) =>
+          sendReRegistration(ctx, signed, `race ${round}: copy ${i + 1}/${PARALLEL}`),
+        ),
+      );
+      const ok = answers.filter((r) => r.status === 200);
+      if (ok.length !== 1) {
+        for (const r of ok.slice(0, 1)) await expectSignatureAccepted(ctx, r, device, ID);
+        fail(
+          ID,
+          `exactly one of ${PARALLEL} identical signed requests sent at once accepted`,
+          `${ok.length} accepted (statuses ${answers.map((r) => r.status).join(", ")})`,
+          answers,
+        );
+      }
+      await expectSignatureAccepted(ctx, ok[0]!, device, ID);
+      for (const r of answers) {
+        if (r !== ok[0]) expectOAuthError(r, { status: 401, error: "invalid_signature" }, ID);
+      }
+      await expectNothingRegistered(ctx, device);
+    }
+    await auditApproved(ctx, device);
+  },
+};
