@@ -2,5 +2,6 @@
 import type { Check } from "../../src/runner/check.ts";
 import { check as err001 } from "./DTP-ERR-001-oauth-error-format.ts";
 import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
+import { check as err005 } from "./DTP-ERR-005-problem-format.ts";
 
-export const checks: Check[] = [err001, err003];
+export const checks: Check[] = [err001, err003, err005];
