@@ -3,5 +3,7 @@ import type { Check } from "../../src/runner/check.ts";
 import { check as err001 } from "./DTP-ERR-001-oauth-error-format.ts";
 import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
 import { check as err005 } from "./DTP-ERR-005-problem-format.ts";
+import { check as err008 } from "./DTP-ERR-008-content-type.ts";
+import { check as err009 } from "./DTP-ERR-009-oversized-body.ts";
 
-export const checks: Check[] = [err001, err003, err005];
+export const checks: Check[] = [err001, err003, err005, err008, err009];
