@@ -44,7 +44,7 @@ export function isApiKey(app: App, secret: string): boolean {
 
 /**
  * Authenticates the client with the API key.
- * 1. Basic and `client_secret` together → `invalid_request`.
+ * 1. Two methods at once (Basic, `client_secret`, a client assertion) → `invalid_request`.
  * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_request`).
  * 3. Post: `client_id` and `client_secret` from the form.
  * 4. No credentials, or a wrong key → 401 `invalid_client`.
@@ -52,6 +52,13 @@ export function isApiKey(app: App, secret: string): boolean {
 export function authenticateClient(ctx: RequestContext): ClientAuth {
   const basic = basicCredentials(ctx);
   const { client_id: formId, client_secret: formSecret } = ctx.form;
+  const assertion =
+    ctx.form.client_assertion !== undefined || ctx.form.client_assertion_type !== undefined;
+  if ((basic || formSecret !== undefined) && assertion)
+    throw new OAuthError(
+      "invalid_request",
+      "use one client authentication method, not the API key and an assertion",
+    );
   if (basic && formSecret !== undefined)
     throw new OAuthError(
       "invalid_request",

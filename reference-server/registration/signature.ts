@@ -2,11 +2,14 @@
  * Signed re-registration (RFC 9421 + RFC 9530, seed 004): a device that registered a key
  * proves it holds it, and the registration is approved at once.
  */
+
+import { getHeader } from "../../src/protocol/headers.ts";
 import {
   parseSignatureHeaders,
   verifyRequestSignature,
 } from "../../src/protocol/http-signature.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
+import { parseDictionary } from "../../src/protocol/structured-fields.ts";
 import type { RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import type { DeviceRecord } from "../store/types.ts";
@@ -19,6 +22,17 @@ export function isSigned(ctx: RequestContext): boolean {
 const invalid = (reason: string) => new OAuthError("invalid_signature", reason, 401);
 
 const LABEL = "sig1";
+
+/** DTP-SIG-006: the digest checked is SHA-256, whatever other members the field has. */
+function hasSha256Digest(ctx: RequestContext): boolean {
+  const value = getHeader(ctx.headers, "content-digest");
+  if (value === undefined) return false;
+  try {
+    return parseDictionary(value).has("sha-256");
+  } catch {
+    return false;
+  }
+}
 
 /**
  * 1. Find the approved device by `client_id`; it must have a registered key.
@@ -41,6 +55,7 @@ export function verifySignedReRegistration(
     throw invalid("no approved device with a registered key has this client_id");
   const key = parseRegisteredKey(device.publicKey, device.keyType);
   if (!key.ok) throw invalid("the registered key cannot be used");
+  if (!hasSha256Digest(ctx)) throw invalid("Content-Digest must have a sha-256 member");
   const parsed = parseSignatureHeaders(ctx.headers, LABEL);
   if (!parsed.ok) throw invalid(parsed.reason);
   if (parsed.params.get("alg") === undefined) throw invalid('"alg" is missing');

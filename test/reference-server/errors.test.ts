@@ -62,6 +62,20 @@ describe("bad input at OAuth endpoints", () => {
     expect(r.status).toBe(200);
   });
 
+  it("refuses two client authentication methods at once, whatever the grant", async () => {
+    const assertion =
+      "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=a.b.c";
+    for (const grant of ["refresh_token", "urn:ietf:params:oauth:grant-type:device_code"]) {
+      const r = await post(
+        "/token",
+        `grant_type=${grant}&refresh_token=x&device_code=x&${assertion}`,
+        undefined,
+        basic(s, "dev-1"),
+      );
+      expect([r.status, r.body.error]).toEqual([400, "invalid_request"]);
+    }
+  });
+
   it("never echoes a secret in an error", async () => {
     const secret = "super-secret-api-key-value";
     const r = await post("/token", `grant_type=refresh_token&refresh_token=${secret}`, undefined, {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../reference-server/index.ts";
 import { signRequest } from "../../src/protocol/http-signature.ts";
@@ -114,6 +115,15 @@ describe("signed re-registration", () => {
       await signedRegister({
         headers: { "content-type": FORM, "content-digest": "sha-256=:AAAA:" },
       }),
+    );
+    const body = formBody({
+      client_id: device.clientId,
+      client_type: "printer",
+      response_type: "device_code",
+    });
+    const sha512 = `sha-512=:${createHash("sha512").update(body).digest("base64")}:`;
+    await expectRejected(
+      await signedRegister({ headers: { "content-type": FORM, "content-digest": sha512 } }),
     );
     const otherFields = await registrationKeyFields(other, "ed25519");
     await expectRejected(await signedRegister({}, { ...otherFields }));
