@@ -20,13 +20,13 @@ import { callResource } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import {
   assertMutationsRejected,
-  ensureFresh,
   expectAccepted,
   expectDpopChallenge,
   keyedDevice,
   mutationKeys,
   resourceUrl,
   sendWithProof,
+  withFreshToken,
 } from "./_dpop-helpers.ts";
 
 const ID = "DTP-DPOP-012";
@@ -54,20 +54,27 @@ export const check: Check = {
   },
   async run(ctx) {
     const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-res", kind: "ed25519" });
-    const noProof = await sendWithProof(
-      ctx,
-      dev.session,
-      { method: "GET", url: resourceUrl(ctx), label: "GET /me with the DPoP scheme and no proof" },
-      () => undefined,
-      { accessToken: dev.tokens.accessToken },
+    const noProof = await withFreshToken(ctx, dev, ID, () =>
+      sendWithProof(
+        ctx,
+        dev.session,
+        {
+          method: "GET",
+          url: resourceUrl(ctx),
+          label: "GET /me with the DPoP scheme and no proof",
+        },
+        () => undefined,
+        { accessToken: dev.tokens.accessToken },
+      ),
     );
     expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
 
     const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
     await assertMutationsRejected(ctx, dev, "resource", keys, ID);
 
-    await ensureFresh(ctx, dev, ID);
-    const ok = await callResource(ctx, dev.tokens, dev.session, "GET /me with a valid proof");
+    const ok = await withFreshToken(ctx, dev, ID, () =>
+      callResource(ctx, dev.tokens, dev.session, "GET /me with a valid proof"),
+    );
     expectAccepted(ok, 200, ID, "a valid proof with the right ath");
   },
 };

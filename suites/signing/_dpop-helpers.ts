@@ -22,6 +22,7 @@ import {
   rememberNonce,
   type TokenSet,
 } from "../../src/client/index.ts";
+import { exchangeOfResponse } from "../../src/http/client.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import {
@@ -48,6 +49,7 @@ import {
   expectWwwAuthenticate,
   fail,
 } from "../../src/runner/expect.ts";
+import { CheckFailure } from "../../src/runner/failure.ts";
 
 // ——— what the target declares ———
 
@@ -1030,4 +1032,22 @@ export function readTokensInto(
   requirement: string,
 ): void {
   dev.tokens = readTokens(ctx, res, requirement);
+}
+
+/** Ends the check with a failure of a MAY/SHOULD requirement inside a MUST check (a WARN). */
+export function failAt(
+  level: "SHOULD" | "MAY",
+  requirement: string,
+  expected: string,
+  actual: string,
+  res: HttpResponse,
+): never {
+  const exchange = exchangeOfResponse(res);
+  throw new CheckFailure({
+    requirement,
+    expected,
+    actual,
+    level,
+    exchanges: exchange ? [exchange] : [],
+  });
 }

@@ -8,6 +8,8 @@ import { check as dpop011 } from "./DTP-DPOP-011-tokens-bound-to-key.ts";
 import { check as dpop012 } from "./DTP-DPOP-012-proof-checks-at-resource.ts";
 import { check as dpop013 } from "./DTP-DPOP-013-proof-key-not-cnf.ts";
 import { check as dpop014 } from "./DTP-DPOP-014-token-scheme-mismatch.ts";
+import { check as dpop017 } from "./DTP-DPOP-017-server-nonce.ts";
+import { check as dpop019 } from "./DTP-DPOP-019-nonce-not-required.ts";
 
 export const dpopChecks: Check[] = [
   dpop001,
@@ -18,4 +20,6 @@ export const dpopChecks: Check[] = [
   dpop012,
   dpop013,
   dpop014,
+  dpop017,
+  dpop019,
 ];
