@@ -5,5 +5,7 @@ import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
 import { check as err005 } from "./DTP-ERR-005-problem-format.ts";
 import { check as err008 } from "./DTP-ERR-008-content-type.ts";
 import { check as err009 } from "./DTP-ERR-009-oversized-body.ts";
+import { check as err010 } from "./DTP-ERR-010-unsupported-grant-type.ts";
+import { check as err012 } from "./DTP-ERR-012-repeated-parameter.ts";
 
-export const checks: Check[] = [err001, err003, err005, err008, err009];
+export const checks: Check[] = [err001, err003, err005, err008, err009, err010, err012];

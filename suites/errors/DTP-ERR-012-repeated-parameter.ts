@@ -1,0 +1,89 @@
+/**
+ * DTP-ERR-012 (MUST, RFC 6749 §3.1, §3.2):
+ * "A request that repeats a parameter MUST be answered 400 OAuth error `invalid_request`."
+ *
+ * Property: a valid, harmless request to an OAuth endpoint (with some optional parameters)
+ * in which one parameter is sent twice — a required or optional one, or an extension
+ * parameter — with the same or another value, right after the first or elsewhere
+ * → 400 `invalid_request`.
+ */
+import fc from "fast-check";
+import { randomToken } from "../../src/protocol/random.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  expectOAuthErrorFormat,
+  formBody,
+  harmlessRequest,
+  type OAuthOperation,
+  oauthOperations,
+  openSession,
+} from "./_helpers.ts";
+
+const ID = "DTP-ERR-012";
+
+/** Optional parameters a valid request may carry (they make more names to repeat). */
+const OPTIONAL: Readonly<Record<OAuthOperation, [string, string][]>> = {
+  registerDevice: [
+    ["state", "dtp-kit-state"],
+    ["client_description", "dtp-kit repeated parameter"],
+    ["scope", "me"],
+  ],
+  token: [["scope", "me"]],
+  revokeToken: [["token_type_hint", "refresh_token"]],
+  introspectToken: [["token_type_hint", "access_token"]],
+  login: [],
+};
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "errors",
+    title: "A repeated parameter: 400 invalid_request",
+    specRef: "RFC 6749 §3.1, §3.2",
+    requires: ["device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const session = await openSession(ctx, ID);
+    const ops = oauthOperations(ctx, session);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ops),
+        fc.nat({ max: 1 }),
+        fc.record({
+          which: fc.nat(),
+          extension: fc.boolean(),
+          sameValue: fc.boolean(),
+          value: fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }),
+          where: fc.constantFrom("next", "first", "last"),
+        }),
+        async (op, variant, d) => {
+          const req = await harmlessRequest(ctx, session, op, variant);
+          const params: [string, string][] = [...req.params, ...OPTIONAL[op]];
+          if (d.extension) params.push([`x_dtp_kit_${randomToken(4)}`, "one"]);
+          const at = d.extension ? params.length - 1 : d.which % params.length;
+          const [name, first] = params[at]!;
+          const second = d.sameValue ? first : d.value === first ? `${first}2` : d.value;
+          const copy: [string, string] = [name, second];
+          if (d.where === "next") params.splice(at + 1, 0, copy);
+          else if (d.where === "first") params.unshift(copy);
+          else params.push(copy);
+          const res = await ctx.http.request({
+            method: "POST",
+            url: req.url,
+            headers: {
+              authorization: req.authorization,
+              "content-type": "application/x-www-form-urlencoded",
+            },
+            body: formBody(params),
+            label: `${op} with "${name}" twice`,
+          });
+          expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
+        },
+      ),
+      ctx.fc,
+    );
+  },
+};
