@@ -17,6 +17,7 @@ import { basicAuth } from "../../src/client/auth.ts";
 import { type Registration, register } from "../../src/client/device.ts";
 import { dpopSession } from "../../src/client/dpop-session.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { readTokens, type TokenSet } from "../../src/client/tokens.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import {
   CLIENT_ASSERTION_TYPE,
@@ -532,6 +533,11 @@ export function requestServiceToken(
     },
     label: options.label ?? "service token",
   });
+}
+
+/** A control request with a valid assertion must succeed (DTP-SVC-001). */
+export function readServiceTokenOk(ctx: CheckContext, res: HttpResponse): TokenSet {
+  return readTokens(ctx, res, "DTP-SVC-001");
 }
 
 /** 401 `invalid_client` (RFC 6749 §5.2). */

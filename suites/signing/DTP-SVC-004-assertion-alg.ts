@@ -1,0 +1,145 @@
+/**
+ * DTP-SVC-004 (MUST, RFC 8725 §2.1, §3.1; seed 003):
+ * "An assertion whose header `alg` is not `ES256` (including `none`, `HS256` and `RS256`)
+ * MUST be rejected with 401 OAuth error `invalid_client`."
+ *
+ * One approved `server` device (EC P-256, x509). Property: an otherwise valid assertion
+ * (fresh `jti`, right claims) that is unsigned (`none` in any case), HMAC-signed with the
+ * device's public key material as the secret (SPKI DER, PEM, the registered certificate,
+ * its base64, the JWK), signed with RS256 / PS256 (an RSA key), ES384 (a P-384 key) or
+ * EdDSA, or correctly ES256-signed by the device key but declaring another `alg` (or none
+ * at all) → 401 `invalid_client`.
+ */
+import fc from "fast-check";
+import {
+  generateDeviceKey,
+  hmacSigner,
+  type JwsSigner,
+  keySigner,
+  noneSigner,
+} from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  assertionFor,
+  ecSigner,
+  expectInvalidClient,
+  p384Key,
+  readServiceTokenOk,
+  requestServiceToken,
+  serviceClient,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SVC-004";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "signing",
+    title:
+      "A client assertion not signed ES256 (none, HS256 with the public key, RS256, ES384, EdDSA, alg lies) → 401 invalid_client",
+    specRef: "RFC 8725 §2.1, §3.1; seed 003",
+    requires: ["dtp", "device_code", "client_credentials", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const client = await serviceClient(ctx, ID, { label: "svc004" });
+    readServiceTokenOk(
+      ctx,
+      await requestServiceToken(ctx, assertionFor(ctx, client), {
+        label: "control: valid assertion",
+      }),
+    );
+    const rsa = await generateDeviceKey("rsa");
+    const ed = await generateDeviceKey("ed25519");
+    const p384 = p384Key();
+    const pub = client.key.publicKey;
+    const secrets: Record<string, Uint8Array | string> = {
+      "SPKI DER": pub.export({ format: "der", type: "spki" }),
+      PEM: pub.export({ format: "pem", type: "spki" }).toString(),
+      "certificate DER": Buffer.from(client.publicKey, "base64"),
+      "public_key (base64)": client.publicKey,
+      "JWK JSON": JSON.stringify(client.key.jwk),
+    };
+    const signers: Record<string, JwsSigner> = {
+      none: noneSigner,
+      RS256: keySigner(rsa.privateKey, "RS256"),
+      PS256: keySigner(rsa.privateKey, "PS256"),
+      ES384: ecSigner("ES384", p384),
+      EdDSA: keySigner(ed.privateKey, "EdDSA"),
+    };
+
+    type Attack =
+      | { kind: "signer"; name: string; alg: string }
+      | { kind: "hmac"; alg: "HS256" | "HS384" | "HS512"; secret: string }
+      | { kind: "alg-lie"; alg: string | null };
+    const attack: fc.Arbitrary<Attack> = fc.oneof(
+      fc.constantFrom<Attack>(
+        { kind: "signer", name: "none", alg: "none" },
+        { kind: "signer", name: "none", alg: "None" },
+        { kind: "signer", name: "none", alg: "NONE" },
+        { kind: "signer", name: "RS256", alg: "RS256" },
+        { kind: "signer", name: "PS256", alg: "PS256" },
+        { kind: "signer", name: "ES384", alg: "ES384" },
+        { kind: "signer", name: "EdDSA", alg: "EdDSA" },
+      ),
+      fc.record({
+        kind: fc.constant("hmac" as const),
+        alg: fc.constantFrom("HS256" as const, "HS384" as const, "HS512" as const),
+        secret: fc.constantFrom(...Object.keys(secrets)),
+      }),
+      fc.record({
+        kind: fc.constant("alg-lie" as const),
+        alg: fc.constantFrom(
+          "ES384",
+          "ES512",
+          "RS256",
+          "PS256",
+          "EdDSA",
+          "HS256",
+          "es256",
+          "ES256K",
+          "ES256 ",
+          "",
+          null,
+        ),
+      }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(attack, fc.boolean(), async (a, withClientId) => {
+        let assertion: string;
+        let what: string;
+        if (a.kind === "signer") {
+          assertion = assertionFor(ctx, client, {
+            signer: signers[a.name]!,
+            alg: a.alg,
+          });
+          what = `alg ${a.alg}`;
+        } else if (a.kind === "hmac") {
+          assertion = assertionFor(ctx, client, {
+            signer: hmacSigner(secrets[a.secret]!, a.alg),
+            alg: a.alg,
+          });
+          what = `${a.alg} keyed with the device's ${a.secret}`;
+        } else {
+          // ES256 signature by the right key, another alg declared (null: no alg member).
+          assertion = assertionFor(ctx, client, {
+            overrides: { header: { alg: a.alg === null ? undefined : a.alg } },
+          });
+          what =
+            a.alg === null
+              ? "ES256-signed, no alg header"
+              : `ES256-signed, alg ${JSON.stringify(a.alg)}`;
+        }
+        const res = await requestServiceToken(ctx, assertion, {
+          ...(withClientId ? { clientId: client.clientId } : {}),
+          label: `service token: ${what}`,
+        });
+        expectInvalidClient(res, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * DTP-SVC-006 (MUST, RFC 7523 §3 item 3; draft-ietf-oauth-rfc7523bis):
+ * "The assertion `aud` MUST be a single string exactly equal to the issuer; an assertion
+ * whose `aud` is the token endpoint URL, an array, or any other value MUST be rejected
+ * with 401 `invalid_client`."
+ *
+ * One approved `server` device. Property: an otherwise valid assertion whose `aud` is the
+ * token endpoint URL, an array (holding the issuer alone, with another audience, or the
+ * token endpoint), the issuer re-spelled (trailing slash, other case, other scheme, a
+ * path), another URL, an empty string, a non-string value, or absent → 401
+ * `invalid_client`.
+ */
+import fc from "fast-check";
+import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  assertionFor,
+  expectInvalidClient,
+  readServiceTokenOk,
+  requestServiceToken,
+  serviceClient,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SVC-006";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "signing",
+    title:
+      "Assertion aud must be exactly the issuer string (token endpoint, arrays, re-spellings → 401 invalid_client)",
+    specRef: "RFC 7523 §3 (item 3); draft-ietf-oauth-rfc7523bis",
+    requires: ["dtp", "device_code", "client_credentials", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const issuer = issuerOf(ctx.target);
+    const tokenEndpoint = endpoint(ctx.target, "token_endpoint");
+    const client = await serviceClient(ctx, ID, { label: "svc006" });
+    readServiceTokenOk(
+      ctx,
+      await requestServiceToken(ctx, assertionFor(ctx, client), {
+        label: "control: valid assertion",
+      }),
+    );
+    const swapScheme = issuer.startsWith("https:")
+      ? `http:${issuer.slice(6)}`
+      : issuer.replace(/^http:/, "https:");
+    const url = new URL(issuer);
+    const fixed: unknown[] = [
+      tokenEndpoint,
+      [issuer],
+      [issuer, "https://other.example"],
+      ["https://other.example", issuer],
+      [tokenEndpoint],
+      [],
+      `${issuer}/`,
+      `${issuer}/register`,
+      swapScheme,
+      issuer.toUpperCase(),
+      `${url.protocol}//${url.host.toUpperCase()}${url.pathname === "/" ? "" : url.pathname}`,
+      ` ${issuer}`,
+      `${issuer} `,
+      "",
+      "https://other.example",
+      1,
+      true,
+      { aud: issuer },
+      null,
+      undefined,
+    ].filter((a) => a !== issuer);
+    const aud = fc.oneof(
+      fc.constantFrom(...fixed),
+      fc.webUrl().filter((u) => u !== issuer),
+      fc.stringMatching(/^[ -~]{0,40}$/).filter((s) => s !== issuer),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(aud, fc.boolean(), async (a, withClientId) => {
+        const assertion = assertionFor(ctx, client, { overrides: { claims: { aud: a } } });
+        const res = await requestServiceToken(ctx, assertion, {
+          ...(withClientId ? { clientId: client.clientId } : {}),
+          label: `service token: aud ${a === undefined ? "absent" : JSON.stringify(a)}`,
+        });
+        expectInvalidClient(res, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * DTP-SVC-007 (MUST, RFC 7523 §3 item 9; RFC 8725 §3.1):
+ * "An assertion whose signature does not verify with the device's registered key MUST be
+ * rejected with 401 `invalid_client`."
+ *
+ * One approved `server` device. Property: an otherwise valid ES256 assertion signed by
+ * another P-256 key, with one bit flipped in its header, payload or signature, with its
+ * signature truncated, emptied, or taken from another valid assertion of the same device
+ * → 401 `invalid_client`.
+ */
+import fc from "fast-check";
+import { flipJwsBit, generateDeviceKey } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  assertionFor,
+  expectInvalidClient,
+  readServiceTokenOk,
+  requestServiceToken,
+  serviceClient,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SVC-007";
+
+type Mutation =
+  | { kind: "other-key" }
+  | { kind: "flip"; part: "header" | "payload" | "signature"; bit: number }
+  | { kind: "truncate"; keep: number }
+  | { kind: "empty-signature" }
+  | { kind: "spliced-signature" };
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "signing",
+    title:
+      "An assertion whose signature does not verify with the device key (other key, flipped bits, spliced) → 401 invalid_client",
+    specRef: "RFC 7523 §3 (item 9); RFC 8725 §3.1",
+    requires: ["dtp", "device_code", "client_credentials", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const client = await serviceClient(ctx, ID, { label: "svc007" });
+    const other = await generateDeviceKey("ec-p256");
+    readServiceTokenOk(
+      ctx,
+      await requestServiceToken(ctx, assertionFor(ctx, client), {
+        label: "control: valid assertion",
+      }),
+    );
+    const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+      fc.constant<Mutation>({ kind: "other-key" }),
+      fc.record({
+        kind: fc.constant("flip" as const),
+        part: fc.constantFrom("header" as const, "payload" as const, "signature" as const),
+        bit: fc.nat({ max: 4095 }),
+      }),
+      fc.record({ kind: fc.constant("truncate" as const), keep: fc.nat({ max: 63 }) }),
+      fc.constant<Mutation>({ kind: "empty-signature" }),
+      fc.constant<Mutation>({ kind: "spliced-signature" }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(mutation, fc.boolean(), async (m, withClientId) => {
+        let assertion: string;
+        let what: string;
+        if (m.kind === "other-key") {
+          assertion = assertionFor(ctx, client, { privateKey: other.privateKey });
+          what = "signed by another P-256 key";
+        } else {
+          const valid = assertionFor(ctx, client);
+          const [h, p, s] = valid.split(".") as [string, string, string];
+          if (m.kind === "flip") {
+            assertion = flipJwsBit(valid, m.part, m.bit);
+            what = `bit ${m.bit} of the ${m.part} flipped`;
+          } else if (m.kind === "truncate") {
+            const sig = Buffer.from(s, "base64url");
+            assertion = `${h}.${p}.${sig.subarray(0, m.keep % sig.length).toString("base64url")}`;
+            what = `signature truncated to ${m.keep % sig.length} bytes`;
+          } else if (m.kind === "empty-signature") {
+            assertion = `${h}.${p}.`;
+            what = "empty signature";
+          } else {
+            const another = assertionFor(ctx, client).split(".")[2]!;
+            assertion = `${h}.${p}.${another}`;
+            what = "the signature of another assertion";
+          }
+        }
+        const res = await requestServiceToken(ctx, assertion, {
+          ...(withClientId ? { clientId: client.clientId } : {}),
+          label: `service token: ${what}`,
+        });
+        expectInvalidClient(res, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};

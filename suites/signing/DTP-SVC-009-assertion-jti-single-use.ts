@@ -1,0 +1,98 @@
+/**
+ * DTP-SVC-009 (MUST, RFC 7523 §3 item 7; seed 003):
+ * "An assertion `jti` MUST be accepted only once: a second token request with an assertion
+ * carrying an already accepted `jti` (while that assertion has not expired) MUST be
+ * rejected with 401 `invalid_client`."
+ *
+ * One approved `server` device. An accepted assertion sent again → 401. Property: a new,
+ * valid assertion (other `iat`, lifetime, scope) reusing the accepted `jti` → 401. Race:
+ * the same assertion sent N times at once → exactly one 200, every other answer 401
+ * `invalid_client`.
+ */
+import fc from "fast-check";
+import type { HttpResponse } from "../../src/http/types.ts";
+import { randomToken } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { fail } from "../../src/runner/expect.ts";
+import {
+  assertionFor,
+  expectInvalidClient,
+  nowSeconds,
+  readServiceTokenOk,
+  requestServiceToken,
+  serviceClient,
+} from "./_sig-helpers.ts";
+
+const ID = "DTP-SVC-009";
+const PARALLEL = 8;
+const ROUNDS = 3;
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "signing",
+    title:
+      "An assertion jti is accepted once: replay, a new assertion with the same jti, N parallel copies → exactly one success",
+    specRef: "RFC 7523 §3 (item 7); seed 003",
+    requires: ["dtp", "device_code", "client_credentials", "admin"],
+    property: true,
+  },
+  async run(ctx) {
+    const client = await serviceClient(ctx, ID, { label: "svc009" });
+    const jti = randomToken(16);
+    const first = assertionFor(ctx, client, { jti, lifetime: 120 });
+    readServiceTokenOk(
+      ctx,
+      await requestServiceToken(ctx, first, { label: "assertion (jti used once)" }),
+    );
+    expectInvalidClient(
+      await requestServiceToken(ctx, first, { label: "the same assertion again" }),
+      ID,
+    );
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 31, max: 120 }),
+        fc.constantFrom(undefined, "me", "service", "me service"),
+        async (back, lifetime, scope) => {
+          const assertion = assertionFor(ctx, client, {
+            jti,
+            iat: nowSeconds(ctx) - back,
+            lifetime,
+          });
+          const res = await requestServiceToken(ctx, assertion, {
+            ...(scope !== undefined ? { scope } : {}),
+            label: `new assertion, same jti (iat -${back} s, lifetime ${lifetime} s)`,
+          });
+          expectInvalidClient(res, ID);
+        },
+      ),
+      ctx.fc,
+    );
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      const assertion = assertionFor(ctx, client);
+      const answers: HttpResponse[] = await Promise.all(
+        Array.from({ length: PARALLEL }, (_, i) =>
+          requestServiceToken(ctx, assertion, {
+            label: `race ${round}: copy ${i + 1}/${PARALLEL}`,
+          }),
+        ),
+      );
+      const ok = answers.filter((r) => r.status === 200);
+      if (ok.length !== 1) {
+        fail(
+          ID,
+          `exactly one of ${PARALLEL} identical assertions sent at once accepted`,
+          `${ok.length} accepted (statuses ${answers.map((r) => r.status).join(", ")})`,
+          answers,
+        );
+      }
+      readServiceTokenOk(ctx, ok[0]!);
+      for (const r of answers) if (r !== ok[0]) expectInvalidClient(r, ID);
+    }
+  },
+};
