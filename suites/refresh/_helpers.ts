@@ -287,3 +287,11 @@ export async function waitAccessExpired(
   }
   if (ms > 0) await ctx.clock.sleep(ms);
 }
+
+/** The configured user's credentials, or undefined when the config has none. */
+export function userCredentialsOrUndefined(
+  ctx: CheckContext,
+): { username: string; password: string } | undefined {
+  if (!ctx.target.features.has("user_credentials") || !ctx.target.config.user) return undefined;
+  return userCredentials(ctx);
+}

@@ -1,4 +1,9 @@
 /** The resource suite: one check per requirement, in files named by ID (add them here). */
 import type { Check } from "../../src/runner/check.ts";
+import { check as res001 } from "./DTP-RES-001-me-describes-token.ts";
+import { check as res004 } from "./DTP-RES-004-no-token-challenge.ts";
+import { check as res005 } from "./DTP-RES-005-forged-tokens-refused.ts";
+import { check as res008 } from "./DTP-RES-008-insufficient-scope.ts";
+import { check as res011 } from "./DTP-RES-011-token-outside-header.ts";
 
-export const checks: Check[] = [];
+export const checks: Check[] = [res001, res004, res005, res008, res011];

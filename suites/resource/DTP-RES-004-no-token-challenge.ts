@@ -1,0 +1,67 @@
+/**
+ * DTP-RES-004 (MUST, RFC 6750 §3, §3.1):
+ * "A request to a protected resource without any access token MUST be answered 401 with
+ * `WWW-Authenticate: Bearer realm="dtp"` carrying no `error` attribute."
+ *
+ * DTP-RES-010 (MUST, RFC 9457 §3; DTP):
+ * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
+ * DPoP challenge MUST be an `application/problem+json` document."
+ *
+ * Every protected operation of the requirement the target offers: `GET /me`, and (with
+ * personal tokens) `POST /personal-tokens`, `GET /personal-tokens` and
+ * `DELETE /personal-tokens/{id}`, each sent without credentials.
+ */
+import { endpoint, endpointOf } from "../../src/client/index.ts";
+import type { HttpRequest } from "../../src/http/types.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import { expectChallengeProblem } from "./_helpers.ts";
+
+const ID = "DTP-RES-004";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-RES-010"],
+    level: "MUST",
+    area: "resource",
+    title: 'No token at a protected resource: 401, Bearer realm="dtp" without error, problem+json',
+    specRef: "RFC 6750 §3, §3.1; RFC 9457 §3",
+    requires: ["resource"],
+  },
+  async run(ctx) {
+    const requests: HttpRequest[] = [
+      { method: "GET", url: endpoint(ctx.target, "dtp_resource_endpoint"), label: "GET /me" },
+    ];
+    const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
+    if (pats !== undefined) {
+      requests.push(
+        {
+          method: "POST",
+          url: pats,
+          json: { name: "no token", expires_in: 60, scope: "me" },
+          label: "POST /personal-tokens",
+        },
+        { method: "GET", url: pats, label: "GET /personal-tokens" },
+        {
+          method: "DELETE",
+          url: `${pats}/unknown-token-id`,
+          label: "DELETE /personal-tokens/{id}",
+        },
+      );
+    } else ctx.note("no dtp_personal_tokens_endpoint: only /me tested");
+    for (const req of requests) {
+      const res = await ctx.http.request({ ...req, label: `${req.label} without a token` });
+      const challenge = expectWwwAuthenticate(res, { scheme: "Bearer", error: null }, ID);
+      if (challenge.params.realm !== "dtp") {
+        fail(
+          ID,
+          'a Bearer challenge with realm="dtp"',
+          `realm=${JSON.stringify(challenge.params.realm)} in ${JSON.stringify(res.headers["www-authenticate"])}`,
+          res,
+        );
+      }
+      expectChallengeProblem(res);
+    }
+  },
+};

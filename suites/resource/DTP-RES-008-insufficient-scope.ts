@@ -1,0 +1,173 @@
+/**
+ * DTP-RES-008 (MUST, RFC 6750 §3.1):
+ * "A valid token lacking the scope an operation requires (`me` for `/me`, `login` for
+ * `/login`, `tokens` for the personal-token operations) MUST be answered 403 with
+ * `WWW-Authenticate` `error="insufficient_scope"`."
+ *
+ * With:
+ * DTP-RES-009 (SHOULD, RFC 6750 §3): "An `insufficient_scope` challenge SHOULD carry a
+ * `scope` attribute naming the required scope (e.g. `scope="me"`)." (checked last, WARN)
+ * DTP-RES-010 (MUST): the 403 bodies are `application/problem+json`.
+ *
+ * Tokens narrowed by refresh (RFC 6749 §6): a device token with only `login` at `/me`; a
+ * device token with only `me` at `/login` (when the target has login); a user token with
+ * only `me` at `GET /personal-tokens` and `POST /personal-tokens` (when it has personal
+ * tokens and the config a user).
+ */
+import { endpoint, endpointOf, login, type TokenSet } from "../../src/client/index.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { describe, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import {
+  atLevel,
+  deviceWithRefresh,
+  refreshOk,
+  requireAlive,
+  scopeClaim,
+  scopeSet,
+  userCredentialsOrUndefined,
+  userTokens,
+} from "../refresh/_helpers.ts";
+import { expectChallengeProblem } from "./_helpers.ts";
+
+const ID = "DTP-RES-008";
+
+interface Refusal {
+  what: string;
+  required: string;
+  res: HttpResponse;
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, "DTP-RES-009", "DTP-RES-010"],
+    level: "MUST",
+    area: "resource",
+    title:
+      "A token without the required scope: 403 insufficient_scope (naming the scope), problem+json",
+    specRef: "RFC 6750 §3, §3.1",
+    requires: ["resource", "refresh_token", "admin"],
+  },
+  async run(ctx) {
+    const refusals: Refusal[] = [];
+    const f = ctx.target.features;
+
+    // A device token narrowed to `login`, at /me.
+    const dev = await deviceWithRefresh(ctx, ID, "scope-login");
+    const loginOnly = await narrowed(ctx, dev, dev.tokens.refreshToken, "login");
+    refusals.push(
+      await refused(ctx, "/me with a device token of scope login", "me", loginOnly, () =>
+        ctx.http.request({
+          method: "GET",
+          url: endpoint(ctx.target, "dtp_resource_endpoint"),
+          headers: { authorization: `Bearer ${loginOnly.accessToken}` },
+          label: "GET /me (scope login only)",
+        }),
+      ),
+    );
+
+    // A device token narrowed to `me`, at /login.
+    const user = userCredentialsOrUndefined(ctx);
+    if (f.has("login") && user !== undefined) {
+      const dev2 = await deviceWithRefresh(ctx, ID, "scope-me");
+      const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
+      // The user logs in first, while the device's first access token is fresh.
+      const u = pats !== undefined ? await userTokens(ctx, dev2, ID) : undefined;
+      const meOnly = await narrowed(ctx, dev2, dev2.tokens.refreshToken, "me");
+      refusals.push(
+        await refused(ctx, "/login with a device token of scope me", "login", meOnly, () =>
+          login(
+            ctx,
+            { tokens: meOnly },
+            { username: user.username, password: user.password },
+            "POST /login (scope me only)",
+          ),
+        ),
+      );
+      // A user token narrowed to `me`, at the personal-token operations.
+      if (pats !== undefined && u !== undefined) {
+        const userMe = await narrowed(ctx, dev2, u.refreshToken, "me");
+        const auth = { authorization: `Bearer ${userMe.accessToken}` };
+        refusals.push(
+          await refused(
+            ctx,
+            "GET /personal-tokens with a user token of scope me",
+            "tokens",
+            userMe,
+            () =>
+              ctx.http.request({
+                method: "GET",
+                url: pats,
+                headers: auth,
+                label: "GET /personal-tokens (scope me only)",
+              }),
+          ),
+        );
+        refusals.push(
+          await refused(
+            ctx,
+            "POST /personal-tokens with a user token of scope me",
+            "tokens",
+            userMe,
+            () =>
+              ctx.http.request({
+                method: "POST",
+                url: pats,
+                headers: auth,
+                json: { name: "insufficient scope", expires_in: 60, scope: "me" },
+                label: "POST /personal-tokens (scope me only)",
+              }),
+          ),
+        );
+      } else ctx.note("no personal tokens: scope tokens not tested");
+    } else ctx.note("no login or no user in the config: scopes login and tokens not tested");
+
+    // DTP-RES-009 (SHOULD), after every MUST held.
+    for (const r of refusals) {
+      await atLevel("SHOULD", () => {
+        const c = expectWwwAuthenticate(r.res, { scheme: "Bearer", status: 403 }, "DTP-RES-009");
+        if (c.params.scope === undefined || !c.params.scope.split(" ").includes(r.required)) {
+          fail(
+            "DTP-RES-009",
+            `scope="${r.required}" in the insufficient_scope challenge of ${r.what}`,
+            JSON.stringify(r.res.headers["www-authenticate"]),
+            r.res,
+          );
+        }
+      });
+    }
+  },
+};
+
+/** Refreshes with a narrower `scope` and checks the new access token has exactly it. */
+async function narrowed(
+  ctx: CheckContext,
+  holder: { clientId: string },
+  refreshToken: string,
+  scope: string,
+): Promise<TokenSet> {
+  const pair = await refreshOk(ctx, holder, refreshToken, "DTP-REF-006", { scope });
+  const granted = pair.scope ?? scopeClaim(pair.accessToken);
+  if (granted !== undefined && scopeSet(granted) !== scope) {
+    fail("DTP-REF-006", `an access token of scope "${scope}"`, `scope "${granted}"`, pair.res);
+  }
+  return pair;
+}
+
+async function refused(
+  ctx: CheckContext,
+  what: string,
+  required: string,
+  tokens: TokenSet,
+  send: () => Promise<HttpResponse>,
+): Promise<Refusal> {
+  requireAlive(ctx, tokens, what);
+  const res = await send();
+  if (res.status !== 403) {
+    fail(ID, `403 insufficient_scope for ${what}`, describe(res), res);
+  }
+  expectWwwAuthenticate(res, { scheme: "Bearer", error: "insufficient_scope", status: 403 }, ID);
+  expectChallengeProblem(res);
+  return { what, required, res };
+}
