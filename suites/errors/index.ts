@@ -7,5 +7,17 @@ import { check as err008 } from "./DTP-ERR-008-content-type.ts";
 import { check as err009 } from "./DTP-ERR-009-oversized-body.ts";
 import { check as err010 } from "./DTP-ERR-010-unsupported-grant-type.ts";
 import { check as err012 } from "./DTP-ERR-012-repeated-parameter.ts";
+import { check as err013 } from "./DTP-ERR-013-empty-and-unknown-parameters.ts";
+import { check as err015 } from "./DTP-ERR-015-secrets-not-echoed.ts";
 
-export const checks: Check[] = [err001, err003, err005, err008, err009, err010, err012];
+export const checks: Check[] = [
+  err001,
+  err003,
+  err005,
+  err008,
+  err009,
+  err010,
+  err012,
+  err013,
+  err015,
+];
