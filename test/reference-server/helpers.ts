@@ -11,7 +11,6 @@ import {
   startReferenceServer,
 } from "../../reference-server/index.ts";
 import { basicAuth } from "../../src/client/auth.ts";
-import { createDpopProof } from "../../src/protocol/dpop.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
@@ -19,15 +18,11 @@ import {
   registrationKeyFields,
 } from "../../src/protocol/keys.ts";
 
-export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+import { DpopClient } from "./dpop-client.ts";
+import { formBody, postForm, type Res, send } from "./http.ts";
 
-export interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected freely
-  body: any;
-}
+export { DpopClient, formBody, postForm, type Res, send };
+export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 export async function start(opts: ServerOptionsInput = {}): Promise<RunningServer> {
   return startReferenceServer({
@@ -42,36 +37,6 @@ export async function start(opts: ServerOptionsInput = {}): Promise<RunningServe
   });
 }
 
-export async function send(url: string, init: RequestInit = {}): Promise<Res> {
-  const r = await fetch(url, init);
-  const text = await r.text();
-  let body: unknown;
-  try {
-    body = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: r.status, headers: r.headers, text, body };
-}
-
-export const formBody = (fields: Record<string, string | undefined>) =>
-  new URLSearchParams(
-    Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined),
-  ).toString();
-
-/** POST a form. */
-export function postForm(
-  url: string,
-  fields: Record<string, string | undefined>,
-  headers: Record<string, string> = {},
-) {
-  return send(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: formBody(fields),
-  });
-}
-
 export const basic = (s: RunningServer, clientId: string) => ({
   authorization: basicAuth(clientId, s.apiKey),
 });
@@ -80,59 +45,6 @@ export const admin = (s: RunningServer) => ({ authorization: `Bearer ${s.adminKe
 let counter = 0;
 export const newId = (prefix = "dev") =>
   `${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-
-/** A client that holds a DPoP key and the latest server nonce. */
-export class DpopClient {
-  nonce: string | undefined;
-  readonly key: DeviceKey;
-  constructor(key: DeviceKey) {
-    this.key = key;
-  }
-  proof(
-    htm: string,
-    htu: string,
-    accessToken?: string,
-    extra: { iat?: number; jti?: string } = {},
-  ): string {
-    return createDpopProof({
-      key: { privateKey: this.key.privateKey, jwk: this.key.jwk },
-      htm,
-      htu,
-      ...(accessToken === undefined ? {} : { accessToken }),
-      ...(this.nonce === undefined ? {} : { nonce: this.nonce }),
-      ...extra,
-    });
-  }
-  /** Sends with a fresh proof; retries once when the server asks for a (new) nonce. */
-  async send(
-    method: string,
-    url: string,
-    init: RequestInit & { accessToken?: string } = {},
-  ): Promise<Res> {
-    for (let attempt = 0; ; attempt++) {
-      const headers = new Headers(init.headers);
-      headers.set("dpop", this.proof(method, url, init.accessToken));
-      if (init.accessToken !== undefined) headers.set("authorization", `DPoP ${init.accessToken}`);
-      const res = await send(url, { ...init, method, headers });
-      const fresh = res.headers.get("dpop-nonce");
-      if (fresh) this.nonce = fresh;
-      const needsNonce =
-        res.body?.error === "use_dpop_nonce" ||
-        /use_dpop_nonce/.test(res.headers.get("www-authenticate") ?? "");
-      if (!needsNonce || attempt > 0) return res;
-    }
-  }
-  postForm(
-    url: string,
-    fields: Record<string, string | undefined>,
-    headers: Record<string, string> = {},
-  ) {
-    return this.send("POST", url, {
-      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-      body: formBody(fields),
-    });
-  }
-}
 
 export interface Device {
   clientId: string;
