@@ -3,6 +3,7 @@
  * short lifetimes) and tests it. This is the only file that imports the reference server,
  * so that the kit itself does not depend on it for remote targets (the import is dynamic).
  */
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { TargetConfig } from "../config/schema.ts";
 import { DEFAULT_CLIENT_ID_PREFIX } from "../config/schema.ts";
 
@@ -57,25 +58,98 @@ export async function startServer(
   });
 }
 
-/** Starts the reference server with short lifetimes on a free loopback port. */
+interface ReadyMessage {
+  type: "ready";
+  url: string;
+  adminKey: string;
+  apiKey: string;
+  users: { username: string; password: string; cardId?: string }[];
+}
+type WorkerMessage = ReadyMessage | { type: "error"; message: string } | { type: "closed" };
+
+const WORKER_FLAG = "dtpEmbeddedReferenceServer";
+
+/**
+ * Starts the reference server with short lifetimes on a free loopback port, in a worker
+ * thread: the server keeps its own event loop, so CPU-heavy checks (key generation,
+ * signing) in the kit's thread never stall it into false timeouts.
+ */
 export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
-  const { startReferenceServer, SHORT_LIFETIMES } = await import("../../reference-server/index.ts");
-  const server = await startReferenceServer({
-    port: 0,
-    host: "127.0.0.1",
-    store: { kind: "memory" },
-    lifetimes: SHORT_LIFETIMES,
+  const self = new URL(import.meta.url);
+  const worker = new Worker(self, { workerData: { [WORKER_FLAG]: true } });
+  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (m.type === "ready") resolve(m);
+      else if (m.type === "error") reject(new Error(`embedded reference server: ${m.message}`));
+    };
+    worker.on("message", onMessage);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`embedded reference server exited (${code})`)));
   });
-  const user = server.users[0];
+  worker.removeAllListeners("exit");
+  worker.removeAllListeners("error");
+  worker.on("error", () => {});
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => {
+      worker.on("message", (m: WorkerMessage) => {
+        if (m.type === "closed") resolve();
+      });
+      worker.once("exit", () => resolve());
+      setTimeout(resolve, 5000).unref();
+    });
+    worker.postMessage("close");
+    await closed;
+    await worker.terminate();
+  };
+  const user = ready.users[0];
   const config: TargetConfig = {
-    apiKey: server.apiKey,
+    apiKey: ready.apiKey,
     clientIdPrefix: DEFAULT_CLIENT_ID_PREFIX,
-    admin: { token: server.adminKey },
+    admin: { token: ready.adminKey },
     approval: { method: "admin-api" },
   };
   if (user) {
     config.user = { username: user.username, password: user.password };
     if (user.cardId !== undefined) config.user.cardId = user.cardId;
   }
-  return { url: server.url, config, close: () => server.close() };
+  return { url: ready.url, config, close };
+}
+
+/** Worker side: start the server, report its URL and credentials, close on request. */
+async function runWorker(): Promise<void> {
+  if (!parentPort) return;
+  const port = parentPort;
+  try {
+    const { startReferenceServer, SHORT_LIFETIMES } = await import(
+      "../../reference-server/index.ts"
+    );
+    const server = await startReferenceServer({
+      port: 0,
+      host: "127.0.0.1",
+      store: { kind: "memory" },
+      lifetimes: SHORT_LIFETIMES,
+    });
+    port.on("message", async (m: unknown) => {
+      if (m !== "close") return;
+      await server.close().catch(() => {});
+      port.postMessage({ type: "closed" } satisfies WorkerMessage);
+      port.close();
+    });
+    port.postMessage({
+      type: "ready",
+      url: server.url,
+      adminKey: server.adminKey,
+      apiKey: server.apiKey,
+      users: server.users.map((u) => ({ ...u })),
+    } satisfies WorkerMessage);
+  } catch (err) {
+    port.postMessage({
+      type: "error",
+      message: err instanceof Error ? err.message : String(err),
+    } satisfies WorkerMessage);
+  }
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG] === true) {
+  await runWorker();
 }

@@ -73,6 +73,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return EXIT.USAGE;
     }
     await program.parseAsync([...argv], { from: "user" });
+    if (interrupts > 0 && io.handleSignals) {
+      // Interrupted: what finished was reported; do not wait for abandoned checks.
+      setTimeout(() => process.exit(exitCode), 1000).unref();
+    }
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

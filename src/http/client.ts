@@ -11,6 +11,7 @@
  */
 import { Agent, type Dispatcher, errors, request as undiciRequest } from "undici";
 import { CheckFailure, type CheckFailureDetails } from "../runner/failure.ts";
+import { blockedTime, measureLoopLag } from "./loop-lag.ts";
 import { Redactor } from "./redact.ts";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
 
@@ -43,6 +44,10 @@ export interface HttpClientOptions {
 export interface RecordingHttpClient extends HttpClient {
   readonly baseUrl: string;
   readonly redactor: Redactor;
+  /** Number of exchanges recorded so far. */
+  exchangeCount(): number;
+  /** The redacted exchanges with these indexes (in index order). */
+  exchangesAt(indexes: Iterable<number>): Exchange[];
   /** The redacted exchange a response came from. */
   exchangeOf(res: HttpResponse): Exchange | undefined;
   /** Closes the client's own connections (no-op with a shared dispatcher). */
@@ -51,6 +56,8 @@ export interface RecordingHttpClient extends HttpClient {
 
 interface RawExchange {
   index: number;
+  /** True while the request is in flight (not cached). */
+  pending?: boolean;
   label?: string;
   startedAt: string;
   durationMs: number;
@@ -65,9 +72,7 @@ const responseIndex = new WeakMap<HttpResponse, { client: RecordingHttpClient; i
  * The redacted exchange a response came from (for failure evidence), whatever client made it.
  */
 export function exchangeOfResponse(res: HttpResponse): Exchange | undefined {
-  const entry = responseIndex.get(res);
-  if (!entry) return undefined;
-  return entry.client.exchanges()[entry.index];
+  return responseIndex.get(res)?.client.exchangeOf(res);
 }
 
 /**
@@ -91,7 +96,17 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
   const raw: RawExchange[] = [];
   let closed = false;
 
+  const evidenceBody = (body: string, contentType: string | undefined): string => {
+    if (body.length <= EVIDENCE_BODY_CHARS) return redactor.body(body, contentType);
+    // Cut before redacting (with a margin, so a secret at the cut is still matched).
+    const redacted = redactor.body(body.slice(0, EVIDENCE_BODY_CHARS + 4096), contentType);
+    return `${redacted.slice(0, EVIDENCE_BODY_CHARS)}… (${body.length - EVIDENCE_BODY_CHARS} more characters not recorded)`;
+  };
+  // Redacted copies are cached per exchange until a new secret is learned.
+  const cache: { version: number; exchange: Exchange }[] = [];
   const redact = (x: RawExchange): Exchange => {
+    const cached = cache[x.index];
+    if (cached && cached.version === redactor.version && !x.pending) return cached.exchange;
     const reqCt = findHeader(x.request.headers, "content-type");
     const resCt = x.response ? findHeader(x.response.headers, "content-type") : undefined;
     const out: Exchange = {
@@ -105,14 +120,13 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       },
     };
     if (x.label !== undefined) out.label = x.label;
-    if (x.request.body !== undefined)
-      out.request.body = shorten(redactor.body(x.request.body, reqCt));
+    if (x.request.body !== undefined) out.request.body = evidenceBody(x.request.body, reqCt);
     if (x.response) {
       out.response = { status: x.response.status, headers: redactor.headers(x.response.headers) };
-      if (x.response.body !== undefined)
-        out.response.body = shorten(redactor.body(x.response.body, resCt));
+      if (x.response.body !== undefined) out.response.body = evidenceBody(x.response.body, resCt);
     }
     if (x.error !== undefined) out.error = redactor.text(x.error);
+    cache[x.index] = { version: redactor.version, exchange: out };
     return out;
   };
 
@@ -120,6 +134,12 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     baseUrl,
     redactor,
     exchanges: () => raw.map(redact),
+    exchangeCount: () => raw.length,
+    exchangesAt: (indexes) =>
+      [...new Set(indexes)]
+        .filter((i) => i >= 0 && i < raw.length)
+        .sort((a, b) => a - b)
+        .map((i) => redact(raw[i]!)),
     exchangeOf: (res) => {
       const entry = responseIndex.get(res);
       return entry && entry.client === client ? redact(raw[entry.index]!) : undefined;
@@ -130,6 +150,9 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       if (ownDispatcher) await dispatcher.destroy().catch(() => {});
     },
     request: async (req: HttpRequest): Promise<HttpResponse> => {
+      // Let pending I/O run first: after a CPU-heavy stretch of a check, a keep-alive
+      // socket the target closed meanwhile must be seen as closed before it is reused.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const prepared = prepare(req, baseUrl);
       const started = performance.now();
       const x: RawExchange = {
@@ -144,12 +167,31 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         },
       };
       if (req.label !== undefined) x.label = req.label;
+      x.pending = true;
       raw.push(x);
       redactor.learnHeaders(prepared.headers);
       redactor.learnBody(prepared.body ?? "", prepared.headers["content-type"]);
       const deadline = req.timeoutMs ?? timeoutMs;
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DeadlineSignal()), deadline);
+      // The deadline is extended by the time the kit's own event loop was blocked (see
+      // loop-lag.ts), and the abort waits one turn so that a response that arrived during
+      // a stall is read before the deadline is declared.
+      const releaseLag = measureLoopLag();
+      const blockedAtStart = blockedTime();
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number) => {
+        timer = setTimeout(() => {
+          const stalled = blockedTime() - blockedAtStart - granted;
+          if (stalled > 1) {
+            granted += stalled;
+            arm(stalled);
+            return;
+          }
+          timer = setTimeout(() => controller.abort(new DeadlineSignal()), 0);
+        }, ms);
+      };
+      let granted = 0;
+      arm(deadline);
       const onOuterAbort = () => controller.abort(new OuterAbortSignal());
       if (options.signal?.aborted || closed) onOuterAbort();
       options.signal?.addEventListener("abort", onOuterAbort, { once: true });
@@ -180,7 +222,9 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         new URL(prepared.url);
       } catch {
         x.error = `invalid URL ${JSON.stringify(req.url)}`;
+        delete x.pending;
         clearTimeout(timer);
+        releaseLag();
         options.signal?.removeEventListener("abort", onOuterAbort);
         throw transportFailure("DTP_CHECK_FAILED", "a valid request URL", x.error);
       }
@@ -193,8 +237,9 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
           body: prepared.payload ?? null,
           dispatcher,
           signal: controller.signal,
-          headersTimeout: deadline,
-          bodyTimeout: deadline,
+          // undici's own timers are only a backstop: the deadline above is authoritative.
+          headersTimeout: deadline * 2 + 30_000,
+          bodyTimeout: deadline * 2 + 30_000,
         });
         status = res.statusCode;
         const headers = flattenHeaders(res.headers);
@@ -256,7 +301,9 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
           x.response ? `status ${status} then ${message} while reading the body` : `${message}`,
         );
       } finally {
+        delete x.pending;
         clearTimeout(timer);
+        releaseLag();
         options.signal?.removeEventListener("abort", onOuterAbort);
       }
     },
@@ -385,9 +432,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function shorten(s: string): string {
-  if (s.length <= EVIDENCE_BODY_CHARS) return s;
-  return `${s.slice(0, EVIDENCE_BODY_CHARS)}… (${s.length - EVIDENCE_BODY_CHARS} more characters not recorded)`;
 }

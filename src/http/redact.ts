@@ -43,18 +43,44 @@ const JWT_FIELDS: ReadonlySet<string> = new Set(["client_assertion", "assertion"
 const MIN_SECRET_LENGTH = 4;
 const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
+/** A secret's spelling (raw, percent-encoded, form-encoded, JSON-escaped) and its marker. */
+interface Form {
+  form: string;
+  marker: string;
+}
+
 export class Redactor {
   readonly #key = randomBytes(16);
   /** value → label */
   readonly #secrets = new Map<string, string>();
-  #ordered: [string, string][] | undefined;
+  /**
+   * Forms indexed by their first MIN_SECRET_LENGTH characters, longest first: one pass
+   * over a text with a hash lookup per position, whatever the number of secrets (a run
+   * learns thousands of tokens).
+   */
+  readonly #index = new Map<string, Form[]>();
+  #version = 0;
+
+  /** Changes whenever a secret is added (for caches of redacted text). */
+  get version(): number {
+    return this.#version;
+  }
 
   /** Registers a secret value; every later redaction replaces it with a marker. */
   add(value: string, label = "secret"): void {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
     if (this.#secrets.has(value)) return;
     this.#secrets.set(value, label);
-    this.#ordered = undefined;
+    this.#version++;
+    const marker = this.marker(label, value);
+    for (const form of encodings(value)) {
+      const key = form.slice(0, MIN_SECRET_LENGTH);
+      const list = this.#index.get(key) ?? [];
+      if (list.some((f) => f.form === form)) continue;
+      list.push({ form, marker });
+      list.sort((a, b) => b.form.length - a.form.length);
+      this.#index.set(key, list);
+    }
   }
 
   /** The marker that stands for `value`. */
@@ -72,18 +98,25 @@ export class Redactor {
     return this.#secrets.get(value);
   }
 
-  /** Replaces every registered secret in `text`. */
+  /** Replaces every registered secret in `text` (longest match at each position). */
   text(text: string): string {
-    if (this.#secrets.size === 0 || text.length === 0) return text;
-    this.#ordered ??= [...this.#secrets.entries()].sort((a, b) => b[0].length - a[0].length);
-    let out = text;
-    for (const [value, label] of this.#ordered) {
-      const marker = this.marker(label, value);
-      for (const form of encodings(value)) {
-        if (out.includes(form)) out = out.split(form).join(marker);
+    if (this.#index.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    let out = "";
+    let last = 0;
+    let i = 0;
+    const end = text.length - MIN_SECRET_LENGTH;
+    while (i <= end) {
+      const candidates = this.#index.get(text.substr(i, MIN_SECRET_LENGTH));
+      const hit = candidates?.find((c) => text.startsWith(c.form, i));
+      if (hit) {
+        out += text.slice(last, i) + hit.marker;
+        i += hit.form.length;
+        last = i;
+      } else {
+        i++;
       }
     }
-    return out;
+    return last === 0 ? text : out + text.slice(last);
   }
 
   /** Elides the signature of a compact JWS, keeping header and payload. */

@@ -15,7 +15,6 @@ import { formatDuration } from "../config/duration.ts";
 import { configSecrets } from "../config/load.ts";
 import { createHttpClient, DEFAULT_MAX_BODY_BYTES } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
-import type { Exchange } from "../http/types.ts";
 import { createApprover } from "./approval.ts";
 import type { Check, CheckContext, CheckMeta, Clock, Feature, Level, Status } from "./check.ts";
 import { missingFeatureReason } from "./discover.ts";
@@ -187,7 +186,13 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
   });
   const running = (async () => check.run(ctx))();
   running.catch(() => {}); // settled below, or abandoned after the deadline
-  let outcome: { ok: true } | { ok: false; error: unknown } | "deadline";
+  let onCancel = () => {};
+  const cancelled = new Promise<"cancelled">((resolve) => {
+    onCancel = () => resolve("cancelled");
+    if (opts.signal?.aborted) onCancel();
+    opts.signal?.addEventListener("abort", onCancel, { once: true });
+  });
+  let outcome: { ok: true } | { ok: false; error: unknown } | "deadline" | "cancelled";
   try {
     outcome = await Promise.race([
       running.then(
@@ -195,17 +200,22 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
         (error: unknown) => ({ ok: false as const, error }),
       ),
       deadline,
+      cancelled,
     ]);
   } finally {
     clearTimeout(timer);
     controller.abort();
     opts.signal?.removeEventListener("abort", onRunAbort);
+    opts.signal?.removeEventListener("abort", onCancel);
     await http.close();
   }
 
   const result: CheckResult = { ...base, notes };
   const redact = (s: string) => opts.redactor.text(s);
-  if (outcome === "deadline") {
+  if (outcome === "cancelled") {
+    result.status = "ERROR";
+    result.message = "the run was cancelled while this check ran";
+  } else if (outcome === "deadline") {
     result.status = "ERROR";
     result.message = `the check did not finish within ${formatDuration(deadlineMs)} (timeouts.check); it was stopped`;
   } else if (outcome.ok) {
@@ -217,11 +227,10 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
     result.seed ??= seed;
     result.replay = (opts.replayCommand ?? defaultReplay)(meta, result.seed, result.path);
   }
-  const exchanges = http.exchanges();
-  const kept = trimTranscript(exchanges, result.evidence ?? []);
-  result.exchanges = kept;
-  if (kept.length < exchanges.length) {
-    result.omittedExchanges = exchanges.length - kept.length;
+  const total = http.exchangeCount();
+  result.exchanges = http.exchangesAt(keptIndexes(total, result.evidence ?? []));
+  if (result.exchanges.length < total) {
+    result.omittedExchanges = total - result.exchanges.length;
     notes.push(`${result.omittedExchanges} exchanges were left out of the transcript`);
   }
   if (result.message !== undefined) result.message = redact(result.message);
@@ -291,11 +300,14 @@ function defaultReplay(meta: CheckMeta, seed: number, path: string | undefined):
   return `dtp test --only ${meta.id} --seed ${seed}${path ? ` --replay-path ${path}` : ""}`;
 }
 
-function trimTranscript(exchanges: Exchange[], evidence: number[]): Exchange[] {
-  if (exchanges.length <= MAX_EXCHANGES) return exchanges;
-  const keep = new Set(evidence);
-  const tailStart = exchanges.length - (MAX_EXCHANGES - HEAD_EXCHANGES);
-  return exchanges.filter((x, i) => i < HEAD_EXCHANGES || i >= tailStart || keep.has(x.index));
+/** Long transcripts keep their start, their end and the evidence. */
+function keptIndexes(total: number, evidence: number[]): number[] {
+  if (total <= MAX_EXCHANGES) return Array.from({ length: total }, (_, i) => i);
+  const tailStart = total - (MAX_EXCHANGES - HEAD_EXCHANGES);
+  const out = new Set(evidence);
+  for (let i = 0; i < HEAD_EXCHANGES; i++) out.add(i);
+  for (let i = tailStart; i < total; i++) out.add(i);
+  return [...out];
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

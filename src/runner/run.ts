@@ -205,7 +205,8 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       discovery,
       results,
       summary,
-      exitCode: exitCodeOf(results),
+      // A cancelled run is never a pass, even if what finished passed.
+      exitCode: options.signal?.aborted ? 1 : exitCodeOf(results),
     };
   } finally {
     await dispatcher.destroy().catch(() => {});

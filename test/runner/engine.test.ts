@@ -345,3 +345,26 @@ describe("registry and expected failures", () => {
     expect(exitCodeOf([results[0]!])).toBe(0);
   });
 });
+
+describe("cancellation", () => {
+  it("an aborted run stops waiting for running checks and never passes", async () => {
+    const controller = new AbortController();
+    const busy = fake(async () => {
+      await new Promise((r) => setTimeout(r, 5000)); // ignores the signal
+    });
+    const later = fake(async () => {});
+    setTimeout(() => controller.abort(), 100);
+    const t0 = performance.now();
+    const results = await runChecks({
+      ...base,
+      concurrency: 1,
+      target: target(),
+      checks: [busy, later],
+      signal: controller.signal,
+    });
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(results.map((r) => r.status)).toEqual(["ERROR", "SKIP"]);
+    expect(results[0]!.message).toBe("the run was cancelled while this check ran");
+    expect(exitCodeOf(results)).toBe(1);
+  });
+});

@@ -216,6 +216,27 @@ describe("HTTP layer against misbehaving servers", () => {
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 
+  it("a stall of the kit's own event loop is not charged to the target", async () => {
+    const http = newClient(300);
+    const block = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        // a CPU-heavy check (key generation, signing) holding the event loop
+      }
+    };
+    const before = http.request({ method: "GET", url: "/ok" });
+    block(800); // before the request is even sent
+    expect((await before).status).toBe(200);
+    const during = http.request({ method: "GET", url: "/ok" });
+    await new Promise((r) => setTimeout(r, 5));
+    block(800); // while the response sits in the socket
+    expect((await during).status).toBe(200);
+    // A real hang still ends at the deadline.
+    const t0 = performance.now();
+    await expect(http.request({ method: "GET", url: "/hang" })).rejects.toThrow(/no response/);
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+
   it("an aborted client stops its requests", async () => {
     const controller = new AbortController();
     const http = createHttpClient({

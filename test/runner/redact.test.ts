@@ -122,3 +122,31 @@ describe("recorded exchanges are redacted", () => {
     await http.close();
   });
 });
+
+describe("redaction cost", () => {
+  it("stays linear with thousands of learned tokens", () => {
+    const r = new Redactor();
+    const tokens = Array.from(
+      { length: 5000 },
+      (_, i) => `tok_${i.toString(36)}_${"x".repeat(20)}`,
+    );
+    for (const t of tokens) r.add(t, "access_token");
+    const text = `${"a".repeat(60_000)} ${tokens[4999]} ${"b".repeat(4000)} ${tokens[7]}`;
+    const t0 = performance.now();
+    let out = "";
+    for (let i = 0; i < 10; i++) out = r.text(text);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(out).not.toContain(tokens[4999]);
+    expect(out).not.toContain(tokens[7]);
+    expect(out.match(/«redacted:access_token#/g)).toHaveLength(2);
+  });
+
+  it("prefers the longest secret at a position", () => {
+    const r = new Redactor();
+    r.add("abcd", "short");
+    r.add("abcdefgh", "long");
+    expect(r.text("xabcdefghx abcdx")).toBe(
+      `x${r.marker("long", "abcdefgh")}x ${r.marker("short", "abcd")}x`,
+    );
+  });
+});
