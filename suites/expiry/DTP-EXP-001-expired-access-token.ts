@@ -29,7 +29,7 @@ import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
-import { deviceTokens, offers, userTokens } from "../tokens/_helpers.ts";
+import { deviceTokens, offers, provablyValid, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-001";
@@ -63,14 +63,27 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
+    // Each token is shown to work at /me as soon as it is issued (the lifetimes are short).
     const [bearer, bound] = await Promise.all([
       deviceTokens(ctx, ID, { label: "register (Bearer device)" }),
       offers(ctx, "dpop")
-        ? generateDeviceKey("ed25519").then((key) =>
-            deviceTokens(ctx, ID, { key, label: "register (DPoP device, ed25519)" }),
-          )
+        ? generateDeviceKey("ed25519").then(async (key) => {
+            const r = await deviceTokens(ctx, ID, {
+              key,
+              label: "register (DPoP device, ed25519)",
+            });
+            await control(ctx, {
+              label: "DPoP-bound device token",
+              tokens: r.device.tokens,
+              dpop: r.device.dpop,
+            });
+            return r;
+          })
         : undefined,
     ]);
+    const withLogin = offers(ctx, "login", "user_credentials");
+    const user = withLogin ? await userTokens(ctx, ID, bearer.device) : undefined;
+    // The login may have refreshed the Bearer device's tokens: hold the latest ones.
     const held: Held[] = [
       {
         label: "Bearer device token",
@@ -79,6 +92,7 @@ export const check: Check = {
         lifetime: lifetimeOf(bearer.device.tokens),
       },
     ];
+    await control(ctx, held[0]!);
     if (bound) {
       held.push({
         label: "DPoP-bound device token",
@@ -88,14 +102,18 @@ export const check: Check = {
         lifetime: lifetimeOf(bound.device.tokens),
       });
     }
-    const withLogin = offers(ctx, "login", "user_credentials");
-    if (withLogin) {
-      const user = await userTokens(ctx, ID, bearer.device);
-      held.push({ label: "user token", tokens: user.tokens, lifetime: lifetimeOf(user.tokens) });
+    if (user) {
+      const h: Held = {
+        label: "user token",
+        tokens: user.tokens,
+        lifetime: lifetimeOf(user.tokens),
+      };
+      held.push(h);
+      await control(ctx, h);
     }
     const patUrl = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
     const withPat = withLogin && patUrl !== undefined;
-    const userToken = held.find((h) => h.label === "user token")?.tokens;
+    const userToken = user?.tokens;
     let patId = "unknown-id";
     if (withPat && userToken) {
       const created = await ctx.http.request({
@@ -111,12 +129,6 @@ export const check: Check = {
         ctx.note(
           `could not create a personal token (${describe(created)}): DELETE uses an unknown id`,
         );
-    }
-
-    // Controls: every token works before it expires.
-    for (const h of held) {
-      const res = await callResource(ctx, h.tokens, h.dpop, `GET /me with the ${h.label} (valid)`);
-      expectStatus(res, 200, ID);
     }
 
     const longest = Math.max(...held.map((h) => h.tokens.receivedAt + h.lifetime * 1000));
@@ -184,6 +196,17 @@ export const check: Check = {
     );
   },
 };
+
+/** The token works at /me — judged only while it is certainly still valid. */
+async function control(
+  ctx: CheckContext,
+  h: Pick<Held, "label" | "tokens" | "dpop">,
+): Promise<void> {
+  const res = await callResource(ctx, h.tokens, h.dpop, `GET /me with the ${h.label} (valid)`);
+  if (res.status === 200) return;
+  if (provablyValid(h.tokens, ctx.clock.now())) expectStatus(res, 200, ID);
+  ctx.note(`the control call with the ${h.label} came too late to judge (slow machine)`);
+}
 
 function expectExpired(res: HttpResponse, h: Held): void {
   expectWwwAuthenticate(res, { scheme: h.dpop ? "DPoP" : "Bearer", error: "invalid_token" }, ID);

@@ -4,7 +4,7 @@
  * `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
  * A user logs in through a device and creates a personal token with a short explicit
- * lifetime (3 s, or less when `personal_token_max` is smaller); it works at `/me`, then
+ * lifetime (5 s); it works at `/me`, then
  * after `expires_at − created_at` seconds from when the kit received it (plus 2 s for
  * whole-second rounding, no clock skew: DTP-EXP-006) it is answered 401 invalid_token.
  */
@@ -16,7 +16,7 @@ import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-002";
-const LIFETIME = 3;
+const LIFETIME = 5;
 
 export const check: Check = {
   meta: {
@@ -33,6 +33,7 @@ export const check: Check = {
     requireWait(ctx, LIFETIME + EXPIRY_MARGIN_MS / 1000, "the personal token lifetime");
     const { device } = await deviceTokens(ctx, ID);
     const user = await userTokens(ctx, ID, device);
+    const sentAt = ctx.clock.now();
     const created = await ctx.http.request({
       method: "POST",
       url: endpoint(ctx.target, "dtp_personal_tokens_endpoint"),
@@ -65,7 +66,15 @@ export const check: Check = {
       undefined,
       "GET /me with the personal token (valid)",
     );
-    expectStatus(valid, 200, ID);
+    if (valid.status !== 200) {
+      // Judged only while the token is certainly valid (created after the request left).
+      if (ctx.clock.now() >= sentAt + (LIFETIME - 1) * 1000) {
+        ctx.skip(
+          `the machine was too slow to use a ${LIFETIME} s personal token before it expired`,
+        );
+      }
+      expectStatus(valid, 200, ID);
+    }
 
     const lifetime = Math.max(LIFETIME, expires_at - created_at);
     await waitLifetime(ctx, receivedAt, lifetime, "the personal token lifetime");

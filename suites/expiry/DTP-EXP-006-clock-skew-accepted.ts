@@ -19,11 +19,18 @@
 import fc from "fast-check";
 import { register } from "../../src/client/device.ts";
 import { declaredLifetime, declaredSkew, endpoint } from "../../src/client/endpoints.ts";
-import { type Device, readTokens, refresh } from "../../src/client/tokens.ts";
+import type { Device } from "../../src/client/tokens.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { describe, fail } from "../../src/runner/expect.ts";
-import { deviceTokens, offers, requestServiceToken, serviceClient } from "../tokens/_helpers.ts";
+import {
+  deviceTokens,
+  ensureFresh,
+  offers,
+  provablyValid,
+  requestServiceToken,
+  serviceClient,
+} from "../tokens/_helpers.ts";
 import { nowSeconds, sendWithDpopAt, signedReRegistration } from "./_helpers.ts";
 
 const ID = "DTP-EXP-006";
@@ -78,18 +85,20 @@ async function dpopIat(
   const maxAge = declaredLifetime(ctx.target, "dpop_proof_max_age", 300);
   const key = await generateDeviceKey("ed25519");
   const { device } = await deviceTokens(ctx, ID, { key, label: "register (DPoP device)" });
-  const session = device.dpop!;
   const url = endpoint(ctx.target, "dtp_resource_endpoint");
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: -(maxAge + past), max: future }), async (offset) => {
-      await keepFresh(ctx, device);
-      const res = await sendWithDpopAt(
-        ctx,
-        session,
-        { method: "GET", url, label: `GET /me, DPoP proof iat ${signed(offset)} s` },
-        offset,
-        device.tokens.accessToken,
-      );
+      let res = await dpopCall(ctx, device, url, offset);
+      // A rejection that may be the access token expiring on a slow machine is retried.
+      for (let attempt = 0; res.status === 401 && attempt < 2; attempt++) {
+        if (provablyValid(device.tokens, ctx.clock.now())) break;
+        res = await dpopCall(ctx, device, url, offset);
+      }
+      if (res.status === 401 && !provablyValid(device.tokens, ctx.clock.now())) {
+        ctx.skip(
+          "the DPoP-bound access token kept expiring before the request was judged (too slow a machine, or no refresh_token grant)",
+        );
+      }
       if (res.status !== 200) {
         fail(
           ID,
@@ -103,16 +112,16 @@ async function dpopIat(
   );
 }
 
-/** Refreshes the device's DPoP-bound tokens when less than 2 s of their life is left. */
-async function keepFresh(ctx: CheckContext, device: Device): Promise<void> {
-  const left = device.tokens.receivedAt + device.tokens.expiresIn * 1000 - ctx.clock.now();
-  if (left > 2000) return;
-  if (device.tokens.refreshToken && offers(ctx, "refresh_token")) {
-    const res = await refresh(ctx, device, device.tokens.refreshToken);
-    device.tokens = readTokens(ctx, res, "DTP-REF-001");
-    return;
-  }
-  ctx.skip("the DPoP-bound access token expires too soon to finish, and it cannot be refreshed");
+/** GET /me with a proof whose iat is `offset` seconds off, with a fresh enough token. */
+async function dpopCall(ctx: CheckContext, device: Device, url: string, offset: number) {
+  await ensureFresh(ctx, device, "DTP-REF-001", 1000);
+  return sendWithDpopAt(
+    ctx,
+    device.dpop!,
+    { method: "GET", url, label: `GET /me, DPoP proof iat ${signed(offset)} s` },
+    offset,
+    device.tokens.accessToken,
+  );
 }
 
 async function signatureCreated(

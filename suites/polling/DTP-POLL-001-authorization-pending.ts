@@ -12,10 +12,17 @@
  * not be `slow_down`); the next ones each wait the announced `interval` after the previous
  * answer arrived, for as long as the code lives (at most three polls).
  */
-import { register } from "../../src/client/device.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError, fail } from "../../src/runner/expect.ts";
-import { answerOf, errorOf, pollAfter, TIMER_MARGIN_MS, timedPoll } from "./_helpers.ts";
+import {
+  answerOf,
+  errorOf,
+  pollAfter,
+  registerTimed,
+  skipIfExpiredOnTheWay,
+  TIMER_MARGIN_MS,
+  timedPoll,
+} from "./_helpers.ts";
 
 const ID = "DTP-POLL-001";
 const NO_SLOW_DOWN = "DTP-POLL-004";
@@ -34,12 +41,14 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { label: "register (left pending)" });
-    const registeredAt = ctx.clock.now();
-    const expiresAt = registeredAt + reg.expiresIn * 1000;
+    const timed = await registerTimed(ctx, ID, { label: "register (left pending)" });
+    const { reg } = timed;
+    // The earliest the code may expire (the server registered it after the request left).
+    const expiresAt = timed.sentAt + reg.expiresIn * 1000;
     const interval = reg.interval;
 
     let prev = await timedPoll(ctx, reg, "poll #1 (first, right after registration)");
+    skipIfExpiredOnTheWay(ctx, timed, prev);
     if (errorOf(prev.res) === "slow_down") {
       fail(
         NO_SLOW_DOWN,
@@ -64,6 +73,7 @@ export const check: Check = {
         interval,
         `poll #${polls} (after ${interval} s)`,
       );
+      skipIfExpiredOnTheWay(ctx, timed, next);
       if (errorOf(next.res) === "slow_down") {
         fail(
           NO_SLOW_DOWN,

@@ -7,10 +7,15 @@
  * each at the interval (so that `slow_down` is never a correct answer) and never past
  * the code's expiry.
  */
-import { register } from "../../src/client/device.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
-import { pollAfter, TIMER_MARGIN_MS, timedPoll } from "./_helpers.ts";
+import {
+  pollAfter,
+  registerTimed,
+  skipIfExpiredOnTheWay,
+  TIMER_MARGIN_MS,
+  timedPoll,
+} from "./_helpers.ts";
 
 const ID = "DTP-POLL-005";
 
@@ -26,9 +31,12 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { label: "register (to be denied)" });
-    const expiresAt = ctx.clock.now() + reg.expiresIn * 1000;
+    const timed = await registerTimed(ctx, ID, { label: "register (to be denied)" });
+    const { reg } = timed;
+    // The earliest the code may expire (registered after the request left, whole seconds).
+    const expiresAt = timed.sentAt + (reg.expiresIn - 1) * 1000;
     const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    skipIfExpiredOnTheWay(ctx, timed, first);
     expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
     await ctx.approval.deny(reg.userCode);
 
@@ -36,8 +44,9 @@ export const check: Check = {
     let polls = 0;
     for (let n = 2; n <= 3; n++) {
       const at = prev.recvAt + reg.interval * 1000 + TIMER_MARGIN_MS;
-      if (at + 1000 > expiresAt) break;
+      if (at + 500 > expiresAt) break;
       const next = await pollAfter(ctx, reg, prev, reg.interval, `poll #${n} (denied)`);
+      skipIfExpiredOnTheWay(ctx, timed, next);
       expectOAuthError(next.res, { status: 400, error: "access_denied" }, ID);
       prev = next;
       polls++;

@@ -9,11 +9,10 @@
  * and a last time after as long again (as far as --max-wait allows), to catch a server
  * that forgets expired codes and answers `invalid_grant`.
  */
-import { register } from "../../src/client/device.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "../expiry/_helpers.ts";
-import { sleepUntil, timedPoll } from "./_helpers.ts";
+import { registerTimed, skipIfExpiredOnTheWay, sleepUntil, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-006";
 
@@ -29,10 +28,12 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { label: "register (left pending)" });
-    const registeredAt = ctx.clock.now();
+    const timed = await registerTimed(ctx, ID, { label: "register (left pending)" });
+    const { reg } = timed;
+    const registeredAt = timed.recvAt;
     requireWait(ctx, reg.expiresIn + EXPIRY_MARGIN_MS / 1000, "dtp_lifetimes.device_code");
     const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    skipIfExpiredOnTheWay(ctx, timed, first);
     expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
 
     await waitLifetime(ctx, registeredAt, reg.expiresIn, "dtp_lifetimes.device_code");

@@ -10,9 +10,10 @@
  * everything.
  */
 import fc from "fast-check";
-import { poll, type Registration, register } from "../../src/client/device.ts";
+import { poll, type Registration } from "../../src/client/device.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
+import { registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-007";
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -65,9 +66,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { label: "register (the real code)" });
-    const control = await poll(ctx, reg, { label: "poll the real code (control)" });
-    expectOAuthError(control, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
+    const timed = await registerTimed(ctx, ID, { label: "register (the real code)" });
+    const { reg } = timed;
+    const control = await timedPoll(ctx, reg, "poll the real code (control)");
+    skipIfExpiredOnTheWay(ctx, timed, control);
+    expectOAuthError(control.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
 
     await fc.assert(
       fc.asyncProperty(unknownCodes(reg.deviceCode), async (code) => {

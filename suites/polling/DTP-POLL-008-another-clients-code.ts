@@ -15,12 +15,19 @@
  * the interval, still redeems its code: none of these requests used it up or slowed it down.
  */
 import { basicAuth } from "../../src/client/auth.ts";
-import { DEVICE_CODE_GRANT, type Registration, register } from "../../src/client/device.ts";
+import { DEVICE_CODE_GRANT, type Registration } from "../../src/client/device.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { readTokens } from "../../src/client/tokens.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
-import { answerOf, errorOf, pollAfter, timedPoll } from "./_helpers.ts";
+import {
+  answerOf,
+  errorOf,
+  pollAfter,
+  registerTimed,
+  skipIfExpiredOnTheWay,
+  timedPoll,
+} from "./_helpers.ts";
 
 const ID = "DTP-POLL-008";
 const CLIENT_AUTH = "DTP-ERR-003";
@@ -38,7 +45,8 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const a = await register(ctx, ID, { label: "register A" });
+    const timed = await registerTimed(ctx, ID, { label: "register A" });
+    const a = timed.reg;
     const other: Registration = { ...a, clientId: ctx.clientId("other") };
     const postSupported = (
       (ctx.target.metadata.token_endpoint_auth_methods_supported as unknown[] | undefined) ?? []
@@ -84,6 +92,7 @@ export const check: Check = {
     }
 
     const owner = await pollAfter(ctx, a, last, a.interval, "A polls its code (at the interval)");
+    skipIfExpiredOnTheWay(ctx, timed, owner);
     if (owner.res.status !== 200) {
       fail(
         ID,

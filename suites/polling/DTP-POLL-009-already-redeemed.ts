@@ -7,11 +7,10 @@
  * (so that `slow_down` is never a correct answer): `invalid_grant`, never a second set of
  * tokens.
  */
-import { register } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
-import { pollAfter, timedPoll } from "./_helpers.ts";
+import { pollAfter, registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-009";
 
@@ -27,9 +26,11 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID);
+    const timed = await registerTimed(ctx, ID);
+    const { reg } = timed;
     await ctx.approval.approve(reg.userCode);
     const redeemed = await timedPoll(ctx, reg, "poll #1 (redeems the approved code)");
+    skipIfExpiredOnTheWay(ctx, timed, redeemed);
     readTokens(ctx, redeemed.res, ID);
 
     const again = await pollAfter(ctx, reg, redeemed, reg.interval, "poll #2 (same code again)");

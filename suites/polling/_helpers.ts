@@ -10,8 +10,12 @@
  *  - two polls reached the server at most `recvAt(b) − sentAt(a)` apart: {@link gapAtMost}
  *    proves a poll came "sooner than the interval" before a check asserts `slow_down`.
  */
-import type { Registration } from "../../src/client/device.ts";
-import { poll } from "../../src/client/device.ts";
+import {
+  poll,
+  type RegisterOptions,
+  type Registration,
+  register,
+} from "../../src/client/device.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import type { CheckContext } from "../../src/runner/check.ts";
 
@@ -79,4 +83,44 @@ export function answerOf(res: HttpResponse): string {
 /** The seconds from now until `deadlineMs`, rounded up (for budget checks). */
 export function secondsUntil(ctx: CheckContext, deadlineMs: number): number {
   return Math.max(0, Math.ceil((deadlineMs - ctx.clock.now()) / 1000));
+}
+
+/** A registration with when its request was sent and its answer received. */
+export interface TimedRegistration {
+  reg: Registration;
+  sentAt: number;
+  recvAt: number;
+}
+
+/** Registers (see {@link register}) and records the timing. */
+export async function registerTimed(
+  ctx: CheckContext,
+  requirement: string,
+  options: RegisterOptions = {},
+): Promise<TimedRegistration> {
+  const sentAt = ctx.clock.now();
+  const reg = await register(ctx, requirement, options);
+  return { reg, sentAt, recvAt: ctx.clock.now() };
+}
+
+/**
+ * True when the code may already have expired when `p` reached the server: the server
+ * registered it no earlier than the registration request was sent, and `expires_in` may be
+ * rounded down to whole seconds.
+ */
+export function mayHaveExpired(t: TimedRegistration, p: { recvAt: number }): boolean {
+  return p.recvAt >= t.sentAt + (t.reg.expiresIn - 1) * 1000;
+}
+
+/**
+ * SKIPs (never FAILs) when a poll that expected a live code got `expired_token` and the
+ * code may really have expired by then: the machine was too slow for the declared
+ * `dtp_lifetimes.device_code`.
+ */
+export function skipIfExpiredOnTheWay(ctx: CheckContext, t: TimedRegistration, p: TimedPoll): void {
+  if (errorOf(p.res) === "expired_token" && mayHaveExpired(t, p)) {
+    ctx.skip(
+      `the device code (expires_in ${t.reg.expiresIn} s) may have expired before the poll reached the server (a slow machine or network): lengthen dtp_lifetimes.device_code`,
+    );
+  }
 }

@@ -112,15 +112,57 @@ export async function refreshedTokens(
   };
 }
 
-/** Logs the configured user in through `device` (a user token response). */
+/**
+ * True when the server certainly still held `tokens`' access token valid at `atMs` (the
+ * check's clock): the token was issued after its request was sent, so it lives until at
+ * least send time + lifetime − 1 s (whole-second rounding of `exp`). Used to tell a
+ * genuine rejection from a token that merely expired while a loaded machine was slow.
+ */
+export function provablyValid(tokens: TokenSet, atMs: number): boolean {
+  const claims = decodeJwt(tokens.accessToken)?.claims;
+  const fromClaims =
+    typeof claims?.exp === "number" && typeof claims.iat === "number"
+      ? claims.exp - claims.iat
+      : tokens.expiresIn;
+  const lifetime = Math.min(tokens.expiresIn, fromClaims);
+  const sentAt = tokens.receivedAt - tokens.res.durationMs;
+  return atMs < sentAt + (lifetime - 1) * 1000;
+}
+
+/**
+ * Refreshes the device's tokens when their access token may not outlive the next
+ * `marginMs` (short-lifetime targets on a busy machine); a no-op without a refresh grant.
+ */
+export async function ensureFresh(
+  ctx: CheckContext,
+  device: Device,
+  requirement: string,
+  marginMs = 1500,
+): Promise<void> {
+  if (provablyValid(device.tokens, ctx.clock.now() + marginMs)) return;
+  if (!device.tokens.refreshToken || !ctx.target.features.has("refresh_token")) return;
+  const res = await refresh(ctx, device, device.tokens.refreshToken);
+  device.tokens = readTokens(ctx, res, requirement);
+}
+
+/**
+ * Logs the configured user in through `device` (a user token response). When the login
+ * is refused while the device token may have expired on the way, refreshes and retries.
+ */
 export async function userTokens(
   ctx: CheckContext,
   requirement: string,
   device: Device,
 ): Promise<Issued> {
   const user = userCredentials(ctx);
-  const res = await login(ctx, device, { username: user.username, password: user.password });
-  const tokens = readTokens(ctx, res, requirement);
+  let res: HttpResponse | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await ensureFresh(ctx, device, requirement);
+    res = await login(ctx, device, { username: user.username, password: user.password });
+    if (res.status !== 401 || provablyValid(device.tokens, ctx.clock.now())) break;
+    ctx.note("login refused while the device token may have expired (slow machine): retried");
+  }
+  const tokens = readTokens(ctx, res!, requirement);
   return {
     label: "user token (login)",
     kind: "user",
@@ -128,7 +170,7 @@ export async function userTokens(
     clientId: device.clientId,
     keyed: device.dpop !== undefined,
     refreshExpected: true,
-    res,
+    res: res!,
     tokens,
   };
 }
