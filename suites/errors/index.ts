@@ -3,6 +3,7 @@ import type { Check } from "../../src/runner/check.ts";
 import { check as err001 } from "./DTP-ERR-001-oauth-error-format.ts";
 import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
 import { check as err005 } from "./DTP-ERR-005-problem-format.ts";
+import { check as err007 } from "./DTP-ERR-007-bad-input-fuzz.ts";
 import { check as err008 } from "./DTP-ERR-008-content-type.ts";
 import { check as err009 } from "./DTP-ERR-009-oversized-body.ts";
 import { check as err010 } from "./DTP-ERR-010-unsupported-grant-type.ts";
@@ -14,6 +15,7 @@ export const checks: Check[] = [
   err001,
   err003,
   err005,
+  err007,
   err008,
   err009,
   err010,
