@@ -79,15 +79,17 @@ export const check: Check = {
     // In effect: what a registration and a device token show.
     const f = ctx.target.features;
     if (!f.has("device_code") || !f.has("api_key")) {
-      ctx.note("lifetimes not compared with a registration: no device_code grant or no API key");
-      return;
+      ctx.skip(
+        "the declared values have the right types; comparing them with a registration needs the device_code grant and an API key",
+      );
     }
     if (!f.has("admin")) {
       const { res: reg } = await sendRegistration(ctx, { clientId: ctx.clientId("lifetimes") });
       expectStatus(reg, 200, ID);
       compareRegistration(expectJson(reg, ID), l, reg);
-      ctx.note("access_token lifetime not compared: no approval configured");
-      return;
+      ctx.skip(
+        "device_code and interval are as declared; comparing access_token with a device token needs approval configured",
+      );
     }
     const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("lifetimes") });
     compareRegistration(expectJson(device.res, ID), l, device.res);

@@ -1,0 +1,198 @@
+/**
+ * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; seed 004):
+ * "A valid `POST /register` from an authenticated client MUST be answered 200 with a JSON
+ * object containing `device_code`, `user_code`, `verification_uri`,
+ * `verification_uri_complete`, `expires_in` and `interval`."
+ *
+ * Property: generated valid registrations — every `client_type`, client_ids of every
+ * allowed character up to 128 long, optional `client_description` (up to 256), `state` (up
+ * to 512, any Unicode), `scope` (subsets of `me login`), unrecognised parameters, and every
+ * key type with a real key (RSA SPKI with and without padding; X.509 certificates of EC
+ * P-256, Ed25519 and RSA keys; Ed25519 as SPKI and as the raw 32 bytes) — are answered with
+ * a device authorization response that also satisfies:
+ * - DTP-REG-008: `state` echoed exactly when sent, absent otherwise;
+ * - DTP-REG-011 / -012 / -013: the key is accepted;
+ * - DTP-REG-015: `device_code` base64url, ≥ 22 characters, different every time;
+ * - DTP-REG-016: `user_code` `XXXX-XXXX` from `BCDFGHJKLMNPQRSTVWXZ`;
+ * - DTP-REG-017: no `user_code` issued twice among the run's unexpired registrations;
+ * - DTP-REG-018: `verification_uri` = issuer + `/device`, `verification_uri_complete` =
+ *   that + `?user_code=<user_code>`;
+ * - DTP-REG-019: `expires_in` / `interval` = `dtp_lifetimes.device_code` / `.interval`;
+ * - DTP-REG-020: `Cache-Control: no-store` and `Pragma: no-cache`;
+ * - DTP-ERR-014: unrecognised parameters are ignored.
+ */
+import fc from "fast-check";
+import {
+  type DeviceKey,
+  generateDeviceKey,
+  type KeyType,
+  registrationKeyFields,
+} from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { fail } from "../../src/runner/expect.ts";
+import {
+  b64,
+  CLIENT_ID_CHARS,
+  CLIENT_TYPES,
+  expectDeviceAuthorization,
+  padClientId,
+  postRegistration,
+  rsaKey,
+  spkiDer,
+} from "./_helpers.ts";
+
+const ID = "DTP-REG-001";
+
+type KeyChoice =
+  | { type: "none" }
+  | { type: "rsa"; pad: boolean }
+  | { type: "x509"; inner: "ec-p256" | "ed25519" | "rsa" }
+  | { type: "ed25519"; raw: boolean };
+
+const keyArb: fc.Arbitrary<KeyChoice> = fc.oneof(
+  fc.constant<KeyChoice>({ type: "none" }),
+  fc.boolean().map((pad): KeyChoice => ({ type: "rsa", pad })),
+  fc
+    .constantFrom("ec-p256" as const, "ed25519" as const, "rsa" as const)
+    .map((inner): KeyChoice => ({ type: "x509", inner })),
+  fc.boolean().map((raw): KeyChoice => ({ type: "ed25519", raw })),
+);
+
+const descriptionArb = fc.oneof(
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }).filter((s) => s.length <= 256),
+  fc.string({ unit: "grapheme-ascii", minLength: 256, maxLength: 256 }),
+);
+
+/**
+ * One code point: Latin-1 (controls included) most of the time, else any scalar value
+ * (fast-check's "binary" unit is much slower to generate).
+ */
+const anyCodePoint = fc.oneof(
+  { arbitrary: fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }), weight: 3 },
+  {
+    arbitrary: fc
+      .integer({ min: 0, max: 0x10ffff - 0x800 })
+      .map((n) => String.fromCodePoint(n >= 0xd800 ? n + 0x800 : n)),
+    weight: 1,
+  },
+);
+
+/** Any Unicode (no lone surrogates), at most 512 UTF-16 code units; 512 exactly too. */
+const stateArb = fc.oneof(
+  fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 256 }),
+  fc.string({ unit: "grapheme-ascii", minLength: 512, maxLength: 512 }),
+);
+
+const requestArb = fc.record({
+  clientType: fc.constantFrom(...CLIENT_TYPES),
+  idSuffix: fc.string({ unit: fc.constantFrom(...CLIENT_ID_CHARS), maxLength: 16 }),
+  fullLengthId: fc.boolean(),
+  description: fc.option(descriptionArb, { nil: undefined }),
+  state: fc.option(stateArb, { nil: undefined }),
+  scope: fc.option(fc.constantFrom("me", "login", "me login", "login me"), { nil: undefined }),
+  key: keyArb,
+  unknown: fc.dictionary(fc.stringMatching(/^x_[a-z]{1,8}$/), fc.string({ maxLength: 20 }), {
+    maxKeys: 3,
+  }),
+});
+
+/** The requirement a refused key violates. */
+const KEY_REQUIREMENT: Record<KeyType, string> = {
+  rsa: "DTP-REG-011",
+  x509: "DTP-REG-012",
+  ed25519: "DTP-REG-013",
+};
+
+async function keyFields(choice: KeyChoice): Promise<{ public_key: string; key_type: KeyType }> {
+  switch (choice.type) {
+    case "none":
+      throw new Error("no key");
+    case "rsa":
+      return { public_key: b64(spkiDer((await rsaKey()).publicKey), choice.pad), key_type: "rsa" };
+    case "x509": {
+      const key: DeviceKey =
+        choice.inner === "rsa" ? await rsaKey() : await generateDeviceKey(choice.inner);
+      return registrationKeyFields(key, "x509");
+    }
+    case "ed25519":
+      return registrationKeyFields(await generateDeviceKey("ed25519"), "ed25519", {
+        rawEd25519: choice.raw,
+      });
+  }
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [
+      ID,
+      "DTP-REG-008",
+      "DTP-REG-011",
+      "DTP-REG-012",
+      "DTP-REG-013",
+      "DTP-REG-015",
+      "DTP-REG-016",
+      "DTP-REG-017",
+      "DTP-REG-018",
+      "DTP-REG-019",
+      "DTP-REG-020",
+      "DTP-ERR-014",
+    ],
+    level: "MUST",
+    area: "registration",
+    title:
+      "Generated valid registrations get a complete device authorization response (codes, URIs, lifetimes, state, no-store)",
+    specRef: "RFC 8628 §3.1, §3.2, §5.2, §6.1; RFC 6749 §5.1",
+    requires: ["device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const deviceCodes = new Set<string>();
+    const userCodes = new Map<string, { at: number; expiresIn: number }>();
+    await fc.assert(
+      fc.asyncProperty(requestArb, async (r) => {
+        const base = `${ctx.clientId("reg001")}${r.idSuffix}`.slice(0, 128);
+        const clientId = r.fullLengthId ? padClientId(base, 128, "~") : base;
+        const key = r.key.type === "none" ? undefined : await keyFields(r.key);
+        const form: Record<string, string | undefined> = {
+          ...r.unknown,
+          client_id: clientId,
+          client_type: r.clientType,
+          response_type: "device_code",
+          client_description: r.description,
+          state: r.state,
+          scope: r.scope,
+          ...key,
+        };
+        const at = ctx.clock.now();
+        const res = await postRegistration(ctx, form, { kind: "basic", id: clientId });
+        const auth = expectDeviceAuthorization(
+          ctx,
+          res,
+          { state: r.state },
+          key ? KEY_REQUIREMENT[key.key_type] : ID,
+        );
+        if (deviceCodes.has(auth.deviceCode)) {
+          fail(
+            "DTP-REG-015",
+            "a different device_code for every registration",
+            "a device_code was issued twice",
+            res,
+          );
+        }
+        deviceCodes.add(auth.deviceCode);
+        const earlier = userCodes.get(auth.userCode);
+        if (earlier && at < earlier.at + earlier.expiresIn * 1000) {
+          fail(
+            "DTP-REG-017",
+            "no user_code issued again while the registration holding it has not expired",
+            `user_code ${auth.userCode} issued twice within ${earlier.expiresIn} s`,
+            res,
+          );
+        }
+        userCodes.set(auth.userCode, { at, expiresIn: auth.body.expires_in as number });
+      }),
+      ctx.fc,
+    );
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * DTP-REG-003 (MAY, RFC 6749 §2.3.1):
+ * "The server MAY accept client authentication with `client_id` and `client_secret` (the
+ * API key) as form body parameters; if it does, it MUST list `client_secret_post` in
+ * `token_endpoint_auth_methods_supported`."
+ *
+ * Sends `client_id` + `client_secret` in the form (no Basic) to `/register`, `/token` (a
+ * first poll of a registration: `authorization_pending`), `/revoke` and `/introspect`
+ * (unknown tokens). Not accepting it anywhere is allowed (noted); accepting it somewhere
+ * without listing `client_secret_post` in the metadata fails the conditional MUST.
+ */
+import { randomBytes } from "node:crypto";
+import { DEVICE_CODE_GRANT, sendRegistration } from "../../src/client/device.ts";
+import { endpoint } from "../../src/client/endpoints.ts";
+import { exchangeOfResponse } from "../../src/http/client.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { describe } from "../../src/runner/expect.ts";
+import { CheckFailure } from "../../src/runner/failure.ts";
+import { baseForm, expectDeviceAuthorization, postRegistration } from "./_helpers.ts";
+
+const ID = "DTP-REG-003";
+
+const rejectedAuth = (res: HttpResponse) =>
+  res.status === 401 || (res.body as { error?: unknown } | undefined)?.error === "invalid_client";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MAY",
+    area: "registration",
+    title: "client_secret in the form body: if accepted, client_secret_post is advertised",
+    specRef: "RFC 6749 §2.3.1; RFC 8414 §2",
+    requires: ["device_code"],
+  },
+  async run(ctx) {
+    const apiKey = ctx.target.config.apiKey;
+    const accepted: { where: string; res: HttpResponse }[] = [];
+
+    const clientId = ctx.clientId("reg003");
+    const reg = await postRegistration(
+      ctx,
+      baseForm(clientId),
+      { kind: "post" },
+      "register (client_secret_post)",
+    );
+    if (reg.status === 200) {
+      expectDeviceAuthorization(ctx, reg, {});
+      accepted.push({ where: "/register", res: reg });
+    }
+
+    // A registration made with Basic, polled with the API key in the form.
+    const basic = await sendRegistration(ctx, { clientId: ctx.clientId("reg003") });
+    const { deviceCode } = expectDeviceAuthorization(ctx, basic.res, {});
+    const poll = await ctx.http.request({
+      method: "POST",
+      url: endpoint(ctx.target, "token_endpoint"),
+      form: {
+        grant_type: DEVICE_CODE_GRANT,
+        device_code: deviceCode,
+        client_id: basic.clientId,
+        client_secret: apiKey,
+      },
+      label: "poll (client_secret_post)",
+    });
+    if (!rejectedAuth(poll)) accepted.push({ where: "/token", res: poll });
+
+    const token = randomBytes(24).toString("base64url");
+    for (const [feature, name, where] of [
+      ["revocation", "revocation_endpoint", "/revoke"],
+      ["introspection", "introspection_endpoint", "/introspect"],
+    ] as const) {
+      if (!ctx.target.features.has(feature)) continue;
+      const res = await ctx.http.request({
+        method: "POST",
+        url: endpoint(ctx.target, name),
+        form: { token, client_id: clientId, client_secret: apiKey },
+        label: `${where} (client_secret_post)`,
+      });
+      if (res.status === 200) accepted.push({ where, res });
+    }
+
+    if (accepted.length === 0) {
+      ctx.note("the target does not accept client_secret in the form body (allowed: MAY)");
+      return;
+    }
+    const methods = ctx.target.metadata.token_endpoint_auth_methods_supported;
+    if (!Array.isArray(methods) || !methods.includes("client_secret_post")) {
+      throw new CheckFailure({
+        requirement: ID,
+        level: "MUST",
+        expected: `"client_secret_post" in token_endpoint_auth_methods_supported (the API key in the form is accepted at ${accepted.map((a) => a.where).join(", ")})`,
+        actual: `token_endpoint_auth_methods_supported: ${JSON.stringify(methods)}; ${accepted[0]!.where}: ${describe(accepted[0]!.res)}`,
+        exchanges: accepted.flatMap((a) => exchangeOfResponse(a.res) ?? []),
+      });
+    }
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * DTP-REG-011 (MUST, seed 004; RFC 5280 §4.1.2.7):
+ * "With `key_type=rsa` the server MUST accept a base64 (standard alphabet, padding
+ * optional) DER SubjectPublicKeyInfo of an RSA key of at least 2048 bits, and MUST reject
+ * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400
+ * OAuth error `invalid_request` naming `public_key`."
+ *
+ * Property over `key_type=rsa` registrations. Accepted: the SPKI of an RSA-2048 and of an
+ * RSA-3072 key (whose base64 has padding), with and without the padding. Rejected with
+ * `invalid_request` naming `public_key`: invalid base64 made from a valid SPKI (a foreign
+ * character inserted, the URL-safe alphabet, `=` inside, a length of 1 mod 4), PEM, PKCS#1
+ * RSAPublicKey, an X.509 certificate, the SPKI with a trailing byte or truncated, random
+ * bytes, SPKIs of EC P-256 / P-384, Ed25519, Ed448 and X25519 keys, a raw Ed25519 key,
+ * and RSA keys of 1024 and 2047 bits.
+ */
+import fc from "fast-check";
+import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  b64,
+  baseForm,
+  expectDeviceAuthorization,
+  expectRegistrationError,
+  invalidBase64Arb,
+  type KeyMaterial,
+  otherKeyPair,
+  pem,
+  postRegistration,
+  randomBytesArb,
+  rsaKey,
+  spkiDer,
+  truncatedArb,
+} from "./_helpers.ts";
+
+const ID = "DTP-REG-011";
+
+type Case = { accept: boolean; key: KeyMaterial };
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "registration",
+    title:
+      "key_type=rsa: RSA ≥ 2048 SPKI accepted (padding optional); anything else invalid_request naming public_key",
+    specRef: "seed 004; RFC 5280 §4.1.2.7; RFC 4648 §4",
+    requires: ["device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const rsa2048 = await rsaKey(2048);
+    const rsa3072 = await rsaKey(3072);
+    const spki2048 = spkiDer(rsa2048.publicKey);
+    const spki3072 = spkiDer(rsa3072.publicKey);
+    const accepted: KeyMaterial[] = [
+      { label: "RSA-2048 SPKI", value: b64(spki2048) },
+      { label: "RSA-3072 SPKI", value: b64(spki3072) },
+      { label: "RSA-3072 SPKI without padding", value: b64(spki3072, false) },
+    ];
+    const ec = await generateDeviceKey("ec-p256");
+    const ed = await generateDeviceKey("ed25519");
+    const rejected: KeyMaterial[] = [
+      { label: "PEM SPKI", value: pem(spki2048, "PUBLIC KEY") },
+      {
+        label: "PKCS#1 RSAPublicKey (not an SPKI)",
+        value: b64(rsa2048.publicKey.export({ format: "der", type: "pkcs1" })),
+      },
+      {
+        label: "X.509 certificate of an RSA-2048 key",
+        value: b64(await selfSignedCertificate(rsa2048)),
+      },
+      {
+        label: "RSA-2048 SPKI with a trailing byte",
+        value: b64(Buffer.concat([spki2048, Buffer.of(0)])),
+      },
+      { label: "EC P-256 SPKI", value: b64(spkiDer(ec.publicKey)) },
+      { label: "EC P-384 SPKI", value: b64(spkiDer((await otherKeyPair("ec-p384")).publicKey)) },
+      { label: "Ed25519 SPKI", value: b64(spkiDer(ed.publicKey)) },
+      { label: "raw Ed25519 key", value: Buffer.from(ed.jwk.x!, "base64url").toString("base64") },
+      { label: "Ed448 SPKI", value: b64(spkiDer((await otherKeyPair("ed448")).publicKey)) },
+      { label: "X25519 SPKI", value: b64(spkiDer((await otherKeyPair("x25519")).publicKey)) },
+      { label: "RSA-1024 SPKI", value: b64(spkiDer((await rsaKey(1024)).publicKey)) },
+      { label: "RSA-2047 SPKI", value: b64(spkiDer((await rsaKey(2047)).publicKey)) },
+    ];
+    const caseArb: fc.Arbitrary<Case> = fc.oneof(
+      fc.constantFrom(...accepted).map((key) => ({ accept: true, key })),
+      fc.constantFrom(...rejected).map((key) => ({ accept: false, key })),
+      fc
+        .constantFrom(...accepted)
+        .chain(invalidBase64Arb)
+        .map((key) => ({ accept: false, key })),
+      truncatedArb("RSA-2048 SPKI", spki2048).map((key) => ({ accept: false, key })),
+      randomBytesArb(1, 600).map((key) => ({ accept: false, key })),
+    );
+    await fc.assert(
+      fc.asyncProperty(caseArb, async ({ accept, key }) => {
+        const clientId = ctx.clientId("reg011");
+        const res = await postRegistration(
+          ctx,
+          { ...baseForm(clientId), public_key: key.value, key_type: "rsa" },
+          { kind: "basic", id: clientId },
+          `register (key_type=rsa, ${key.label})`,
+        );
+        if (accept) expectDeviceAuthorization(ctx, res, {}, ID);
+        else expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};

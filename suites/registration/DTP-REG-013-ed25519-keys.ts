@@ -1,0 +1,109 @@
+/**
+ * DTP-REG-013 (MUST, seed 004; RFC 8410 §4):
+ * "With `key_type=ed25519` the server MUST accept either a base64 DER SubjectPublicKeyInfo
+ * of an Ed25519 key or the base64 of the raw 32-byte key, and MUST reject anything else
+ * (other lengths, other key types) with 400 OAuth error `invalid_request` naming
+ * `public_key`."
+ *
+ * Property over `key_type=ed25519` registrations. Accepted: a fresh Ed25519 key as SPKI
+ * and as the raw 32 bytes. Rejected with `invalid_request` naming `public_key`: random
+ * bytes of any length but 32, the raw key with a byte more or less, the SPKI with a
+ * trailing byte or truncated, SPKIs of EC P-256, RSA, X25519 and Ed448 keys, a certificate
+ * of an Ed25519 key, PEM, and invalid base64 made from a valid encoding.
+ */
+import fc from "fast-check";
+import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import {
+  b64,
+  baseForm,
+  expectDeviceAuthorization,
+  expectRegistrationError,
+  invalidBase64Arb,
+  type KeyMaterial,
+  otherKeyPair,
+  pem,
+  postRegistration,
+  randomBytesArb,
+  rsaKey,
+  spkiDer,
+  truncatedArb,
+} from "./_helpers.ts";
+
+const ID = "DTP-REG-013";
+
+type Case = { accept: true; raw: boolean } | { accept: false; key: KeyMaterial };
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "registration",
+    title:
+      "key_type=ed25519: SPKI or raw 32 bytes accepted; anything else invalid_request naming public_key",
+    specRef: "seed 004; RFC 8410 §4",
+    requires: ["device_code"],
+    property: true,
+  },
+  async run(ctx) {
+    const ed = await generateDeviceKey("ed25519");
+    const spki = spkiDer(ed.publicKey);
+    const raw = Buffer.from(ed.jwk.x!, "base64url");
+    const valid: KeyMaterial[] = [
+      { label: "Ed25519 SPKI", value: b64(spki) },
+      { label: "raw Ed25519 key", value: b64(raw) },
+    ];
+    const rejected: KeyMaterial[] = [
+      { label: "raw Ed25519 key + 1 byte", value: b64(Buffer.concat([raw, Buffer.of(0)])) },
+      { label: "raw Ed25519 key - 1 byte", value: b64(raw.subarray(0, 31)) },
+      {
+        label: "Ed25519 SPKI with a trailing byte",
+        value: b64(Buffer.concat([spki, Buffer.of(0)])),
+      },
+      {
+        label: "EC P-256 SPKI",
+        value: b64(spkiDer((await generateDeviceKey("ec-p256")).publicKey)),
+      },
+      { label: "RSA-2048 SPKI", value: b64(spkiDer((await rsaKey(2048)).publicKey)) },
+      { label: "X25519 SPKI", value: b64(spkiDer((await otherKeyPair("x25519")).publicKey)) },
+      { label: "Ed448 SPKI", value: b64(spkiDer((await otherKeyPair("ed448")).publicKey)) },
+      { label: "certificate of an Ed25519 key", value: b64(await selfSignedCertificate(ed)) },
+      { label: "PEM SPKI", value: pem(spki, "PUBLIC KEY") },
+    ];
+    const caseArb: fc.Arbitrary<Case> = fc.oneof(
+      fc.boolean().map((r): Case => ({ accept: true, raw: r })),
+      fc.constantFrom(...rejected).map((key): Case => ({ accept: false, key })),
+      fc
+        .constantFrom(...valid)
+        .chain(invalidBase64Arb)
+        .map((key): Case => ({ accept: false, key })),
+      truncatedArb("Ed25519 SPKI", spki, 32).map((key): Case => ({ accept: false, key })),
+      randomBytesArb(1, 100, 32).map((key): Case => ({ accept: false, key })),
+    );
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        const clientId = ctx.clientId("reg013");
+        let value: string;
+        let label: string;
+        if (c.accept) {
+          const key = await generateDeviceKey("ed25519");
+          value = c.raw ? b64(Buffer.from(key.jwk.x!, "base64url")) : b64(spkiDer(key.publicKey));
+          label = c.raw ? "raw Ed25519 key" : "Ed25519 SPKI";
+        } else {
+          value = c.key.value;
+          label = c.key.label;
+        }
+        const res = await postRegistration(
+          ctx,
+          { ...baseForm(clientId), public_key: value, key_type: "ed25519" },
+          { kind: "basic", id: clientId },
+          `register (key_type=ed25519, ${label})`,
+        );
+        if (c.accept) expectDeviceAuthorization(ctx, res, {}, ID);
+        else expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, ID);
+      }),
+      ctx.fc,
+    );
+  },
+};
