@@ -80,8 +80,8 @@ export const DEFAULT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
  */
 export const SHORT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
   accessToken: 4,
-  refreshToken: 60,
-  deviceCode: 8,
+  refreshToken: 30,
+  deviceCode: 15,
   interval: 1,
   personalTokenMax: 3600,
   dpopProofMaxAge: 300,

@@ -126,7 +126,7 @@ function accept(keyType: KeyType, keyObject: KeyObject, kind: KeyKind): ParsedKe
 function checkRsa(keyType: KeyType, key: KeyObject): ParsedKey | KeyError {
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS)
-    return fail(`RSA keys must be at least ${MIN_RSA_BITS} bits (got ${bits})`);
+    return fail(`"public_key" RSA keys must be at least ${MIN_RSA_BITS} bits (got ${bits})`);
   return accept(keyType, key, "rsa");
 }
 
@@ -172,13 +172,13 @@ function parseCertificate(der: Buffer): ParsedKey | KeyError {
       return checkRsa("x509", key);
     case "ec":
       if (key.asymmetricKeyDetails?.namedCurve !== "prime256v1")
-        return fail("certificate EC keys must be on curve P-256");
+        return fail("\"public_key\" certificate EC keys must be on curve P-256");
       return accept("x509", key, "ec-p256");
     case "ed25519":
       return accept("x509", key, "ed25519");
     default:
       return fail(
-        `certificate key type ${String(key.asymmetricKeyType)} is not supported (RSA, EC P-256, Ed25519)`,
+        `"public_key" certificate key type ${String(key.asymmetricKeyType)} is not supported (RSA, EC P-256, Ed25519)`,
       );
   }
 }
