@@ -111,7 +111,7 @@ type Cmd = fc.AsyncCommand<Model, Real>;
 
 /** Runs one step, logging "n. text → answers"; a failure marks the step. */
 async function step(real: Real, text: string, fn: () => Promise<string>): Promise<void> {
-  const n = real.steps.length + 1;
+  const n = real.steps.length; // step 0 is the setup
   try {
     const outcome = await fn();
     real.steps.push(`${n}. ${text} → ${outcome}`);
@@ -301,7 +301,7 @@ class ReuseOldRefresh implements Cmd {
   async run(m: Model, real: Real) {
     const dm = m.devs[this.d]!;
     const r = real.devs[this.d]!;
-    const i = this.k % (dm.refreshCount - 1);
+    const i = choose(this.k, dm.refreshCount - 1);
     const { ctx } = real;
     await step(
       real,
@@ -330,7 +330,7 @@ class ReuseOldRefresh implements Cmd {
     dm.accessFamily = "dead";
   }
   toString() {
-    return `reuse device ${NAMES[this.d]}'s rotated refresh token (pick ${this.k})`;
+    return `reuse device ${NAMES[this.d]}'s rotated refresh token (${pickName(this.k)})`;
   }
 }
 
@@ -352,7 +352,7 @@ class Revoke implements Cmd {
     const dm = m.devs[this.d]!;
     const r = real.devs[this.d]!;
     const actor = real.devs[this.byOther ? 1 - this.d : this.d]!;
-    const i = this.kind === "access" ? this.k % dm.access.length : dm.refreshCount - 1;
+    const i = this.kind === "access" ? choose(this.k, dm.access.length) : dm.refreshCount - 1;
     const token = this.kind === "access" ? r.access[i]!.accessToken : r.refresh[i]!;
     const what = `device ${NAMES[this.d]}'s ${this.kind} token #${i}${this.kind === "refresh" ? " (latest)" : ""}`;
     const who = `device ${NAMES[this.byOther ? 1 - this.d : this.d]}`;
@@ -367,7 +367,11 @@ class Revoke implements Cmd {
       const req = this.byOther ? "DTP-REV-003" : "DTP-REV-001";
       expectStatus(res, 200, req);
       if (res.text.trim() !== "") fail(req, "an empty body", JSON.stringify(res.text), res);
-      return "200";
+      if (this.byOther || this.kind === "refresh") return "200";
+      // DTP-REV-004: refused from the very next request on.
+      const me = await callResource(real.ctx, r.access[i]!, undefined, "GET /me right after");
+      expectWwwAuthenticate(me, { scheme: "Bearer", error: "invalid_token" }, "DTP-REV-004");
+      return `200, then GET /me → ${status(me)}`;
     });
     if (this.byOther) return; // DTP-REV-003: another client's token is left alone.
     if (this.kind === "refresh") {
@@ -382,7 +386,7 @@ class Revoke implements Cmd {
     }
   }
   toString() {
-    return `revoke device ${NAMES[this.d]}'s ${this.kind} token${this.kind === "access" ? ` (pick ${this.k})` : ""}${this.byOther ? " as the other device" : ""}`;
+    return `revoke device ${NAMES[this.d]}'s ${this.kind} token${this.kind === "access" ? ` (${pickName(this.k)})` : ""}${this.byOther ? " as the other device" : ""}`;
   }
 }
 
@@ -399,7 +403,7 @@ class CallMe implements Cmd {
   async run(m: Model, real: Real) {
     const dm = m.devs[this.d]!;
     const r = real.devs[this.d]!;
-    const i = this.k % dm.access.length;
+    const i = choose(this.k, dm.access.length);
     const { ctx } = real;
     await step(real, `GET /me with device ${NAMES[this.d]}'s access token #${i}`, async () => {
       const expected = accessExpectation(ctx, dm, r, i);
@@ -419,7 +423,7 @@ class CallMe implements Cmd {
     });
   }
   toString() {
-    return `GET /me with device ${NAMES[this.d]}'s access token (pick ${this.k})`;
+    return `GET /me with device ${NAMES[this.d]}'s access token (${pickName(this.k)})`;
   }
 }
 
@@ -442,7 +446,7 @@ class Introspect implements Cmd {
     const r = real.devs[this.d]!;
     const { ctx } = real;
     const count = this.kind === "access" ? dm.access.length : dm.refreshCount;
-    const i = this.k % count;
+    const i = choose(this.k, count);
     const token = this.kind === "access" ? r.access[i]!.accessToken : r.refresh[i]!;
     const actor = real.devs[this.byOther ? 1 - this.d : this.d]!;
     const what = `device ${NAMES[this.d]}'s ${this.kind} token #${i}`;
@@ -482,11 +486,20 @@ class Introspect implements Cmd {
     });
   }
   toString() {
-    return `introspect device ${NAMES[this.d]}'s ${this.kind} token (pick ${this.k})${this.byOther ? " as the other device" : ""}`;
+    return `introspect device ${NAMES[this.d]}'s ${this.kind} token (${pickName(this.k)})${this.byOther ? " as the other device" : ""}`;
   }
 }
 
 // ——— helpers ———
+
+/** A pick of {@link LATEST} is the last of `count` items; any other the pick modulo count. */
+const LATEST = -1;
+function pickName(k: number): string {
+  return k === LATEST ? "the latest" : `pick ${k}`;
+}
+function choose(k: number, count: number): number {
+  return k === LATEST ? count - 1 : k % count;
+}
 
 function holder(r: RealDev): Holder {
   return { clientId: r.clientId };
@@ -525,31 +538,36 @@ function checkMe(res: HttpResponse, r: RealDev, tokens: TokenSet): void {
 
 /** Token commands favour device A (which starts with tokens); B must first be set up. */
 const dev = fc.oneof(
-  { arbitrary: fc.constant(0), weight: 3 },
-  { arbitrary: fc.constant(1), weight: 2 },
+  { arbitrary: fc.constant(0), weight: 4 },
+  { arbitrary: fc.constant(1), weight: 1 },
 );
-const pick = fc.nat({ max: 7 });
+/** Which token: mostly the latest one (the interesting one), sometimes an older one. */
+const pick = fc.oneof(
+  { arbitrary: fc.constant(LATEST), weight: 2 },
+  { arbitrary: fc.nat({ max: 7 }), weight: 1 },
+);
+/** Another device acts in one case out of four. */
+const byOther = fc.oneof(
+  { arbitrary: fc.constant(false), weight: 3 },
+  { arbitrary: fc.constant(true), weight: 1 },
+);
 const kind = fc.constantFrom("access" as const, "refresh" as const);
 const B = 1;
 
 const command: fc.Arbitrary<Cmd> = fc.oneof(
-  { arbitrary: fc.constant(new Register(B)), weight: 2 },
-  { arbitrary: fc.constant(new Approve(B)), weight: 2 },
-  { arbitrary: fc.constant(new Poll(B)), weight: 2 },
+  { arbitrary: fc.constant(new Register(B)), weight: 1 },
+  { arbitrary: fc.constant(new Approve(B)), weight: 1 },
+  { arbitrary: fc.constant(new Poll(B)), weight: 1 },
   { arbitrary: dev.map((d) => new Refresh(d)), weight: 4 },
-  { arbitrary: fc.tuple(dev, pick).map(([d, k]) => new ReuseOldRefresh(d, k)), weight: 2 },
+  { arbitrary: fc.tuple(dev, pick).map(([d, k]) => new ReuseOldRefresh(d, k)), weight: 3 },
   {
-    arbitrary: fc
-      .tuple(dev, kind, pick, fc.boolean())
-      .map(([d, t, k, o]) => new Revoke(d, t, k, o)),
-    weight: 3,
+    arbitrary: fc.tuple(dev, kind, pick, byOther).map(([d, t, k, o]) => new Revoke(d, t, k, o)),
+    weight: 4,
   },
   { arbitrary: fc.tuple(dev, pick).map(([d, k]) => new CallMe(d, k)), weight: 4 },
   {
-    arbitrary: fc
-      .tuple(dev, kind, pick, fc.boolean())
-      .map(([d, t, k, o]) => new Introspect(d, t, k, o)),
-    weight: 3,
+    arbitrary: fc.tuple(dev, kind, pick, byOther).map(([d, t, k, o]) => new Introspect(d, t, k, o)),
+    weight: 4,
   },
 );
 
