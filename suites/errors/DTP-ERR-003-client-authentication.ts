@@ -86,6 +86,22 @@ export const check: Check = {
         .constantFrom("client_credentials" as const, "refresh_token" as const)
         .map((grant) => ({ kind: "Basic + client_assertion" as const, grant })),
     );
+    // Every kind of mistake at every endpoint once, then generated ones.
+    const someKey = fc.sample(wrongKey, { seed: ctx.fc.seed, numRuns: 1 })[0]!;
+    const kinds: Mistake[] = [
+      { kind: "wrong key (Basic)", key: someKey },
+      { kind: "wrong key (form)", key: someKey },
+      { kind: "no credentials" },
+      { kind: "malformed Basic", header: "Basic !!!" },
+      { kind: "Basic + client_secret", right: true, key: apiKey },
+      { kind: "Basic + client_assertion", grant: "client_credentials" },
+      { kind: "Basic + client_assertion", grant: "refresh_token" },
+    ];
+    const examples = ops.flatMap((op) =>
+      kinds
+        .filter((k) => k.kind !== "Basic + client_assertion" || op === "token")
+        .map((k) => [op, k] as [OAuthOperation, Mistake]),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ops), mistake, async (op: OAuthOperation, m) => {
         if (m.kind === "Basic + client_assertion" && op !== "token") return;
@@ -159,7 +175,7 @@ export const check: Check = {
           }
         }
       }),
-      ctx.fc,
+      { ...ctx.fc, numRuns: ctx.fc.numRuns + examples.length, examples },
     );
   },
 };
