@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SHORT_LIFETIMES, startReferenceServer } from "../../reference-server/index.ts";
 import { packageRoot } from "../../src/paths.ts";
 import { diffExpectations, type ExpectationsFile } from "../../src/runner/expectations.ts";
 import { runConformance } from "../../src/runner/run.ts";
+import { RATE_LIMIT_OPT_IN } from "../../suites/approval/DTP-APR-010-lookup-rate-limit.ts";
 import { REFERENCE_RUN } from "./reference-run.ts";
 
 const expectations = JSON.parse(
@@ -28,5 +30,45 @@ describe("the whole suite against the reference server", () => {
     );
     expect(diffExpectations(report.results, expectations)).toEqual([]);
     expect(report.exitCode).toBe(0);
+  });
+});
+
+/**
+ * Checks of declared behaviour that the default configuration cannot exercise (no nonce
+ * required, a refresh reuse grace period, the opt-in rate-limit check with its own admin
+ * credential) run against a second reference server configured the other way.
+ */
+describe("declared-behaviour checks against a differently configured reference server", () => {
+  const ALT_CHECKS = ["DTP-DPOP-019", "DTP-REF-005", "DTP-APR-010"];
+
+  it("passes the checks the default configuration skips", { timeout: 120_000 }, async () => {
+    const server = await startReferenceServer({
+      store: { kind: "memory" },
+      lifetimes: SHORT_LIFETIMES,
+      dpopNonceRequired: false,
+      refreshReuseGrace: 3,
+    });
+    const previous = process.env[RATE_LIMIT_OPT_IN];
+    process.env[RATE_LIMIT_OPT_IN] = "1";
+    try {
+      const user = server.users[0]!;
+      const report = await runConformance({
+        ...REFERENCE_RUN,
+        url: server.url,
+        only: ALT_CHECKS,
+        config: {
+          apiKey: server.apiKey,
+          admin: { token: server.adminKey },
+          approval: { method: "admin-api" },
+          user: { username: user.username, password: user.password },
+        },
+      });
+      const statuses = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
+      expect(statuses).toEqual(Object.fromEntries(ALT_CHECKS.map((id) => [id, "PASS"])));
+    } finally {
+      if (previous === undefined) delete process.env[RATE_LIMIT_OPT_IN];
+      else process.env[RATE_LIMIT_OPT_IN] = previous;
+      await server.close();
+    }
   });
 });
