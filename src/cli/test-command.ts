@@ -1,4 +1,5 @@
 /** `dtp test [url]`: run the conformance suite against a server (or the embedded one). */
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { checks as registry } from "../../suites/index.ts";
 import { formatDuration } from "../config/duration.ts";
@@ -12,7 +13,7 @@ import {
 } from "../runner/engine.ts";
 import { UsageError } from "../runner/failure.ts";
 import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/registry.ts";
-import { type RunOptions, runConformance } from "../runner/run.ts";
+import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner/run.ts";
 import type { CliIo } from "./io.ts";
 import { resolveReplay, saveLastRun } from "./last-run.ts";
 import { durationMs, integer, list, positiveInteger } from "./options.ts";
@@ -64,7 +65,7 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
     )
     .option(
       "--max-wait <duration>",
-      `time a check may wait for lifetimes and intervals (default ${formatDuration(DEFAULT_MAX_WAIT_MS)})`,
+      `time a check may wait for lifetimes and intervals (default ${formatDuration(DEFAULT_MAX_WAIT_MS)}; ${formatDuration(EMBEDDED_MAX_WAIT_MS)} for the embedded server)`,
       durationMs,
     )
     .option("--timeout <duration>", "per-request deadline (default 10s)", durationMs)
@@ -100,7 +101,10 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
   const color = flags.color ?? io.color;
   if (flags.list) return listChecks(checks, flags, io);
 
-  const reports = parseReportSpec(flags.report ?? []);
+  const reports = parseReportSpec(flags.report ?? []).map((r) => ({
+    ...r,
+    path: resolve(io.cwd, r.path),
+  }));
   let only = flags.only;
   let seed = flags.seed;
   let replayPath = flags.replayPath;
@@ -123,6 +127,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(url ? [url] : []),
     ...(flags.config ? ["--config", flags.config] : []),
     ...(flags.strict ? ["--strict"] : []),
+    ...(flags.runs !== undefined ? ["--runs", String(flags.runs)] : []),
   ].join(" ");
   const reporter = createConsoleReporter({
     write: io.stdout,
@@ -130,7 +135,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
   });
   const options: RunOptions = {
     ...(url !== undefined ? { url } : {}),
-    ...(flags.config !== undefined ? { config: flags.config } : {}),
+    ...(flags.config !== undefined ? { config: resolve(io.cwd, flags.config) } : {}),
     ...(flags.area ? { area: flags.area as Area[] } : {}),
     ...(only ? { only } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
@@ -142,17 +147,13 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
     ...(flags.checkTimeout !== undefined ? { checkTimeoutMs: flags.checkTimeout } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-    ...(flags.expectedFailures !== undefined ? { expectedFailures: flags.expectedFailures } : {}),
+    ...(flags.expectedFailures !== undefined
+      ? { expectedFailures: resolve(io.cwd, flags.expectedFailures) }
+      : {}),
     checks,
     replayPrefix,
     ...(io.signal ? { signal: io.signal } : {}),
-    onStart: (info) =>
-      reporter.start({
-        ...info,
-        runs: flags.runs ?? DEFAULT_RUNS,
-        maxWaitMs: flags.maxWait ?? DEFAULT_MAX_WAIT_MS,
-        timeoutMs: flags.timeout ?? 10_000,
-      }),
+    onStart: (info) => reporter.start(info),
     onResult: (r) => reporter.result(r),
   };
   const report = await runConformance(options);

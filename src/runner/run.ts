@@ -36,6 +36,8 @@ import type { Target } from "./target.ts";
 import { type CheckResult, REPORT_SCHEMA_VERSION, type RunReport } from "./types.ts";
 
 export const KIT_VERSION = "0.1.0";
+/** The embedded server's short lifetimes all fit in this budget (refresh tokens: 60 s). */
+export const EMBEDDED_MAX_WAIT_MS = 90_000;
 
 export interface RunOptions {
   /** The server under test. Omit (and give no baseUrl in the config) to test the embedded reference server. */
@@ -54,7 +56,7 @@ export interface RunOptions {
   runs?: number;
   /** fast-check path to replay one counterexample (use with `only` and `seed`). */
   replayPath?: string;
-  /** Time budget a check may spend waiting on lifetimes and intervals (default 60 s). */
+  /** Time budget a check may spend waiting on lifetimes and intervals (default 60 s; 90 s for the embedded server). */
   maxWaitMs?: number;
   /** Per-request deadline (default 10 s). */
   timeoutMs?: number;
@@ -68,7 +70,14 @@ export interface RunOptions {
   checks?: readonly Check[];
   signal?: AbortSignal;
   /** Called when the target is known, before the checks run. */
-  onStart?: (info: { target: Target; checks: readonly Check[]; seed: number }) => void;
+  onStart?: (info: {
+    target: Target;
+    checks: readonly Check[];
+    seed: number;
+    runs: number;
+    maxWaitMs: number;
+    timeoutMs: number;
+  }) => void;
   /** Called as each check finishes. */
   onResult?: (result: CheckResult) => void;
   /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
@@ -132,7 +141,10 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   config ??= { apiKey: "", clientIdPrefix: DEFAULT_CLIENT_ID_PREFIX };
 
   const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxWaitMs = options.maxWaitMs ?? config.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const maxWaitMs =
+    options.maxWaitMs ??
+    config.maxWaitMs ??
+    (embedded ? EMBEDDED_MAX_WAIT_MS : DEFAULT_MAX_WAIT_MS);
   const checkTimeoutMs =
     options.checkTimeoutMs ?? config.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const runs = options.runs ?? DEFAULT_RUNS;
@@ -150,7 +162,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       dispatcher,
       embedded: embedded !== undefined,
     });
-    options.onStart?.({ target, checks: selected, seed });
+    options.onStart?.({ target, checks: selected, seed, runs, maxWaitMs, timeoutMs });
     const prefix = options.replayPrefix ?? `dtp test${embedded ? "" : ` ${target.baseUrl}`}`;
     const results = await runChecks({
       target,
