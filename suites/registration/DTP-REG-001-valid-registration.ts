@@ -14,7 +14,6 @@
  * - DTP-REG-011 / -012 / -013: the key is accepted;
  * - DTP-REG-015: `device_code` base64url, ≥ 22 characters, different every time;
  * - DTP-REG-016: `user_code` `XXXX-XXXX` from `BCDFGHJKLMNPQRSTVWXZ`;
- * - DTP-REG-017: no `user_code` issued twice among the run's unexpired registrations;
  * - DTP-REG-018: `verification_uri` = issuer + `/device`, `verification_uri_complete` =
  *   that + `?user_code=<user_code>`;
  * - DTP-REG-019: `expires_in` / `interval` = `dtp_lifetimes.device_code` / `.interval`;
@@ -132,7 +131,6 @@ export const check: Check = {
       "DTP-REG-013",
       "DTP-REG-015",
       "DTP-REG-016",
-      "DTP-REG-017",
       "DTP-REG-018",
       "DTP-REG-019",
       "DTP-REG-020",
@@ -148,7 +146,6 @@ export const check: Check = {
   },
   async run(ctx) {
     const deviceCodes = new Set<string>();
-    const userCodes = new Map<string, { at: number; expiresIn: number }>();
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
         const base = `${ctx.clientId("reg001")}${r.idSuffix}`.slice(0, 128);
@@ -164,7 +161,6 @@ export const check: Check = {
           scope: r.scope,
           ...key,
         };
-        const at = ctx.clock.now();
         const res = await postRegistration(ctx, form, { kind: "basic", id: clientId });
         const auth = expectDeviceAuthorization(
           ctx,
@@ -181,16 +177,6 @@ export const check: Check = {
           );
         }
         deviceCodes.add(auth.deviceCode);
-        const earlier = userCodes.get(auth.userCode);
-        if (earlier && at < earlier.at + earlier.expiresIn * 1000) {
-          fail(
-            "DTP-REG-017",
-            "no user_code issued again while the registration holding it has not expired",
-            `user_code ${auth.userCode} issued twice within ${earlier.expiresIn} s`,
-            res,
-          );
-        }
-        userCodes.set(auth.userCode, { at, expiresIn: auth.body.expires_in as number });
       }),
       ctx.fc,
     );
