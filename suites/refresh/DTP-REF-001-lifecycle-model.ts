@@ -70,6 +70,8 @@ interface DevModel {
   approved: boolean;
   /** Polled once while pending. */
   pendingPolled: boolean;
+  /** Polled too close to the device code's expiry: out of the sequence. */
+  codeExpired: boolean;
   /** The device code was redeemed: the device holds a token family. */
   redeemed: boolean;
   /** One entry per access token issued, in order: revoked individually? */
@@ -91,6 +93,7 @@ interface Model {
 interface RealDev {
   clientId: string;
   reg?: Registration;
+  registeredAt?: number;
   lastPollAt?: number;
   access: TokenSet[];
   refresh: string[];
@@ -133,6 +136,7 @@ const newDev = (): DevModel => ({
   registered: false,
   approved: false,
   pendingPolled: false,
+  codeExpired: false,
   redeemed: false,
   access: [],
   refreshCount: 0,
@@ -169,6 +173,7 @@ class Register implements Cmd {
   async run(m: Model, real: Real) {
     const r = real.devs[this.d]!;
     await step(real, this.toString(), async () => {
+      r.registeredAt = real.ctx.clock.now();
       r.reg = await register(real.ctx, "DTP-REG-001", { clientId: r.clientId });
       return "200";
     });
@@ -209,7 +214,7 @@ class Poll implements Cmd {
   check(m: Readonly<Model>) {
     const dm = m.devs[this.d]!;
     // One poll while pending at most (more would only test slow_down, the polling suite's job).
-    return dm.registered && !dm.redeemed && (dm.approved || !dm.pendingPolled);
+    return dm.registered && !dm.redeemed && !dm.codeExpired && (dm.approved || !dm.pendingPolled);
   }
   async run(m: Model, real: Real) {
     const dm = m.devs[this.d]!;
@@ -223,6 +228,12 @@ class Poll implements Cmd {
       }
       const res = await poll(ctx, r.reg!, { label: `poll ${NAMES[this.d]}` });
       r.lastPollAt = ctx.clock.now();
+      if (r.lastPollAt >= r.registeredAt! + (r.reg!.expiresIn - 1) * 1000) {
+        // Too close to the device code's expiry to say what the answer must be (the
+        // expiry suite checks expired_token): the device drops out of the sequence.
+        dm.codeExpired = true;
+        return `${status(res)} (the device code's ${r.reg!.expiresIn} s were nearly over)`;
+      }
       if (!dm.approved) {
         expectOAuthError(res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
         dm.pendingPolled = true;

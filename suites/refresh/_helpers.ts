@@ -10,6 +10,7 @@ import {
   callResource,
   type Device,
   type DpopSession,
+  declaredLifetime,
   endpoint,
   endpointOf,
   type Holder,
@@ -233,7 +234,7 @@ export async function personalToken(
 ): Promise<{ token: string; expiresIn: number; receivedAt: number; res: HttpResponse }> {
   const url = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
   if (url === undefined) ctx.skip("the target metadata has no dtp_personal_tokens_endpoint");
-  const expiresIn = 600;
+  const expiresIn = Math.min(600, declaredLifetime(ctx.target, "personal_token_max", 600));
   const res = await ctx.http.request({
     method: "POST",
     url,
