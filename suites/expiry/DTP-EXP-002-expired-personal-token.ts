@@ -13,7 +13,7 @@ import { callResource } from "../../src/client/tokens.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
-import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
+import { EXPIRY_MARGIN_MS, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-002";
 const LIFETIME = 5;
@@ -30,7 +30,12 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    requireWait(ctx, LIFETIME + EXPIRY_MARGIN_MS / 1000, "the personal token lifetime");
+    const needed = LIFETIME + EXPIRY_MARGIN_MS / 1000;
+    if (needed > ctx.waitBudget()) {
+      ctx.skip(
+        `needs to wait ${needed} s for a ${LIFETIME} s personal token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
+      );
+    }
     const { device } = await deviceTokens(ctx, ID);
     const user = await userTokens(ctx, ID, device);
     const sentAt = ctx.clock.now();
@@ -77,7 +82,7 @@ export const check: Check = {
     }
 
     const lifetime = Math.max(LIFETIME, expires_at - created_at);
-    await waitLifetime(ctx, receivedAt, lifetime, "the personal token lifetime");
+    await waitLifetime(ctx, receivedAt, lifetime, "the personal token's expires_at");
     const expired = await callResource(
       ctx,
       pat,
