@@ -136,7 +136,18 @@ export const check: Check = {
         );
         await expectSignatureRejected(ctx, res, device, ID);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        examples: [
+          { kind: "other-jkt" },
+          { kind: "char", at: 0, by: 1 },
+          { kind: "case" },
+          { kind: "padded", suffix: "=" },
+          { kind: "truncated", keep: jkt.length - 1 },
+          { kind: "empty" },
+          { kind: "other-key-self-named" },
+        ].map((m): [KeyidMutation] => [m as KeyidMutation]),
+      },
     );
 
     // No device to check the keyid against: each is signed by a key whose jkt is the keyid.

@@ -135,11 +135,8 @@ export const check: Check = {
         .map((a) => ({ device: d, alg: a as string, rsaSignWith: a })),
     );
 
-    const attempt = async (c: {
-      device: KeyedDevice;
-      alg: string;
-      rsaSignWith: HttpSignatureAlg;
-    }): Promise<void> => {
+    type Attempt = { device: KeyedDevice; alg: string; rsaSignWith: HttpSignatureAlg };
+    const attempt = async (c: Attempt): Promise<void> => {
       const signWith = c.device.key.kind === "rsa" ? c.rsaSignWith : c.device.alg;
       const signed = signReRegistration(
         ctx,
@@ -156,7 +153,15 @@ export const check: Check = {
     };
 
     for (const c of [...crossed, ...undeclared]) await attempt(c);
-    await fc.assert(fc.asyncProperty(arb, attempt), ctx.fc);
+    // Every other DTP algorithm and a few near misses on each device, then generated ones.
+    const examples = devices.flatMap((device) =>
+      [...HTTP_SIGNATURE_ALGS, "ED25519", "none", ""]
+        .filter((alg) => !acceptable(device).includes(alg))
+        .map((alg): [Attempt] => [
+          { device, alg, rsaSignWith: "rsa-pss-sha512" as HttpSignatureAlg },
+        ]),
+    );
+    await fc.assert(fc.asyncProperty(arb, attempt), { ...ctx.fc, examples });
     await auditApproved(ctx, ...devices);
   },
 };

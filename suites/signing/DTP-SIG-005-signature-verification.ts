@@ -177,7 +177,23 @@ export const check: Check = {
         );
         await expectSignatureRejected(ctx, res, device, ID);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        // Every kind of mutation on each device first.
+        examples: devices.flatMap((_, which) =>
+          [
+            { kind: "flip", bit: 0 },
+            { kind: "truncate", keep: 32 },
+            { kind: "wrong-key" },
+            { kind: "method", method: "GET" },
+            ...otherUris.map((_u, i) => ({ kind: "target-uri", which: i })),
+            { kind: "content-type", value: "application/json" },
+            { kind: "param", param: "created", delta: 1 },
+            { kind: "param", param: "expires", delta: 1 },
+            { kind: "param", param: "nonce", delta: 1 },
+          ].map((m): [number, Mutation] => [which, m as Mutation]),
+        ),
+      },
     );
     await auditApproved(ctx, ...devices.map((d) => d.device));
   },

@@ -135,7 +135,19 @@ export const check: Check = {
         );
         await expectSignatureRejected(ctx, res, device, ID);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        examples: [
+          { kind: "body-changed" },
+          { kind: "digest-of-other-body" },
+          { kind: "no-content-digest" },
+          { kind: "sha-512-only" },
+          { kind: "unknown-algorithm-only", alg: "md5" },
+          { kind: "wrong-sha-256-right-sha-512" },
+          { kind: "sha-256-truncated", keep: 16 },
+          { kind: "sha-256-malformed", value: "abc" },
+        ].map((m): [Mutation, [string, string]] => [m as Mutation, ["a", "b"]]),
+      },
     );
     await auditApproved(ctx, device);
   },

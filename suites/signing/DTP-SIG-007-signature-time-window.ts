@@ -129,7 +129,15 @@ export const check: Check = {
         const res = await sendReRegistration(ctx, signed, `signed re-registration: ${what}`);
         await expectSignatureRejected(ctx, res, device, REQ[c.kind]);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        // The boundaries first: just beyond what the server must tolerate.
+        examples: [
+          { kind: "stale", k: margin },
+          { kind: "future", k: margin },
+          ...(room >= margin ? [{ kind: "expired", k: margin, d: 0 }] : []),
+        ].map((c): [Case] => [c as Case]),
+      },
     );
     await auditApproved(ctx, device);
   },

@@ -136,7 +136,7 @@ export const check: Check = {
           await expectSignatureRejected(ctx, res, device, ID);
         },
       ),
-      ctx.fc,
+      { ...ctx.fc, examples: others.map((o): [(typeof others)[number], string] => [o, ""]) },
     );
     await auditApproved(ctx, device);
   },

@@ -155,7 +155,14 @@ export const check: Check = {
           expectOAuthError(r, { status: 400, error: "invalid_scope" }, SVC_003);
         },
       ),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        examples: [
+          [[], ["login"], 0],
+          [["me"], ["tokens"], 0],
+          [["me", "service"], ["ME"], 0],
+        ],
+      },
     );
   },
 };

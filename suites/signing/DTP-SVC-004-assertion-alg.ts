@@ -74,16 +74,36 @@ export const check: Check = {
       | { kind: "signer"; name: string; alg: string }
       | { kind: "hmac"; alg: "HS256" | "HS384" | "HS512"; secret: string }
       | { kind: "alg-lie"; alg: string | null };
+    const signed: Attack[] = [
+      { kind: "signer", name: "none", alg: "none" },
+      { kind: "signer", name: "none", alg: "None" },
+      { kind: "signer", name: "none", alg: "NONE" },
+      { kind: "signer", name: "RS256", alg: "RS256" },
+      { kind: "signer", name: "PS256", alg: "PS256" },
+      { kind: "signer", name: "ES384", alg: "ES384" },
+      { kind: "signer", name: "EdDSA", alg: "EdDSA" },
+    ];
+    const lies = [
+      "ES384",
+      "ES512",
+      "RS256",
+      "PS256",
+      "EdDSA",
+      "HS256",
+      "es256",
+      "ES256K",
+      "ES256 ",
+      "",
+      null,
+    ];
+    // Every unsigned / other-key attack, HS256 with each secret, and every alg lie first.
+    const examples: [Attack, boolean][] = [
+      ...signed,
+      ...Object.keys(secrets).map((secret): Attack => ({ kind: "hmac", alg: "HS256", secret })),
+      ...lies.map((alg): Attack => ({ kind: "alg-lie", alg })),
+    ].map((a) => [a, false]);
     const attack: fc.Arbitrary<Attack> = fc.oneof(
-      fc.constantFrom<Attack>(
-        { kind: "signer", name: "none", alg: "none" },
-        { kind: "signer", name: "none", alg: "None" },
-        { kind: "signer", name: "none", alg: "NONE" },
-        { kind: "signer", name: "RS256", alg: "RS256" },
-        { kind: "signer", name: "PS256", alg: "PS256" },
-        { kind: "signer", name: "ES384", alg: "ES384" },
-        { kind: "signer", name: "EdDSA", alg: "EdDSA" },
-      ),
+      fc.constantFrom(...signed),
       fc.record({
         kind: fc.constant("hmac" as const),
         alg: fc.constantFrom("HS256" as const, "HS384" as const, "HS512" as const),
@@ -91,19 +111,7 @@ export const check: Check = {
       }),
       fc.record({
         kind: fc.constant("alg-lie" as const),
-        alg: fc.constantFrom(
-          "ES384",
-          "ES512",
-          "RS256",
-          "PS256",
-          "EdDSA",
-          "HS256",
-          "es256",
-          "ES256K",
-          "ES256 ",
-          "",
-          null,
-        ),
+        alg: fc.constantFrom(...lies),
       }),
     );
 
@@ -139,7 +147,7 @@ export const check: Check = {
         });
         expectInvalidClient(res, ID);
       }),
-      ctx.fc,
+      { ...ctx.fc, examples },
     );
   },
 };

@@ -118,7 +118,22 @@ export const check: Check = {
         });
         expectInvalidClient(res, ID);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        examples: (
+          [
+            { kind: "sub-differs", sub: d.clientId },
+            { kind: "iss-differs", iss: d.clientId },
+            { kind: "sub-differs", sub: stranger },
+            { kind: "iss-differs", iss: stranger },
+            { kind: "both-other", id: stranger },
+            { kind: "both-other", id: d.clientId },
+            { kind: "form-client-id-other" },
+            { kind: "not-a-server" },
+            { kind: "not-approved" },
+          ] as Case[]
+        ).map((k): [Case, boolean] => [k, false]),
+      },
     );
   },
 };

@@ -93,7 +93,20 @@ export const check: Check = {
         });
         expectInvalidClient(res, ID);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        examples: (
+          [
+            { kind: "other-key" },
+            { kind: "flip", part: "header", bit: 0 },
+            { kind: "flip", part: "payload", bit: 0 },
+            { kind: "flip", part: "signature", bit: 0 },
+            { kind: "truncate", keep: 32 },
+            { kind: "empty-signature" },
+            { kind: "spliced-signature" },
+          ] as Mutation[]
+        ).map((m): [Mutation, boolean] => [m, false]),
+      },
     );
   },
 };

@@ -110,7 +110,20 @@ export const check: Check = {
         );
         expectInvalidClient(res, requirement);
       }),
-      ctx.fc,
+      {
+        ...ctx.fc,
+        // Each missing claim, and each time just beyond what the server must tolerate.
+        examples: (
+          [
+            { kind: "missing", claim: "exp" },
+            { kind: "missing", claim: "iat" },
+            { kind: "missing", claim: "jti" },
+            { kind: "iat-future", k: margin },
+            { kind: "too-long", k: 1, back: 0 },
+            { kind: "expired", k: margin, life: 60 },
+          ] as Case[]
+        ).map((c): [Case] => [c]),
+      },
     );
   },
 };
