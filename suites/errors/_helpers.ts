@@ -313,8 +313,13 @@ function live(
   const self: LiveTokens = {
     current: () => current,
     async access() {
-      const left = current.receivedAt + current.expiresIn * 1000 - ctx.clock.now();
-      if (current.expiresIn > 0 && left < 2000) await self.renew(requirement);
+      // Renewed well before it expires (lifetimes may be seconds, and a busy server may
+      // take a while to answer): used only in the first 40 % of its life.
+      const lifetimeMs = current.expiresIn * 1000;
+      const left = current.receivedAt + lifetimeMs - ctx.clock.now();
+      if (current.expiresIn > 0 && left < Math.max(1500, 0.6 * lifetimeMs)) {
+        await self.renew(requirement);
+      }
       return current.accessToken;
     },
     async renew(req) {
