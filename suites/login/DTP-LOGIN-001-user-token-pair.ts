@@ -1,0 +1,167 @@
+/**
+ * DTP-LOGIN-001 (MUST, seed 000):
+ * "`POST /login` with a valid device access token that has scope `login`
+ * (`Authorization: Bearer`, or `DPoP` with a proof for a DPoP-bound token) and the form
+ * parameters `username` and `password` of a known user MUST be answered 200 with a token
+ * response containing a user access token and a refresh token."
+ *
+ * DTP-LOGIN-002 (MUST, seed 000; RFC 9068 §2.2):
+ * "A user access token MUST have `sub` equal to the user's id, `client_id` equal to the
+ * device's `client_id`, `dtp_kind` `user` and scope `me tokens`."
+ *
+ * DTP-LOGIN-003 (MUST, DTP; RFC 9449 §6.1):
+ * "When the device has a registered key, the user tokens MUST be DPoP-bound to the device
+ * key: `token_type` `DPoP` and `cnf.jkt` equal to the device's `jkt`."
+ *
+ * The configured user logs in through an unkeyed device (Bearer) and, when the target
+ * offers DPoP, through an Ed25519 and an EC P-256 keyed device (DPoP + proof). Each answer
+ * is a 200 token response with an access and a refresh token; each access token's claims
+ * say `dtp_kind` `user`, `client_id` the device, scope `me tokens`, and a `sub` that is the
+ * user's id: the same through every device, not the device, and the one `/me` reports
+ * for the token (`token_kind` `user`). Keyed devices get `token_type` `DPoP` and
+ * `cnf.jkt` = the device key's thumbprint, and the token works at `/me` with a proof.
+ */
+import { endpointOf, newDeviceKey, readTokens } from "../../src/client/index.ts";
+import type { KeyKind } from "../../src/protocol/index.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
+import {
+  claimsOf,
+  loginThrough,
+  me,
+  passwordForm,
+  provablyValid,
+  scopeSet,
+  type TrustedDevice,
+  trustedDevice,
+} from "./_helpers.ts";
+
+const ID = "DTP-LOGIN-001";
+const CLAIMS = "DTP-LOGIN-002";
+const BOUND = "DTP-LOGIN-003";
+
+interface Login {
+  device: TrustedDevice;
+  what: string;
+  sub: string;
+}
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, CLAIMS, BOUND],
+    level: "MUST",
+    area: "login",
+    title:
+      "Login through a trusted device (Bearer or DPoP) gives a user token pair: sub = the user, client_id = the device, scope me tokens, bound to the device key",
+    specRef: "seed 000; RFC 9068 §2.2; RFC 9449 §6.1",
+    requires: ["device_code", "admin", "login", "user_credentials", "refresh_token"],
+  },
+  async run(ctx) {
+    const kinds: (KeyKind | undefined)[] = [undefined];
+    if (ctx.target.features.has("dpop")) kinds.push("ed25519", "ec-p256");
+    else ctx.note("the target offers no DPoP: DTP-LOGIN-003 (keyed devices) not tested");
+
+    const logins = await Promise.all(kinds.map((kind) => loginVia(ctx, kind)));
+
+    // The user's id: one sub for every device, and never the device itself.
+    const subs = new Set(logins.map((l) => l.sub));
+    if (subs.size !== 1) {
+      fail(
+        CLAIMS,
+        "the same sub (the user's id) in the user tokens obtained through every device",
+        logins.map((l) => `${l.what}: sub ${JSON.stringify(l.sub)}`).join("; "),
+      );
+    }
+  },
+};
+
+async function loginVia(ctx: CheckContext, kind: KeyKind | undefined): Promise<Login> {
+  const key = kind ? await newDeviceKey(kind) : undefined;
+  const what = kind ? `device with an ${kind} key (DPoP)` : "unkeyed device (Bearer)";
+  const device = await trustedDevice(ctx, ID, kind ? `login-${kind}` : "login-bearer", {
+    ...(key ? { key } : {}),
+  });
+  const res = await loginThrough(ctx, device, passwordForm(ctx), ID, `login through the ${what}`);
+  const tokens = readTokens(ctx, res, ID);
+  const body = res.body as Record<string, unknown>;
+  if (tokens.refreshToken === undefined || tokens.refreshToken === "") {
+    fail(ID, `a token response with a refresh_token (login through the ${what})`, "none", res);
+  }
+  const { accessToken, tokenType } = tokens;
+
+  // DTP-LOGIN-002: the claims of the user access token.
+  const claims = claimsOf(accessToken);
+  if (!claims) {
+    fail(CLAIMS, "a JWT user access token whose claims can be read", "not a compact JWS", res);
+  }
+  const sub = claims.sub;
+  if (typeof sub !== "string" || sub === "") {
+    fail(CLAIMS, `a sub claim naming the user (${what})`, `sub = ${JSON.stringify(sub)}`, res);
+  }
+  if (sub === device.clientId) {
+    fail(
+      CLAIMS,
+      "sub = the user's id, not the device's client_id",
+      `sub = ${JSON.stringify(sub)}`,
+      res,
+    );
+  }
+  if (claims.client_id !== device.clientId) {
+    fail(
+      CLAIMS,
+      `client_id = ${JSON.stringify(device.clientId)} (the device logged in through)`,
+      `client_id = ${JSON.stringify(claims.client_id)}`,
+      res,
+    );
+  }
+  if (claims.dtp_kind !== "user") {
+    fail(CLAIMS, 'dtp_kind = "user"', `dtp_kind = ${JSON.stringify(claims.dtp_kind)}`, res);
+  }
+  const scope = scopeSet(claims.scope);
+  if (scope?.join(" ") !== "me tokens") {
+    fail(CLAIMS, 'scope = "me tokens"', `scope = ${JSON.stringify(claims.scope)}`, res);
+  }
+
+  // DTP-LOGIN-003: bound to the device key.
+  if (key) {
+    if (tokenType.toLowerCase() !== "dpop") {
+      fail(
+        BOUND,
+        'token_type "DPoP" for a keyed device',
+        `token_type = ${JSON.stringify(body.token_type)}`,
+        res,
+      );
+    }
+    const cnf = claims.cnf as Record<string, unknown> | undefined;
+    if (cnf?.jkt !== key.jkt) {
+      fail(
+        BOUND,
+        `cnf.jkt = ${JSON.stringify(key.jkt)} (the device key's thumbprint)`,
+        `cnf = ${JSON.stringify(cnf)}`,
+        res,
+      );
+    }
+  }
+
+  // The token is the user's at /me (the same sub), when the target has the resource.
+  if (endpointOf(ctx.target, "dtp_resource_endpoint") !== undefined) {
+    const r = await me(ctx, tokens, device.dpop, `GET /me with the user token (${what})`);
+    // A 401 after the short-lived token may have expired (slow machine) proves nothing.
+    if (r.status === 401 && !provablyValid(tokens, ctx.clock.now())) {
+      ctx.note(`/me with the user token (${what}) not judged: the token may have expired`);
+    } else {
+      expectStatus(r, 200, ID);
+      const who = expectJson(r, CLAIMS);
+      if (who.sub !== sub || who.token_kind !== "user" || who.client_id !== device.clientId) {
+        fail(
+          CLAIMS,
+          `/me: sub ${JSON.stringify(sub)}, token_kind "user", client_id ${JSON.stringify(device.clientId)}`,
+          `sub ${JSON.stringify(who.sub)}, token_kind ${JSON.stringify(who.token_kind)}, client_id ${JSON.stringify(who.client_id)}`,
+          r,
+        );
+      }
+    }
+  }
+  return { device, what, sub };
+}
