@@ -193,7 +193,14 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
       `  user        ${u.username}:${u.password}${u.cardId ? ` (card ${u.cardId})` : ""}\n`,
     );
   }
-  io.stdout(`Test it: dtp test ${server.url} --config <file with apiKey and admin.token>\n`);
+  const config = {
+    apiKey: server.apiKey,
+    admin: { token: server.adminKey },
+    approval: { method: "admin-api" },
+    ...(server.users[0] ? { user: server.users[0] } : {}),
+  };
+  io.stdout(`Test it: save ${JSON.stringify(config)} as dtp.config.json, then\n`);
+  io.stdout(`         dtp test ${server.url} --config dtp.config.json\n`);
   io.onServing?.({ url: server.url, adminKey: server.adminKey, apiKey: server.apiKey });
   // main() turns SIGINT / SIGTERM into an abort of io.signal.
   await new Promise<void>((resolve) => {

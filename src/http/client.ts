@@ -92,7 +92,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     else redactor.add(s.value, s.label);
   }
   const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? new Agent({ connections: 8 });
+  const dispatcher = options.dispatcher ?? new Agent();
   const raw: RawExchange[] = [];
   let closed = false;
 

@@ -58,7 +58,7 @@ export interface EngineOptions {
 /** Runs the checks; results come back in the order of `checks`. */
 export async function runChecks(opts: EngineOptions): Promise<CheckResult[]> {
   const ownDispatcher = opts.dispatcher === undefined;
-  const dispatcher = opts.dispatcher ?? new Agent({ connections: 16 });
+  const dispatcher = opts.dispatcher ?? new Agent();
   const redactor = opts.redactor ?? new Redactor();
   for (const s of configSecrets(opts.target.config)) redactor.add(s.value, s.label);
   const results = new Array<CheckResult>(opts.checks.length);

@@ -150,7 +150,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const runs = options.runs ?? DEFAULT_RUNS;
   const redactor = new Redactor();
   for (const s of configSecrets(config)) redactor.add(s.value, s.label);
-  const dispatcher = new Agent({ connections: 16 });
+  const dispatcher = new Agent();
 
   try {
     const { target, exchanges: discovery } = await discover({

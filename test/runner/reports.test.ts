@@ -151,6 +151,8 @@ describe("reports", () => {
     expect(html).toContain('<select id="area">');
     expect(html).toContain(`GET ${fixture.url}/wrong-content-type`);
     expect(html.match(/<script>/g)).toHaveLength(1);
+    const js = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(() => new Function(js)).not.toThrow(); // the inline filter script parses
   });
 
   it("console: progress per check, details with replay, summary and verdict", () => {
