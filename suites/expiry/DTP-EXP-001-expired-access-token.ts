@@ -16,7 +16,7 @@
  * `dtp_clock_skew` more to tell "skew applied to its own tokens" (DTP-EXP-006) from
  * "expiry not enforced" (DTP-EXP-001).
  */
-import { declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
+import { declaredLifetime, declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
 import {
   callResource,
   type Device,
@@ -114,13 +114,14 @@ export const check: Check = {
     const patUrl = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
     const withPat = withLogin && patUrl !== undefined;
     const userToken = user?.tokens;
+    const patLifetime = Math.min(60, declaredLifetime(ctx.target, "personal_token_max", 60));
     let patId = "unknown-id";
     if (withPat && userToken) {
       const created = await ctx.http.request({
         method: "POST",
         url: patUrl,
         headers: { authorization: `Bearer ${userToken.accessToken}` },
-        json: { name: "expiry check", expires_in: 60, scope: "me" },
+        json: { name: "expiry check", expires_in: patLifetime, scope: "me" },
         label: "create a personal token (while the user token is valid)",
       });
       const id = (created.body as { id?: unknown } | undefined)?.id;
@@ -173,7 +174,7 @@ export const check: Check = {
           method: "POST",
           url: patUrl,
           headers: auth,
-          json: { name: "expired", expires_in: 60, scope: "me" },
+          json: { name: "expired", expires_in: patLifetime, scope: "me" },
           label: "POST /personal-tokens with the user token (expired)",
         }),
         await ctx.http.request({
