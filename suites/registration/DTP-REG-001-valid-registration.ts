@@ -7,7 +7,7 @@
  * Property: generated valid registrations — every `client_type`, client_ids of every
  * allowed character up to 128 long, optional `client_description` (up to 256), `state` (up
  * to 512, any Unicode), `scope` (subsets of `me login`), unrecognised parameters, and every
- * key type with a real key (RSA SPKI with and without padding; X.509 certificates of EC
+ * key type with a real key (RSA-3072 SPKI with and without padding; X.509 certificates of EC
  * P-256, Ed25519 and RSA keys; Ed25519 as SPKI and as the raw 32 bytes) — are answered with
  * a device authorization response that also satisfies:
  * - DTP-REG-008: `state` echoed exactly when sent, absent otherwise;
@@ -107,7 +107,11 @@ async function keyFields(choice: KeyChoice): Promise<{ public_key: string; key_t
     case "none":
       throw new Error("no key");
     case "rsa":
-      return { public_key: b64(spkiDer((await rsaKey()).publicKey), choice.pad), key_type: "rsa" };
+      // RSA-3072: its SPKI's base64 ends in "=", so leaving the padding out is a real variant.
+      return {
+        public_key: b64(spkiDer((await rsaKey(3072)).publicKey), choice.pad),
+        key_type: "rsa",
+      };
     case "x509": {
       const key: DeviceKey =
         choice.inner === "rsa" ? await rsaKey() : await generateDeviceKey(choice.inner);
