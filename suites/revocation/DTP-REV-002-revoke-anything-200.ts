@@ -46,8 +46,16 @@ export const check: Check = {
     const dev = await deviceWithRefresh(ctx, ID, "revany");
     const first = dev.tokens; // left alone until it expires
     const second = await refreshOk(ctx, dev, first.refreshToken, "DTP-REF-001");
-    const expired = waitAccessExpired(ctx, first);
-    expired.catch(() => {}); // awaited below
+    // The expired case waits out the access token's lifetime, in parallel with the rest; it
+    // is left out (with a note) when that does not fit the wait budget.
+    const waitS = first.expiresIn + 1;
+    const expired = waitS <= ctx.waitBudget() ? waitAccessExpired(ctx, first) : undefined;
+    expired?.catch(() => {}); // awaited below
+    if (expired === undefined) {
+      ctx.note(
+        `expired token not tested: waiting ${waitS} s does not fit --max-wait (shorten dtp_lifetimes.access_token)`,
+      );
+    }
 
     const claims = { iss: "https://attacker.example", sub: dev.clientId, jti: "x", exp: 4e9 };
     const token = fc.oneof(
@@ -99,6 +107,7 @@ export const check: Check = {
     );
 
     // Expired: introspection first (so that the answer is about expiry), then revocation.
+    if (expired === undefined) return;
     await expired;
     expectInactive(
       await introspectAs(ctx, dev.clientId, first.accessToken, "introspect expired access"),
