@@ -16,7 +16,7 @@
  * and MUST answer 404 with a problem body for an unknown `client_id`."
  *
  * Three registrations of this check (one pending, one denied, one approved; the pending and
- * approved ones with an Ed25519 key and a description) are looked up in each list; every
+ * approved ones with a key — Ed25519 when the target takes it — and a description) are looked up in each list; every
  * item of a list must have the list's status (other checks' registrations included).
  * Generated `status` values outside the enumeration → 400 problem.
  */
@@ -35,6 +35,8 @@ import {
   isUnixSeconds,
   type ListedRegistration,
   listRegistrations,
+  supportedClientTypes,
+  supportedKey,
 } from "./_helpers.ts";
 
 const ID = "DTP-APR-002";
@@ -67,24 +69,27 @@ export const check: Check = {
   },
   async run(ctx) {
     const admin = adminApi(ctx);
-    const [keyA, keyC] = await Promise.all([
-      generateDeviceKey("ed25519"),
-      generateDeviceKey("ed25519"),
-    ]);
+    const { kind, keyType } = supportedKey(ctx);
+    const keyA = await generateDeviceKey(kind);
+    const keyC = kind === "rsa" ? keyA : await generateDeviceKey(kind);
+    const types = supportedClientTypes(ctx);
+    const [typeA, typeB, typeC] = [types[0]!, types[1 % types.length]!, types[2 % types.length]!];
     const started = ctx.clock.now();
     const a = await register(ctx, ID, {
       key: keyA,
-      clientType: "printer",
+      keyType,
+      clientType: typeA,
       description: "dtp-kit: stays pending",
       label: "register A (stays pending)",
     });
     const b = await register(ctx, ID, {
-      clientType: "mobile_device",
+      clientType: typeB,
       label: "register B (denied)",
     });
     const c = await register(ctx, ID, {
       key: keyC,
-      clientType: "server",
+      keyType,
+      clientType: typeC,
       description: "dtp-kit: approved",
       label: "register C (approved)",
     });
@@ -102,20 +107,20 @@ export const check: Check = {
       {
         userCode: a.userCode,
         clientId: a.clientId,
-        clientType: "printer",
+        clientType: typeA,
         status: "pending",
         description: "dtp-kit: stays pending",
-        keyType: "ed25519",
+        keyType,
         jkt: keyA.jkt,
       },
-      { userCode: b.userCode, clientId: b.clientId, clientType: "mobile_device", status: "denied" },
+      { userCode: b.userCode, clientId: b.clientId, clientType: typeB, status: "denied" },
       {
         userCode: c.userCode,
         clientId: c.clientId,
-        clientType: "server",
+        clientType: typeC,
         status: "approved",
         description: "dtp-kit: approved",
-        keyType: "ed25519",
+        keyType,
         jkt: keyC.jkt,
       },
     ];
@@ -200,8 +205,8 @@ export const check: Check = {
     const d = expectJson(dev, APR011, "application/json");
     const wantDevice = {
       client_id: c.clientId,
-      client_type: "server",
-      key_type: "ed25519",
+      client_type: typeC,
+      key_type: keyType,
       jkt: keyC.jkt,
     };
     for (const [k, v] of Object.entries(wantDevice)) {

@@ -8,6 +8,7 @@
  * naming that config field.
  */
 import type { HttpResponse } from "../../src/http/types.ts";
+import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
 import type { CheckContext } from "../../src/runner/check.ts";
 import {
   expectJson,
@@ -200,4 +201,27 @@ export function expectAdminUnauthorized(res: HttpResponse, requirement: string):
 /** True for a JSON integer that looks like Unix seconds (not milliseconds). */
 export function isUnixSeconds(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e11;
+}
+
+const CLIENT_TYPES = ["printer", "chrome_extension", "desktop_client", "mobile_device", "server"];
+
+/** The client types the target accepts (`dtp_client_types_supported`, else all of DTP's). */
+export function supportedClientTypes(ctx: CheckContext): string[] {
+  const listed = ctx.target.metadata.dtp_client_types_supported;
+  const types = Array.isArray(listed)
+    ? listed.filter((t): t is string => typeof t === "string" && CLIENT_TYPES.includes(t))
+    : [];
+  return types.length > 0 ? types : CLIENT_TYPES;
+}
+
+/**
+ * The cheapest device key the target accepts (`dtp_key_types_supported`): Ed25519, else an
+ * EC P-256 key in an X.509 certificate, else RSA.
+ */
+export function supportedKey(ctx: CheckContext): { kind: KeyKind; keyType: KeyType } {
+  const listed = ctx.target.metadata.dtp_key_types_supported;
+  const types = Array.isArray(listed) ? listed : ["ed25519", "x509", "rsa"];
+  if (types.includes("ed25519")) return { kind: "ed25519", keyType: "ed25519" };
+  if (types.includes("x509")) return { kind: "ec-p256", keyType: "x509" };
+  return { kind: "rsa", keyType: "rsa" };
 }
