@@ -41,6 +41,7 @@ export const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
 const JWT_FIELDS: ReadonlySet<string> = new Set(["client_assertion", "assertion"]);
 
 const MIN_SECRET_LENGTH = 4;
+const MIN_LEARNED_LENGTH = 8;
 const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** A secret's spelling (raw, percent-encoded, form-encoded, JSON-escaped) and its marker. */
@@ -200,12 +201,23 @@ export class Redactor {
           const name = decodeForm(pair.slice(0, eq));
           const value = decodeForm(pair.slice(eq + 1));
           if (JWT_FIELDS.has(name)) return `${pair.slice(0, eq)}=${this.jwt(value)}`;
+          if (SENSITIVE_FIELDS.has(name) && value !== "") {
+            return `${pair.slice(0, eq)}=${this.marker(this.labelOf(value) ?? name, value)}`;
+          }
           return this.text(pair);
         })
         .join("&");
     }
     if (ct.includes("json") || /^\s*[[{]/.test(text)) {
       let out = this.text(text);
+      // Sensitive fields, whatever their length (short values are not learned globally).
+      out = out.replace(
+        /"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g,
+        (m, name: string, sep: string, value: string) =>
+          SENSITIVE_FIELDS.has(name) && value !== "" && !value.startsWith("«redacted:")
+            ? `"${name}"${sep}"${this.marker(this.labelOf(value) ?? name, value)}"`
+            : m,
+      );
       // JWT assertions inside JSON: elide signatures.
       out = out.replace(
         /"(client_assertion|assertion)"(\s*:\s*)"([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"/g,
@@ -241,8 +253,14 @@ export class Redactor {
     }
   }
 
+  /**
+   * Learns a field's value as a secret when the field is sensitive. Values shorter than
+   * {@link MIN_LEARNED_LENGTH} are not learned (a check's deliberately wrong "pw" would
+   * otherwise blank out every "pw" in the evidence); the config's secrets are registered
+   * whatever their length.
+   */
   learnField(name: string, value: unknown): void {
-    if (typeof value !== "string") return;
+    if (typeof value !== "string" || value.length < MIN_LEARNED_LENGTH) return;
     if (SENSITIVE_FIELDS.has(name)) this.add(value, name);
   }
 

@@ -71,6 +71,19 @@ describe("Redactor", () => {
     );
   });
 
+  it("redacts short sensitive fields in place without blanking the value elsewhere", () => {
+    const r = new Redactor();
+    const form = "username=alice&password=pw12";
+    r.learnBody(form, "application/x-www-form-urlencoded");
+    expect(r.body(form, "application/x-www-form-urlencoded")).toMatch(
+      /^username=alice&password=«redacted:password#[0-9a-f]{4}»$/,
+    );
+    const json = '{"password":"pw12","note":"pw12 is short"}';
+    expect(r.body(json, "application/json")).toMatch(
+      /^\{"password":"«redacted:password#[0-9a-f]{4}»","note":"pw12 is short"\}$/,
+    );
+  });
+
   it("ignores very short secrets (they would shred the evidence)", () => {
     const r = new Redactor();
     r.add("ab");
