@@ -45,12 +45,13 @@ export interface Replay {
 }
 
 /**
- * `--replay <check-id>` (from the last run) or `--replay <seed>[:<path>]` (with --only).
+ * `--replay <check-id>` (from the last run) or `--replay <seed>[:<path>]` (with --only;
+ * `<seed>+<path>` works too).
  * fast-check paths are colon-separated too: `123:4:0:1` is seed 123, path `4:0:1`.
  */
 export async function resolveReplay(value: string, cwd: string): Promise<Replay> {
   const v = value.trim();
-  const seedPath = /^(-?\d+)(?::(\d+(?::\d+)*))?$/.exec(v);
+  const seedPath = /^(-?\d+)(?:[:+](\d+(?::\d+)*))?$/.exec(v);
   if (seedPath) {
     const out: Replay = { seed: Number(seedPath[1]) };
     if (seedPath[2] !== undefined) out.path = seedPath[2];
