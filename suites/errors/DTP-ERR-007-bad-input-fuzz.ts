@@ -152,7 +152,7 @@ async function resolveOperations(ctx: CheckContext, session: Session): Promise<O
   const { listOperations, loadOpenApiRaw } = await import("../../src/spec/openapi.ts");
   const doc = loadOpenApiRaw();
   const paths = doc.paths as Record<string, Record<string, unknown>>;
-  const verification = (session.device.res.body as { verification_uri?: unknown } | undefined)
+  const verification = (session.registration.res.body as { verification_uri?: unknown } | undefined)
     ?.verification_uri;
   const out: Operation[] = [];
   const skipped: string[] = [];
@@ -283,7 +283,7 @@ function caseArbitraries(op: Operation, session: Session, admin: boolean): fc.Ar
     );
   }
   // Garbage bodies with valid credentials.
-  if (op.body === "form") {
+  if (op.body === "form" && (id !== "login" || session.deviceTokens)) {
     out.push(
       fc
         .tuple(garbageForm(), fc.oneof(fc.constant<string | null>(FORM), wrongTypes))
@@ -431,10 +431,9 @@ async function validCredential(
   admin: string | undefined,
   op: Operation,
 ): Promise<string> {
-  if (op.operationId === "login") return `Bearer ${await session.deviceTokens.access()}`;
+  if (op.operationId === "login") return `Bearer ${await session.deviceTokens!.access()}`;
   if (op.family === "oauth") {
-    const clientId =
-      op.operationId === "registerDevice" ? ctx.clientId("fuzz") : session.device.clientId;
+    const clientId = op.operationId === "registerDevice" ? ctx.clientId("fuzz") : session.clientId;
     return basicAuth(clientId, ctx.target.config.apiKey);
   }
   if (op.admin) return `Bearer ${admin ?? ""}`;

@@ -125,7 +125,7 @@ export const check: Check = {
         const hint: [string, string][] = hintEmpty ? [["token_type_hint", ""]] : [];
         const label = `${ext.length} extension parameter(s)${hintEmpty ? " and an empty token_type_hint" : ""}`;
         const token = randomToken(32);
-        const auth = basicAuth(session.device.clientId, apiKey);
+        const auth = basicAuth(session.clientId, apiKey);
         if (endpointOf(ctx.target, "revocation_endpoint")) {
           const res = await post(
             ctx,

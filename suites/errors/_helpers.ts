@@ -5,10 +5,10 @@
  * leaked internals (stack traces, file paths), and SHOULD findings collected for the end.
  */
 import { basicAuth } from "../../src/client/auth.ts";
+import { type Registration, register } from "../../src/client/device.ts";
 import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
 import {
   callResource,
-  type Device,
   login,
   obtainDeviceTokens,
   readTokens,
@@ -295,8 +295,12 @@ export interface LiveTokens {
 }
 
 export interface Session {
-  device: Device;
-  deviceTokens: LiveTokens;
+  /** The session device's client_id. */
+  clientId: string;
+  /** Its registration (approved when the kit can get registrations approved). */
+  registration: Registration;
+  /** Its live tokens: only when the target config says how to approve a registration. */
+  deviceTokens?: LiveTokens;
   /** The configured user, logged in through the device (when the target offers login). */
   userTokens?: LiveTokens;
   /** The configured user's name (for harmless login requests), if any. */
@@ -335,6 +339,13 @@ function live(
  * config names a user, that user's tokens obtained through it.
  */
 export async function openSession(ctx: CheckContext, requirement: string): Promise<Session> {
+  const f = ctx.target.features;
+  if (!f.has("admin")) {
+    // No way to get a registration approved: the cases that need tokens are left out.
+    ctx.note("no approval configured: the cases that need a device or user token are left out");
+    const registration = await register(ctx, requirement, { label: "register (session)" });
+    return { clientId: registration.clientId, registration };
+  }
   const device = await obtainDeviceTokens(ctx, requirement, { label: "register (session)" });
   const holder = { clientId: device.clientId };
   const deviceTokens = live(
@@ -352,8 +363,7 @@ export async function openSession(ctx: CheckContext, requirement: string): Promi
     },
     requirement,
   );
-  const session: Session = { device, deviceTokens };
-  const f = ctx.target.features;
+  const session: Session = { clientId: device.clientId, registration: device, deviceTokens };
   if (f.has("login") && f.has("user_credentials")) {
     const user = userCredentials(ctx);
     session.username = user.username;
@@ -484,7 +494,7 @@ export async function harmlessRequest(
 ): Promise<OAuthRequest> {
   const url = endpointOf(ctx.target, OAUTH_ENDPOINTS[op])!;
   const apiKey = ctx.target.config.apiKey;
-  const deviceId = session.device.clientId;
+  const deviceId = session.clientId;
   switch (op) {
     case "registerDevice": {
       const clientId = ctx.clientId("err");
@@ -539,7 +549,7 @@ export async function harmlessRequest(
       return {
         op,
         url,
-        authorization: `Bearer ${await session.deviceTokens.access()}`,
+        authorization: `Bearer ${await session.deviceTokens!.access()}`,
         params: [
           ["username", session.username ?? "dtp-kit-nobody"],
           ["password", `wrong-${randomToken(12)}`],
