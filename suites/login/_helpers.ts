@@ -107,6 +107,25 @@ export async function withLiveToken<
   }
 }
 
+/**
+ * Waits until `tokens`' access token has certainly expired: `expires_in` after it was
+ * received plus 2 s (whole-second rounding and timer slack). No clock skew is added: the
+ * server applies none to the lifetimes of what it issued itself (DTP-EXP-006). SKIPs
+ * naming `dtp_lifetimes.access_token` when that does not fit the wait budget.
+ */
+export async function waitExpired(
+  ctx: CheckContext,
+  tokens: Pick<TokenSet, "receivedAt" | "expiresIn">,
+): Promise<void> {
+  const ms = Math.max(0, tokens.receivedAt + tokens.expiresIn * 1000 + 2000 - ctx.clock.now());
+  if (ms > ctx.waitBudget() * 1000) {
+    ctx.skip(
+      `needs to wait ${Math.ceil(ms / 1000)} s for the device access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
+    );
+  }
+  if (ms > 0) await ctx.clock.sleep(ms);
+}
+
 // ——— devices ———
 
 /** A device with its current token pair (the access token is refreshed when needed). */
@@ -140,8 +159,9 @@ export async function refreshPair(
   holder: { tokens: TokenSet & { refreshToken: string } },
   requirement: string,
   label = "refresh",
+  extra: Record<string, string> = {},
 ): Promise<void> {
-  const res = await refresh(ctx, client, holder.tokens.refreshToken);
+  const res = await refresh(ctx, client, holder.tokens.refreshToken, extra);
   if (res.status !== 200) {
     fail(requirement, `a successful refresh (${label})`, describe(res), res);
   }

@@ -1,0 +1,98 @@
+/**
+ * DTP-LOGIN-008 (MUST, seed 000):
+ * "When `allow_untrusted_endpoints` is true, the server MUST accept HTTP Basic client
+ * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong
+ * API key MUST be answered 401 OAuth error `invalid_client`."
+ *
+ * Run against the policy the target declares in `dtp_policies`; when it declares `false`
+ * (or nothing: the default), DTP-LOGIN-006/007 apply instead and this check SKIPs.
+ * HTTP Basic with the client_id of an approved device and the API key, plus the configured
+ * user's credentials → 200 token response with a user access token (`dtp_kind` `user`,
+ * `client_id` the device) and a refresh token. Generated wrong API keys → 401
+ * `invalid_client`, no token.
+ */
+import fc from "fast-check";
+import { basicAuth, readTokens } from "../../src/client/index.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError, fail } from "../../src/runner/expect.ts";
+import {
+  apiKeyAuth,
+  claimsOf,
+  declaredPolicy,
+  expectNoToken,
+  loginWithHeaders,
+  passwordForm,
+  trustedDevice,
+} from "./_helpers.ts";
+
+const ID = "DTP-LOGIN-008";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "login",
+    title:
+      "allow_untrusted_endpoints true: login with the API key (HTTP Basic) instead of a device token works; a wrong API key → 401 invalid_client",
+    specRef: "seed 000",
+    requires: ["device_code", "admin", "login", "user_credentials"],
+    property: true,
+  },
+  async run(ctx) {
+    if (!declaredPolicy(ctx, "allow_untrusted_endpoints")) {
+      ctx.skip(
+        "the target declares dtp_policies.allow_untrusted_endpoints = false (or leaves it at its default): DTP-LOGIN-008 applies only when it is true (DTP-LOGIN-006/007 test the declared behaviour)",
+      );
+    }
+    const form = passwordForm(ctx);
+    const device = await trustedDevice(ctx, ID, "apikey-login");
+
+    const ok = await loginWithHeaders(
+      ctx,
+      { authorization: apiKeyAuth(ctx, device.clientId) },
+      form,
+      "login with the API key (HTTP Basic)",
+    );
+    const tokens = readTokens(ctx, ok, ID);
+    if (tokens.refreshToken === undefined) {
+      fail(ID, "a user token pair (with a refresh_token)", "no refresh_token", ok);
+    }
+    const claims = claimsOf(tokens.accessToken);
+    if (claims && (claims.dtp_kind !== "user" || claims.client_id !== device.clientId)) {
+      fail(
+        ID,
+        `a user token (dtp_kind "user") for client_id ${JSON.stringify(device.clientId)}`,
+        `dtp_kind ${JSON.stringify(claims.dtp_kind)}, client_id ${JSON.stringify(claims.client_id)}`,
+        ok,
+      );
+    }
+
+    const apiKey = ctx.target.config.apiKey;
+    const wrongKey = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{8,48}$/),
+      fc.nat({ max: apiKey.length - 1 }).map((i) => {
+        // The real key with one character changed.
+        const c = apiKey[i] === "A" ? "B" : "A";
+        return apiKey.slice(0, i) + c + apiKey.slice(i + 1);
+      }),
+      fc.constant(`${apiKey}x`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        wrongKey.filter((k) => k !== apiKey),
+        async (key) => {
+          const res = await loginWithHeaders(
+            ctx,
+            { authorization: basicAuth(device.clientId, key) },
+            form,
+            "login with a wrong API key (HTTP Basic)",
+          );
+          expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
+          expectNoToken(res, ID, "a login with a wrong API key");
+        },
+      ),
+      ctx.fc,
+    );
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * DTP-LOGIN-009 (MUST, RFC 6750 §3.1):
+ * "A `/login` request with an invalid, expired or revoked device token MUST be answered
+ * 401 with `WWW-Authenticate` `error="invalid_token"`."
+ *
+ * Always with the configured user's right credentials, so that only the device token is
+ * wrong:
+ * - invalid (property): tokens derived from a real device token — one bit flipped in the
+ *   header, payload or signature, the claims re-signed with alg `none`, truncated — and
+ *   unknown tokens (random JWT-looking and opaque strings, a `dtp_pat_` look-alike), all
+ *   in RFC 6750 b64token syntax so that the request itself is well formed;
+ * - revoked: an unkeyed device's access token (Bearer) and, when the target offers DPoP, an
+ *   Ed25519 device's bound access token (DPoP + proof), each accepted first, then revoked
+ *   through `/revoke` by the device;
+ * - expired: the first device's first access token, accepted first, after its lifetime
+ *   (`expires_in` from its receipt plus 2 s; the server applies no skew to what it issued,
+ *   DTP-EXP-006).
+ * Each is answered 401 with a challenge (`Bearer`, or `DPoP` for the bound token) carrying
+ * `error="invalid_token"`, and no token.
+ */
+import fc from "fast-check";
+import { login, newDeviceKey, revoke, type TokenSet } from "../../src/client/index.ts";
+import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { expectStatus } from "../../src/runner/expect.ts";
+import {
+  claimsOf,
+  expectInvalidToken,
+  expectNoToken,
+  loginThrough,
+  passwordForm,
+  type TrustedDevice,
+  trustedDevice,
+  waitExpired,
+} from "./_helpers.ts";
+
+const ID = "DTP-LOGIN-009";
+/** RFC 6750 §2.1 b64token: a token a server must judge (not a malformed request). */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "login",
+    title: "Login with an invalid, revoked or expired device token → 401 invalid_token",
+    specRef: "RFC 6750 §3.1",
+    requires: ["device_code", "admin", "login", "user_credentials", "revocation", "refresh_token"],
+    property: true,
+    waits: true,
+  },
+  async run(ctx) {
+    const form = passwordForm(ctx);
+    const device = await trustedDevice(ctx, ID, "badtoken");
+    const first: TokenSet = device.tokens;
+
+    // Expired: accepted now, refused after its lifetime (waited for in parallel).
+    const accepted = await loginThrough(ctx, device, form, ID, "login (the device token is valid)");
+    expectStatus(accepted, 200, ID);
+    const firstUsable = device.tokens === first;
+    const expired = firstUsable ? waitExpired(ctx, first) : undefined;
+    expired?.catch(() => {});
+
+    // Invalid: forged and unknown tokens.
+    const real = first.accessToken;
+    const claims = claimsOf(real) ?? { sub: device.clientId };
+    const token = fc.oneof(
+      fc
+        .tuple(fc.constantFrom("header", "payload", "signature" as const), fc.nat())
+        .map(([part, bit]) => flipJwsBit(real, part, bit)),
+      fc.constant(encodeCompactJws({ typ: "at+jwt" }, claims, noneSigner)),
+      fc.nat({ max: real.length - 2 }).map((n) => real.slice(0, n + 1)),
+      fc
+        .tuple(
+          fc.stringMatching(/^[A-Za-z0-9_-]{10,60}$/),
+          fc.stringMatching(/^[A-Za-z0-9_-]{10,200}$/),
+          fc.stringMatching(/^[A-Za-z0-9_-]{43,86}$/),
+        )
+        .map((parts) => parts.join(".")),
+      fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,120}=*$/),
+      fc.stringMatching(/^[A-Za-z0-9_-]{22,64}$/).map((s) => `dtp_pat_${s}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        token.filter((t) => t !== real && B64TOKEN.test(t)),
+        async (t) => {
+          const res = await login(
+            ctx,
+            { tokens: { accessToken: t, tokenType: "Bearer" } },
+            form,
+            "login with a forged or unknown device token",
+          );
+          expectInvalidToken(res, ID);
+          expectNoToken(res, ID, "an invalid device token");
+        },
+      ),
+      ctx.fc,
+    );
+
+    // Revoked: a Bearer device token, and a DPoP-bound one when the target offers DPoP.
+    await revokedRefused(ctx, form, await trustedDevice(ctx, ID, "revoked-bearer"));
+    if (ctx.target.features.has("dpop")) {
+      const key = await newDeviceKey("ed25519");
+      await revokedRefused(ctx, form, await trustedDevice(ctx, ID, "revoked-dpop", { key }));
+    } else ctx.note("the target offers no DPoP: a revoked bound device token is not tested");
+
+    // Expired.
+    if (expired === undefined) {
+      ctx.note(
+        "the first device token had to be refreshed before its first use: expiry not tested",
+      );
+      return;
+    }
+    await expired;
+    const res = await login(ctx, { tokens: first }, form, "login with the expired device token");
+    expectInvalidToken(res, ID);
+    expectNoToken(res, ID, "an expired device token");
+  },
+};
+
+/** The device's access token works at /login, is revoked, then is refused. */
+async function revokedRefused(
+  ctx: CheckContext,
+  form: Record<string, string>,
+  device: TrustedDevice,
+): Promise<void> {
+  const what = device.dpop ? "DPoP-bound device token" : "Bearer device token";
+  const ok = await loginThrough(ctx, device, form, ID, `login (the ${what} is valid)`);
+  expectStatus(ok, 200, ID);
+  const tokens = device.tokens;
+  expectStatus(await revoke(ctx, device, tokens.accessToken, "access_token"), 200, ID);
+  const res = await login(
+    ctx,
+    { tokens, ...(device.dpop ? { dpop: device.dpop } : {}) },
+    form,
+    `login with the revoked ${what}`,
+  );
+  expectInvalidToken(res, ID);
+  expectNoToken(res, ID, `a revoked ${what}`);
+}

@@ -1,0 +1,56 @@
+/**
+ * DTP-LOGIN-011 (MUST, seed 000):
+ * "When `allow_unauthenticated_requests` is false, a `/login` request with `card_id` MUST
+ * be answered 400 OAuth error `invalid_request` and MUST NOT issue a token."
+ *
+ * Run against the policy the target declares in `dtp_policies` (absent = false, the
+ * default); when it declares `true`, DTP-LOGIN-012 applies instead and this check SKIPs.
+ * Property, through a trusted device with a valid device token: `card_id` alone — the
+ * configured user's card id (when the config has one) or a generated one — is answered 400
+ * `invalid_request`, with no token.
+ */
+import fc from "fast-check";
+import type { Check } from "../../src/runner/check.ts";
+import { expectOAuthError } from "../../src/runner/expect.ts";
+import { declaredPolicy, expectNoToken, loginThrough, trustedDevice } from "./_helpers.ts";
+
+const ID = "DTP-LOGIN-011";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "login",
+    title:
+      "allow_unauthenticated_requests false: login with card_id → 400 invalid_request, no token",
+    specRef: "seed 000",
+    requires: ["device_code", "admin", "login", "refresh_token"],
+    property: true,
+  },
+  async run(ctx) {
+    if (declaredPolicy(ctx, "allow_unauthenticated_requests")) {
+      ctx.skip(
+        "the target declares dtp_policies.allow_unauthenticated_requests = true: DTP-LOGIN-011 applies only when it is false (DTP-LOGIN-012 tests the declared behaviour)",
+      );
+    }
+    const configured = ctx.target.config.user?.cardId;
+    if (configured === undefined) {
+      ctx.note("the config gives no user card id: only generated card ids are tried");
+    }
+    const device = await trustedDevice(ctx, ID, "cardid-off");
+    const cardIds = fc.oneof(
+      ...(configured !== undefined ? [fc.constant(configured)] : []),
+      fc.stringMatching(/^[A-Za-z0-9-]{1,32}$/),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 32 }).filter((s) => s.trim() !== ""),
+    );
+    await fc.assert(
+      fc.asyncProperty(cardIds, async (card_id) => {
+        const res = await loginThrough(ctx, device, { card_id }, ID, "login with card_id");
+        expectOAuthError(res, { status: 400, error: "invalid_request" }, ID);
+        expectNoToken(res, ID, "a card_id login while allow_unauthenticated_requests is false");
+      }),
+      ctx.fc,
+    );
+  },
+};
