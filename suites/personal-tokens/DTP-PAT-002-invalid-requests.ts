@@ -1,0 +1,243 @@
+/**
+ * DTP-PAT-002 (MUST, seed 002):
+ * "`expires_in` MUST be required: a request without it MUST be answered 400 with a
+ * problem body (there is no default lifetime)."
+ *
+ * DTP-PAT-003 (MUST, DTP; seed 002):
+ * "An `expires_in` that is not an integer, is less than 1 or is greater than
+ * `dtp_lifetimes.personal_token_max` MUST be answered 400 with a problem body."
+ *
+ * DTP-PAT-004 (MUST, DTP):
+ * "`name` MUST be a required string of 1 to 128 characters, and `scope` MUST be optional,
+ * default to `me` and contain only `me`; any other `name` or `scope` MUST be answered 400
+ * with a problem body."
+ *
+ * With (the JSON media type of the same operation):
+ * DTP-ERR-007 (MUST): a malformed JSON body → 400 with a problem body.
+ * DTP-ERR-008 (MUST): a body that is not `application/json` → 415 with a problem body.
+ *
+ * The boundaries first, with the configured user's token: `expires_in` = 1 and =
+ * `personal_token_max` (the cap itself) → 201, `personal_token_max + 1` → 400; `name` of
+ * 1 and 128 characters → 201, of 129 → 400 (all created tokens are revoked afterwards).
+ * Then a property: a valid body with exactly one thing wrong — `expires_in` missing, not
+ * an integer (fractions, numeric strings, booleans, null, arrays, objects), < 1, or above
+ * the cap; `name` missing, empty, longer than 128 or not a string; `scope` holding
+ * anything but `me` or not a string — is answered 400 with a problem body
+ * (`application/problem+json`) and no token; malformed JSON texts → 400 problem; the
+ * valid body sent as another media type → 415 problem.
+ */
+import fc from "fast-check";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check } from "../../src/runner/check.ts";
+import { expectProblem, fail } from "../../src/runner/expect.ts";
+import { asUser } from "../login/_helpers.ts";
+import {
+  createRaw,
+  loggedInUser,
+  patUrl,
+  personalTokenMax,
+  readCreated,
+  revokePat,
+} from "./_helpers.ts";
+
+const ID = "DTP-PAT-002";
+const LIFETIME = "DTP-PAT-003";
+const FIELDS = "DTP-PAT-004";
+const MALFORMED = "DTP-ERR-007";
+const MEDIA = "DTP-ERR-008";
+
+type Invalid =
+  | { kind: "json"; requirement: string; why: string; body: Record<string, unknown> }
+  | { kind: "text"; why: string; text: string }
+  | { kind: "media"; why: string; contentType: string; text: string };
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID, LIFETIME, FIELDS, MALFORMED, MEDIA],
+    level: "MUST",
+    area: "personal-tokens",
+    title:
+      "Personal token requests: expires_in required, integer, 1 … personal_token_max (the cap accepted); name 1–128 characters; scope only me; otherwise 400 problem",
+    specRef: "seed 002; DTP",
+    requires: [
+      "device_code",
+      "admin",
+      "login",
+      "user_credentials",
+      "personal_tokens",
+      "refresh_token",
+    ],
+    property: true,
+  },
+  async run(ctx) {
+    const max = personalTokenMax(ctx);
+    const user = await loggedInUser(ctx, ID, "pat-invalid");
+
+    // Boundaries: accepted ones are created (and revoked), the next value refused.
+    const accepted: [string, Record<string, unknown>][] = [
+      [LIFETIME, { name: "lifetime 1", expires_in: 1 }],
+      [LIFETIME, { name: "lifetime at the cap", expires_in: max }],
+      [FIELDS, { name: "n", expires_in: 60 }],
+      [FIELDS, { name: "n".repeat(128), expires_in: 60 }],
+    ];
+    const ids: string[] = [];
+    try {
+      for (const [req, body] of accepted) {
+        const res = await createRaw(
+          ctx,
+          user,
+          body,
+          req,
+          `create (${String(body.name).length}-character name, expires_in ${body.expires_in})`,
+        );
+        ids.push(readCreated(ctx, res, body as { name: string }, req).id);
+      }
+    } finally {
+      for (const id of ids) await revokePat(ctx, user, id, "DTP-PAT-010");
+    }
+    await refused(
+      await createRaw(
+        ctx,
+        user,
+        { name: "over the cap", expires_in: max + 1 },
+        LIFETIME,
+        "create (expires_in personal_token_max + 1)",
+      ),
+      LIFETIME,
+      "expires_in = personal_token_max + 1",
+    );
+    await refused(
+      await createRaw(
+        ctx,
+        user,
+        { name: "n".repeat(129), expires_in: 60 },
+        FIELDS,
+        "create (129-character name)",
+      ),
+      FIELDS,
+      "a 129-character name",
+    );
+
+    const valid = { name: "kit invalid-request probe", expires_in: 60, scope: "me" };
+    const json = (requirement: string, why: string, body: Record<string, unknown>): Invalid => ({
+      kind: "json",
+      requirement,
+      why,
+      body,
+    });
+    const without = (key: string) =>
+      Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
+    const notString = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 }),
+    );
+    const notInteger = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((d) => !Number.isInteger(d)),
+      fc.integer({ min: 1, max }).map(String),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.integer({ min: 1, max }), { maxLength: 2 }),
+      fc.constant({ seconds: 60 }),
+    );
+    const badScope = fc.oneof(
+      fc.constantFrom("login", "tokens", "service", "me login", "me tokens", "ME", "me,me", "*"),
+      fc
+        .string({ minLength: 1, maxLength: 20 })
+        .filter((s) => s.split(" ").some((t) => t !== "" && t !== "me")),
+      notString,
+    );
+    const invalid: fc.Arbitrary<Invalid> = fc.oneof(
+      fc.constant(json(ID, "expires_in missing", without("expires_in"))),
+      notInteger.map((v) =>
+        json(LIFETIME, "expires_in not an integer", { ...valid, expires_in: v }),
+      ),
+      fc
+        .integer({ min: -1_000_000, max: 0 })
+        .map((v) => json(LIFETIME, "expires_in < 1", { ...valid, expires_in: v })),
+      fc
+        .integer({ min: max + 1, max: max * 10 + 10 })
+        .map((v) => json(LIFETIME, "expires_in > personal_token_max", { ...valid, expires_in: v })),
+      fc.constant(json(FIELDS, "name missing", without("name"))),
+      fc.constant(json(FIELDS, "name empty", { ...valid, name: "" })),
+      fc
+        .string({ minLength: 129, maxLength: 300 })
+        .map((v) => json(FIELDS, "name longer than 128 characters", { ...valid, name: v })),
+      notString.map((v) => json(FIELDS, "name not a string", { ...valid, name: v })),
+      badScope.map((v) => json(FIELDS, "scope other than me", { ...valid, scope: v })),
+      fc
+        .constantFrom(
+          "{",
+          '{"name": "x", "expires_in": 60',
+          "not json",
+          '{"name": "x",}',
+          "[1,2",
+          "\u0000",
+        )
+        .map((text): Invalid => ({ kind: "text", why: "malformed JSON", text })),
+      fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "application/xml").map(
+        (contentType): Invalid => ({
+          kind: "media",
+          why: `body sent as ${contentType}`,
+          contentType,
+          text:
+            contentType === "application/x-www-form-urlencoded"
+              ? "name=probe&expires_in=60"
+              : JSON.stringify(valid),
+        }),
+      ),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(invalid, async (c) => {
+        if (c.kind === "json") {
+          const res = await createRaw(ctx, user, c.body, c.requirement, `create (${c.why})`);
+          await refused(res, c.requirement, c.why);
+          return;
+        }
+        const contentType = c.kind === "media" ? c.contentType : "application/json";
+        const res = await asUser(
+          ctx,
+          user,
+          {
+            method: "POST",
+            url: patUrl(ctx),
+            headers: { "content-type": contentType },
+            body: c.text,
+            label: `create (${c.why})`,
+          },
+          c.kind === "media" ? MEDIA : MALFORMED,
+        );
+        if (c.kind === "media") {
+          expectProblem(res, 415, MEDIA);
+          noSecret(res, MEDIA, c.why);
+        } else await refused(res, MALFORMED, c.why);
+      }),
+      ctx.fc,
+    );
+
+    async function refused(res: HttpResponse, requirement: string, why: string): Promise<void> {
+      if (res.status === 201) {
+        // Do not leave it behind, then fail.
+        const id = (res.body as { id?: unknown } | undefined)?.id;
+        if (typeof id === "string") await revokePat(ctx, user, id, requirement);
+      }
+      expectProblem(res, 400, requirement);
+      noSecret(res, requirement, why);
+    }
+  },
+};
+
+function noSecret(res: HttpResponse, requirement: string, why: string): void {
+  if (/dtp_pat_/.test(res.text)) {
+    fail(
+      requirement,
+      `no personal token issued for ${why}`,
+      "a dtp_pat_ secret in the answer",
+      res,
+    );
+  }
+}
