@@ -96,9 +96,11 @@ export const check: Check = {
         what: "the admin key without its last character",
         header: `Bearer ${key.slice(0, -1)}`,
       }),
-      fc
-        .constant({ what: "the API key as a bearer token", header: `Bearer ${apiKey}` })
-        .filter(() => apiKey !== key),
+      fc.constant(
+        apiKey !== key && apiKey !== ""
+          ? { what: "the API key as a bearer token", header: `Bearer ${apiKey}` }
+          : { what: "a bearer token of spaces", header: "Bearer    " },
+      ),
       fc.constant({ what: "an empty bearer credential", header: "Bearer" }),
       fc.constant({ what: "the admin key with HTTP Basic", header: basicAuth("admin", key) }),
       fc.constant({ what: 'the admin key with the scheme "Token"', header: `Token ${key}` }),
