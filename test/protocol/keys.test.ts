@@ -128,12 +128,12 @@ describe("parseRegisteredKey: rejections name the field", () => {
     const small = generateKeyPairSync("rsa", { modulusLength: 1024 });
     const spki = small.publicKey.export({ format: "der", type: "spki" }).toString("base64");
     expect(reason(parseRegisteredKey(spki, "rsa"))).toBe(
-      "\"public_key\" RSA keys must be at least 2048 bits (got 1024)",
+      '"public_key" RSA keys must be at least 2048 bits (got 1024)',
     );
     const device = deviceKeyFromKeyObjects("rsa", small.privateKey, small.publicKey);
     const cert = (await selfSignedCertificate(device)).toString("base64");
     expect(reason(parseRegisteredKey(cert, "x509"))).toBe(
-      "\"public_key\" RSA keys must be at least 2048 bits (got 1024)",
+      '"public_key" RSA keys must be at least 2048 bits (got 1024)',
     );
   });
 
@@ -158,7 +158,7 @@ describe("parseRegisteredKey: rejections name the field", () => {
     });
     const b64 = Buffer.from(cert.rawData).toString("base64");
     expect(reason(parseRegisteredKey(b64, "x509"))).toBe(
-      "\"public_key\" certificate EC keys must be on curve P-256",
+      '"public_key" certificate EC keys must be on curve P-256',
     );
   });
 
