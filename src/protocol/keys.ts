@@ -172,7 +172,7 @@ function parseCertificate(der: Buffer): ParsedKey | KeyError {
       return checkRsa("x509", key);
     case "ec":
       if (key.asymmetricKeyDetails?.namedCurve !== "prime256v1")
-        return fail("\"public_key\" certificate EC keys must be on curve P-256");
+        return fail('"public_key" certificate EC keys must be on curve P-256');
       return accept("x509", key, "ec-p256");
     case "ed25519":
       return accept("x509", key, "ed25519");
