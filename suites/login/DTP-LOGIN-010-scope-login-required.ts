@@ -14,18 +14,8 @@
  * no token. A 401 while a short-lived token may have expired on the way (a slow machine)
  * is retried with a fresh token, never judged.
  */
-import {
-  endpoint,
-  endpointOf,
-  issuerOf,
-  login,
-  newDeviceKey,
-  readTokens,
-  register,
-  type TokenSet,
-} from "../../src/client/index.ts";
+import { endpointOf, login, type TokenSet } from "../../src/client/index.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
-import { CLIENT_ASSERTION_TYPE, createClientAssertion } from "../../src/protocol/index.ts";
 import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
@@ -34,6 +24,7 @@ import {
   passwordForm,
   refreshPair,
   scopeSet,
+  serviceTokenHolder,
   trustedDevice,
   userSession,
   withLiveToken,
@@ -137,8 +128,8 @@ export const check: Check = {
 
     // A service token.
     if (ctx.target.features.has("client_credentials")) {
-      const svc = await serviceClient(ctx);
-      await refused(ctx, "a service token", () => svc.tokens, svc.renew, form);
+      const svc = await serviceTokenHolder(ctx, ID);
+      await refused(ctx, svc.what, svc.current, svc.renew, form);
     } else ctx.note("the target offers no client_credentials: not tested with a service token");
   },
 };
@@ -165,42 +156,4 @@ async function refused(
 function expectInsufficient(res: HttpResponse, what: string): void {
   expectWwwAuthenticate(res, { scheme: "Bearer", error: "insufficient_scope", status: 403 }, ID);
   expectNoToken(res, ID, `a login with ${what}`);
-}
-
-/** A `server` device with an EC P-256 key (x509) and a way to get a fresh service token. */
-async function serviceClient(
-  ctx: CheckContext,
-): Promise<{ tokens: TokenSet; renew: () => Promise<void> }> {
-  const key = await newDeviceKey("ec-p256");
-  const reg = await register(ctx, ID, {
-    clientId: ctx.clientId("svc"),
-    clientType: "server",
-    key,
-    keyType: "x509",
-    label: "register a server device (EC P-256 certificate)",
-  });
-  await ctx.approval.approve(reg.userCode);
-  const get = async () => {
-    const res = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "token_endpoint"),
-      form: {
-        grant_type: "client_credentials",
-        client_assertion_type: CLIENT_ASSERTION_TYPE,
-        client_assertion: createClientAssertion({
-          privateKey: key.privateKey,
-          clientId: reg.clientId,
-          audience: issuerOf(ctx.target),
-        }),
-        scope: "me service",
-      },
-      label: "service token (client_credentials)",
-    });
-    return readTokens(ctx, res, ID);
-  };
-  const svc = { tokens: await get(), renew: async () => {} };
-  svc.renew = async () => {
-    svc.tokens = await get();
-  };
-  return svc;
 }

@@ -10,17 +10,25 @@ import {
   type Device,
   type DpopSession,
   endpoint,
+  issuerOf,
   login,
+  newDeviceKey,
   obtainDeviceTokens,
   type RegisterOptions,
   readTokens,
   refresh,
+  register,
   type TokenSet,
   userCredentials,
 } from "../../src/client/index.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 import { type Challenge, parseChallenges } from "../../src/http/www-authenticate.ts";
-import { decodeJwsJson, isCompactJws } from "../../src/protocol/index.ts";
+import {
+  CLIENT_ASSERTION_TYPE,
+  createClientAssertion,
+  decodeJwsJson,
+  isCompactJws,
+} from "../../src/protocol/index.ts";
 import type { CheckContext } from "../../src/runner/check.ts";
 import { describe, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 
@@ -258,6 +266,60 @@ export function me(
   label: string,
 ): Promise<HttpResponse> {
   return callResource(ctx, tokens, dpop, label);
+}
+
+// ——— other kinds of tokens ———
+
+/** A token of some kind, kept usable: the current one, and how to get a fresh one. */
+export interface LiveHolder {
+  what: string;
+  current: () => TokenSet;
+  renew: () => Promise<void>;
+}
+
+/**
+ * A `server` device with an EC P-256 key (x509 certificate), approved, and its service
+ * token (RFC 7523 §2.2, scope `me service`), renewed with a new assertion on demand.
+ */
+export async function serviceTokenHolder(
+  ctx: CheckContext,
+  requirement: string,
+): Promise<LiveHolder> {
+  const key = await newDeviceKey("ec-p256");
+  const reg = await register(ctx, requirement, {
+    clientId: ctx.clientId("svc"),
+    clientType: "server",
+    key,
+    keyType: "x509",
+    label: "register a server device (EC P-256 certificate)",
+  });
+  await ctx.approval.approve(reg.userCode);
+  const get = async () => {
+    const res = await ctx.http.request({
+      method: "POST",
+      url: endpoint(ctx.target, "token_endpoint"),
+      form: {
+        grant_type: "client_credentials",
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
+        client_assertion: createClientAssertion({
+          privateKey: key.privateKey,
+          clientId: reg.clientId,
+          audience: issuerOf(ctx.target),
+        }),
+        scope: "me service",
+      },
+      label: "service token (client_credentials)",
+    });
+    return readTokens(ctx, res, requirement);
+  };
+  let tokens = await get();
+  return {
+    what: "a service token",
+    current: () => tokens,
+    renew: async () => {
+      tokens = await get();
+    },
+  };
 }
 
 // ——— challenges ———

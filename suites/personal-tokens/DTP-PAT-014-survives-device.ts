@@ -1,0 +1,138 @@
+/**
+ * DTP-PAT-014 (MUST, seed 002; DTP):
+ * "A personal token belongs to the user, not to the device: deleting the device, revoking
+ * or refreshing the user token used to create it, or revoking that token's family MUST
+ * NOT revoke the personal token."
+ *
+ * The configured user logs in through a new device (user token pair U) and creates a
+ * personal token P with U's access token. P must keep working at `/me` (200,
+ * `token_kind` `personal`) after each of:
+ * 1. refreshing U (rotation: a new pair U′);
+ * 2. revoking U's access token (the one P was created with) through `/revoke`;
+ * 3. revoking U′'s refresh token through `/revoke` (the whole family);
+ * 4. deleting the device through the admin API (when the config has an admin token).
+ * Each step is shown to have taken effect where that is observable (the revoked access
+ * token is refused at `/me`; the device is gone: 204), so that P's survival means
+ * something. P is short-lived (300 s): no user token is left at the end to revoke it with.
+ *
+ * Note: the OpenAPI description of deleteDevice says personal tokens "created with them"
+ * are revoked; the requirement catalogue (normative for requirement texts) says they MUST
+ * NOT be. This check follows DTP-PAT-014.
+ */
+import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/index.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
+import { describe, expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
+import {
+  expectInvalidToken,
+  provablyValid,
+  refreshPair,
+  trustedDevice,
+  userSession,
+} from "../login/_helpers.ts";
+import { createRaw, readCreated } from "./_helpers.ts";
+
+const ID = "DTP-PAT-014";
+
+export const check: Check = {
+  meta: {
+    id: ID,
+    requirements: [ID],
+    level: "MUST",
+    area: "personal-tokens",
+    title:
+      "A personal token survives refreshing and revoking the user token it was created with, its family, and deleting the device",
+    specRef: "seed 002; DTP",
+    requires: [
+      "device_code",
+      "admin",
+      "login",
+      "user_credentials",
+      "personal_tokens",
+      "resource",
+      "refresh_token",
+      "revocation",
+    ],
+  },
+  async run(ctx) {
+    const device = await trustedDevice(ctx, ID, "pat-owner");
+    const user = await userSession(ctx, device, ID);
+    const name = "DTP-PAT-014 survivor";
+    const created = await createRaw(ctx, user, { name, expires_in: 300 }, "DTP-PAT-001");
+    // The access token P was created with (asUser may have refreshed it just before).
+    const creator: TokenSet = user.tokens;
+    const pat = readCreated(ctx, created, { name }, "DTP-PAT-001");
+    const survives = (after: string) => expectPersonal(ctx, pat.token, after);
+    await survives("right after its creation");
+
+    // 1. Refresh the user token.
+    await refreshPair(ctx, device, user, ID, "refresh the user token");
+    await survives("after the user token was refreshed");
+
+    // 2. Revoke the access token it was created with.
+    expectStatus(
+      await revoke(ctx, device, creator.accessToken, "access_token"),
+      200,
+      "DTP-REV-001",
+    );
+    if (provablyValid(creator, ctx.clock.now())) {
+      const gone = await callResource(
+        ctx,
+        creator,
+        undefined,
+        "GET /me with the revoked user token",
+      );
+      expectInvalidToken(gone, "DTP-REV-001");
+    }
+    await survives("after the user token it was created with was revoked");
+
+    // 3. Revoke the family (the current refresh token).
+    expectStatus(
+      await revoke(ctx, device, user.tokens.refreshToken, "refresh_token"),
+      200,
+      "DTP-REV-001",
+    );
+    await survives("after the user token's family was revoked");
+
+    // 4. Delete the device.
+    const admin = ctx.target.config.admin?.token;
+    const adminBase = endpointOf(ctx.target, "dtp_admin_endpoint");
+    if (admin === undefined || adminBase === undefined) {
+      ctx.note("no admin API credential in the config: deleting the device is not tested");
+      return;
+    }
+    const del = await ctx.http.request({
+      method: "DELETE",
+      url: `${adminBase.replace(/\/+$/, "")}/devices/${encodeURIComponent(device.clientId)}`,
+      headers: { authorization: `Bearer ${admin}` },
+      label: "admin: delete the device",
+    });
+    if (del.status !== 204) fail("DTP-APR-012", "204 for deleting the device", describe(del), del);
+    await survives("after the device it was created through was deleted");
+  },
+};
+
+async function expectPersonal(
+  ctx: CheckContext,
+  token: string,
+  after: string,
+): Promise<HttpResponse> {
+  const res = await callResource(
+    ctx,
+    { accessToken: token, tokenType: "Bearer" },
+    undefined,
+    `GET /me with the personal token (${after})`,
+  );
+  if (res.status !== 200)
+    fail(ID, `the personal token still accepted ${after}`, describe(res), res);
+  const body = expectJson(res, ID);
+  if (body.token_kind !== "personal") {
+    fail(
+      ID,
+      `token_kind "personal" ${after}`,
+      `token_kind ${JSON.stringify(body.token_kind)}`,
+      res,
+    );
+  }
+  return res;
+}
