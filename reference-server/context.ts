@@ -2,6 +2,9 @@
  * The per-request context handlers receive, and the server-wide dependencies (`App`).
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { verifyClientAssertion } from "../src/protocol/assertion.ts";
+import type { verifyDpopProof } from "../src/protocol/dpop.ts";
+import type { verifyRequestSignature } from "../src/protocol/http-signature.ts";
 import type { ErrorStyle } from "./http/render-error.ts";
 import type { Reply } from "./http/reply.ts";
 import type { ServerOptions } from "./options.ts";
@@ -10,6 +13,16 @@ import type { Store } from "./store/types.ts";
 import type { AccessTokenSigner } from "./tokens/signer.ts";
 import type { UserDirectory } from "./users.ts";
 import type { Validators } from "./validation.ts";
+
+/**
+ * The protocol verifiers the handlers call: src/protocol's, unless a test fixture replaced
+ * one (the broken-server catalogue injects faulty verification this way).
+ */
+export interface Verifiers {
+  dpopProof: typeof verifyDpopProof;
+  clientAssertion: typeof verifyClientAssertion;
+  requestSignature: typeof verifyRequestSignature;
+}
 
 /** Server-wide dependencies, built once at start-up. */
 export interface App {
@@ -22,6 +35,7 @@ export interface App {
   users: UserDirectory;
   /** Failed user-code lookups per admin credential. */
   userCodeLimiter: RateLimiter;
+  verifiers: Verifiers;
   /** Milliseconds. */
   nowMs(): number;
   /** Seconds. */

@@ -8,7 +8,7 @@
  * await server.close();
  */
 
-export type { App, Handler, OperationSpec, RequestContext } from "./context.ts";
+export type { App, Handler, OperationSpec, RequestContext, Verifiers } from "./context.ts";
 export { OPERATIONS } from "./handlers/index.ts";
 export {
   DEFAULT_LIFETIMES,

@@ -4,8 +4,11 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { verifyClientAssertion } from "../src/protocol/assertion.ts";
+import { verifyDpopProof } from "../src/protocol/dpop.ts";
+import { verifyRequestSignature } from "../src/protocol/http-signature.ts";
 import { randomToken, sha256b64url } from "../src/protocol/random.ts";
-import type { App, OperationSpec } from "./context.ts";
+import type { App, OperationSpec, Verifiers } from "./context.ts";
 import { OPERATIONS } from "./handlers/index.ts";
 import { createPipeline } from "./http/pipeline.ts";
 import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
@@ -29,12 +32,14 @@ export interface RunningServer {
 }
 
 /**
- * Test fixtures only (e.g. the broken-server catalogue): replace operations or wrap the
- * store to inject one documented fault. `dtp serve` never passes one.
+ * Test fixtures only (e.g. the broken-server catalogue): replace operations, wrap the
+ * store or replace a protocol verifier to inject one documented fault. `dtp serve` never
+ * passes one.
  */
 export interface ServerFixture {
   operations?: Readonly<Record<string, OperationSpec>>;
   wrapStore?: (store: Store) => Store;
+  verifiers?: Partial<Verifiers>;
 }
 
 /**
@@ -91,6 +96,12 @@ export async function startReferenceServer(
     validators,
     users: directory,
     userCodeLimiter: createRateLimiter(10, 60_000),
+    verifiers: {
+      dpopProof: verifyDpopProof,
+      clientAssertion: verifyClientAssertion,
+      requestSignature: verifyRequestSignature,
+      ...fixture.verifiers,
+    },
     nowMs: clock,
     now: () => Math.floor(clock() / 1000),
   };

@@ -3,7 +3,6 @@
  * `verifyDpopProof`: the key must be the one the token or device is bound to, the nonce
  * one of ours, and the `jti` unused (recorded atomically, so a replayed proof fails).
  */
-import { verifyDpopProof } from "../../src/protocol/dpop.ts";
 import { decodeJwsJson } from "../../src/protocol/jws.ts";
 import type { RequestContext } from "../context.ts";
 import { isValidDpopNonce } from "./nonces.ts";
@@ -43,7 +42,7 @@ export async function checkDpopProof(
   const now = app.now();
   const { dpopProofMaxAge: maxAge } = app.options.lifetimes;
   const skew = app.options.clockSkew;
-  const result = await verifyDpopProof(raw, {
+  const result = await app.verifiers.dpopProof(raw, {
     htm: ctx.method,
     htu: ctx.url.href,
     allowedAlgs: DPOP_ALGS,

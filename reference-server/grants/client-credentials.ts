@@ -2,7 +2,6 @@
  * Service tokens (RFC 6749 §4.4 + RFC 7523 §2.2, seed 003): a `server` device with an EC
  * P-256 key authenticates with an ES256 JWT assertion (`aud` = the issuer, single-use `jti`).
  */
-import { verifyClientAssertion } from "../../src/protocol/assertion.ts";
 import { decodeJwsJson } from "../../src/protocol/jws.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { basicCredentials } from "../auth/client-auth.ts";
@@ -51,7 +50,7 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   // 5. Verify the assertion (alg ES256, signature, iss = sub, aud = issuer, exp/iat window).
   const now = app.now();
   const { clockSkew: skew } = app.options;
-  const verified = await verifyClientAssertion(assertion, {
+  const verified = await app.verifiers.clientAssertion(assertion, {
     key,
     clientId,
     issuer: app.issuer,

@@ -4,10 +4,7 @@
  */
 
 import { getHeader } from "../../src/protocol/headers.ts";
-import {
-  parseSignatureHeaders,
-  verifyRequestSignature,
-} from "../../src/protocol/http-signature.ts";
+import { parseSignatureHeaders } from "../../src/protocol/http-signature.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { parseDictionary } from "../../src/protocol/structured-fields.ts";
 import type { RequestContext } from "../context.ts";
@@ -60,7 +57,7 @@ export function verifySignedReRegistration(
   if (!parsed.ok) throw invalid(parsed.reason);
   if (parsed.params.get("alg") === undefined) throw invalid('"alg" is missing');
   const now = app.now();
-  const result = verifyRequestSignature({
+  const result = app.verifiers.requestSignature({
     label: LABEL,
     method: ctx.method,
     url: ctx.url.href,
