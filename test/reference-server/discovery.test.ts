@@ -63,8 +63,8 @@ describe("getMetadata", () => {
     });
     expect(m.dtp_lifetimes).toEqual({
       access_token: 4,
-      refresh_token: 60,
-      device_code: 8,
+      refresh_token: 30,
+      device_code: 15,
       interval: 1,
       personal_token_max: 3600,
       dpop_proof_max_age: 300,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../reference-server/index.ts";
+import { type RunningServer, SHORT_LIFETIMES } from "../../reference-server/index.ts";
 import { type DeviceKey, generateDeviceKey } from "../../src/protocol/keys.ts";
 import {
   basic,
@@ -86,10 +86,11 @@ describe("token (refresh_token grant)", () => {
 
   it("expires with the family, counted from the original grant", async () => {
     const d = await deviceWithTokens(s);
-    clock.advance(40_000);
+    const family = SHORT_LIFETIMES.refreshToken * 1000;
+    clock.advance(family * 0.6);
     const r1 = await refresh(s, d, d.tokens.body.refresh_token);
     expect(r1.status).toBe(200);
-    clock.advance(21_000);
+    clock.advance(family * 0.4 + 1000);
     expect((await refresh(s, d, r1.body.refresh_token)).body.error).toBe("invalid_grant");
   });
 });

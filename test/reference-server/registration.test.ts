@@ -41,7 +41,7 @@ describe("registerDevice", () => {
     expect(b.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     expect(b.verification_uri).toBe(`${s.url}/device`);
     expect(b.verification_uri_complete).toBe(`${s.url}/device?user_code=${b.user_code}`);
-    expect(b).toMatchObject({ expires_in: 8, interval: 1, state: "st-1" });
+    expect(b).toMatchObject({ expires_in: 15, interval: 1, state: "st-1" });
     const list = await send(`${s.url}/admin/registrations`, { headers: admin(s) });
     expect(list.body.registrations).toContainEqual(
       expect.objectContaining({
