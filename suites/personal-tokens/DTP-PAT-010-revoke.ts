@@ -12,12 +12,18 @@
  * "A personal token MUST be accepted as `Authorization: Bearer <token>` at `/me`, which
  * MUST answer `token_kind` `personal`, `sub` equal to the user's id and `scope` `["me"]`."
  *
+ * With DTP-EXP-002 (MUST, RFC 6750 §3.1; seed 002): "A personal token presented after its
+ * `expires_at` MUST be answered 401 with `WWW-Authenticate: Bearer` `error="invalid_token"`."
+ *
  * The configured user creates two personal tokens. Both work at `/me` as Bearer tokens
  * (`token_kind` `personal`, the user's `sub`, scope `["me"]`). Property: generated unknown
  * ids (in the id syntax of the spec, `[A-Za-z0-9_-]{1,64}`) → 404 problem. The first token
  * is revoked → 204 with an empty body; right away it is 401 `invalid_token` at `/me` and
  * is no longer listed, while the second one still works and is still listed. "Another
  * user's token" needs a second user, which the target config cannot name: not tested.
+ * Meanwhile a third token created with `expires_in` 2 works at once and, after
+ * `expires_at − created_at` seconds from its receipt plus 2 s (no skew: DTP-EXP-006), is
+ * answered 401 `invalid_token`.
  */
 import fc from "fast-check";
 import { callResource } from "../../src/client/index.ts";
@@ -44,15 +50,17 @@ import {
 const ID = "DTP-PAT-010";
 const UNKNOWN = "DTP-PAT-011";
 const AT_ME = "DTP-PAT-012";
+const EXPIRED = "DTP-EXP-002";
+const SHORT = 2;
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, UNKNOWN, AT_ME],
+    requirements: [ID, UNKNOWN, AT_ME, EXPIRED],
     level: "MUST",
     area: "personal-tokens",
     title:
-      "A personal token works at /me (token_kind personal); revoking it → 204, then 401 invalid_token and unlisted at once; unknown ids → 404",
+      "A personal token works at /me (token_kind personal); revoking it → 204, then 401 invalid_token and unlisted at once; unknown ids → 404; expired → 401",
     specRef: "seed 002; DTP",
     requires: [
       "device_code",
@@ -64,9 +72,38 @@ export const check: Check = {
       "refresh_token",
     ],
     property: true,
+    waits: true,
   },
   async run(ctx) {
     const user = await loggedInUser(ctx, ID, "pat-revoke");
+
+    // A short-lived token, judged at the end (its wait overlaps the rest).
+    const sentAt = ctx.clock.now();
+    const short = readCreated(
+      ctx,
+      await createRaw(
+        ctx,
+        user,
+        { name: "expires soon", expires_in: SHORT },
+        "DTP-PAT-001",
+        `create (expires_in ${SHORT})`,
+      ),
+      { name: "expires soon" },
+      "DTP-PAT-001",
+    );
+    const shortReceived = ctx.clock.now();
+    const fresh = await callResource(
+      ctx,
+      { accessToken: short.token, tokenType: "Bearer" },
+      undefined,
+      `GET /me with the ${SHORT} s personal token (valid)`,
+    );
+    // Judged only while the token was certainly valid (created after the request left).
+    const judged = fresh.status === 200 || ctx.clock.now() < sentAt + (SHORT - 1) * 1000;
+    if (judged) expectStatus(fresh, 200, AT_ME);
+    else
+      ctx.note(`the machine was too slow to use a ${SHORT} s personal token in time: not judged`);
+
     const make = async (name: string) =>
       readCreated(
         ctx,
@@ -117,6 +154,17 @@ export const check: Check = {
     } finally {
       await revokePat(ctx, user, kept.id, ID, "revoke the second token (clean-up)");
     }
+
+    // DTP-EXP-002: the short-lived token has expired.
+    const lifetime = Math.max(SHORT, short.expires_at - short.created_at);
+    await waitFor(ctx, shortReceived + lifetime * 1000 + 2000, "the personal token lifetime");
+    const expired = await callResource(
+      ctx,
+      { accessToken: short.token, tokenType: "Bearer" },
+      undefined,
+      `GET /me with the ${SHORT} s personal token (expired)`,
+    );
+    expectWwwAuthenticate(expired, { scheme: "Bearer", error: "invalid_token" }, EXPIRED);
   },
 };
 
@@ -151,4 +199,15 @@ async function works(
     );
   }
   return res;
+}
+
+/** Sleeps until `untilMs` (the check's clock), or SKIPs naming `what` when over budget. */
+async function waitFor(ctx: CheckContext, untilMs: number, what: string): Promise<void> {
+  const ms = Math.max(0, Math.ceil(untilMs - ctx.clock.now()));
+  if (ms > ctx.waitBudget() * 1000) {
+    ctx.skip(
+      `needs to wait ${Math.ceil(ms / 1000)} s for ${what} but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
+    );
+  }
+  if (ms > 0) await ctx.clock.sleep(ms);
 }
