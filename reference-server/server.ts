@@ -78,6 +78,9 @@ export async function startReferenceServer(
   store.addSecretHash("admin_key", sha256b64url(adminKey));
   // 4. Listen; the issuer is the address we got.
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
+  // Idle keep-alive connections stay open longer than clients keep them (they close first),
+  // so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
   try {
     await listen(server, options.port, options.host);
   } catch (e) {

@@ -15,6 +15,16 @@ import { blockedTime, measureLoopLag } from "./loop-lag.ts";
 import { Redactor } from "./redact.ts";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
 
+/**
+ * The kit's connection pool. An idle keep-alive connection is reused only well inside the
+ * server's advertised keep-alive timeout (3 s margin, undici's default is 2 s), so that a
+ * busy machine's event-loop lag does not make the kit reuse a socket the server is closing
+ * (which would surface as a spurious "target closed the connection" failure).
+ */
+export function createAgent(): Agent {
+  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000 });
+}
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies longer than this are shortened in the recorded evidence (not for the check). */
@@ -92,7 +102,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     else redactor.add(s.value, s.label);
   }
   const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? new Agent();
+  const dispatcher = options.dispatcher ?? createAgent();
   const raw: RawExchange[] = [];
   let closed = false;
 

@@ -2,7 +2,8 @@
  * The engine: runs selected checks against a target with bounded concurrency and turns
  * each outcome into a {@link CheckResult}.
  *
- * Per check: feature gate (missing feature → SKIP with the reason), its own recording
+ * Per check: profile gate (a DTP extension under the OAuth profile → SKIP, `profiles.ts`),
+ * feature gate (missing feature → SKIP with the reason), its own recording
  * HttpClient (its transcript is the evidence), a clock whose sleeps are charged to the
  * `--max-wait` budget, fast-check parameters from the run's seed, and a deadline.
  * Outcome: returns → PASS; SkipSignal → SKIP; CheckFailure → FAIL (MUST, or SHOULD under
@@ -10,16 +11,18 @@
  * Checks flagged `waits` run in their own lane so that they never hold up the others.
  */
 import { randomBytes } from "node:crypto";
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { oauthClientPool } from "../client/auth.ts";
 import { formatDuration } from "../config/duration.ts";
 import { configSecrets } from "../config/load.ts";
-import { createHttpClient, DEFAULT_MAX_BODY_BYTES } from "../http/client.ts";
+import { createAgent, createHttpClient, DEFAULT_MAX_BODY_BYTES } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
 import { createApprover } from "./approval.ts";
 import type { Check, CheckContext, CheckMeta, Clock, Feature, Level, Status } from "./check.ts";
 import { missingFeatureReason } from "./discover.ts";
 import { CheckFailure, DtpKitError, SkipSignal } from "./failure.ts";
 import { parsePropertyFailure } from "./fast-check-error.ts";
+import { profileSkipReason } from "./profiles.ts";
 import type { Target } from "./target.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -58,7 +61,7 @@ export interface EngineOptions {
 /** Runs the checks; results come back in the order of `checks`. */
 export async function runChecks(opts: EngineOptions): Promise<CheckResult[]> {
   const ownDispatcher = opts.dispatcher === undefined;
-  const dispatcher = opts.dispatcher ?? new Agent();
+  const dispatcher = opts.dispatcher ?? createAgent();
   const redactor = opts.redactor ?? new Redactor();
   for (const s of configSecrets(opts.target.config)) redactor.add(s.value, s.label);
   const results = new Array<CheckResult>(opts.checks.length);
@@ -116,6 +119,11 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
     exchanges: [],
     notes: [],
   };
+  const outOfProfile = profileSkipReason(meta, opts.target.profile);
+  if (outOfProfile !== undefined) {
+    base.message = outOfProfile;
+    return base;
+  }
   const missing = requiredFeatures(meta).filter((f) => !opts.target.features.has(f));
   if (missing.length > 0) {
     base.message = missing.map((f) => missingFeatureReason(f, opts.target)).join("; ");
@@ -174,7 +182,7 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
       notes.push(message);
     },
     approval: createApprover(opts.target, http),
-    clientId: (label) => makeClientId(opts.target.config.clientIdPrefix, label),
+    clientId: clientIds(opts.target),
     signal: controller.signal,
   };
 
@@ -323,6 +331,23 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * `ctx.clientId` of one check: fresh ids (DTP devices choose theirs), or under the OAuth
+ * profile the pre-registered clients in turn (so a check's second client differs from its first).
+ */
+function clientIds(target: Target): (label?: string) => string {
+  if (target.profile !== "oauth") {
+    return (label) => makeClientId(target.config.clientIdPrefix, label);
+  }
+  const pool = oauthClientPool(target);
+  let next = 0;
+  return () => {
+    const client = pool[next++ % Math.max(1, pool.length)];
+    if (!client) throw new SkipSignal(missingFeatureReason("api_key", target));
+    return client.clientId;
+  };
 }
 
 const CLIENT_ID_CHARS = /[^A-Za-z0-9._~-]/g;

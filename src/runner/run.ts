@@ -4,7 +4,6 @@
  * failures → summary and exit code → {@link RunReport}.
  */
 import { randomInt } from "node:crypto";
-import { Agent } from "undici";
 import { checks as registry } from "../../suites/index.ts";
 import { configSecrets, loadConfig, resolveConfig } from "../config/load.ts";
 import {
@@ -12,7 +11,7 @@ import {
   type TargetConfig,
   type TargetConfigFile,
 } from "../config/schema.ts";
-import { DEFAULT_TIMEOUT_MS } from "../http/client.ts";
+import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
 import type { Area, Check, CheckMeta } from "./check.ts";
 import { discover } from "./discover.ts";
@@ -30,6 +29,7 @@ import {
   validateExpectedFailures,
 } from "./expected-failures.ts";
 import { UsageError } from "./failure.ts";
+import { PROFILES, type Profile } from "./profiles.ts";
 import { selectChecks, sortChecks, validateRegistry } from "./registry.ts";
 import { exitCodeOf, summarize } from "./summary.ts";
 import type { Target } from "./target.ts";
@@ -66,6 +66,12 @@ export interface RunOptions {
   concurrency?: number;
   /** Known failures: the list, or a path to the JSON file. */
   expectedFailures?: string | ExpectedFailure[];
+  /**
+   * "dtp" (default): every check. "oauth": only the checks that apply to any standard
+   * OAuth server, the kit acting as a client of the config's `oauth.clients`; DTP
+   * extensions are skipped (see `profiles.ts`).
+   */
+  profile?: Profile;
   /** The checks to choose from (default: every suite). */
   checks?: readonly Check[];
   signal?: AbortSignal;
@@ -101,6 +107,10 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   if (!Number.isSafeInteger(seed)) throw new UsageError(`seed must be an integer: ${seed}`);
   if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs > 0)) {
     throw new UsageError(`runs must be a positive integer: ${options.runs}`);
+  }
+  const profile = options.profile ?? "dtp";
+  if (!PROFILES.includes(profile)) {
+    throw new UsageError(`profile must be one of ${PROFILES.join(", ")}: ${profile}`);
   }
 
   let config: TargetConfig | undefined;
@@ -150,7 +160,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const runs = options.runs ?? DEFAULT_RUNS;
   const redactor = new Redactor();
   for (const s of configSecrets(config)) redactor.add(s.value, s.label);
-  const dispatcher = new Agent();
+  const dispatcher = createAgent();
 
   try {
     const { target, exchanges: discovery } = await discover({
@@ -161,9 +171,12 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       redactor,
       dispatcher,
       embedded: embedded !== undefined,
+      ...(profile !== "dtp" ? { profile } : {}),
     });
     options.onStart?.({ target, checks: selected, seed, runs, maxWaitMs, timeoutMs });
-    const prefix = options.replayPrefix ?? `dtp test${embedded ? "" : ` ${target.baseUrl}`}`;
+    const prefix =
+      options.replayPrefix ??
+      `dtp test${embedded ? "" : ` ${target.baseUrl}`}${profile !== "dtp" ? ` --profile ${profile}` : ""}`;
     const results = await runChecks({
       target,
       checks: selected,
@@ -206,6 +219,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         strict: options.strict ?? false,
         maxWaitMs,
         timeoutMs,
+        ...(profile !== "dtp" ? { profile } : {}),
         ...(areas ? { areas } : {}),
         ...(options.only ? { only: options.only } : {}),
         ...(options.exclude ? { exclude: options.exclude } : {}),
