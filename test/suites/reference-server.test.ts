@@ -35,11 +35,17 @@ describe("the whole suite against the reference server", () => {
 
 /**
  * Checks of declared behaviour that the default configuration cannot exercise (no nonce
- * required, a refresh reuse grace period, the opt-in rate-limit check with its own admin
- * credential) run against a second reference server configured the other way.
+ * required, a refresh reuse grace period, both login policies on, the opt-in rate-limit
+ * check with its own admin credential) run against a second reference server configured the other way.
  */
 describe("declared-behaviour checks against a differently configured reference server", () => {
-  const ALT_CHECKS = ["DTP-DPOP-019", "DTP-REF-005", "DTP-APR-010"];
+  const ALT_CHECKS = [
+    "DTP-APR-010",
+    "DTP-DPOP-019",
+    "DTP-LOGIN-008",
+    "DTP-LOGIN-012",
+    "DTP-REF-005",
+  ];
 
   it("passes the checks the default configuration skips", { timeout: 120_000 }, async () => {
     const server = await startReferenceServer({
@@ -47,6 +53,7 @@ describe("declared-behaviour checks against a differently configured reference s
       lifetimes: SHORT_LIFETIMES,
       dpopNonceRequired: false,
       refreshReuseGrace: 3,
+      policies: { allowUntrustedEndpoints: true, allowUnauthenticatedRequests: true },
     });
     const previous = process.env[RATE_LIMIT_OPT_IN];
     process.env[RATE_LIMIT_OPT_IN] = "1";
@@ -60,7 +67,11 @@ describe("declared-behaviour checks against a differently configured reference s
           apiKey: server.apiKey,
           admin: { token: server.adminKey },
           approval: { method: "admin-api" },
-          user: { username: user.username, password: user.password },
+          user: {
+            username: user.username,
+            password: user.password,
+            ...(user.cardId !== undefined ? { cardId: user.cardId } : {}),
+          },
         },
       });
       const statuses = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
