@@ -8,6 +8,7 @@ import { isSetupError } from "../runner/failure.ts";
 import { KIT_VERSION } from "../runner/run.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { serveCommand } from "./serve-command.ts";
+import { specCommand } from "./spec-command.ts";
 import { testCommand } from "./test-command.ts";
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -66,6 +67,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     testCommand(cliIo, setExit).copyInheritedSettings(program).addHelpText("after", HELP_AFTER),
   );
   program.addCommand(serveCommand(cliIo, setExit).copyInheritedSettings(program));
+  program.addCommand(specCommand(cliIo, setExit).copyInheritedSettings(program));
 
   try {
     if (argv.length === 0) {
