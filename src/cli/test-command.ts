@@ -12,6 +12,7 @@ import {
   requiredFeatures,
 } from "../runner/engine.ts";
 import { UsageError } from "../runner/failure.ts";
+import { PROFILES, type Profile } from "../runner/profiles.ts";
 import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/registry.ts";
 import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner/run.ts";
 import type { CliIo } from "./io.ts";
@@ -20,6 +21,7 @@ import { durationMs, integer, list, positiveInteger } from "./options.ts";
 
 interface TestFlags {
   config?: string;
+  profile?: Profile;
   area?: string[];
   only?: string[];
   exclude?: string[];
@@ -45,6 +47,14 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
     )
     .argument("[url]", "base URL (issuer) of the server under test")
     .option("-c, --config <file>", "target config (JSON; schema: schemas/dtp-config.schema.json)")
+    .addOption(
+      new Option(
+        "--profile <profile>",
+        'checks to apply: "dtp" (all), or "oauth" (those that hold for any standard OAuth server, with the config\'s oauth.clients; DTP extensions skipped)',
+      )
+        .choices(PROFILES)
+        .default("dtp"),
+    )
     .option("-a, --area <areas>", `only these areas, comma-separated (${AREAS.join(", ")})`, list)
     .option(
       "--only <ids>",
@@ -126,6 +136,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     "dtp test",
     ...(url ? [url] : []),
     ...(flags.config ? ["--config", flags.config] : []),
+    ...(flags.profile && flags.profile !== "dtp" ? ["--profile", flags.profile] : []),
     ...(flags.strict ? ["--strict"] : []),
     ...(flags.runs !== undefined ? ["--runs", String(flags.runs)] : []),
   ].join(" ");
@@ -136,6 +147,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
   const options: RunOptions = {
     ...(url !== undefined ? { url } : {}),
     ...(flags.config !== undefined ? { config: resolve(io.cwd, flags.config) } : {}),
+    ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
     ...(flags.area ? { area: flags.area as Area[] } : {}),
     ...(only ? { only } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),

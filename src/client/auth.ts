@@ -1,7 +1,16 @@
 /**
- * Client authentication helpers (RFC 6749 §2.3.1): HTTP Basic with the client_id and the
- * API key, each form-urlencoded before base64, as the RFC requires.
+ * Client authentication (RFC 6749 §2.3.1): HTTP Basic with the client_id and the secret,
+ * each form-urlencoded before base64, as the RFC requires; or the secret in the form body.
+ *
+ * DTP: every device authenticates with the vendor's API key, by Basic unless a check asks
+ * for the form body or nothing. OAuth profile: the client_ids are the config's
+ * pre-registered `oauth.clients`, each with its own secret and its registered method
+ * (`token_endpoint_auth_method`), which wins over the way a check asks for (a plain OAuth
+ * server may accept only the registered method); asking for no authentication still sends none.
  */
+import type { OAuthClient } from "../config/schema.ts";
+import type { Target } from "../runner/target.ts";
+
 export function basicAuth(clientId: string, secret: string): string {
   const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, "+");
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString("base64")}`;
@@ -11,4 +20,69 @@ export function basicAuth(clientId: string, secret: string): string {
 export function newClientId(prefix: string): string {
   const rand = crypto.getRandomValues(new Uint8Array(8));
   return `${prefix}${Buffer.from(rand).toString("hex")}`;
+}
+
+/** How a request authenticates its client: HTTP Basic, form body, or not at all. */
+export type ClientAuth = "basic" | "post" | "none";
+
+/** The OAuth profile's pre-registered client with this client_id, if any. */
+export function oauthClient(target: Target, clientId: string): OAuthClient | undefined {
+  if (target.profile !== "oauth") return undefined;
+  return target.config.oauth?.clients.find((c) => c.clientId === clientId);
+}
+
+/**
+ * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: those with a
+ * secret (client_secret_basic first, then client_secret_post).
+ */
+export function oauthClientPool(target: Target): OAuthClient[] {
+  const clients = target.config.oauth?.clients ?? [];
+  return [
+    ...clients.filter((c) => c.authMethod === "client_secret_basic"),
+    ...clients.filter((c) => c.authMethod === "client_secret_post"),
+  ];
+}
+
+/** The secret `clientId` authenticates with: the API key (DTP), or its configured secret. */
+export function clientSecret(target: Target, clientId: string): string {
+  return oauthClient(target, clientId)?.clientSecret ?? target.config.apiKey;
+}
+
+/** The way `clientId` authenticates when a check asks for `requested` (see the file header). */
+export function clientAuthMethod(
+  target: Target,
+  clientId: string,
+  requested: ClientAuth | undefined,
+): ClientAuth {
+  if (target.profile !== "oauth" || requested === "none") return requested ?? "basic";
+  switch (oauthClient(target, clientId)?.authMethod) {
+    case "client_secret_post":
+      return "post";
+    case "none":
+    case "private_key_jwt":
+      return "none";
+    default:
+      return "basic";
+  }
+}
+
+/**
+ * Adds `clientId`'s authentication to a request's headers and form (in place), the way
+ * {@link clientAuthMethod} says; without Basic, the form names the client_id.
+ */
+export function applyClientAuth(
+  target: Target,
+  clientId: string,
+  headers: Record<string, string>,
+  form: Record<string, string | undefined>,
+  requested?: ClientAuth,
+): void {
+  const method = clientAuthMethod(target, clientId, requested);
+  if (method === "basic") {
+    headers.authorization = basicAuth(clientId, clientSecret(target, clientId));
+    return;
+  }
+  // Identified in the form (RFC 6749 §2.3.1, §3.2.1), unless the check wants no client at all.
+  if (requested !== "none" && !("client_id" in form)) form.client_id = clientId;
+  if (method === "post") form.client_secret = clientSecret(target, clientId);
 }

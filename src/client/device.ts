@@ -2,6 +2,11 @@
  * Device registration (RFC 8628 §3.1–3.2) as the kit's checks use it: register, get the
  * registration approved or denied through the configured approval, and poll the token
  * endpoint honouring `interval` and `slow_down` (RFC 8628 §3.4–3.5).
+ *
+ * Under the OAuth profile a registration is a plain RFC 8628 device authorization request
+ * by a pre-registered client (client_id, scope, its own client authentication): no
+ * client_type, response_type, description, state or key. A "keyed" registration keeps its
+ * key for DPoP proofs from the first poll on, which binds the tokens (RFC 9449 §5).
  */
 import type { HttpResponse } from "../http/types.ts";
 import {
@@ -13,7 +18,7 @@ import {
 } from "../protocol/index.ts";
 import type { CheckContext } from "../runner/check.ts";
 import { expectJson, expectStatus, fail } from "../runner/expect.ts";
-import { basicAuth } from "./auth.ts";
+import { applyClientAuth, basicAuth, clientSecret } from "./auth.ts";
 import { type DpopSession, dpopSession, sendWithDpop } from "./dpop-session.ts";
 import { endpoint } from "./endpoints.ts";
 
@@ -29,7 +34,10 @@ export interface RegisterOptions {
   scope?: string;
   state?: string;
   description?: string;
-  /** How the API key is sent: HTTP Basic (default), form body, or not at all. */
+  /**
+   * How the API key is sent: HTTP Basic (default), form body, or not at all (OAuth
+   * profile: the client's registered method, or not at all).
+   */
   auth?: "basic" | "post" | "none";
   /** Extra or overriding form fields (`undefined` removes a field). */
   extra?: Record<string, string | undefined>;
@@ -60,6 +68,13 @@ export async function registrationForm(
   clientId: string,
   options: RegisterOptions = {},
 ): Promise<Record<string, string | undefined>> {
+  if (ctx.target.profile === "oauth") {
+    const form: Record<string, string | undefined> = {
+      client_id: clientId,
+      scope: options.scope ?? ctx.target.config.oauth?.scope,
+    };
+    return { ...form, ...options.extra };
+  }
   const keyFields = options.key
     ? await registrationKeyFields(options.key, options.keyType ?? keyTypeFor(options.key.kind), {
         ...(options.rawEd25519 !== undefined ? { rawEd25519: options.rawEd25519 } : {}),
@@ -86,7 +101,9 @@ export async function sendRegistration(
   const clientId = options.clientId ?? ctx.clientId("reg");
   const form = await registrationForm(ctx, clientId, options);
   const headers: Record<string, string> = { ...options.headers };
-  if ((options.auth ?? "basic") === "basic") {
+  if (ctx.target.profile === "oauth") {
+    applyClientAuth(ctx.target, clientId, headers, form, options.auth);
+  } else if ((options.auth ?? "basic") === "basic") {
     headers.authorization = basicAuth(clientId, ctx.target.config.apiKey);
   }
   const res = await ctx.http.request({
@@ -140,15 +157,20 @@ export async function poll(
     auth?: "basic" | "post" | "none";
   } = {},
 ): Promise<HttpResponse> {
+  const oauth = ctx.target.profile === "oauth";
   const form: Record<string, string | undefined> = {
     grant_type: DEVICE_CODE_GRANT,
     device_code: reg.deviceCode,
     client_id: reg.clientId,
-    ...(options.auth === "post" ? { client_secret: ctx.target.config.apiKey } : {}),
+    ...(options.auth === "post" && !oauth
+      ? { client_secret: clientSecret(ctx.target, reg.clientId) }
+      : {}),
     ...options.extra,
   };
   const headers: Record<string, string> = {};
-  if ((options.auth ?? "basic") === "basic") {
+  if (oauth) {
+    applyClientAuth(ctx.target, reg.clientId, headers, form, options.auth);
+  } else if ((options.auth ?? "basic") === "basic") {
     headers.authorization = basicAuth(reg.clientId, ctx.target.config.apiKey);
   }
   const req = {

@@ -12,8 +12,14 @@ export type EndpointName =
   | "dtp_resource_endpoint"
   | "dtp_admin_endpoint";
 
-/** The endpoint URL the target advertises, or undefined when it advertises none. */
+/**
+ * The endpoint URL the target advertises, or undefined when it advertises none. Under the
+ * OAuth profile the protected resource is the config's `oauth.resourceUrl`.
+ */
 export function endpointOf(target: Target, name: EndpointName): string | undefined {
+  if (target.profile === "oauth" && name === "dtp_resource_endpoint") {
+    return target.config.oauth?.resourceUrl;
+  }
   const value = target.metadata[name];
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }

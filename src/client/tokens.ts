@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { DeviceKey } from "../protocol/index.ts";
 import type { CheckContext } from "../runner/check.ts";
 import { expectJson, expectStatus, fail } from "../runner/expect.ts";
-import { basicAuth } from "./auth.ts";
+import { applyClientAuth, basicAuth } from "./auth.ts";
 import { pollUntilFinal, type RegisterOptions, type Registration, register } from "./device.ts";
 import { type DpopSession, sendWithDpop } from "./dpop-session.ts";
 import { type EndpointName, endpoint } from "./endpoints.ts";
@@ -71,7 +71,10 @@ export async function obtainDeviceTokens(
   return { ...reg, tokens: readTokens(ctx, res, requirement) };
 }
 
-/** Sends a form to an OAuth endpoint as `holder` (Basic auth with the API key; DPoP if keyed). */
+/**
+ * Sends a form to an OAuth endpoint as `holder` (Basic auth with the API key, or under the
+ * OAuth profile the client's own authentication; DPoP at the token endpoint if keyed).
+ */
 export async function sendAs(
   ctx: CheckContext,
   holder: Holder,
@@ -79,11 +82,19 @@ export async function sendAs(
   form: Record<string, string | undefined>,
   label: string,
 ): Promise<HttpResponse> {
+  const headers: Record<string, string> = {};
+  let body = form;
+  if (ctx.target.profile === "oauth") {
+    body = { ...form };
+    applyClientAuth(ctx.target, holder.clientId, headers, body);
+  } else {
+    headers.authorization = basicAuth(holder.clientId, ctx.target.config.apiKey);
+  }
   const req: HttpRequest = {
     method: "POST",
     url: endpoint(ctx.target, name),
-    headers: { authorization: basicAuth(holder.clientId, ctx.target.config.apiKey) },
-    form,
+    headers,
+    form: body,
     label,
   };
   return holder.dpop && name === "token_endpoint"

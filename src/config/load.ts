@@ -10,6 +10,8 @@ import { parseDuration } from "./duration.ts";
 import {
   type ApprovalConfig,
   DEFAULT_CLIENT_ID_PREFIX,
+  type OAuthClient,
+  type OAuthConfig,
   type TargetConfig,
   type TargetConfigFile,
   targetConfigFileSchema,
@@ -106,6 +108,31 @@ export function resolveConfig(
     };
     if (file.user.cardId !== undefined) out.user.cardId = file.user.cardId;
   }
+  if (file.oauth) {
+    const oauth: OAuthConfig = {
+      clients: file.oauth.clients.map((c, i) => {
+        const client: OAuthClient = { clientId: c.clientId, authMethod: c.authMethod };
+        if (c.authMethod === "client_secret_basic" || c.authMethod === "client_secret_post") {
+          client.clientSecret =
+            c.clientSecret !== undefined
+              ? secret(c.clientSecret, `oauth.clients.${i}.clientSecret`)
+              : out.apiKey;
+        }
+        if (c.authMethod === "private_key_jwt") {
+          if (c.privateKey === undefined) {
+            throw new ConfigError(
+              `${source}: "oauth.clients.${i}.privateKey" is required for private_key_jwt`,
+            );
+          }
+          client.privateKey = secret(c.privateKey, `oauth.clients.${i}.privateKey`);
+        }
+        return client;
+      }),
+    };
+    if (file.oauth.scope !== undefined) oauth.scope = file.oauth.scope;
+    if (file.oauth.resourceUrl !== undefined) oauth.resourceUrl = file.oauth.resourceUrl;
+    out.oauth = oauth;
+  }
   const request = duration(file.timeouts?.request, "timeouts.request");
   if (request !== undefined) out.requestTimeoutMs = request;
   const check = duration(file.timeouts?.check, "timeouts.check");
@@ -121,6 +148,11 @@ export function configSecrets(config: TargetConfig): { value: string; label: str
   if (config.apiKey) out.push({ value: config.apiKey, label: "api_key" });
   if (config.admin) out.push({ value: config.admin.token, label: "admin_token" });
   if (config.user) out.push({ value: config.user.password, label: "password" });
+  for (const c of config.oauth?.clients ?? []) {
+    if (c.clientSecret && c.clientSecret !== config.apiKey)
+      out.push({ value: c.clientSecret, label: `client_secret:${c.clientId}` });
+    if (c.privateKey) out.push({ value: c.privateKey, label: `private_key:${c.clientId}` });
+  }
   if (config.approval?.method === "webhook") {
     for (const [k, v] of Object.entries(config.approval.headers))
       out.push({ value: v, label: `header:${k.toLowerCase()}` });

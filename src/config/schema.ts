@@ -72,6 +72,56 @@ export const approvalSchema = z
   ])
   .describe("How the kit gets a pending registration approved or denied");
 
+export const OAUTH_CLIENT_AUTH_METHODS = [
+  "client_secret_basic",
+  "client_secret_post",
+  "none",
+  "private_key_jwt",
+] as const;
+export type OAuthClientAuthMethod = (typeof OAUTH_CLIENT_AUTH_METHODS)[number];
+
+export const oauthClientSchema = z
+  .strictObject({
+    clientId: z.string().min(1).describe("The client_id registered at the server"),
+    clientSecret: secretSchema
+      .optional()
+      .describe("Its client secret (client_secret_basic / _post); default: apiKey"),
+    authMethod: z
+      .enum(OAUTH_CLIENT_AUTH_METHODS)
+      .describe("Its token_endpoint_auth_method (RFC 7591 §2)"),
+    privateKey: secretSchema
+      .optional()
+      .describe(
+        "private_key_jwt: the client's EC P-256 private key, as a PKCS#8 PEM or a private JWK (JSON)",
+      ),
+  })
+  .describe("A client pre-registered at the server for the kit");
+
+export const oauthSchema = z
+  .strictObject({
+    clients: z
+      .array(oauthClientSchema)
+      .min(1)
+      .describe(
+        "Pre-registered clients (RFC 6749 §2). The kit uses the client_secret_basic / _post ones in turn wherever a check needs a client (give three so checks involving two or more clients get distinct ones), the private_key_jwt one for client assertions (RFC 7523)",
+      ),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'scope of the kit\'s device authorization requests (it must get a refresh token, e.g. "openid offline_access")',
+      ),
+    resourceUrl: httpUrl
+      .optional()
+      .describe(
+        "A protected resource accepting the server's access tokens (RFC 6750 / RFC 9449), e.g. the userinfo endpoint; checks that call a resource are skipped without it",
+      ),
+  })
+  .describe(
+    "OAuth profile (dtp test --profile oauth): how the kit acts as a client of a plain OAuth server",
+  );
+
 export const targetConfigFileSchema = z
   .strictObject({
     $schema: z.string().optional().describe("URL or path of this JSON Schema"),
@@ -84,7 +134,7 @@ export const targetConfigFileSchema = z
         "Where to fetch RFC 8414 metadata; default <baseUrl>/.well-known/oauth-authorization-server",
       ),
     apiKey: secretSchema.describe(
-      "The vendor API key: the client_secret devices authenticate with",
+      "The vendor API key: the client_secret devices authenticate with (OAuth profile: the default secret of the oauth.clients)",
     ),
     clientIdPrefix: z
       .string()
@@ -115,6 +165,7 @@ export const targetConfigFileSchema = z
     maxWait: durationSchema
       .optional()
       .describe("Time a check may spend waiting for lifetimes and intervals (default 60s)"),
+    oauth: oauthSchema.optional(),
   })
   .describe("DTP conformance kit: target config");
 
@@ -126,6 +177,23 @@ export type ApprovalConfig =
   | { method: "admin-api" }
   | { method: "command"; approve: string; deny?: string }
   | { method: "webhook"; url: string; headers: Record<string, string> };
+
+/** A pre-registered client of the OAuth profile, secrets resolved. */
+export interface OAuthClient {
+  clientId: string;
+  authMethod: OAuthClientAuthMethod;
+  /** client_secret_basic / _post: the secret (the config's apiKey unless given). */
+  clientSecret?: string;
+  /** private_key_jwt: the private key (PEM or JWK JSON). */
+  privateKey?: string;
+}
+
+/** The OAuth profile's section of the config. */
+export interface OAuthConfig {
+  clients: OAuthClient[];
+  scope?: string;
+  resourceUrl?: string;
+}
 
 /** The target config as checks see it: secrets resolved, durations in milliseconds. */
 export interface TargetConfig {
@@ -140,6 +208,7 @@ export interface TargetConfig {
   requestTimeoutMs?: number;
   checkTimeoutMs?: number;
   maxWaitMs?: number;
+  oauth?: OAuthConfig;
 }
 
 export const DEFAULT_CLIENT_ID_PREFIX = "dtp-kit-";

@@ -10,6 +10,7 @@ import type { Redactor } from "../http/redact.ts";
 import type { Exchange } from "../http/types.ts";
 import type { Feature } from "./check.ts";
 import { CheckFailure, TargetError } from "./failure.ts";
+import type { Profile } from "./profiles.ts";
 import type { Target } from "./target.ts";
 
 export const WELL_KNOWN = "/.well-known/oauth-authorization-server";
@@ -49,6 +50,8 @@ export interface DiscoverOptions {
   redactor?: Redactor;
   dispatcher?: Dispatcher;
   embedded?: boolean;
+  /** The run's profile (default "dtp"). */
+  profile?: Profile;
 }
 
 export interface Discovery {
@@ -120,9 +123,10 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       baseUrl,
       discoveryUrl,
       metadata,
-      features: deriveFeatures(metadata, opts.config),
+      features: deriveFeatures(metadata, opts.config, opts.profile),
       config: opts.config,
       embedded: opts.embedded ?? false,
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
     return { target, exchanges: http.exchanges() };
   } finally {
@@ -143,11 +147,18 @@ const str = (m: Record<string, unknown>, k: string) => typeof m[k] === "string" 
 const list = (m: Record<string, unknown>, k: string): unknown[] =>
   Array.isArray(m[k]) ? (m[k] as unknown[]) : [];
 
-/** The features a target offers, from its metadata and the config. */
+/**
+ * The features a target offers, from its metadata and the config. Under the OAuth profile
+ * the kit is a plain OAuth client: no DTP extension counts (dtp_* metadata is ignored),
+ * the resource is `oauth.resourceUrl`, client credentials need a private_key_jwt client
+ * and the "api_key" feature means a pre-registered client with a secret.
+ */
 export function deriveFeatures(
   metadata: Record<string, unknown>,
   config: TargetConfig,
+  profile?: Profile,
 ): Set<Feature> {
+  if (profile === "oauth") return deriveOAuthFeatures(metadata, config);
   const f = new Set<Feature>();
   const grants = list(metadata, "grant_types_supported");
   if (str(metadata, "dtp_version")) f.add("dtp");
@@ -172,6 +183,32 @@ export function deriveFeatures(
   return f;
 }
 
+function deriveOAuthFeatures(
+  metadata: Record<string, unknown>,
+  config: TargetConfig,
+): Set<Feature> {
+  const f = new Set<Feature>();
+  const grants = list(metadata, "grant_types_supported");
+  const clients = config.oauth?.clients ?? [];
+  if (str(metadata, "device_authorization_endpoint") && grants.includes(DEVICE_CODE_GRANT))
+    f.add("device_code");
+  if (grants.includes("refresh_token")) f.add("refresh_token");
+  if (str(metadata, "revocation_endpoint")) f.add("revocation");
+  if (str(metadata, "introspection_endpoint")) f.add("introspection");
+  if (list(metadata, "dpop_signing_alg_values_supported").length > 0) f.add("dpop");
+  if (
+    grants.includes("client_credentials") &&
+    list(metadata, "token_endpoint_auth_methods_supported").includes("private_key_jwt") &&
+    clients.some((c) => c.authMethod === "private_key_jwt")
+  )
+    f.add("client_credentials");
+  if (config.oauth?.resourceUrl) f.add("resource");
+  const method = effectiveApproval(config)?.method;
+  if (method === "command" || method === "webhook") f.add("admin");
+  if (clients.some((c) => c.clientSecret !== undefined)) f.add("api_key");
+  return f;
+}
+
 function approvalAvailable(metadata: Record<string, unknown>, config: TargetConfig): boolean {
   const method = effectiveApproval(config)?.method;
   if (method === "command" || method === "webhook") return true;
@@ -189,6 +226,10 @@ export function effectiveApproval(config: TargetConfig): TargetConfig["approval"
 /** Why a feature is missing, in words a vendor can act on. */
 export function missingFeatureReason(feature: Feature, target: Target): string {
   const m = target.metadata;
+  if (target.profile === "oauth") {
+    const reason = missingOAuthFeatureReason(feature, target);
+    if (reason !== undefined) return reason;
+  }
   switch (feature) {
     case "dtp":
       return "target metadata has no dtp_version (not a DTP server)";
@@ -227,5 +268,28 @@ export function missingFeatureReason(feature: Feature, target: Target): string {
       return 'the config has no "user" to log in with';
     case "api_key":
       return 'no API key: pass --config <file> with "apiKey"';
+  }
+}
+
+/** The OAuth profile's own reasons (features that come from the config there). */
+function missingOAuthFeatureReason(feature: Feature, target: Target): string | undefined {
+  switch (feature) {
+    case "dtp":
+    case "http_signatures":
+    case "login":
+    case "personal_tokens":
+      return "a DTP extension: the OAuth profile does not use it";
+    case "resource":
+      return 'OAuth profile: no protected resource; add "oauth": { "resourceUrl": … } to the config';
+    case "client_credentials":
+      return target.config.oauth?.clients.some((c) => c.authMethod === "private_key_jwt")
+        ? "target metadata does not offer client_credentials with private_key_jwt"
+        : 'OAuth profile: no private_key_jwt client in "oauth": { "clients": … }';
+    case "admin":
+      return 'OAuth profile: no way to approve device codes: add "approval" (command or webhook) to the config';
+    case "api_key":
+      return 'OAuth profile: no pre-registered client with a secret: add "oauth": { "clients": [{ "clientId", "clientSecret", "authMethod": "client_secret_basic" }] } to the config';
+    default:
+      return undefined;
   }
 }

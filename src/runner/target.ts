@@ -1,5 +1,6 @@
 import type { TargetConfig } from "../config/schema.ts";
 import type { Feature } from "./check.ts";
+import type { Profile } from "./profiles.ts";
 
 /**
  * What a check knows about the server under test: its base URL, its RFC 8414 metadata
@@ -16,4 +17,6 @@ export interface Target {
   config: TargetConfig;
   /** True when the target is the embedded reference server started by `dtp test`. */
   embedded: boolean;
+  /** The profile of the run (default "dtp"); see `profiles.ts`. */
+  profile?: Profile;
 }

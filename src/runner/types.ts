@@ -5,6 +5,7 @@
  */
 import type { Exchange } from "../http/types.ts";
 import type { Area, Feature, Level, Status } from "./check.ts";
+import type { Profile } from "./profiles.ts";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -74,6 +75,8 @@ export interface RunReport {
     strict: boolean;
     maxWaitMs: number;
     timeoutMs: number;
+    /** Absent for the default "dtp" profile. */
+    profile?: Profile;
     areas?: Area[];
     only?: string[];
     exclude?: string[];
