@@ -1,6 +1,7 @@
 /**
  * `DELETE /admin/devices/{client_id}` — deletes the device and revokes every token it
- * holds and every user token obtained through it (and personal tokens created with them).
+ * holds and every user token obtained through it. Personal tokens belong to the user and
+ * survive it (DTP-PAT-014).
  */
 import { authenticateAdmin } from "../auth/admin-auth.ts";
 import type { Handler } from "../context.ts";

@@ -334,7 +334,8 @@ export interface paths {
         /**
          * Delete a device
          * @description Deletes the device and revokes every token it holds and every user token obtained
-         *     through it (refresh and access tokens, personal tokens created with them).
+         *     through it (refresh and access tokens). Personal tokens belong to the user and survive
+         *     the deletion.
          */
         delete: operations["deleteDevice"];
         options?: never;
