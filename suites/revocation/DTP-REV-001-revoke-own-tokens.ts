@@ -18,7 +18,8 @@
  * token's revocation must be one of the two: a new pair, or `invalid_grant`.
  *
  * Property: which token is revoked (access or refresh) × the hint (none, right, wrong, an
- * unsupported value); each run on a new device with a family of two access tokens.
+ * unsupported value); each run on a new device with a family of two access tokens. Both
+ * kinds with no hint and with the wrong hint are explicit examples, run every time.
  */
 import fc from "fast-check";
 import { basicAuth, endpoint, refresh } from "../../src/client/index.ts";
@@ -124,7 +125,17 @@ export const check: Check = {
           );
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
+      {
+        ...ctx.fc,
+        numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)),
+        // Both kinds of token, with no hint and with the wrong one, on every run.
+        examples: [
+          ["access", "none"],
+          ["refresh", "none"],
+          ["access", "wrong"],
+          ["refresh", "wrong"],
+        ],
+      },
     );
   },
 };

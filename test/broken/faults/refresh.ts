@@ -1,0 +1,126 @@
+/** Refresh-token rotation and binding (RFC 6749 §6, RFC 9700 §4.14). */
+import { authenticateClient } from "../../../reference-server/auth/client-auth.ts";
+import { sha256b64url } from "../../../src/protocol/random.ts";
+import type { Fault } from "../types.ts";
+import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
+import { asClient, store, withStore, wrapGrant } from "./_lib.ts";
+
+const scopeUnion = (a: string, b: string) =>
+  [...new Set([...a.split(" "), ...b.split(" ")].filter((s) => s !== ""))].join(" ");
+
+export const refresh: Fault[] = [
+  {
+    id: "F-REF-01-rotated-token-stays-valid",
+    area: "refresh",
+    description:
+      "Rotation is not enforced: a refresh issues a new refresh token but the presented one keeps working.",
+    requirement: "DTP-REF-003",
+    catchers: ["DTP-REF-002"],
+    fixture: () => store(() => ({ rotateRefreshToken: () => true })),
+  },
+  {
+    id: "F-REF-02-reuse-spares-family",
+    area: "refresh",
+    description:
+      "Reuse of a rotated refresh token is refused (invalid_grant) but does not revoke its family: the thief's or the victim's latest tokens keep working.",
+    requirement: "DTP-REF-004",
+    catchers: ["DTP-REF-002"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => next(withStore(ctx, { revokeFamily: () => {} }))),
+  },
+  {
+    id: "F-REF-03-scope-widened",
+    area: "refresh",
+    description:
+      "A refresh may widen the scope: a scope value outside the refresh token's scope is granted instead of refused with invalid_scope.",
+    requirement: "DTP-REF-007",
+    catchers: ["DTP-REF-006"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        const requested = ctx.form.scope;
+        if (requested === undefined) return next(ctx);
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            refreshToken: (hash) => {
+              const t = base.refreshToken(hash);
+              return t && { ...t, scope: scopeUnion(t.scope, requested) };
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-REF-04-not-bound-to-client",
+    area: "refresh",
+    description:
+      "A refresh token is not bound to its client: any client with the API key can refresh another client's token.",
+    requirement: "DTP-REF-008",
+    catchers: ["DTP-REF-008"],
+    fixture: () =>
+      // The ownership check is skipped: the request is served as the token's owner.
+      wrapGrant("refresh_token", (ctx, next) => {
+        const found = findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+        return found ? next(asClient(ctx, found.family.clientId)) : next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-05-bad-auth-consumes-token",
+    area: "refresh",
+    description:
+      "The refresh token is looked up and rotated before the client is authenticated: a request with a wrong API key (401) uses the token up, and the owner's next refresh is treated as reuse.",
+    requirement: "DTP-REF-009",
+    catchers: ["DTP-REF-008"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        try {
+          authenticateClient(ctx);
+        } catch (e) {
+          const hash = sha256b64url(ctx.form.refresh_token ?? "");
+          if (ctx.app.store.refreshToken(hash)) ctx.app.store.rotateRefreshToken(hash, Date.now());
+          throw e;
+        }
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-06-dpop-binding-dropped",
+    area: "refresh",
+    description:
+      "Refreshing a DPoP-bound token family does not require a proof by the bound key: a refresh without a proof (or with another key's) is served.",
+    requirement: "DTP-REF-010",
+    catchers: ["DTP-REF-010"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            family: (id) => {
+              const f = base.family(id);
+              return f && { ...f, jkt: null };
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-REF-07-user-refresh-becomes-device-token",
+    area: "refresh",
+    description:
+      "Refreshing a user token issues a device token: the new access token has dtp_kind device and the device as sub, the user is lost.",
+    requirement: "DTP-REF-012",
+    catchers: ["DTP-REF-012"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            family: (id) => {
+              const f = base.family(id);
+              return f && { ...f, kind: "device", sub: f.clientId };
+            },
+          }),
+        );
+      }),
+  },
+];

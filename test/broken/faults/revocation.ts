@@ -1,0 +1,157 @@
+/** Revocation (RFC 7009) and introspection (RFC 7662). */
+import { OAuthError } from "../../../reference-server/errors.ts";
+import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
+import type { RequestContext } from "../../../reference-server/index.ts";
+import type { Fault } from "../types.ts";
+import {
+  asClient,
+  claimedClientId,
+  combine,
+  jwtPayload,
+  withAcceptedSecret,
+  withHeaders,
+  withStore,
+  wrap,
+  wrapGrant,
+} from "./_lib.ts";
+
+/** True when the server knows the token (one of its refresh tokens, or an access token it signed). */
+async function known(ctx: RequestContext): Promise<boolean> {
+  const token = ctx.form.token ?? "";
+  if (findRefreshToken(ctx.app, token)) return true;
+  return (await ctx.app.signer.verify(token, ctx.app.now())).ok;
+}
+
+export const revocation: Fault[] = [
+  {
+    id: "F-REV-01-unknown-token-400",
+    area: "revocation",
+    description:
+      "Revoking a token the server does not know (unknown, malformed or expired) is answered 400 invalid_request instead of 200.",
+    requirement: "DTP-REV-002",
+    catchers: ["DTP-REV-002"],
+    fixture: () =>
+      wrap("revokeToken", async (ctx, next) => {
+        if (ctx.form.token !== undefined && !(await known(ctx)))
+          throw new OAuthError("invalid_request", "the token is not known");
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REV-02-unknown-token-500",
+    area: "revocation",
+    description:
+      "Revoking a token the server does not know (unknown, malformed or expired) crashes the handler: 500.",
+    requirement: "DTP-REV-002",
+    catchers: ["DTP-REV-002"],
+    fixture: () =>
+      wrap("revokeToken", async (ctx, next) => {
+        if (ctx.form.token !== undefined && !(await known(ctx)))
+          throw new TypeError("Cannot read properties of undefined (reading 'familyId')");
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REV-03-access-tokens-not-revoked",
+    area: "revocation",
+    description:
+      "Revocation does not reach access tokens: /revoke answers 200 for an access token but the token keeps working until it expires.",
+    requirement: "DTP-REV-004",
+    catchers: ["DTP-REV-001"],
+    fixture: () =>
+      wrap("revokeToken", (ctx, next) => next(withStore(ctx, { revokeAccessToken: () => {} }))),
+  },
+  {
+    id: "F-REV-04-refresh-revocation-spares-access-tokens",
+    area: "revocation",
+    description:
+      "Revoking a refresh token kills only the refresh token: the access tokens of its family keep working.",
+    requirement: "DTP-REV-005",
+    catchers: ["DTP-REV-001"],
+    fixture: () => {
+      const revoked = new Set<string>();
+      return combine(
+        wrap("revokeToken", (ctx, next) =>
+          next(withStore(ctx, { revokeFamily: (id) => void revoked.add(id) })),
+        ),
+        wrapGrant("refresh_token", (ctx, next) => {
+          const found = findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+          if (found && revoked.has(found.family.id))
+            throw new OAuthError("invalid_grant", "the refresh token was revoked");
+          return next(ctx);
+        }),
+      );
+    },
+  },
+  {
+    id: "F-REV-05-other-clients-tokens-revoked",
+    area: "revocation",
+    description:
+      "Revocation does not check the token's client: any client with the API key can revoke another client's tokens.",
+    requirement: "DTP-REV-003",
+    catchers: ["DTP-REV-003"],
+    fixture: () =>
+      wrap("revokeToken", (ctx, next) => {
+        const claimed = claimedClientId(ctx);
+        if (claimed === undefined) return next(ctx);
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            family: (id) => {
+              const f = base.family(id);
+              return f && { ...f, clientId: claimed };
+            },
+            accessToken: (jti) => {
+              const t = base.accessToken(jti);
+              return t && { ...t, clientId: claimed };
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-REV-06-introspection-shows-other-clients-tokens",
+    area: "revocation",
+    description:
+      "Introspection by a device describes any active token, also another client's (it should answer {\"active\": false}).",
+    requirement: "DTP-REV-012",
+    catchers: ["DTP-REV-003"],
+    fixture: () =>
+      wrap("introspectToken", (ctx, next) => {
+        if (/^bearer /i.test(ctx.headers.authorization ?? "")) return next(ctx);
+        const token = ctx.form.token ?? "";
+        const owner =
+          findRefreshToken(ctx.app, token)?.family.clientId ?? jwtPayload(token)?.client_id;
+        return typeof owner === "string" ? next(asClient(ctx, owner)) : next(ctx);
+      }),
+  },
+  {
+    id: "F-REV-07-introspection-without-authentication",
+    area: "revocation",
+    description:
+      "Introspection answers without any credentials (treated as the administrator) instead of 401 invalid_client.",
+    requirement: "DTP-REV-009",
+    catchers: ["DTP-REV-009"],
+    fixture: () =>
+      wrap("introspectToken", (ctx, next) => {
+        if (ctx.headers.authorization !== undefined || ctx.form.client_secret !== undefined)
+          return next(ctx);
+        const admin = withAcceptedSecret(ctx, "admin_key");
+        return next(withHeaders(admin.ctx, { authorization: `Bearer ${admin.secret}` }));
+      }),
+  },
+  {
+    id: "F-REV-08-hint-trusted",
+    area: "revocation",
+    description:
+      "token_type_hint is trusted: a refresh token sent with the hint access_token is looked up only as an access token, nothing is revoked, yet the answer is 200.",
+    requirement: "DTP-REV-006",
+    catchers: ["DTP-REV-001"],
+    fixture: () =>
+      wrap("revokeToken", (ctx, next) =>
+        ctx.form.token_type_hint === "access_token"
+          ? next(withStore(ctx, { refreshToken: () => undefined }))
+          : next(ctx),
+      ),
+  },
+];
