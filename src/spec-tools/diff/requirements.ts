@@ -3,6 +3,8 @@ import type { Catalogue, Level, Requirement } from "../../spec/catalogue.ts";
 import { type Change, change } from "./change.ts";
 
 const RANK: Record<Level, number> = { MAY: 1, SHOULD: 2, MUST: 3 };
+/** RFC 2119 keywords. */
+const KEYWORDS = /\b(MUST|SHALL|SHOULD|MAY|REQUIRED|RECOMMENDED|OPTIONAL)\b/g;
 
 /** The text as a sentence: YAML folding and spacing do not count as rewording. */
 function normalized(text: string): string {
@@ -73,15 +75,14 @@ export function diffRequirements(
       continue;
     }
     if (RANK[h.level] > RANK[b.level]) {
-      changes.push(
-        change("requirement-level-raised", id, "level", `level ${b.level} → ${h.level}`),
-      );
+      changes.push(change("requirement-level-raised", id, "level", `${b.level} → ${h.level}`));
     } else if (RANK[h.level] < RANK[b.level]) {
-      changes.push(
-        change("requirement-level-lowered", id, "level", `level ${b.level} → ${h.level}`),
-      );
+      changes.push(change("requirement-level-lowered", id, "level", `${b.level} → ${h.level}`));
     }
-    if (normalized(b.text) !== normalized(h.text)) {
+    // A level change swaps the text's keyword (SHOULD → MUST): that alone is no rewording.
+    const comparable = (text: string) =>
+      b.level === h.level ? normalized(text) : normalized(text).replace(KEYWORDS, "<LEVEL>");
+    if (comparable(b.text) !== comparable(h.text)) {
       changes.push(
         change("requirement-reworded", id, "text", `reworded: ${rewording(b.text, h.text)}`),
       );
@@ -117,7 +118,7 @@ export function diffRequirements(
           "requirement-annotation-changed",
           id,
           k,
-          `${k}: ${JSON.stringify(b[k] ?? null)} → ${JSON.stringify(h[k] ?? null)}`,
+          `${JSON.stringify(b[k] ?? null)} → ${JSON.stringify(h[k] ?? null)}`,
         ),
       );
     }
