@@ -728,6 +728,82 @@ export function mutationArb(
   return fc.oneof(...arbs);
 }
 
+/**
+ * One of every mutation {@link mutationArb} can generate (each value of each kind; a bit
+ * flip per part, one distance per iat direction), run as explicit examples.
+ */
+export function mutationExamples(
+  where: "token" | "resource",
+  keys: MutationKeys,
+  declaredAlgs: readonly string[],
+): Mutation[] {
+  const method = where === "token" ? "POST" : "GET";
+  const wrongMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"].filter(
+    (m) => m !== method,
+  );
+  const otherAlgs = ["ES256", "RS256", "PS256", "EdDSA"].filter(
+    (a) => declaredAlgs.includes(a) && !algsForKey(keys.key.kind).includes(a),
+  );
+  const notAllowed = [...undeclaredAlgsFor(keys.key, declaredAlgs), "ES384"];
+  const shapes = [
+    "garbage",
+    "two-parts",
+    "four-parts",
+    "five-parts",
+    "padded",
+    "std-base64",
+    "space",
+    "raw-json-header",
+    "header-not-json",
+    "payload-not-json",
+  ] as const;
+  const out: Mutation[] = [
+    ...shapes.map((shape): Mutation => ({ t: "malformed", shape })),
+    { t: "multiple", count: 2, same: true },
+    { t: "multiple", count: 3, same: false },
+    ...(["jwt", "JWT", "at+jwt", "dpop", "dpop+jws", "secevent+jwt", "", 1, null] as const).map(
+      (typ): Mutation => ({ t: "typ", typ }),
+    ),
+    { t: "alg-none", emptyAlgCase: false },
+    { t: "alg-none", emptyAlgCase: true },
+    ...(["HS256", "HS384", "HS512"] as const).flatMap((alg) =>
+      (["jwk-json", "spki-der", "spki-pem", "jkt"] as const).map(
+        (secret): Mutation => ({ t: "hmac", alg, secret }),
+      ),
+    ),
+    ...notAllowed.map((alg): Mutation => ({ t: "alg-not-allowed", alg })),
+    ...(["absent", "null", "string", "array", "private", "other-key", "symmetric"] as const).map(
+      (how): Mutation => ({ t: "jwk", how }),
+    ),
+    ...(["header", "payload", "signature"] as const).map(
+      (part): Mutation => ({ t: "flip", part, bit: 13 }),
+    ),
+    ...[...wrongMethods, method.toLowerCase(), null].map((htm): Mutation => ({ t: "htm", htm })),
+    ...(
+      [
+        "absent",
+        "relative",
+        "other-path",
+        "trailing-slash",
+        "path-case",
+        "other-host",
+        "other-port",
+        "other-scheme",
+      ] as const
+    ).map((how): Mutation => ({ t: "htu", how })),
+    { t: "iat", how: "old", by: 5 },
+    { t: "iat", how: "future", by: 5 },
+    { t: "iat", how: "absent" },
+    ...otherAlgs.map((alg): Mutation => ({ t: "alg-mismatch", alg })),
+  ];
+  if (where === "token") out.push({ t: "wrong-key" });
+  if (where === "resource") {
+    for (const how of ["absent", "other-token", "hex", "empty", "token-itself"] as const)
+      out.push({ t: "ath", how });
+  }
+  return out;
+}
+
 /** What a mutated proof is and how the server may answer it. */
 export interface MutatedProof {
   value: string;
@@ -986,6 +1062,7 @@ export async function assertMutationsRejected(
 ): Promise<void> {
   const htu = where === "token" ? tokenUrl(ctx) : resourceUrl(ctx);
   const htm = where === "token" ? "POST" : "GET";
+  const examples = mutationExamples(where, keys, dpopAlgs(ctx)).map((m): [Mutation] => [m]);
   await fc.assert(
     fc.asyncProperty(mutationArb(where, keys, dpopAlgs(ctx)), async (m) => {
       let last: MutatedProof | undefined;
@@ -1020,7 +1097,10 @@ export async function assertMutationsRejected(
       if (where === "token") expectTokenError(res, errors, requirementOf(m));
       else expectDpopChallenge(ctx, res, errors, requirementOf(m));
     }),
-    { ...ctx.fc, numRuns },
+    // Every mutation kind and value once, then `numRuns` random ones (fast-check counts the
+    // examples in numRuns): a rare kind (alg none, HS256 keyed with one encoding of the key)
+    // is never left to chance.
+    { ...ctx.fc, numRuns: examples.length + numRuns, examples },
   );
 }
 
