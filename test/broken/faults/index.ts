@@ -7,8 +7,14 @@ import { persistence } from "./persistence.ts";
 import { polling } from "./polling.ts";
 import { refresh } from "./refresh.ts";
 import { revocation } from "./revocation.ts";
+import { assertions } from "./signing-assertions.ts";
+import { dpop } from "./signing-dpop.ts";
+import { signatures } from "./signing-signatures.ts";
 
 export const FAULTS: readonly Fault[] = [
+  ...signatures,
+  ...dpop,
+  ...assertions,
   ...polling,
   ...refresh,
   ...revocation,

@@ -1,0 +1,205 @@
+/** DPoP (RFC 9449) at the token endpoint and at protected resources. */
+import type { RequestContext } from "../../../reference-server/index.ts";
+import { jwkThumbprint } from "../../../src/protocol/jwk.ts";
+import type { JWK } from "jose";
+import type { Fault } from "../types.ts";
+import {
+  dpopAcceptingHs256,
+  dpopAcceptingNone,
+  dpopIgnoringAth,
+  dpopIgnoringHtm,
+  dpopIgnoringIat,
+} from "./_verifiers.ts";
+import {
+  DEVICE_CODE_GRANT,
+  jwtHeader,
+  jwtPayload,
+  presentedToken,
+  replyJson,
+  store,
+  withJson,
+  withStore,
+  wrap,
+  wrapAll,
+  wrapGrant,
+} from "./_lib.ts";
+
+const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+
+/** The thumbprint of the request's DPoP proof key, if it has one. */
+function proofJkt(ctx: RequestContext): string | undefined {
+  const proof = ctx.headers.dpop;
+  const jwk = typeof proof === "string" ? jwtHeader(proof)?.jwk : undefined;
+  try {
+    return jwk && typeof jwk === "object" ? jwkThumbprint(jwk as JWK) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const dpop: Fault[] = [
+  {
+    id: "F-DPOP-01-jti-not-tracked",
+    area: "signing",
+    description:
+      "DPoP proof jti values are not recorded: a captured proof can be replayed (at /token and at the resource) while its iat is in the window.",
+    requirement: "DTP-DPOP-010",
+    catchers: ["DTP-DPOP-010"],
+    fixture: () =>
+      store((base) => ({
+        consumeOnce: (kind, value, expiresAt) =>
+          kind === "dpop_jti" ? true : base.consumeOnce(kind, value, expiresAt),
+      })),
+  },
+  {
+    id: "F-DPOP-02-replay-key-unnormalised-htu",
+    area: "signing",
+    description:
+      "The DPoP replay cache is keyed by the proof's htu as sent plus its jti: the same jti with another spelling of the same URL (upper-case scheme or host, explicit default port) is accepted again.",
+    requirement: "DTP-DPOP-010",
+    catchers: ["DTP-DPOP-010"],
+    fixture: () =>
+      wrapAll((ctx, next) => {
+        const proof = ctx.headers.dpop;
+        const htu = typeof proof === "string" ? jwtPayload(proof)?.htu : undefined;
+        if (typeof htu !== "string") return next(ctx);
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            consumeOnce: (kind, value, expiresAt) =>
+              base.consumeOnce(kind, kind === "dpop_jti" ? `${htu} ${value}` : value, expiresAt),
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-DPOP-03-alg-none-accepted",
+    area: "signing",
+    description:
+      'An unsigned DPoP proof (alg "none") is accepted: the JWT library trusts the header\'s alg.',
+    requirement: "DTP-DPOP-005",
+    catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopAcceptingNone } }),
+  },
+  {
+    id: "F-DPOP-04-hs256-with-public-key-accepted",
+    area: "signing",
+    description:
+      "A DPoP proof signed HS256 with the proof's own public key (PEM) as the HMAC secret is accepted: key confusion in the JWT library.",
+    requirement: "DTP-DPOP-005",
+    catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopAcceptingHs256 } }),
+  },
+  {
+    id: "F-DPOP-05-htm-not-checked",
+    area: "signing",
+    description: "The proof's htm is not compared with the request method.",
+    requirement: "DTP-DPOP-007",
+    catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopIgnoringHtm } }),
+  },
+  {
+    id: "F-DPOP-06-iat-not-checked",
+    area: "signing",
+    description: "The proof's iat is not checked: proofs from long ago or from the future are accepted.",
+    requirement: "DTP-DPOP-009",
+    catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopIgnoringIat } }),
+  },
+  {
+    id: "F-DPOP-07-ath-not-checked",
+    area: "signing",
+    description:
+      "At the resource the proof's ath is not checked: a proof made for another access token (or none) is accepted.",
+    requirement: "DTP-DPOP-012",
+    catchers: ["DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopIgnoringAth } }),
+  },
+  {
+    id: "F-DPOP-08-any-nonce-accepted",
+    area: "signing",
+    description:
+      "The server requires a DPoP nonce but accepts any value: a proof with a made-up or stale nonce is not answered use_dpop_nonce.",
+    requirement: "DTP-DPOP-017",
+    catchers: ["DTP-DPOP-017"],
+    fixture: () => store(() => ({ dpopNonceValid: () => true })),
+  },
+  {
+    id: "F-DPOP-09-bound-token-typed-bearer",
+    area: "signing",
+    description:
+      "Token responses for DPoP-bound tokens say token_type Bearer (the token carries cnf.jkt).",
+    requirement: "DTP-DPOP-011",
+    catchers: ["DTP-DPOP-011"],
+    fixture: () =>
+      wrap("token", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        return body.token_type === "DPoP" ? withJson(reply, { ...body, token_type: "Bearer" }) : reply;
+      }),
+  },
+  {
+    id: "F-DPOP-10-bound-token-accepted-as-bearer",
+    area: "signing",
+    description:
+      "A DPoP-bound access token presented with the Bearer scheme (no proof) is accepted at protected resources.",
+    requirement: "DTP-DPOP-014",
+    catchers: ["DTP-DPOP-014"],
+    fixture: () =>
+      wrapAll((ctx, next) => {
+        if (!RESOURCES.includes(ctx.operationId) || presentedToken(ctx)?.scheme !== "bearer")
+          return next(ctx);
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            accessToken: (jti) => {
+              const t = base.accessToken(jti);
+              return t && { ...t, jkt: null };
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-DPOP-11-registered-key-not-enforced",
+    area: "signing",
+    description:
+      "For a device with a registered key, the device-code poll does not require a DPoP proof by that key: without a proof it gets Bearer tokens, with another key's proof tokens bound to that key.",
+    requirement: "DTP-DPOP-001",
+    catchers: ["DTP-DPOP-001"],
+    fixture: () =>
+      wrapGrant(DEVICE_CODE_GRANT, (ctx, next) => {
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            registrationByDeviceCodeHash: (hash) => {
+              const r = base.registrationByDeviceCodeHash(hash);
+              return r && { ...r, jkt: null };
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-DPOP-12-cnf-not-compared",
+    area: "signing",
+    description:
+      "At the resource, a valid proof is accepted whatever its key: the proof key's thumbprint is not compared with the token's cnf.jkt.",
+    requirement: "DTP-DPOP-013",
+    catchers: ["DTP-DPOP-013"],
+    fixture: () =>
+      wrapAll((ctx, next) => {
+        const jkt = proofJkt(ctx);
+        if (!RESOURCES.includes(ctx.operationId) || jkt === undefined) return next(ctx);
+        const base = ctx.app.store;
+        return next(
+          withStore(ctx, {
+            accessToken: (jti) => {
+              const t = base.accessToken(jti);
+              return t && t.jkt !== null ? { ...t, jkt } : t;
+            },
+          }),
+        );
+      }),
+  },
+];
