@@ -19,7 +19,8 @@
  * part, random b64token strings, alg `none` (any case), HS256 keyed with the server's
  * public key (PEM, DER, JWK JSON, raw point), changed claims or `typ` with the original
  * signature, an ES256 signature by another key (with the server's `kid`, or with the
- * attacker's key in a `jwk` / `jku` header). Plus one revoked access token.
+ * attacker's key in a `jwk` / `jku` header); each fixed forgery is an explicit example, run
+ * every time. Plus one revoked access token.
  */
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import fc from "fast-check";
@@ -117,73 +118,95 @@ export const check: Check = {
     const attacker = await newDeviceKey("ec-p256");
     const issuer = issuerOf(ctx.target);
 
+    const flip = (part: "header" | "payload" | "signature", bit: number): Forgery => ({
+      requirement: ID,
+      what: `one bit flipped in the ${part}`,
+      token: flipJwsBit(genuine, part, bit),
+    });
+    const unsigned = ["none", "None", "NONE"].map(
+      (alg): Forgery => ({
+        requirement: "DTP-RES-006",
+        what: `alg "${alg}" without a signature`,
+        token: encodeCompactJws({ ...header, alg }, claims, noneSigner),
+      }),
+    );
+    const hmac = secrets.map(
+      ([name, secret]): Forgery => ({
+        requirement: "DTP-RES-006",
+        what: `HS256 keyed with the server's public key (${name})`,
+        token: encodeCompactJws({ ...header, alg: "HS256" }, claims, hmacSigner(secret)),
+      }),
+    );
+    const changedClaims = (
+      [
+        ["iss", { iss: `${issuer}/other` }],
+        ["iss", { iss: "https://attacker.example" }],
+        ["aud", { aud: "https://attacker.example" }],
+        ["aud", { aud: [issuer, "https://attacker.example"] }],
+        ["exp", { exp: Number(claims.exp) + 3600 }],
+        ["sub", { sub: "someone-else" }],
+        ["scope", { scope: "me login tokens service" }],
+        ["dtp_kind", { dtp_kind: "service" }],
+      ] as [string, Record<string, unknown>][]
+    ).map(
+      ([name, change]): Forgery => ({
+        requirement: name === "iss" || name === "aud" ? "DTP-RES-007" : ID,
+        what: `"${name}" changed, original signature kept`,
+        token: `${h}.${Buffer.from(JSON.stringify({ ...claims, ...change })).toString("base64url")}.${genuine.split(".")[2]}`,
+      }),
+    );
+    const changedTyp = ["JWT", "dpop+jwt", "jwt", undefined].map(
+      (typ): Forgery => ({
+        requirement: "DTP-RES-007",
+        what: `header typ ${JSON.stringify(typ) ?? "absent"}, original signature kept`,
+        token: `${Buffer.from(JSON.stringify({ ...header, typ })).toString("base64url")}.${p}.${genuine.split(".")[2]}`,
+      }),
+    );
+    const otherKey = (
+      [
+        ["the server's kid", { kid: header.kid }],
+        ["the attacker's key in a jwk header", { kid: undefined, jwk: attacker.jwk }],
+        ["a jku header", { jku: "https://attacker.example/jwks" }],
+      ] as [string, Record<string, unknown>][]
+    ).map(
+      ([name, extra]): Forgery => ({
+        requirement: ID,
+        what: `signed by another ES256 key (${name})`,
+        token: encodeCompactJws(
+          { ...header, alg: "ES256", ...extra },
+          claims,
+          keySigner(attacker.privateKey, "ES256"),
+        ),
+      }),
+    );
     const forgery: fc.Arbitrary<Forgery> = fc.oneof(
       fc
         .tuple(
           fc.constantFrom("header" as const, "payload" as const, "signature" as const),
           fc.nat(),
         )
-        .map(([part, bit]) => ({
-          requirement: ID,
-          what: `one bit flipped in the ${part}`,
-          token: flipJwsBit(genuine, part, bit),
-        })),
+        .map(([part, bit]) => flip(part, bit)),
       fc.stringMatching(/^[A-Za-z0-9._~+/-]{1,120}=*$/).map((token) => ({
         requirement: ID,
         what: "an unknown b64token",
         token,
       })),
-      fc.constantFrom("none", "None", "NONE").map((alg) => ({
-        requirement: "DTP-RES-006",
-        what: `alg "${alg}" without a signature`,
-        token: encodeCompactJws({ ...header, alg }, claims, noneSigner),
-      })),
-      ...(secrets.length > 0
-        ? [
-            fc.constantFrom(...secrets).map(([name, secret]) => ({
-              requirement: "DTP-RES-006",
-              what: `HS256 keyed with the server's public key (${name})`,
-              token: encodeCompactJws({ ...header, alg: "HS256" }, claims, hmacSigner(secret)),
-            })),
-          ]
-        : []),
-      fc
-        .constantFrom<[string, Record<string, unknown>]>(
-          ["iss", { iss: `${issuer}/other` }],
-          ["iss", { iss: "https://attacker.example" }],
-          ["aud", { aud: "https://attacker.example" }],
-          ["aud", { aud: [issuer, "https://attacker.example"] }],
-          ["exp", { exp: Number(claims.exp) + 3600 }],
-          ["sub", { sub: "someone-else" }],
-          ["scope", { scope: "me login tokens service" }],
-          ["dtp_kind", { dtp_kind: "service" }],
-        )
-        .map(([name, change]) => ({
-          requirement: name === "iss" || name === "aud" ? "DTP-RES-007" : ID,
-          what: `"${name}" changed, original signature kept`,
-          token: `${h}.${Buffer.from(JSON.stringify({ ...claims, ...change })).toString("base64url")}.${genuine.split(".")[2]}`,
-        })),
-      fc.constantFrom("JWT", "dpop+jwt", "jwt", undefined).map((typ) => ({
-        requirement: "DTP-RES-007",
-        what: `header typ ${JSON.stringify(typ) ?? "absent"}, original signature kept`,
-        token: `${Buffer.from(JSON.stringify({ ...header, typ })).toString("base64url")}.${p}.${genuine.split(".")[2]}`,
-      })),
-      fc
-        .constantFrom<[string, Record<string, unknown>]>(
-          ["the server's kid", { kid: header.kid }],
-          ["the attacker's key in a jwk header", { kid: undefined, jwk: attacker.jwk }],
-          ["a jku header", { jku: "https://attacker.example/jwks" }],
-        )
-        .map(([name, extra]) => ({
-          requirement: ID,
-          what: `signed by another ES256 key (${name})`,
-          token: encodeCompactJws(
-            { ...header, alg: "ES256", ...extra },
-            claims,
-            keySigner(attacker.privateKey, "ES256"),
-          ),
-        })),
+      fc.constantFrom(...unsigned),
+      ...(hmac.length > 0 ? [fc.constantFrom(...hmac)] : []),
+      fc.constantFrom(...changedClaims),
+      fc.constantFrom(...changedTyp),
+      fc.constantFrom(...otherKey),
     );
+    // Every fixed forgery (and a bit flip per part) runs first, then the random ones: a rare
+    // one (alg none in one case, HS256 with one encoding of the key) is never left to chance.
+    const examples: [Forgery][] = [
+      ...(["header", "payload", "signature"] as const).map((part) => flip(part, 13)),
+      ...unsigned,
+      ...hmac,
+      ...changedClaims,
+      ...changedTyp,
+      ...otherKey,
+    ].map((f): [Forgery] => [f]);
     await fc.assert(
       fc.asyncProperty(forgery, async (f) => {
         const res = await ctx.http.request({
@@ -203,7 +226,7 @@ export const check: Check = {
         expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, f.requirement);
         expectChallengeProblem(res);
       }),
-      ctx.fc,
+      { ...ctx.fc, numRuns: examples.length + ctx.fc.numRuns, examples },
     );
   },
 };

@@ -6,6 +6,7 @@ import { concurrency } from "./concurrency.ts";
 import { persistence } from "./persistence.ts";
 import { polling } from "./polling.ts";
 import { refresh } from "./refresh.ts";
+import { resource } from "./resource.ts";
 import { revocation } from "./revocation.ts";
 import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
@@ -18,6 +19,7 @@ export const FAULTS: readonly Fault[] = [
   ...polling,
   ...refresh,
   ...revocation,
+  ...resource,
   ...concurrency,
   ...persistence,
 ];
