@@ -191,7 +191,7 @@ function listChecks(checks: readonly Check[], flags: TestFlags, io: CliIo): numb
   );
   for (const c of selected) {
     const m = c.meta;
-    const needs = requiredFeatures(m);
+    const needs = requiredFeatures(m, flags.profile);
     const tags = [m.property ? "property" : "", m.waits ? "waits" : ""].filter(Boolean).join(",");
     io.stdout(
       `${m.id.padEnd(14)}${m.level.padEnd(7)}${m.area.padEnd(16)}${m.title}${needs.length ? `  [needs ${needs.join(", ")}]` : ""}${tags ? `  (${tags})` : ""}\n`,

@@ -8,7 +8,9 @@
  * (`token_endpoint_auth_method`), which wins over the way a check asks for (a plain OAuth
  * server may accept only the registered method); asking for no authentication still sends none.
  */
+import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
 import type { OAuthClient } from "../config/schema.ts";
+import { type DeviceKey, deviceKeyFromKeyObjects } from "../protocol/keys.ts";
 import type { Target } from "../runner/target.ts";
 
 export function basicAuth(clientId: string, secret: string): string {
@@ -41,6 +43,15 @@ export function oauthClientPool(target: Target): OAuthClient[] {
     ...clients.filter((c) => c.authMethod === "client_secret_basic"),
     ...clients.filter((c) => c.authMethod === "client_secret_post"),
   ];
+}
+
+/**
+ * The OAuth profile's public client (authMethod "none"), if configured: the counterpart of
+ * a DTP device with a registered key, since RFC 9449 §5 binds the refresh tokens of public
+ * clients (only) to their DPoP key.
+ */
+export function oauthPublicClient(target: Target): OAuthClient | undefined {
+  return target.config.oauth?.clients.find((c) => c.authMethod === "none");
 }
 
 /** The secret `clientId` authenticates with: the API key (DTP), or its configured secret. */
@@ -85,4 +96,32 @@ export function applyClientAuth(
   // Identified in the form (RFC 6749 §2.3.1, §3.2.1), unless the check wants no client at all.
   if (requested !== "none" && !("client_id" in form)) form.client_id = clientId;
   if (method === "post") form.client_secret = clientSecret(target, clientId);
+}
+
+/**
+ * The OAuth profile's private_key_jwt client (RFC 7523 §2.2) with its key, or undefined
+ * when none is configured: the counterpart of a DTP `server` device. The key must be EC
+ * P-256 (the kit signs assertions ES256); another kind is a config error.
+ */
+export function oauthAssertionClient(
+  target: Target,
+): { clientId: string; key: DeviceKey } | undefined {
+  const client = target.config.oauth?.clients.find((c) => c.authMethod === "private_key_jwt");
+  if (!client?.privateKey) return undefined;
+  const text = client.privateKey.trim();
+  const privateKey = text.startsWith("{")
+    ? createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" })
+    : createPrivateKey(text);
+  if (
+    privateKey.asymmetricKeyType !== "ec" ||
+    privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1"
+  ) {
+    throw new Error(
+      `oauth.clients: the private_key_jwt client ${client.clientId} needs an EC P-256 key (ES256)`,
+    );
+  }
+  return {
+    clientId: client.clientId,
+    key: deviceKeyFromKeyObjects("ec-p256", privateKey, createPublicKey(privateKey)),
+  };
 }

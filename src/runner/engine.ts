@@ -22,7 +22,7 @@ import type { Check, CheckContext, CheckMeta, Clock, Feature, Level, Status } fr
 import { missingFeatureReason } from "./discover.ts";
 import { CheckFailure, DtpKitError, SkipSignal } from "./failure.ts";
 import { parsePropertyFailure } from "./fast-check-error.ts";
-import { profileSkipReason } from "./profiles.ts";
+import { type Profile, profileRequires, profileSkipReason } from "./profiles.ts";
 import type { Target } from "./target.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -97,9 +97,12 @@ export async function runChecks(opts: EngineOptions): Promise<CheckResult[]> {
 
 type RunOneOptions = EngineOptions & { dispatcher: Dispatcher; redactor: Redactor };
 
-/** The features a check needs: its own, plus an API key for every non-discovery check. */
-export function requiredFeatures(meta: CheckMeta): Feature[] {
-  const req = [...meta.requires];
+/**
+ * The features a check needs: its own (or its OAuth profile override, `profiles.ts`), plus an
+ * API key for every non-discovery check.
+ */
+export function requiredFeatures(meta: CheckMeta, profile?: Profile): Feature[] {
+  const req = profileRequires(meta, profile);
   if (meta.area !== "discovery" && !req.includes("api_key")) req.push("api_key");
   return req;
 }
@@ -124,7 +127,9 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
     base.message = outOfProfile;
     return base;
   }
-  const missing = requiredFeatures(meta).filter((f) => !opts.target.features.has(f));
+  const missing = requiredFeatures(meta, opts.target.profile).filter(
+    (f) => !opts.target.features.has(f),
+  );
   if (missing.length > 0) {
     base.message = missing.map((f) => missingFeatureReason(f, opts.target)).join("; ");
     return base;

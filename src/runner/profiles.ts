@@ -16,7 +16,7 @@
  * selects (a check needing a feature the target lacks is SKIPPED with the reason). A test
  * fails when a registered check is missing here.
  */
-import type { CheckMeta } from "./check.ts";
+import type { CheckMeta, Feature } from "./check.ts";
 
 export const PROFILES = ["dtp", "oauth"] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -29,9 +29,16 @@ export interface ProfileEntry {
   oauth: boolean;
   /** What makes it OAuth (the RFC) or DTP-only (the extension), for reviewers and SKIP notes. */
   why: string;
+  /**
+   * Under the OAuth profile, the features the check needs instead of `meta.requires` (which
+   * stays as DTP needs it): e.g. a client-assertion check needs a pre-registered
+   * private_key_jwt client, not a DTP server device registered and approved.
+   */
+  requires?: Feature[];
 }
 
-const oauth = (why: string): ProfileEntry => ({ oauth: true, why });
+const oauth = (why: string, requires?: Feature[]): ProfileEntry =>
+  requires ? { oauth: true, why, requires } : { oauth: true, why };
 const dtp = (why: string): ProfileEntry => ({ oauth: false, why });
 
 export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
@@ -99,12 +106,21 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-DPOP-017": dtp("dtp_dpop_nonce_required"),
   "DTP-DPOP-019": dtp("dtp_dpop_nonce_required"),
   "DTP-SVC-001": dtp("DTP service tokens (server devices, scopes, dtp_kind)"),
-  "DTP-SVC-004": dtp("ES256-only assertions of DTP server devices"),
-  "DTP-SVC-005": dtp("server devices as assertion issuers"),
-  "DTP-SVC-006": dtp("DTP service tokens"),
-  "DTP-SVC-007": dtp("DTP service tokens"),
-  "DTP-SVC-008": dtp("DTP service tokens"),
-  "DTP-SVC-009": dtp("DTP service tokens"),
+  "DTP-SVC-004": oauth(
+    "RFC 7523 §3 item 9, RFC 8725 §3.1: assertions not signed by the client key",
+    ["client_credentials"],
+  ),
+  "DTP-SVC-005": dtp("server devices (approved, EC P-256) as assertion issuers"),
+  "DTP-SVC-006": dtp(
+    "aud exactly the issuer (RFC 7523 §3 item 3 also allows the token endpoint URL)",
+  ),
+  "DTP-SVC-007": oauth("RFC 7523 §3 item 9: the assertion's signature must verify", [
+    "client_credentials",
+  ]),
+  "DTP-SVC-008": dtp(
+    "required jti and a maximum assertion lifetime (RFC 7523 §3 items 4, 7 leave them open)",
+  ),
+  "DTP-SVC-009": dtp("single-use jti (RFC 7523 §3 item 7: MAY)"),
   // polling (RFC 8628 §3.4, §3.5)
   "DTP-POLL-001": oauth("RFC 8628 §3.5: authorization_pending"),
   "DTP-POLL-002": dtp(
@@ -143,7 +159,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-EXP-005": dtp("DTP service tokens"),
   "DTP-EXP-006": dtp("dtp_clock_skew"),
   // refresh (RFC 6749 §6, RFC 9700 §4.14.2)
-  "DTP-REF-001": oauth("RFC 6749 §6, RFC 9700 §4.14.2, RFC 7009, RFC 7662: the token life cycle"),
+  "DTP-REF-001": dtp(
+    "its model includes DTP's /me and introspection contract (token_kind, dtp_kind, own tokens only); the RFC parts are DTP-REF-002/011, DTP-REV-001/002",
+  ),
   "DTP-REF-002": oauth("RFC 9700 §4.14.2: rotation and reuse detection"),
   "DTP-REF-005": dtp("dtp_refresh_token_reuse_grace_period"),
   "DTP-REF-006": dtp("DTP scopes"),
@@ -175,6 +193,15 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-ERR-013": oauth("RFC 6749 §3.1, §3.2: empty and unknown parameters"),
   "DTP-ERR-015": dtp("DTP secrets (API key, signatures)"),
 };
+
+/** The features `meta` needs under `profile` (the OAuth profile's override, if any). */
+export function profileRequires(meta: CheckMeta, profile: Profile | undefined): Feature[] {
+  if (profile === "oauth") {
+    const over = OAUTH_PROFILE[meta.id]?.requires;
+    if (over) return [...over];
+  }
+  return [...meta.requires];
+}
 
 /** Why a check does not run under `profile`, or undefined when it does. */
 export function profileSkipReason(

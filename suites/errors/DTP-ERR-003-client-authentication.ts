@@ -16,7 +16,7 @@
  * refresh_token grant) → 400 `invalid_request`.
  */
 import fc from "fast-check";
-import { basicAuth } from "../../src/client/auth.ts";
+import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 import type { Check } from "../../src/runner/check.ts";
@@ -58,7 +58,7 @@ export const check: Check = {
   async run(ctx) {
     const session = await openSession(ctx, ID);
     const ops = oauthOperations(ctx, session).filter((op) => op !== "login");
-    const apiKey = ctx.target.config.apiKey;
+    const apiKey = clientSecret(ctx.target, session.clientId);
     const wrongKey = fc
       .string({ unit: fc.constantFrom(...SECRET_CHARS), minLength: 1, maxLength: 48 })
       .filter((k) => k !== apiKey);
@@ -128,7 +128,10 @@ export const check: Check = {
             break;
           case "Basic + client_secret":
             headers.authorization = req.authorization;
-            params.push(["client_secret", m.key]);
+            params.push([
+              "client_secret",
+              m.right ? clientSecret(ctx.target, req.clientId) : m.key,
+            ]);
             break;
           case "Basic + client_assertion":
             headers.authorization = req.authorization;
@@ -151,8 +154,15 @@ export const check: Check = {
           expectOAuthErrorFormat(res, ERR004, { status: 400, error: "invalid_request" });
           return;
         }
+        if (m.kind === "malformed Basic" && !ctx.target.features.has("dtp") && res.status === 400) {
+          // Outside DTP: a malformed Authorization header is also "otherwise malformed"
+          // (RFC 6749 §5.2 invalid_request); DTP chose invalid_client.
+          expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
+          return;
+        }
         expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
-        if (basic) {
+        // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
+        if (basic && ctx.target.features.has("dtp")) {
           const header = res.headers["www-authenticate"];
           const ok =
             header !== undefined &&

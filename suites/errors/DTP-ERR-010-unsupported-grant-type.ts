@@ -10,7 +10,7 @@
  * parameters of some grant → 400 `unsupported_grant_type`.
  */
 import fc from "fast-check";
-import { basicAuth } from "../../src/client/auth.ts";
+import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 import type { Check } from "../../src/runner/check.ts";
@@ -81,7 +81,7 @@ export const check: Check = {
           method: "POST",
           url,
           headers: {
-            authorization: basicAuth(clientId, ctx.target.config.apiKey),
+            authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
             "content-type": "application/x-www-form-urlencoded",
           },
           body: formBody([["grant_type", grant], ...params]),

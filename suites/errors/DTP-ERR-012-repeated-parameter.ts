@@ -6,6 +6,10 @@
  * in which one parameter is sent twice — a required or optional one, or an extension
  * parameter — with the same or another value, right after the first or elsewhere
  * → 400 `invalid_request`.
+ *
+ * Outside DTP only parameters OAuth defines are repeated (RFC 6749 §5.2 lists "repeats a
+ * parameter" under invalid_request); an unrecognized one may simply be ignored (§3.1, §3.2),
+ * and the optional parameters are plain OAuth ones.
  */
 import fc from "fast-check";
 import { randomToken } from "../../src/protocol/random.ts";
@@ -22,13 +26,21 @@ import {
 const ID = "DTP-ERR-012";
 
 /** Optional parameters a valid request may carry (they make more names to repeat). */
-const OPTIONAL: Readonly<Record<OAuthOperation, [string, string][]>> = {
+const OPTIONAL_DTP: Readonly<Record<OAuthOperation, [string, string][]>> = {
   registerDevice: [
     ["state", "dtp-kit-state"],
     ["client_description", "dtp-kit repeated parameter"],
     ["scope", "me"],
   ],
   token: [["scope", "me"]],
+  revokeToken: [["token_type_hint", "refresh_token"]],
+  introspectToken: [["token_type_hint", "access_token"]],
+  login: [],
+};
+
+const OPTIONAL_OAUTH: Readonly<Record<OAuthOperation, [string, string][]>> = {
+  registerDevice: [],
+  token: [],
   revokeToken: [["token_type_hint", "refresh_token"]],
   introspectToken: [["token_type_hint", "access_token"]],
   login: [],
@@ -48,6 +60,8 @@ export const check: Check = {
   async run(ctx) {
     const session = await openSession(ctx, ID);
     const ops = oauthOperations(ctx, session);
+    const dtp = ctx.target.features.has("dtp");
+    const OPTIONAL = dtp ? OPTIONAL_DTP : OPTIONAL_OAUTH;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ops),
@@ -62,8 +76,9 @@ export const check: Check = {
         async (op, variant, d) => {
           const req = await harmlessRequest(ctx, session, op, variant);
           const params: [string, string][] = [...req.params, ...OPTIONAL[op]];
-          if (d.extension) params.push([`x_dtp_kit_${randomToken(4)}`, "one"]);
-          const at = d.extension ? params.length - 1 : d.which % params.length;
+          const extension = d.extension && dtp;
+          if (extension) params.push([`x_dtp_kit_${randomToken(4)}`, "one"]);
+          const at = extension ? params.length - 1 : d.which % params.length;
           const [name, first] = params[at]!;
           const second = d.sameValue ? first : d.value === first ? `${first}2` : d.value;
           const copy: [string, string] = [name, second];

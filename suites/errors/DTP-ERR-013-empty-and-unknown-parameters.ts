@@ -13,7 +13,7 @@
  * `invalid_grant`. (Required parameters sent empty are checked by DTP-ERR-001.)
  */
 import fc from "fast-check";
-import { basicAuth } from "../../src/client/auth.ts";
+import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { endpointOf } from "../../src/client/endpoints.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import { randomToken } from "../../src/protocol/random.ts";
@@ -46,7 +46,8 @@ export const check: Check = {
   },
   async run(ctx) {
     const session = await openSession(ctx, ID);
-    const apiKey = ctx.target.config.apiKey;
+    const oauthProfile = ctx.target.profile === "oauth";
+    const oauthScope = ctx.target.config.oauth?.scope;
     const unknown = fc.uniqueArray(
       fc.record({
         name: fc.string({ unit: "grapheme", maxLength: 12 }).map((s) => `x_dtp_kit_${s}`),
@@ -72,12 +73,22 @@ export const check: Check = {
 
         // Registration: 200, no state echoed for an empty state.
         const clientId = ctx.clientId("err13");
-        const regParams: [string, string][] = [
-          ["client_id", clientId],
-          ["client_type", "desktop_client"],
-          ["response_type", "device_code"],
-          ...ext,
-        ];
+        // Under the OAuth profile a plain RFC 8628 request (state, client_description and
+        // the key fields are then unrecognized parameters, sent empty all the same).
+        const regParams: [string, string][] = oauthProfile
+          ? [
+              ["client_id", clientId],
+              ...(oauthScope && !empty.includes("scope")
+                ? [["scope", oauthScope] as [string, string]]
+                : []),
+              ...ext,
+            ]
+          : [
+              ["client_id", clientId],
+              ["client_type", "desktop_client"],
+              ["response_type", "device_code"],
+              ...ext,
+            ];
         for (const e of empty) {
           if (e === "key") regParams.push(["public_key", ""], ["key_type", ""]);
           else regParams.push([e, ""]);
@@ -85,7 +96,7 @@ export const check: Check = {
         const reg = await post(
           ctx,
           "device_authorization_endpoint",
-          basicAuth(clientId, apiKey),
+          basicAuth(clientId, clientSecret(ctx.target, clientId)),
           regParams,
           `register with ${what}`,
         );
@@ -115,7 +126,7 @@ export const check: Check = {
         const polled = await post(
           ctx,
           "token_endpoint",
-          basicAuth(clientId, apiKey),
+          basicAuth(clientId, clientSecret(ctx.target, clientId)),
           [["grant_type", DEVICE_CODE_GRANT], ["device_code", body.device_code], ...ext],
           `first poll with ${ext.length} extension parameter(s)`,
         );
@@ -125,7 +136,7 @@ export const check: Check = {
         const hint: [string, string][] = hintEmpty ? [["token_type_hint", ""]] : [];
         const label = `${ext.length} extension parameter(s)${hintEmpty ? " and an empty token_type_hint" : ""}`;
         const token = randomToken(32);
-        const auth = basicAuth(session.clientId, apiKey);
+        const auth = basicAuth(session.clientId, clientSecret(ctx.target, session.clientId));
         if (endpointOf(ctx.target, "revocation_endpoint")) {
           const res = await post(
             ctx,

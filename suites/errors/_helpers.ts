@@ -4,7 +4,7 @@
  * then break in one way, the error-format assertions of DTP-ERR-001/005/006, a detector for
  * leaked internals (stack traces, file paths), and SHOULD findings collected for the end.
  */
-import { basicAuth } from "../../src/client/auth.ts";
+import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { type Registration, register } from "../../src/client/device.ts";
 import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
 import {
@@ -493,15 +493,31 @@ export async function harmlessRequest(
   variant = 0,
 ): Promise<OAuthRequest> {
   const url = endpointOf(ctx.target, OAUTH_ENDPOINTS[op])!;
-  const apiKey = ctx.target.config.apiKey;
   const deviceId = session.clientId;
+  const apiKey = clientSecret(ctx.target, deviceId);
   switch (op) {
     case "registerDevice": {
       const clientId = ctx.clientId("err");
+      if (ctx.target.profile === "oauth") {
+        // A plain RFC 8628 device authorization request: with HTTP Basic, no body parameter
+        // is required (RFC 6749 §2.3.1: the client_id travels in the credentials).
+        const scope = ctx.target.config.oauth?.scope;
+        return {
+          op,
+          url,
+          authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
+          params: [
+            ["client_id", clientId],
+            ...(scope ? [["scope", scope] as [string, string]] : []),
+          ],
+          required: [],
+          clientId,
+        };
+      }
       return {
         op,
         url,
-        authorization: basicAuth(clientId, apiKey),
+        authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
         params: [
           ["client_id", clientId],
           ["client_type", "desktop_client"],

@@ -26,6 +26,7 @@ import fc from "fast-check";
 import {
   basicAuth,
   callResource,
+  clientSecret,
   endpoint,
   type Holder,
   obtainDeviceTokens,
@@ -371,7 +372,9 @@ class Revoke implements Cmd {
       const res = await real.ctx.http.request({
         method: "POST",
         url: endpoint(real.ctx.target, "revocation_endpoint"),
-        headers: { authorization: basicAuth(actor.clientId, real.ctx.target.config.apiKey) },
+        headers: {
+          authorization: basicAuth(actor.clientId, clientSecret(real.ctx.target, actor.clientId)),
+        },
         form: { token },
         label: `revoke ${what} as ${who}`,
       });

@@ -12,7 +12,7 @@
  * refresh. Then another approved device presents the token (DTP-REF-008).
  */
 import fc from "fast-check";
-import { basicAuth, endpoint, refresh } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
 import { deviceWithRefresh, expectInvalidGrant, refreshOk } from "./_helpers.ts";
@@ -37,8 +37,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const apiKey = ctx.target.config.apiKey;
     const dev = await deviceWithRefresh(ctx, ID, "owner");
+    const apiKey = clientSecret(ctx.target, dev.clientId);
     let current = dev.tokens.refreshToken;
     const wrongKey = fc.string({ minLength: 0, maxLength: 40 }).filter((s) => s !== apiKey);
     const badAuth: fc.Arbitrary<BadAuth> = fc.oneof(

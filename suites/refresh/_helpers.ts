@@ -8,6 +8,7 @@
 import {
   basicAuth,
   callResource,
+  clientSecret,
   type Device,
   type DpopSession,
   declaredLifetime,
@@ -156,7 +157,7 @@ export function introspectAs(
   return ctx.http.request({
     method: "POST",
     url: endpoint(ctx.target, "introspection_endpoint"),
-    headers: { authorization: basicAuth(clientId, ctx.target.config.apiKey) },
+    headers: { authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)) },
     form: { token, token_type_hint: hint },
     label,
   });

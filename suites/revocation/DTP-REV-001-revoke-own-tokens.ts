@@ -22,7 +22,7 @@
  * kinds with no hint and with the wrong hint are explicit examples, run every time.
  */
 import fc from "fast-check";
-import { basicAuth, endpoint, refresh } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { describe, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
@@ -77,7 +77,9 @@ export const check: Check = {
         const res = await ctx.http.request({
           method: "POST",
           url: endpoint(ctx.target, "revocation_endpoint"),
-          headers: { authorization: basicAuth(dev.clientId, ctx.target.config.apiKey) },
+          headers: {
+            authorization: basicAuth(dev.clientId, clientSecret(ctx.target, dev.clientId)),
+          },
           form: { token, token_type_hint: hintValue },
           label: `revoke ${which} token (hint ${hintValue === undefined ? "none" : JSON.stringify(hintValue)})`,
         });

@@ -14,11 +14,19 @@
  * Device A has an Ed25519 key (DPoP-bound tokens), device B none (Bearer). B revokes A's
  * access and refresh tokens: A's tokens must keep working. Then each device introspects its
  * own and the other's tokens, and the administrator introspects A's.
+ *
+ * Outside DTP (a target without the "dtp" feature) only what RFC 7009 / 7662 / 9449 say:
+ * B's revocation may also be refused with an error (RFC 7009 §2.1: "the request is refused
+ * and the client is informed of the error"), but A's tokens keep working; A's own tokens
+ * introspect as active, with the right client_id, token_type and cnf.jkt when the server
+ * states them (RFC 7662 §2.2 makes every member but "active" optional; RFC 9449 §6.2);
+ * whether a client may introspect another client's token is the server's policy (RFC 7662
+ * §2.1, §4), and there is no admin bearer.
  */
 import { callResource, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectStatus, fail } from "../../src/runner/expect.ts";
+import { describe, expectOAuthError, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectActive,
@@ -45,6 +53,7 @@ export const check: Check = {
     requires: ["revocation", "introspection", "refresh_token", "resource", "dpop", "admin"],
   },
   async run(ctx) {
+    const dtp = ctx.target.features.has("dtp");
     const key = await newDeviceKey("ed25519");
     const a = await deviceWithRefresh(ctx, ID, "revA", { key });
     const b = await deviceWithRefresh(ctx, ID, "revB");
@@ -55,7 +64,8 @@ export const check: Check = {
       [a.tokens.refreshToken, "refresh_token"],
     ] as const) {
       const res = await revoke(ctx, b, token, hint);
-      expectStatus(res, 200, ID);
+      if (dtp || res.status !== 400) expectStatus(res, 200, ID);
+      else expectOAuthError(res, { status: 400, error: OAUTH_REFUSALS }, ID);
     }
     requireAlive(ctx, a.tokens, "checking that A's access token still works");
     const me = await callResource(ctx, a.tokens, a.dpop, "GET /me with A's token (must work)");
@@ -68,8 +78,16 @@ export const check: Check = {
     const issuer = issuerOf(ctx.target);
     requireAlive(ctx, a2, "introspecting A's access token");
     const aAccess = await introspectAs(ctx, a.clientId, a2.accessToken, "A: own access token");
-    checkAccessFields(aAccess, a2, a.clientId, issuer, key.jkt);
     const aRefresh = await introspectAs(ctx, a.clientId, a2.refreshToken, "A: own refresh token");
+    if (!dtp) {
+      checkRfcFields(aAccess, a2, a.clientId, key.jkt);
+      checkRfcFields(aRefresh, undefined, a.clientId, undefined);
+      requireAlive(ctx, b.tokens, "introspecting B's access token");
+      const own = await introspectAs(ctx, b.clientId, b.tokens.accessToken, "B: own access token");
+      checkRfcFields(own, b.tokens, b.clientId, undefined);
+      return;
+    }
+    checkAccessFields(aAccess, a2, a.clientId, issuer, key.jkt);
     checkRefreshFields(ctx, aRefresh, a2, a.clientId, issuer, key.jkt);
     requireAlive(ctx, b.tokens, "introspecting B's access token");
     const bAccess = await introspectAs(
@@ -106,6 +124,43 @@ export const check: Check = {
 };
 
 type Info = Record<string, unknown>;
+
+/** RFC 6749 §5.2 errors a refused revocation of another client's token may carry. */
+const OAUTH_REFUSALS = ["invalid_request", "invalid_grant", "unauthorized_client"];
+
+/**
+ * Outside DTP: active, and the members RFC 7662 §2.2 defines (all optional) right when
+ * present; a DPoP-bound access token's cnf.jkt (RFC 9449 §6.2) when the server states cnf.
+ */
+function checkRfcFields(
+  res: HttpResponse,
+  tokens: Pick<Pair, "tokenType"> | undefined,
+  clientId: string,
+  jkt: string | undefined,
+): void {
+  const info = expectActive(res, "DTP-REV-012");
+  if (info.client_id !== undefined && info.client_id !== clientId) {
+    fail(
+      "DTP-REV-010",
+      `"client_id": "${clientId}"`,
+      `"client_id": ${JSON.stringify(info.client_id)}`,
+      res,
+    );
+  }
+  if (
+    tokens !== undefined &&
+    info.token_type !== undefined &&
+    String(info.token_type).toLowerCase() !== tokens.tokenType.toLowerCase()
+  ) {
+    fail(
+      "DTP-REV-010",
+      `"token_type": "${tokens.tokenType}" (as in the token response)`,
+      `"token_type": ${JSON.stringify(info.token_type)}`,
+      res,
+    );
+  }
+  if (jkt !== undefined && info.cnf !== undefined) checkCnf(res, info, jkt);
+}
 
 /** The RFC 7662 members DTP requires, compared with the access token's own claims. */
 function checkAccessFields(

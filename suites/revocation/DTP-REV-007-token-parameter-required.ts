@@ -7,7 +7,7 @@
  * admin bearer when the config has one), with an empty form, with only a
  * `token_type_hint`, and with an unrelated parameter.
  */
-import { basicAuth, endpoint } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
 import { deviceWithRefresh } from "../refresh/_helpers.ts";
@@ -32,7 +32,7 @@ export const check: Check = {
   },
   async run(ctx) {
     const dev = await deviceWithRefresh(ctx, ID, "notoken");
-    const device = basicAuth(dev.clientId, ctx.target.config.apiKey);
+    const device = basicAuth(dev.clientId, clientSecret(ctx.target, dev.clientId));
     const admin = ctx.target.config.admin?.token;
     const callers: [string, "revocation_endpoint" | "introspection_endpoint", string][] = [
       ["revoke as the device", "revocation_endpoint", device],

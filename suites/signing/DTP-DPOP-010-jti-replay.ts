@@ -41,11 +41,23 @@ import {
 
 const ID = "DTP-DPOP-010";
 
-/** The errors acceptable for a replayed proof: use_dpop_nonce too if the nonce it carries was rotated since. */
-function replayErrors(res: HttpResponse, usedNonce: string | undefined): string[] {
+/**
+ * The errors acceptable for a replayed proof: use_dpop_nonce too if the nonce it carries was
+ * rotated since. Outside DTP also the grant's or the token's error (invalid_grant at
+ * /token, invalid_token at a resource): RFC 9449 §11.1 has the server decline a replayed
+ * proof but names no error code for it (replay is not among the §4.3 proof checks).
+ */
+function replayErrors(
+  ctx: CheckContext,
+  res: HttpResponse,
+  usedNonce: string | undefined,
+): string[] {
   const rotated =
     res.headers["dpop-nonce"] !== undefined && res.headers["dpop-nonce"] !== usedNonce;
-  return rotated ? ["invalid_dpop_proof", "use_dpop_nonce"] : ["invalid_dpop_proof"];
+  const errors = rotated ? ["invalid_dpop_proof", "use_dpop_nonce"] : ["invalid_dpop_proof"];
+  if (!ctx.target.features.has("dtp"))
+    errors.push(res.status === 401 ? "invalid_token" : "invalid_grant");
+  return errors;
 }
 
 /** GET the resource with exactly `proof` (no rebuild, no retry). */
@@ -104,7 +116,7 @@ export const check: Check = {
     });
     rememberNonce(dev.session, token, replayed);
     if (replayed.status === 200) readTokensInto(ctx, dev, replayed, ID);
-    expectTokenError(replayed, replayErrors(replayed, accepted!.nonce), ID);
+    expectTokenError(replayed, replayErrors(ctx, replayed, accepted!.nonce), ID);
     await refreshDevice(ctx, dev, ID);
 
     // 2. Resource: the same proof twice.
@@ -126,7 +138,7 @@ export const check: Check = {
       return [first, await getWith(ctx, dev, proofQ, "GET /me replaying proof Q")];
     });
     expectAccepted(r1, 200, ID, "a valid proof");
-    expectDpopChallenge(ctx, r2, replayErrors(r2, nonceQ), ID);
+    expectDpopChallenge(ctx, r2, replayErrors(ctx, r2, nonceQ), ID);
 
     // 3. Same jti, another spelling of the same htu.
     await fc.assert(
@@ -155,7 +167,7 @@ export const check: Check = {
           return [a, b];
         });
         expectAccepted(a, 200, ID, `a proof with htu ${JSON.stringify(firstHtu)} (DTP-DPOP-008)`);
-        expectDpopChallenge(ctx, b, replayErrors(b, nonceB), ID);
+        expectDpopChallenge(ctx, b, replayErrors(ctx, b, nonceB), ID);
       }),
       { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
     );
@@ -185,7 +197,12 @@ export const check: Check = {
           );
         }
         for (const r of results) {
-          if (r.status !== 200) expectDpopChallenge(ctx, r, "invalid_dpop_proof", ID);
+          if (r.status !== 200) {
+            const errors = ctx.target.features.has("dtp")
+              ? "invalid_dpop_proof"
+              : ["invalid_dpop_proof", "invalid_token"];
+            expectDpopChallenge(ctx, r, errors, ID);
+          }
         }
       }),
       { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 10)) },

@@ -18,9 +18,11 @@
  */
 import { callResource } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
+import { expectWwwAuthenticate } from "../../src/runner/expect.ts";
 import {
   assertMutationsRejected,
   expectAccepted,
+  expectDpopAlgs,
   expectDpopChallenge,
   keyedDevice,
   mutationKeys,
@@ -67,7 +69,14 @@ export const check: Check = {
         { accessToken: dev.tokens.accessToken },
       ),
     );
-    expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
+    if (!ctx.target.features.has("dtp") && noProof.status === 400) {
+      // Outside DTP: RFC 9449 §7.1 names no answer for a missing proof, and RFC 6750 §3.1
+      // answers a request missing a required parameter 400 invalid_request.
+      expectWwwAuthenticate(noProof, { scheme: "DPoP", status: 400, error: "invalid_request" }, ID);
+      expectDpopAlgs(ctx, noProof);
+    } else {
+      expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
+    }
 
     const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
     await assertMutationsRejected(ctx, dev, "resource", keys, ID);

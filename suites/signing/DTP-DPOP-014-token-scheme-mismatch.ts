@@ -27,7 +27,7 @@ import {
 } from "../../src/client/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import type { Check } from "../../src/runner/check.ts";
-import { expectStatus, fail } from "../../src/runner/expect.ts";
+import { expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   expectAccepted,
   expectDpopAlgs,
@@ -86,7 +86,19 @@ export const check: Check = {
         { accessToken: at, scheme: "Bearer" },
       );
     });
-    expectInvalidToken(ctx, withProof, ID);
+    if (!ctx.target.features.has("dtp") && withProof.status === 400) {
+      // Outside DTP: RFC 9449 §7.2 has the resource reject a bound token sent as Bearer but
+      // names no error; with a proof attached, RFC 6750 §3.1 invalid_request (400, a
+      // malformed request) is as right as invalid_token.
+      expectWwwAuthenticate(
+        withProof,
+        { scheme: "DPoP", status: 400, error: "invalid_request" },
+        ID,
+      );
+      expectDpopAlgs(ctx, withProof);
+    } else {
+      expectInvalidToken(ctx, withProof, ID);
+    }
     const own = await withFreshToken(ctx, dev, ID, () =>
       callResource(ctx, dev.tokens, dev.session, "GET /me, bound token as DPoP"),
     );

@@ -8,12 +8,13 @@ import { constants, generateKeyPairSync, type KeyObject, sign } from "node:crypt
 import fc from "fast-check";
 import type { JWK } from "jose";
 import {
-  basicAuth,
+  applyClientAuth,
   DEVICE_CODE_GRANT,
   type DpopSession,
   dpopSession,
   endpoint,
   introspect,
+  oauthPublicClient,
   peekJwt,
   pollUntilFinal,
   readTokens,
@@ -125,18 +126,65 @@ export async function keyedDevice(
   requirement: string,
   options: KeyedDeviceOptions,
 ): Promise<DpopDevice> {
-  const key = options.key ?? (await generateDeviceKey(options.kind ?? "ed25519"));
+  const kind = declaredKind(ctx, options.kind ?? "ed25519", options.alg);
+  const key = options.key ?? (await generateDeviceKey(kind.kind));
   const reg = await register(ctx, requirement, {
     key,
-    clientId: ctx.clientId(options.label),
+    clientId: keyedClientId(ctx, options.label),
     ...(options.keyType !== undefined ? { keyType: options.keyType } : {}),
     ...(options.rawEd25519 !== undefined ? { rawEd25519: options.rawEd25519 } : {}),
   });
-  const session = dpopSession(key, options.alg);
+  const session = dpopSession(key, kind.alg);
   reg.dpop = session;
   await ctx.approval.approve(reg.userCode);
   const res = await pollUntilFinal(ctx, reg, requirement);
   return { clientId: reg.clientId, key, session, tokens: readTokens(ctx, res, requirement) };
+}
+
+/**
+ * The key kind (and proof alg) to use: the one asked for, unless the target does not
+ * declare any alg for it (a plain RFC 9449 server may support only some); then the first
+ * kind it declares an alg for, in the order EC P-256, Ed25519, RSA. A DTP target declares
+ * them all (DTP-DISC-007), so nothing changes there.
+ */
+export function declaredKind(
+  ctx: CheckContext,
+  kind: KeyKind,
+  alg: string | undefined,
+): { kind: KeyKind; alg?: string } {
+  const declared = dpopAlgs(ctx);
+  const asked = alg ?? algsForKey(kind)[0]!;
+  if (declared.length === 0 || declared.includes(asked)) {
+    return alg === undefined ? { kind } : { kind, alg };
+  }
+  for (const k of [kind, "ec-p256", "ed25519", "rsa"] as const) {
+    const a = algsForKey(k).find((x) => declared.includes(x));
+    if (a !== undefined) {
+      ctx.note(
+        `proofs by a ${k} key with ${a}: the target does not declare ${asked} in dpop_signing_alg_values_supported`,
+      );
+      return { kind: k, alg: a };
+    }
+  }
+  ctx.skip(
+    `dpop_signing_alg_values_supported (${declared.join(", ")}) lists no alg the kit can sign with`,
+  );
+}
+
+/**
+ * The client_id of a keyed device: a fresh one (DTP), or under the OAuth profile the
+ * public client, whose refresh tokens RFC 9449 §5 binds to the DPoP key as DTP binds a keyed
+ * device's (a confidential client's are not bound: the DPoP checks would not hold).
+ */
+export function keyedClientId(ctx: CheckContext, label: string): string {
+  if (ctx.target.profile !== "oauth") return ctx.clientId(label);
+  const client = oauthPublicClient(ctx.target);
+  if (!client) {
+    ctx.skip(
+      'OAuth profile: the DPoP checks need a public client ("authMethod": "none") in oauth.clients, whose refresh tokens RFC 9449 §5 binds to the DPoP key',
+    );
+  }
+  return client.clientId;
 }
 
 /** Fails `requirement` unless the token response says `token_type: DPoP` (RFC 6749 §7.1: case-insensitive). */
@@ -327,13 +375,10 @@ export async function sendWithProof(
 
 /** A refresh request (client auth as the device) without a proof yet. */
 export function refreshRequest(ctx: CheckContext, dev: DpopDevice, label: string): HttpRequest {
-  return {
-    method: "POST",
-    url: tokenUrl(ctx),
-    headers: { authorization: basicAuth(dev.clientId, ctx.target.config.apiKey) },
-    form: { grant_type: "refresh_token", refresh_token: dev.tokens.refreshToken },
-    label,
-  };
+  const headers: Record<string, string> = {};
+  const form = { grant_type: "refresh_token", refresh_token: dev.tokens.refreshToken };
+  applyClientAuth(ctx.target, dev.clientId, headers, form);
+  return { method: "POST", url: tokenUrl(ctx), headers, form, label };
 }
 
 /** A device-code poll request (client auth as the device) without a proof yet. */
@@ -343,13 +388,10 @@ export function pollRequest(
   deviceCode: string,
   label: string,
 ): HttpRequest {
-  return {
-    method: "POST",
-    url: tokenUrl(ctx),
-    headers: { authorization: basicAuth(clientId, ctx.target.config.apiKey) },
-    form: { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: clientId },
-    label,
-  };
+  const headers: Record<string, string> = {};
+  const form = { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: clientId };
+  applyClientAuth(ctx.target, clientId, headers, form);
+  return { method: "POST", url: tokenUrl(ctx), headers, form, label };
 }
 
 /** A valid proof by `session`'s key for `htm`/`htu` (with `ath` for `accessToken`). */
@@ -1094,6 +1136,9 @@ export async function assertMutationsRejected(
           : await attempt();
       if (where === "token" && res.status === 200) dev.tokens = readTokens(ctx, res, requirement);
       const errors = last?.errors ?? ["invalid_dpop_proof"];
+      // RFC 9449 §5 binds a (public client's) refresh token to its key but names no error for
+      // a proof by another key: outside DTP, invalid_grant (RFC 6749 §5.2) is as right.
+      if (m.t === "wrong-key" && !ctx.target.features.has("dtp")) errors.push("invalid_grant");
       if (where === "token") expectTokenError(res, errors, requirementOf(m));
       else expectDpopChallenge(ctx, res, errors, requirementOf(m));
     }),

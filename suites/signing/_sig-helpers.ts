@@ -13,7 +13,7 @@
  * once per check; assertions are made with `createClientAssertion` (src/protocol).
  */
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
-import { basicAuth } from "../../src/client/auth.ts";
+import { basicAuth, oauthAssertionClient } from "../../src/client/auth.ts";
 import { type Registration, register } from "../../src/client/device.ts";
 import { dpopSession } from "../../src/client/dpop-session.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
@@ -481,13 +481,21 @@ export interface ServiceClient {
 
 /**
  * Registers a device (default `client_type=server`, an EC P-256 key as an x509
- * certificate) and, unless `approve: false`, gets it approved.
+ * certificate) and, unless `approve: false`, gets it approved. Under the OAuth profile: the
+ * config's pre-registered private_key_jwt client (RFC 7523 §2.2) with its key.
  */
 export async function serviceClient(
   ctx: CheckContext,
   requirement: string,
   options: { label?: string; clientType?: string; approve?: boolean; key?: DeviceKey } = {},
 ): Promise<ServiceClient> {
+  if (ctx.target.profile === "oauth") {
+    const client = oauthAssertionClient(ctx.target);
+    if (!client) ctx.skip('OAuth profile: no private_key_jwt client in "oauth": { "clients": … }');
+    // No certificate was registered: the SPKI stands for "the registered public_key".
+    const spki = client.key.publicKey.export({ format: "der", type: "spki" });
+    return { ...client, publicKey: spki.toString("base64") };
+  }
   const key = options.key ?? (await generateDeviceKey("ec-p256"));
   const keyFields = await registrationKeyFields(key, "x509");
   const reg = await register(ctx, requirement, {

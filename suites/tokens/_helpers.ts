@@ -4,6 +4,7 @@
  * `jwks_uri`, and reading an access token's header and claims.
  */
 import type { JSONWebKeySet, JWK } from "jose";
+import { oauthAssertionClient } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
 import {
@@ -175,11 +176,19 @@ export async function userTokens(
   };
 }
 
-/** Registers a `server` device with an EC P-256 key (x509 certificate) and approves it. */
+/**
+ * Registers a `server` device with an EC P-256 key (x509 certificate) and approves it; under
+ * the OAuth profile, the config's pre-registered private_key_jwt client (RFC 7523 §2.2).
+ */
 export async function serviceClient(
   ctx: CheckContext,
   requirement: string,
 ): Promise<ServiceClient> {
+  if (ctx.target.profile === "oauth") {
+    const client = oauthAssertionClient(ctx.target);
+    if (!client) ctx.skip('OAuth profile: no private_key_jwt client in "oauth": { "clients": … }');
+    return client;
+  }
   const key = await generateDeviceKey("ec-p256");
   const reg = await register(ctx, requirement, {
     clientId: ctx.clientId("svc"),
