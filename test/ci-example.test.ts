@@ -1,0 +1,152 @@
+/**
+ * examples/ci/dtp-gate.sh against the reference server (`dtp serve`), on the discovery
+ * area so that it is quick: it starts the server, finds its URL (printed, or fixed),
+ * waits for the metadata URL, runs `dtp test` with reports, propagates the exit code and
+ * stops the server.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../src/paths.ts";
+
+const root = packageRoot();
+const script = join(root, "examples", "ci", "dtp-gate.sh");
+// The sources run directly (Node 24 strips types): no build needed, no stale dist.
+// DTP is split on spaces by the script (no quotes): the checkout path must have none.
+const dtpCommand = `node ${join(root, "src", "cli", "main.ts")}`;
+const temp = mkdtempSync(join(tmpdir(), "dtp-gate-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+interface Gate {
+  code: number | null;
+  out: string;
+  err: string;
+  ms: number;
+}
+
+function gate(cwd: string, env: Record<string, string>): Promise<Gate> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", [script], {
+      cwd,
+      env: {
+        ...process.env,
+        // This Node (24) first: `node` in the commands below is the one running the tests.
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+        DTP: dtpCommand,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    const timer = setTimeout(() => child.kill("SIGTERM"), 50_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, ms: Date.now() - started });
+    });
+  });
+}
+
+function workdir(name: string): string {
+  const made = mkdtempSync(join(temp, `${name}-`));
+  writeFileSync(
+    join(made, "dtp.config.json"),
+    JSON.stringify({ apiKey: "gate-api-key", admin: { token: "gate-admin-key" } }),
+  );
+  return made;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/.well-known/oauth-authorization-server`);
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const serve = (port: number | string) =>
+  `${dtpCommand} serve --short --memory --port ${port} --api-key gate-api-key --admin-key gate-admin-key`;
+
+describe("examples/ci/dtp-gate.sh", () => {
+  it("starts the server on a free port, reads its URL, runs dtp test with reports: exit 0", async () => {
+    const cwd = workdir("printed");
+    const run = await gate(cwd, { DTP_SERVER_CMD: serve(0), DTP_ARGS: "--area discovery" });
+    expect(run.code, run.err + run.out).toBe(0);
+    const url = /the server printed (http:\/\/\S+)/.exec(run.err)?.[1];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(run.out).toContain("CONFORMANT");
+    const junit = readFileSync(join(cwd, "reports", "dtp.xml"), "utf8");
+    expect(junit).toContain("<testcase");
+    expect(junit).toContain("DTP-DISC-001");
+    expect(readFileSync(join(cwd, "reports", "dtp.html"), "utf8")).toMatch(/^<!doctype html>/i);
+    expect(JSON.parse(readFileSync(join(cwd, "reports", "dtp.json"), "utf8"))).toHaveProperty(
+      "results",
+    );
+    expect(existsSync(join(cwd, "reports", "server.log"))).toBe(true);
+    // The server was stopped when the tests ended.
+    expect(await answers(url!)).toBe(false);
+  }, 60_000);
+
+  it("with a fixed port and DTP_URL, propagates dtp test's exit code (a stale expected failure: 1)", async () => {
+    const cwd = workdir("fixed");
+    const port = await freePort();
+    writeFileSync(
+      join(cwd, "dtp.expected-failures.json"),
+      JSON.stringify({ failures: [{ id: "DTP-DISC-001", reason: "it passes: stale" }] }),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    const run = await gate(cwd, {
+      DTP_SERVER_CMD: serve(port),
+      DTP_URL: url,
+      DTP_ARGS: "--area discovery",
+      DTP_REPORTS: "out",
+    });
+    expect(run.code, run.err + run.out).toBe(1);
+    expect(run.err).toContain("dtp test exited with 1");
+    expect(existsSync(join(cwd, "out", "dtp.xml"))).toBe(true);
+    expect(await answers(url)).toBe(false);
+  }, 60_000);
+
+  it("exit 2 at once when the server exits, and after DTP_WAIT when it never answers", async () => {
+    const cwd = workdir("down");
+    const crashed = await gate(cwd, { DTP_SERVER_CMD: "echo starting; exit 3", DTP_WAIT: "20" });
+    expect(crashed.code).toBe(2);
+    expect(crashed.err).toContain("the server exited (status 3) before answering");
+    expect(crashed.err).toContain("starting");
+    expect(crashed.ms).toBeLessThan(10_000);
+
+    const silent = await gate(cwd, { DTP_SERVER_CMD: "sleep 30", DTP_WAIT: "2" });
+    expect(silent.code).toBe(2);
+    expect(silent.err).toContain("no answer from the server (it printed no URL) within 2s");
+    expect(silent.ms).toBeLessThan(15_000);
+
+    const nothing = await gate(cwd, {});
+    expect(nothing.code).toBe(2);
+    expect(nothing.err).toContain("set DTP_URL");
+  }, 60_000);
+});
