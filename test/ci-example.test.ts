@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../src/paths.ts";
 
@@ -149,4 +150,37 @@ describe("examples/ci/dtp-gate.sh", () => {
     expect(nothing.code).toBe(2);
     expect(nothing.err).toContain("set DTP_URL");
   }, 60_000);
+});
+
+describe("examples/ci files", () => {
+  it("dtp.config.json and dtp.expected-failures.json follow the published schemas", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    for (const [example, schema] of [
+      ["dtp.config.json", "dtp-config.schema.json"],
+      ["dtp.expected-failures.json", "dtp-expected-failures.schema.json"],
+    ] as const) {
+      const validate = ajv.compile(
+        JSON.parse(readFileSync(join(root, "schemas", schema), "utf8")) as object,
+      );
+      const data: unknown = JSON.parse(readFileSync(join(root, "examples", "ci", example), "utf8"));
+      expect(validate(data), `${example}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it("the GitHub workflows run the commands the README documents", () => {
+    const vendor = readFileSync(
+      join(root, "examples", "ci", "github", "dtp-conformance.yml"),
+      "utf8",
+    );
+    expect(vendor).toContain("--expected-failures dtp.expected-failures.json");
+    expect(vendor).toContain("junit=reports/dtp.xml,html=reports/dtp.html");
+    expect(vendor).toContain("actions/upload-artifact");
+    const fork = readFileSync(
+      join(root, "examples", "ci", "github", "dtp-spec-change.yml"),
+      "utf8",
+    );
+    for (const command of ["npx dtp spec lint", "npx dtp spec diff", "npx dtp test --strict"]) {
+      expect(fork).toContain(command);
+    }
+  });
 });

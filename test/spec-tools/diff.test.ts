@@ -45,6 +45,11 @@ describe("one fixture pair per rule", () => {
     expect(diff.version.needed).toBe(breaking ? "major" : "minor-or-patch");
   });
 
+  it("the README's table documents every rule", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    for (const rule of RULE_NAMES) expect(readme).toContain(`| \`${rule}\` |`);
+  });
+
   it("the human output names the rule, whom it breaks, the place and the verdict", async () => {
     const run = await dtp([
       "spec",
