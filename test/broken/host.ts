@@ -101,6 +101,7 @@ async function runHost(): Promise<void> {
     "../../reference-server/index.ts"
   );
   const { faultById } = await import("./faults/index.ts");
+  const { randomToken } = await import("../../src/protocol/random.ts");
   // The faults crash handlers on purpose: keep their 500s out of the test output.
   const error = console.error;
   console.error = (...args: unknown[]) => {
@@ -118,6 +119,8 @@ async function runHost(): Promise<void> {
         const options: ServerOptionsInput = { ...fault?.options, ...req.options };
         const server = await startReferenceServer(
           {
+            // The default demo user, explicit so that faults can see it in app.options.
+            users: [{ username: "alice", password: randomToken(12), cardId: "CARD-1234" }],
             ...options,
             port: 0,
             host: "127.0.0.1",

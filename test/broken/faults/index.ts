@@ -2,10 +2,15 @@
  * The catalogue: every fault, by area. IDs are `F-<AREA>-NN-slug`, unique and stable.
  */
 import type { Fault } from "../types.ts";
+import { approval } from "./approval.ts";
 import { concurrency } from "./concurrency.ts";
+import { expiry } from "./expiry.ts";
+import { login } from "./login.ts";
 import { persistence } from "./persistence.ts";
+import { personalTokens } from "./personal-tokens.ts";
 import { polling } from "./polling.ts";
 import { refresh } from "./refresh.ts";
+import { registration } from "./registration.ts";
 import { resource } from "./resource.ts";
 import { revocation } from "./revocation.ts";
 import { assertions } from "./signing-assertions.ts";
@@ -13,10 +18,15 @@ import { dpop } from "./signing-dpop.ts";
 import { signatures } from "./signing-signatures.ts";
 
 export const FAULTS: readonly Fault[] = [
+  ...registration,
+  ...approval,
   ...signatures,
   ...dpop,
   ...assertions,
   ...polling,
+  ...login,
+  ...personalTokens,
+  ...expiry,
   ...refresh,
   ...revocation,
   ...resource,

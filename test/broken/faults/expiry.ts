@@ -1,0 +1,101 @@
+/** Lifetimes and clock skew. */
+import type { Fault } from "../types.ts";
+import { assertionIgnoringExpiry } from "./_verifiers.ts";
+import { jwtPayload, store, withApp, wrapAll } from "./_lib.ts";
+
+const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+const FAR_FUTURE = 4_000_000_000;
+
+export const expiry: Fault[] = [
+  {
+    id: "F-EXP-01-access-token-exp-ignored",
+    area: "expiry",
+    description:
+      "Protected resources do not check an access token's exp: an expired access token keeps working.",
+    requirement: "DTP-EXP-001",
+    catchers: ["DTP-EXP-001"],
+    fixture: () =>
+      wrapAll((ctx, next) => {
+        if (!RESOURCES.includes(ctx.operationId)) return next(ctx);
+        const real = ctx.app.signer;
+        return next(
+          withApp(ctx, {
+            signer: {
+              ...real,
+              verify: (token, now) => {
+                const iat = jwtPayload(token)?.iat;
+                return real.verify(token, typeof iat === "number" ? iat : now);
+              },
+            },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-EXP-02-personal-token-exp-ignored",
+    area: "expiry",
+    description: "A personal token is accepted after its expires_at.",
+    requirement: "DTP-EXP-002",
+    catchers: ["DTP-EXP-002"],
+    fixture: () =>
+      store((base) => ({
+        personalTokenByHash: (hash) => {
+          const t = base.personalTokenByHash(hash);
+          return t && { ...t, expiresAt: FAR_FUTURE };
+        },
+      })),
+  },
+  {
+    id: "F-EXP-03-rotation-extends-lifetime",
+    area: "expiry",
+    description:
+      "Every rotation gives the new refresh token a full lifetime, so a family that keeps refreshing never expires.",
+    requirement: "DTP-EXP-003",
+    catchers: ["DTP-EXP-003"],
+    fixture: () =>
+      store((base) => ({
+        insertRefreshToken: (t) => {
+          const family = base.family(t.familyId);
+          const lifetime = family ? t.expiresAt - family.createdAt : 0;
+          base.insertRefreshToken({ ...t, expiresAt: t.createdAt + lifetime });
+        },
+      })),
+  },
+  {
+    id: "F-EXP-04-approved-code-never-expires",
+    area: "expiry",
+    description:
+      "Once approved, a device code no longer expires: it can be redeemed long after expires_in.",
+    requirement: "DTP-EXP-004",
+    catchers: ["DTP-EXP-004"],
+    fixture: () =>
+      store((base) => ({
+        registrationByDeviceCodeHash: (hash) => {
+          const r = base.registrationByDeviceCodeHash(hash);
+          return r?.status === "approved" ? { ...r, expiresAt: FAR_FUTURE } : r;
+        },
+      })),
+  },
+  {
+    id: "F-EXP-05-declared-skew-not-applied",
+    area: "expiry",
+    description:
+      "The server declares dtp_clock_skew 5 but applies none: a DPoP proof, signature or assertion a few seconds ahead of its clock is refused.",
+    requirement: "DTP-EXP-006",
+    catchers: ["DTP-EXP-006"],
+    fixture: () =>
+      wrapAll((ctx, next) =>
+        ctx.operationId === "getMetadata"
+          ? next(ctx)
+          : next(withApp(ctx, { options: { ...ctx.app.options, clockSkew: 0 } })),
+      ),
+  },
+  {
+    id: "F-EXP-06-expired-assertion-accepted",
+    area: "expiry",
+    description: "A client assertion whose exp has passed is still exchanged for a service token.",
+    requirement: "DTP-EXP-005",
+    catchers: ["DTP-EXP-005"],
+    fixture: () => ({ verifiers: { clientAssertion: assertionIgnoringExpiry } }),
+  },
+];
