@@ -1,0 +1,238 @@
+/**
+ * Reference-server throughput on loopback, against baselines measured in the same run:
+ *
+ * - the runtime ceiling: a bare node:http server answering a fixed JSON body, sent the very
+ *   same requests (GET with the /me tokens, POST with the introspection forms);
+ * - oidc-provider 9 for the operations it shares with DTP (refresh with rotation and an
+ *   ES256 JWT access token, device-code polling, refresh-token introspection), plus its
+ *   userinfo for information.
+ *
+ * The reference server runs with each store: sqlite (the default of `dtp serve`) and
+ * memory (like-for-like with oidc-provider's in-memory adapter).
+ *
+ * Every server runs in its own process; autocannon runs in this one. Reported: requests/s,
+ * p50/p99 latency, the server's peak RSS (VmHWM, reset before each run), and the ratios.
+ *
+ *   npm run bench:server -- [--quick] [--duration 10] [--repeat 3] [--connections 10]
+ *                           [--store both|sqlite|memory] [--profile] [--profile-dir DIR]
+ *                           [--json FILE]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type ServerProcess, startServer } from "./lib/child.ts";
+import { copySet, measure, type Op, type OpResult, profileOps } from "./lib/measure.ts";
+import { fmt, machineLine, table, verdict } from "./lib/report.ts";
+import type { ReferenceConfig } from "./servers/reference.ts";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    duration: { type: "string" },
+    repeat: { type: "string" },
+    connections: { type: "string" },
+    store: { type: "string" },
+    profile: { type: "boolean", default: false },
+    "profile-dir": { type: "string" },
+    json: { type: "string" },
+  },
+});
+const quick = values.quick;
+const opts = {
+  durationS: Number(values.duration ?? (quick ? 0.3 : 10)),
+  warmupS: quick ? 0.1 : 2,
+  repeat: Number(values.repeat ?? (quick ? 1 : 3)),
+  connections: Number(values.connections ?? 10),
+};
+// A smoke run (--quick) starts only the memory store unless told otherwise.
+const store = values.store ?? (quick ? "memory" : "both");
+const stores = (store === "both" ? ["sqlite", "memory"] : [store]) as ("sqlite" | "memory")[];
+if (!stores.every((s) => s === "sqlite" || s === "memory"))
+  throw new Error(`--store must be both, sqlite or memory, not ${store}`);
+const tokens = quick ? 50 : 1000;
+// Each code may be polled once per second (the smallest legal interval): 40k codes cover
+// 40k polls/s, far above what the server answers, so no poll ever gets slow_down.
+const pollCodes = quick ? 5000 : 40_000;
+
+const log = (s: string) => console.log(s);
+log(`bench:server — ${machineLine()}`);
+log(
+  `  ${opts.repeat} round(s) × ${opts.durationS} s (+${opts.warmupS} s warm-up) per operation, ${opts.connections} connections, reference store(s): ${stores.join(", ")}`,
+);
+
+const work = mkdtempSync(join(tmpdir(), "dtp-bench-server-"));
+const servers: ServerProcess[] = [];
+try {
+  const refConfig = (store: "sqlite" | "memory"): ReferenceConfig => ({
+    store:
+      store === "memory"
+        ? { kind: "memory" }
+        : { kind: "sqlite", file: join(work, "reference.sqlite") },
+    tokens,
+    pollCodes,
+  });
+  const [bare, oidc, ...refs] = await Promise.all([
+    startServer("node:http", "bare.ts", {}),
+    startServer(
+      "oidc-provider",
+      "oidc-provider.ts",
+      { tokens, pollCodes: tokens },
+      { quiet: true },
+    ),
+    ...stores.map((st) => startServer(`reference[${st}]`, "reference.ts", refConfig(st))),
+  ]);
+  servers.push(bare!, oidc!, ...refs);
+  const main = refs[0]!;
+
+  const ops: Op[] = [
+    { id: "ceiling GET (node:http)", server: bare!, set: copySet(main.sets.me!, '"sub"') },
+    { id: "ceiling POST (node:http)", server: bare!, set: copySet(main.sets.introspect!, '"sub"') },
+    ...refs.flatMap((ref): Op[] => {
+      const s = ref.name;
+      return [
+        { id: `${s} GET /me`, server: ref, set: ref.sets.me! },
+        {
+          id: `${s} refresh`,
+          server: ref,
+          set: ref.sets.refresh!,
+          mintFrom: ref,
+          mintOp: "refresh",
+        },
+        { id: `${s} poll (pending)`, server: ref, set: ref.sets.poll! },
+        { id: `${s} introspect (access)`, server: ref, set: ref.sets.introspect! },
+        { id: `${s} introspect (refresh)`, server: ref, set: ref.sets["introspect-refresh"]! },
+      ];
+    }),
+    {
+      id: "oidc-provider refresh",
+      server: oidc!,
+      set: oidc!.sets.refresh!,
+      mintFrom: oidc!,
+      mintOp: "refresh",
+    },
+    { id: "oidc-provider poll (pending)", server: oidc!, set: oidc!.sets.poll! },
+    {
+      id: "oidc-provider introspect (refresh)",
+      server: oidc!,
+      set: oidc!.sets["introspect-refresh"]!,
+    },
+    { id: "oidc-provider userinfo (opaque)", server: oidc!, set: oidc!.sets.userinfo! },
+  ];
+  const results = await measure(ops, { ...opts, log });
+  const by = (id: string) => results.find((r) => r.id === id)!;
+
+  log("");
+  log(
+    table(
+      ["operation", "req/s", "p50 ms", "p99 ms", "peak RSS MiB", "notes"],
+      results.map((r) => [
+        r.id,
+        fmt.int(r.rps),
+        fmt.ms(r.p50),
+        fmt.ms(r.p99),
+        fmt.mib(r.peakMiB),
+        notes(r),
+      ]),
+    ),
+  );
+
+  const ratio = (a: string, b: string) => by(a).rps / by(b).rps;
+  const ratios: { name: string; value: number; target: string }[] = [];
+  for (const ref of refs) {
+    const s = ref.name;
+    ratios.push(
+      {
+        name: `${s} GET /me / ceiling GET`,
+        value: ratio(`${s} GET /me`, "ceiling GET (node:http)"),
+        target: "≥ 0.50",
+      },
+      {
+        name: `${s} refresh / ceiling POST`,
+        value: ratio(`${s} refresh`, "ceiling POST (node:http)"),
+        target: "",
+      },
+      {
+        name: `${s} poll / ceiling POST`,
+        value: ratio(`${s} poll (pending)`, "ceiling POST (node:http)"),
+        target: "",
+      },
+      {
+        name: `${s} introspect (access) / ceiling POST`,
+        value: ratio(`${s} introspect (access)`, "ceiling POST (node:http)"),
+        target: "",
+      },
+      {
+        name: `${s} refresh / oidc-provider`,
+        value: ratio(`${s} refresh`, "oidc-provider refresh"),
+        target: "≥ 2",
+      },
+      {
+        name: `${s} poll / oidc-provider`,
+        value: ratio(`${s} poll (pending)`, "oidc-provider poll (pending)"),
+        target: "",
+      },
+      {
+        name: `${s} introspect (refresh) / oidc-provider`,
+        value: ratio(`${s} introspect (refresh)`, "oidc-provider introspect (refresh)"),
+        target: "",
+      },
+      {
+        name: `${s} GET /me / oidc-provider userinfo`,
+        value: ratio(`${s} GET /me`, "oidc-provider userinfo (opaque)"),
+        target: "info only",
+      },
+    );
+  }
+  log("");
+  log(
+    table(
+      ["ratio (requests/s)", "value", "target"],
+      ratios.map((r) => [r.name, fmt.ratio(r.value), r.target]),
+    ),
+  );
+  log("");
+  for (const ref of refs) {
+    const me = ratios.find((r) => r.name === `${ref.name} GET /me / ceiling GET`)!.value;
+    const rf = ratios.find((r) => r.name === `${ref.name} refresh / oidc-provider`)!.value;
+    log(verdict(`${ref.name} GET /me vs node:http ceiling`, fmt.pct(me), "≥ 50%", me >= 0.5));
+    log(verdict(`${ref.name} refresh vs oidc-provider`, fmt.ratio(rf), "≥ 2×", rf >= 2));
+  }
+  log(`  load at the end: ${machineLine()}`);
+
+  let profiles: string[] = [];
+  if (values.profile) {
+    const dir = values["profile-dir"] ?? join(tmpdir(), `dtp-bench-profiles-${Date.now()}`);
+    mkdirSync(dir, { recursive: true });
+    log("");
+    log(`CPU profiles of one more run per operation (server process, V8 sampling profiler):`);
+    profiles = await profileOps(
+      ops.filter((op) => op.server !== bare || op.id.startsWith("ceiling GET")),
+      opts,
+      dir,
+      (s) => log(`\n${s}`),
+      new Map(results.map((r) => [r.id, r.rps])),
+    );
+  }
+  if (values.json) {
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        { machine: machineLine(), options: { ...opts, stores }, results, ratios, profiles },
+        null,
+        2,
+      ),
+    );
+  }
+} finally {
+  await Promise.all(servers.map((s) => s.stop()));
+  rmSync(work, { recursive: true, force: true });
+}
+
+function notes(r: OpResult): string {
+  const n: string[] = [];
+  if (r.mismatches > 0) n.push(`${r.mismatches} wrong answers`);
+  if (r.errors > 0) n.push(`${r.errors} errors`);
+  if (r.exhausted) n.push("tokens ran out");
+  return n.join(", ");
+}
