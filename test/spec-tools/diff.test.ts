@@ -146,6 +146,43 @@ describe("directions of type changes", () => {
   });
 });
 
+describe("parameters and headers", () => {
+  const version = (label: string, values: string[], header: boolean): SpecVersion => ({
+    label,
+    openapiSource: label,
+    version: "1.0.0",
+    openapi: {
+      openapi: "3.1.0",
+      info: { version: "1.0.0" },
+      paths: {
+        "/x": {
+          get: {
+            parameters: [{ name: "kind", in: "query", schema: { type: "string", enum: values } }],
+            responses: {
+              "200": {
+                description: "ok",
+                headers: header
+                  ? { "X-Kind": { required: true, schema: { type: "string", enum: values } } }
+                  : {},
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+
+  it("name the parameter or header in the message", () => {
+    const diff = diffSpecs(version("base", ["a", "b"], true), version("head", ["a"], true));
+    expect(diff.changes.map((c) => `${c.rule}: ${c.location}: ${c.message}`)).toEqual([
+      'request-enum-narrowed: request query parameter kind: query parameter kind no longer allows "b"',
+      'response-enum-narrowed: response 200 header X-Kind: header X-Kind no longer allows "b"',
+    ]);
+    const removed = diffSpecs(version("base", ["a"], true), version("head", ["a"], false));
+    expect(removed.changes.map((c) => c.rule)).toEqual(["response-field-removed"]);
+  });
+});
+
 describe("the real spec", () => {
   it("against itself: no change, exit 0 (files, directory, git revision)", async () => {
     for (const [base, head] of [

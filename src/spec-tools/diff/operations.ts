@@ -4,6 +4,7 @@
  */
 import { HTTP_METHODS, isRecord } from "../../spec/openapi-lint.ts";
 import { type Change, change } from "./change.ts";
+import type { DiffRule } from "./rules.ts";
 import { compareSchemas, type Direction, type Doc, deref } from "./schema.ts";
 
 interface Operation {
@@ -72,8 +73,10 @@ interface Scope {
   subject: string;
 }
 
-function schemaScope(scope: Scope, direction: Direction, location: string) {
-  return { ...scope, direction, location };
+function schemaScope(scope: Scope, direction: Direction, location: string, name?: string) {
+  return name === undefined
+    ? { ...scope, direction, location }
+    : { ...scope, direction, location, name };
 }
 
 function compareOperation(scope: Scope, b: Operation, h: Operation): void {
@@ -147,7 +150,7 @@ function parameterLabel(p: Record<string, unknown>): string {
 function compareParameters(scope: Scope, b: Operation, h: Operation): void {
   const before = parameters(scope.base, b);
   const after = parameters(scope.head, h);
-  const push = (rule: Parameters<typeof change>[0], where: string, message: string) =>
+  const push = (rule: DiffRule, where: string, message: string) =>
     scope.changes.push(change(rule, scope.subject, `request ${where}`, message));
   for (const [key, p] of before) {
     const where = parameterLabel(p);
@@ -165,7 +168,7 @@ function compareParameters(scope: Scope, b: Operation, h: Operation): void {
         `${where} is now ${reqHead ? "required" : "optional"}`,
       );
     }
-    compareSchemas(schemaScope(scope, "request", `request ${where}`), p.schema, q.schema);
+    compareSchemas(schemaScope(scope, "request", `request ${where}`, where), p.schema, q.schema);
   }
   for (const [key, q] of after) {
     if (before.has(key)) continue;
@@ -190,7 +193,7 @@ function schemaOf(media: unknown): unknown {
 function compareRequestBody(scope: Scope, rawBase: unknown, rawHead: unknown): void {
   const b = deref(scope.base, rawBase);
   const h = deref(scope.head, rawHead);
-  const push = (rule: Parameters<typeof change>[0], where: string, message: string) =>
+  const push = (rule: DiffRule, where: string, message: string) =>
     scope.changes.push(change(rule, scope.subject, where, message));
   if (!isRecord(b) && !isRecord(h)) return;
   if (!isRecord(h)) {
@@ -253,7 +256,7 @@ function headers(
 function compareResponses(scope: Scope, rawBase: unknown, rawHead: unknown): void {
   const before = isRecord(rawBase) ? rawBase : {};
   const after = isRecord(rawHead) ? rawHead : {};
-  const push = (rule: Parameters<typeof change>[0], where: string, message: string) =>
+  const push = (rule: DiffRule, where: string, message: string) =>
     scope.changes.push(change(rule, scope.subject, where, message));
   for (const status of Object.keys(before)) {
     if (!Object.hasOwn(after, status)) {
@@ -281,7 +284,7 @@ function compareResponse(
   b: Record<string, unknown>,
   h: Record<string, unknown>,
 ): void {
-  const push = (rule: Parameters<typeof change>[0], where: string, message: string) =>
+  const push = (rule: DiffRule, where: string, message: string) =>
     scope.changes.push(change(rule, scope.subject, where, message));
   const hb = headers(scope.base, b);
   const hh = headers(scope.head, h);
@@ -301,7 +304,11 @@ function compareResponse(
         `header ${name} is now ${reqHead ? "required" : "optional"}`,
       );
     }
-    compareSchemas(schemaScope(scope, "response", where), header.schema, other[1].schema);
+    compareSchemas(
+      schemaScope(scope, "response", where, `header ${name}`),
+      header.schema,
+      other[1].schema,
+    );
   }
   for (const [key, [name, header]] of hh) {
     if (hb.has(key)) continue;

@@ -18,6 +18,8 @@ export interface SchemaScope {
   subject: string;
   /** Where the schema sits, e.g. `request application/json` or `response 200 header DPoP-Nonce`. */
   location: string;
+  /** What the schema describes, in messages (default "the body"). */
+  name?: string;
   changes: Change[];
 }
 
@@ -180,7 +182,7 @@ function compare(
   let bf = flatten(scope.base, b);
   let hf = flatten(scope.head, h);
   const where = path === "" ? scope.location : `${scope.location} ${path}`;
-  const field = path === "" ? "the body" : `field ${path}`;
+  const field = path === "" ? (scope.name ?? "the body") : `field ${path}`;
   const add = (rule: DiffRule, message: string, breaks?: readonly Party[]) => {
     scope.changes.push(change(rule, scope.subject, where, message, breaks));
   };
