@@ -31,7 +31,8 @@ export function createRegistration(
       deviceCodeHash: sha256b64url(deviceCode),
       status,
       createdAt: now,
-      expiresAt: now + app.options.lifetimes.deviceCode,
+      // Rounded up, so the code never lives less than the advertised expires_in.
+      expiresAt: Math.ceil(app.nowMs() / 1000) + app.options.lifetimes.deviceCode,
       interval: app.options.lifetimes.interval,
       lastPollAtMs: null,
       decidedAt: status === "approved" ? now : null,

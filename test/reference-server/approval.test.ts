@@ -95,7 +95,7 @@ describe("approveRegistration / denyRegistration", () => {
     expect(unknown.status).toBe(404);
     isProblem(unknown, 404);
     const late = await register(s);
-    clock.advance(2100);
+    clock.advance(3100); // lifetime 2 s, rounded up to whole seconds
     const gone = await approve(s, late.reg.body.user_code);
     expect(gone.status).toBe(410);
     isProblem(gone, 410);
