@@ -4,6 +4,8 @@
 import type { Fault } from "../types.ts";
 import { approval } from "./approval.ts";
 import { concurrency } from "./concurrency.ts";
+import { discovery } from "./discovery.ts";
+import { errors } from "./errors.ts";
 import { expiry } from "./expiry.ts";
 import { login } from "./login.ts";
 import { persistence } from "./persistence.ts";
@@ -13,20 +15,24 @@ import { refresh } from "./refresh.ts";
 import { registration } from "./registration.ts";
 import { resource } from "./resource.ts";
 import { revocation } from "./revocation.ts";
+import { tokens } from "./tokens.ts";
 import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
 import { signatures } from "./signing-signatures.ts";
 
 export const FAULTS: readonly Fault[] = [
+  ...discovery,
   ...registration,
   ...approval,
   ...signatures,
   ...dpop,
   ...assertions,
   ...polling,
+  ...tokens,
   ...login,
   ...personalTokens,
   ...expiry,
+  ...errors,
   ...refresh,
   ...revocation,
   ...resource,

@@ -1,0 +1,207 @@
+/** Error formats (RFC 6749 §5.2, RFC 9457) and request parsing. */
+import {
+  DtpServerError,
+  InputError,
+  OAuthError,
+} from "../../../reference-server/errors.ts";
+import { decodeUtf8, requireMediaType } from "../../../reference-server/http/body.ts";
+import { problem, renderError } from "../../../reference-server/http/render-error.ts";
+import { OPERATIONS, type OperationSpec, type ServerFixture } from "../../../reference-server/index.ts";
+import type { Fault } from "../types.ts";
+import { combine, replyJson, withJson, wrap } from "./_lib.ts";
+
+const OAUTH_OPS = ["registerDevice", "token", "login", "revokeToken", "introspectToken"];
+const PROBLEM_OPS = [
+  "getMe",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+  "listRegistrations",
+  "approveRegistration",
+  "denyRegistration",
+  "getDevice",
+  "deleteDevice",
+];
+
+/** The OAuth endpoints with their own form parser (the reference one is strict). */
+function ownFormParser(options: {
+  checkMediaType: boolean;
+  lastWins: boolean;
+  keepEmpty: boolean;
+}): ServerFixture {
+  const operations: Record<string, OperationSpec> = {};
+  for (const id of OAUTH_OPS) {
+    const op = OPERATIONS[id]!;
+    operations[id] = {
+      ...op,
+      body: "none",
+      handler: (ctx) => {
+        if (options.checkMediaType)
+          requireMediaType(ctx.headers["content-type"], "application/x-www-form-urlencoded");
+        const form: Record<string, string> = Object.create(null);
+        for (const [name, value] of new URLSearchParams(decodeUtf8(ctx.rawBody))) {
+          if (Object.hasOwn(form, name) && !options.lastWins)
+            throw new InputError("duplicate", `"${name}" is repeated`);
+          if (value !== "" || options.keepEmpty) form[name] = value;
+        }
+        return op.handler({ ...ctx, form });
+      },
+    };
+  }
+  return { operations };
+}
+
+/** Wraps the given operations, mapping thrown errors through `map`. */
+function mapErrors(ops: string[], map: (e: unknown, form: Record<string, string>) => unknown): ServerFixture {
+  return combine(
+    ...ops.map((op) =>
+      wrap(op, async (ctx, next) => {
+        try {
+          return await next(ctx);
+        } catch (e) {
+          throw map(e, ctx.form);
+        }
+      }),
+    ),
+  );
+}
+
+export const errors: Fault[] = [
+  {
+    id: "F-ERR-01-oauth-errors-as-problems",
+    area: "errors",
+    description:
+      "Errors of the OAuth endpoints are application/problem+json documents instead of RFC 6749 §5.2 OAuth errors ({\"error\", \"error_description\"}).",
+    requirement: "DTP-ERR-001",
+    catchers: ["DTP-ERR-001"],
+    fixture: () =>
+      combine(
+        ...OAUTH_OPS.map((op) =>
+          wrap(op, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (!(e instanceof OAuthError)) throw e;
+              return problem("invalid-request", e.status, e.message, e.headers);
+            }
+          }),
+        ),
+      ),
+  },
+  {
+    id: "F-ERR-02-invalid-client-400",
+    area: "errors",
+    description: "A failed client authentication is answered 400 invalid_client instead of 401.",
+    requirement: "DTP-ERR-003",
+    catchers: ["DTP-ERR-003"],
+    fixture: () =>
+      mapErrors(["registerDevice", "token", "revokeToken", "introspectToken"], (e) =>
+        e instanceof OAuthError && e.error === "invalid_client"
+          ? new OAuthError("invalid_client", e.message, 400, e.headers)
+          : e,
+      ),
+  },
+  {
+    id: "F-ERR-03-repeated-parameter-last-wins",
+    area: "errors",
+    description:
+      "A repeated form parameter is not refused: the last value silently wins (parameter pollution).",
+    requirement: "DTP-ERR-012",
+    catchers: ["DTP-ERR-012"],
+    fixture: () => ownFormParser({ checkMediaType: true, lastWins: true, keepEmpty: false }),
+  },
+  {
+    id: "F-ERR-04-empty-parameter-not-omitted",
+    area: "errors",
+    description:
+      "A parameter sent without a value (e.g. scope=) is treated as present with an empty value instead of as omitted.",
+    requirement: "DTP-ERR-013",
+    catchers: ["DTP-ERR-013"],
+    fixture: () => ownFormParser({ checkMediaType: true, lastWins: false, keepEmpty: true }),
+  },
+  {
+    id: "F-ERR-05-media-type-not-checked",
+    area: "errors",
+    description:
+      "The OAuth endpoints parse the body as a form whatever its Content-Type (text/plain, JSON, none).",
+    requirement: "DTP-ERR-008",
+    catchers: ["DTP-ERR-008"],
+    fixture: () => ownFormParser({ checkMediaType: false, lastWins: false, keepEmpty: false }),
+  },
+  {
+    id: "F-ERR-06-malformed-json-500",
+    area: "errors",
+    description: "A malformed JSON body at POST /personal-tokens crashes the handler: 500.",
+    requirement: "DTP-ERR-007",
+    catchers: ["DTP-PAT-002"],
+    note: "DTP-ERR-007 (a fuzz of bad input at every operation) catches it only when its generated case is truncated JSON at /personal-tokens; DTP-PAT-002 sends malformed JSON every time.",
+    fixture: () => {
+      const op = OPERATIONS.createPersonalToken!;
+      return {
+        operations: {
+          createPersonalToken: {
+            ...op,
+            body: "none",
+            handler: (ctx) => {
+              requireMediaType(ctx.headers["content-type"], "application/json");
+              // JSON.parse throws a SyntaxError: not a DtpServerError, so a 500.
+              const json = JSON.parse(ctx.rawBody.toString("utf8")) as Record<string, unknown>;
+              return op.handler({ ...ctx, json });
+            },
+          },
+        },
+      };
+    },
+  },
+  {
+    id: "F-ERR-07-secret-echoed",
+    area: "errors",
+    description:
+      "Token endpoint errors quote the refresh token or device code the client sent in error_description.",
+    requirement: "DTP-ERR-015",
+    catchers: ["DTP-ERR-015"],
+    fixture: () =>
+      mapErrors(["token"], (e, form) => {
+        const secret = form.refresh_token ?? form.device_code;
+        return e instanceof OAuthError && secret !== undefined
+          ? new OAuthError(e.error, `${e.message} (got ${secret})`, e.status, e.headers)
+          : e;
+      }),
+  },
+  {
+    id: "F-ERR-08-unsupported-grant-invalid-request",
+    area: "errors",
+    description: "An unknown grant_type is answered invalid_request instead of unsupported_grant_type.",
+    requirement: "DTP-ERR-010",
+    catchers: ["DTP-ERR-010"],
+    fixture: () =>
+      mapErrors(["token"], (e) =>
+        e instanceof OAuthError && e.error === "unsupported_grant_type"
+          ? new OAuthError("invalid_request", e.message, 400, e.headers)
+          : e,
+      ),
+  },
+  {
+    id: "F-ERR-09-problem-without-status-and-detail",
+    area: "errors",
+    description:
+      "Problem documents of the admin API, /personal-tokens and /me lack the status and detail members.",
+    requirement: "DTP-ERR-005",
+    catchers: ["DTP-ERR-005"],
+    fixture: () =>
+      combine(
+        ...PROBLEM_OPS.map((op) =>
+          wrap(op, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (!(e instanceof DtpServerError)) throw e;
+              const reply = renderError(e, "problem");
+              const { status: _s, detail: _d, ...body } = replyJson(reply);
+              return withJson(reply, body);
+            }
+          }),
+        ),
+      ),
+  },
+];
