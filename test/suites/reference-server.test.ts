@@ -39,12 +39,10 @@ describe("the whole suite against the reference server", () => {
  * check with its own admin credential) run against a second reference server configured the other way.
  */
 describe("declared-behaviour checks against a differently configured reference server", () => {
-  const ALT_CHECKS = [
-    "DTP-APR-010",
-    "DTP-DPOP-019",
-    "DTP-LOGIN-008",
-    "DTP-LOGIN-012",
-    "DTP-REF-005",
+  // DTP-APR-010 locks the admin credential out for a minute: it runs last, on its own.
+  const ALT_RUNS = [
+    ["DTP-DPOP-019", "DTP-LOGIN-008", "DTP-LOGIN-012", "DTP-REF-005"],
+    ["DTP-APR-010"],
   ];
 
   it("passes the checks the default configuration skips", { timeout: 120_000 }, async () => {
@@ -59,23 +57,26 @@ describe("declared-behaviour checks against a differently configured reference s
     process.env[RATE_LIMIT_OPT_IN] = "1";
     try {
       const user = server.users[0]!;
-      const report = await runConformance({
-        ...REFERENCE_RUN,
-        url: server.url,
-        only: ALT_CHECKS,
-        config: {
-          apiKey: server.apiKey,
-          admin: { token: server.adminKey },
-          approval: { method: "admin-api" },
-          user: {
-            username: user.username,
-            password: user.password,
-            ...(user.cardId !== undefined ? { cardId: user.cardId } : {}),
-          },
+      const config = {
+        apiKey: server.apiKey,
+        admin: { token: server.adminKey },
+        approval: { method: "admin-api" as const },
+        user: {
+          username: user.username,
+          password: user.password,
+          ...(user.cardId !== undefined ? { cardId: user.cardId } : {}),
         },
-      });
-      const statuses = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
-      expect(statuses).toEqual(Object.fromEntries(ALT_CHECKS.map((id) => [id, "PASS"])));
+      };
+      for (const only of ALT_RUNS) {
+        const report = await runConformance({ ...REFERENCE_RUN, url: server.url, only, config });
+        const statuses = Object.fromEntries(
+          report.results.map((r) => [
+            r.id,
+            r.status === "PASS" ? "PASS" : `${r.status}: ${r.message}`,
+          ]),
+        );
+        expect(statuses).toEqual(Object.fromEntries(only.map((id) => [id, "PASS"])));
+      }
     } finally {
       if (previous === undefined) delete process.env[RATE_LIMIT_OPT_IN];
       else process.env[RATE_LIMIT_OPT_IN] = previous;
