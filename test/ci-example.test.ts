@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../src/paths.ts";
 
@@ -155,6 +156,8 @@ describe("examples/ci/dtp-gate.sh", () => {
 describe("examples/ci files", () => {
   it("dtp.config.json and dtp.expected-failures.json follow the published schemas", () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // ajv-formats is CommonJS; its default export is the plugin function.
+    (addFormatsModule as unknown as (a: Ajv2020) => Ajv2020)(ajv);
     for (const [example, schema] of [
       ["dtp.config.json", "dtp-config.schema.json"],
       ["dtp.expected-failures.json", "dtp-expected-failures.schema.json"],
