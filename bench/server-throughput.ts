@@ -40,8 +40,8 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const opts = {
-  durationS: Number(values.duration ?? (quick ? 0.3 : 10)),
-  warmupS: quick ? 0.1 : 2,
+  durationS: Number(values.duration ?? (quick ? 0.2 : 10)),
+  warmupS: quick ? 0.05 : 2,
   repeat: Number(values.repeat ?? (quick ? 1 : 3)),
   connections: Number(values.connections ?? 10),
 };
@@ -50,10 +50,10 @@ const store = values.store ?? (quick ? "memory" : "both");
 const stores = (store === "both" ? ["sqlite", "memory"] : [store]) as ("sqlite" | "memory")[];
 if (!stores.every((s) => s === "sqlite" || s === "memory"))
   throw new Error(`--store must be both, sqlite or memory, not ${store}`);
-const tokens = quick ? 50 : 1000;
+const tokens = quick ? 20 : 1000;
 // Each code may be polled once per second (the smallest legal interval): 40k codes cover
 // 40k polls/s, far above what the server answers, so no poll ever gets slow_down.
-const pollCodes = quick ? 5000 : 40_000;
+const pollCodes = quick ? 3000 : 40_000;
 
 const log = (s: string) => console.log(s);
 log(`bench:server — ${machineLine()}`);
