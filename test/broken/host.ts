@@ -53,14 +53,15 @@ export async function startFaultHost(): Promise<FaultHost> {
   });
   const onExit = (why: string) => {
     exited = new Error(`broken-server host: ${why}`);
-    for (const [id, resolve] of pending)
-      resolve({ type: "error", id, message: exited.message });
+    for (const [id, resolve] of pending) resolve({ type: "error", id, message: exited.message });
     pending.clear();
   };
   worker.on("error", (e) => onExit(e.message));
   worker.on("exit", (code) => onExit(`exited (${code})`));
   const call = (
-    req: { type: "start"; faultId: string | null; options: ServerOptionsInput } | { type: "close"; serverId: number },
+    req:
+      | { type: "start"; faultId: string | null; options: ServerOptionsInput }
+      | { type: "close"; serverId: number },
   ): Promise<Response> => {
     if (exited) return Promise.reject(exited);
     const id = next++;
@@ -97,9 +98,7 @@ export async function startFaultHost(): Promise<FaultHost> {
 async function runHost(): Promise<void> {
   if (!parentPort) return;
   const port = parentPort;
-  const { startReferenceServer, SHORT_LIFETIMES } = await import(
-    "../../reference-server/index.ts"
-  );
+  const { startReferenceServer, SHORT_LIFETIMES } = await import("../../reference-server/index.ts");
   const { faultById } = await import("./faults/index.ts");
   const { randomToken } = await import("../../src/protocol/random.ts");
   // The faults crash handlers on purpose: keep their 500s out of the test output.

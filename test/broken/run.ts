@@ -149,3 +149,52 @@ export async function pool<T>(
 export function slowFirst(faults: readonly Fault[]): Fault[] {
   return [...faults].sort((a, b) => Number(waits(b.catchers)) - Number(waits(a.catchers)));
 }
+
+export interface CatalogueRun {
+  /** Each fault's result, by fault id (settles as the pool gets to it). */
+  faults: Map<string, Promise<FaultResult>>;
+  /** One per distinct configuration (see {@link controls}). */
+  controls: { options: ServerOptionsInput; only: string[]; result: Promise<FaultResult> }[];
+  /** Settles when every run is over. */
+  done: Promise<void>;
+}
+
+/**
+ * Starts the whole catalogue for one seed: the controls and the slow faults first, at most
+ * `concurrency` broken servers at once. Nothing here throws: each promise carries its result.
+ */
+export function startCatalogue(
+  host: FaultHost,
+  faults: readonly Fault[],
+  seed: number,
+  concurrency = CATALOGUE_CONCURRENCY,
+): CatalogueRun {
+  const tasks: (() => Promise<FaultResult>)[] = [];
+  const deferred = <T>() => {
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {}); // observed by whoever awaits it
+    return { promise, resolve, reject };
+  };
+  const queue = (run: () => Promise<FaultResult>) => {
+    const d = deferred<FaultResult>();
+    tasks.push(() => run().then(d.resolve, d.reject) as Promise<never>);
+    return d.promise;
+  };
+  const ctl = controls(faults).map((c) => ({
+    ...c,
+    result: queue(() => runControl(host, c.only, c.options, seed)),
+  }));
+  const byId = new Map<string, Promise<FaultResult>>();
+  for (const f of slowFirst(faults))
+    byId.set(
+      f.id,
+      queue(() => runFault(host, f, seed)),
+    );
+  const done = pool(tasks, concurrency).then(() => {});
+  return { faults: byId, controls: ctl, done };
+}

@@ -2,6 +2,9 @@
  * Building blocks for faults: wrap an operation, give one request a modified view of the
  * server (its store, options, clock, signer), read who the client is.
  */
+
+import { basicCredentials } from "../../../reference-server/auth/client-auth.ts";
+import type { Reply } from "../../../reference-server/http/reply.ts";
 import {
   type App,
   type Handler,
@@ -10,8 +13,6 @@ import {
   type ServerFixture,
   type Store,
 } from "../../../reference-server/index.ts";
-import { basicCredentials } from "../../../reference-server/auth/client-auth.ts";
-import type { Reply } from "../../../reference-server/http/reply.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";

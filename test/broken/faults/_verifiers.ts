@@ -14,6 +14,7 @@ import {
   type JsonWebKey,
   verify,
 } from "node:crypto";
+import type { JWK } from "jose";
 import {
   type VerifyClientAssertionOptions,
   verifyClientAssertion,
@@ -28,7 +29,6 @@ import {
 } from "../../../src/protocol/http-signature.ts";
 import { jwkThumbprint } from "../../../src/protocol/jwk.ts";
 import { encodeCompactJws, keySigner } from "../../../src/protocol/jws.ts";
-import type { JWK } from "jose";
 import { jwtHeader, jwtPayload } from "./_lib.ts";
 
 const throwaway = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -69,7 +69,9 @@ function pemOfJwk(jwk: unknown): string | undefined {
 type DpopVerifier = typeof verifyDpopProof;
 
 /** Trusts the proof when `trust(header, proof)`; every claim check still applies. */
-function dpopTrusting(trust: (header: Record<string, unknown>, proof: string) => boolean): DpopVerifier {
+function dpopTrusting(
+  trust: (header: Record<string, unknown>, proof: string) => boolean,
+): DpopVerifier {
   return async (proof, options): Promise<VerifyDpopResult> => {
     const header = jwtHeader(proof);
     if (!header || !trust(header, proof)) return verifyDpopProof(proof, options);
@@ -174,7 +176,10 @@ export const assertionIgnoringSub: AssertionVerifier = async (jwt, options) => {
 /** Judges expiry from the assertion's own `iat` (so an expired assertion is still valid). */
 export const assertionIgnoringExpiry: AssertionVerifier = (jwt, options) => {
   const iat = jwtPayload(jwt)?.iat;
-  return verifyClientAssertion(jwt, { ...options, now: typeof iat === "number" ? iat : options.now });
+  return verifyClientAssertion(jwt, {
+    ...options,
+    now: typeof iat === "number" ? iat : options.now,
+  });
 };
 
 // ——— HTTP message signatures ———

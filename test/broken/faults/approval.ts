@@ -1,9 +1,9 @@
 /** The admin API: approval, denial, devices (seed 004). */
 import { ProblemError } from "../../../reference-server/errors.ts";
 import { json } from "../../../reference-server/http/reply.ts";
-import { normalizeUserCode } from "../../../src/protocol/random.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";
 import type { DeviceRecord } from "../../../reference-server/store/types.ts";
+import { normalizeUserCode } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import { combine, store, withAcceptedSecret, withHeaders, withStore, wrap } from "./_lib.ts";
 
@@ -14,7 +14,13 @@ const ADMIN_OPS = [
   "getDevice",
   "deleteDevice",
 ];
-const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+const RESOURCES = [
+  "getMe",
+  "login",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+];
 const DECISIONS = { approveRegistration: "approved", denyRegistration: "denied" } as const;
 
 export const approval: Fault[] = [

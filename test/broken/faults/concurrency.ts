@@ -3,16 +3,17 @@
  * trip) and an unconditional write, so that concurrent requests all pass the check.
  * Sequential reuse is still refused: only the race is broken.
  */
-import type { RequestContext, ServerFixture, Store } from "../../../reference-server/index.ts";
+
 import type { Reply } from "../../../reference-server/http/reply.ts";
+import type { RequestContext, ServerFixture, Store } from "../../../reference-server/index.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import {
   DEVICE_CODE_GRANT,
   jwtPayload,
   sleep,
-  withStore,
   type Wrapper,
+  withStore,
   wrap,
   wrapGrant,
 } from "./_lib.ts";
@@ -26,10 +27,7 @@ type OnceKind = Parameters<Store["consumeOnce"]>[0];
  * A single-use value (`kind`) checked against a cache of used values, then — after a round
  * trip — recorded unconditionally. `keyOf` names the value a request uses.
  */
-function racyOnce(
-  kind: OnceKind,
-  keyOf: (ctx: RequestContext) => string | undefined,
-): Wrapper {
+function racyOnce(kind: OnceKind, keyOf: (ctx: RequestContext) => string | undefined): Wrapper {
   const used = new Set<string>();
   return async (ctx, next): Promise<Reply> => {
     const key = keyOf(ctx);
@@ -92,11 +90,10 @@ export const concurrency: Fault[] = [
       wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
         const base = ctx.app.store;
         const reg = base.registrationByDeviceCodeHash(sha256b64url(ctx.form.device_code ?? ""));
+        if (reg?.status !== "approved" || reg.redeemedAt !== null) return next(ctx);
         const due =
-          reg?.lastPollAtMs === null ||
-          (reg !== undefined && Date.now() - reg.lastPollAtMs >= reg.interval * 1000);
-        if (!reg || reg.status !== "approved" || reg.redeemedAt !== null || !due)
-          return next(ctx);
+          reg.lastPollAtMs === null || Date.now() - reg.lastPollAtMs >= reg.interval * 1000;
+        if (!due) return next(ctx);
         await sleep(ROUND_TRIP_MS);
         return next(
           withStore(ctx, {
@@ -136,7 +133,9 @@ export const concurrency: Fault[] = [
         "client_credentials",
         racyOnce("assertion_jti", (ctx) => {
           const claims = jwtPayload(ctx.form.client_assertion ?? "");
-          return typeof claims?.jti === "string" ? `${String(claims.iss)}:${claims.jti}` : undefined;
+          return typeof claims?.jti === "string"
+            ? `${String(claims.iss)}:${claims.jti}`
+            : undefined;
         }),
       ),
   },

@@ -1,9 +1,15 @@
 /** Lifetimes and clock skew. */
 import type { Fault } from "../types.ts";
-import { assertionIgnoringExpiry } from "./_verifiers.ts";
 import { jwtPayload, store, withApp, wrapAll } from "./_lib.ts";
+import { assertionIgnoringExpiry } from "./_verifiers.ts";
 
-const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+const RESOURCES = [
+  "getMe",
+  "login",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+];
 const FAR_FUTURE = 4_000_000_000;
 
 export const expiry: Fault[] = [

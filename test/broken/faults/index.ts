@@ -15,10 +15,10 @@ import { refresh } from "./refresh.ts";
 import { registration } from "./registration.ts";
 import { resource } from "./resource.ts";
 import { revocation } from "./revocation.ts";
-import { tokens } from "./tokens.ts";
 import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
 import { signatures } from "./signing-signatures.ts";
+import { tokens } from "./tokens.ts";
 
 export const FAULTS: readonly Fault[] = [
   ...discovery,

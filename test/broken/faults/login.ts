@@ -44,9 +44,7 @@ export const login: Fault[] = [
     requirement: "DTP-LOGIN-011",
     catchers: ["DTP-LOGIN-011"],
     fixture: () =>
-      wrap("login", (ctx, next) =>
-        next(withPolicies(ctx, { allowUnauthenticatedRequests: true })),
-      ),
+      wrap("login", (ctx, next) => next(withPolicies(ctx, { allowUnauthenticatedRequests: true }))),
   },
   {
     id: "F-LOGIN-03-api-key-login-without-policy",

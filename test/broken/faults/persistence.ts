@@ -95,7 +95,11 @@ export const persistence: Fault[] = [
     fixture: () =>
       // Each restart (before every request) generates a new key and stores none.
       wrapAll((ctx, next) => {
-        const volatile = { ...ctx.app.store, signingKey: () => undefined, saveSigningKey: () => {} };
+        const volatile = {
+          ...ctx.app.store,
+          signingKey: () => undefined,
+          saveSigningKey: () => {},
+        };
         return next(withApp(ctx, { signer: loadSigner(volatile, ctx.app.issuer) }));
       }),
   },

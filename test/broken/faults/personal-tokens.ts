@@ -18,7 +18,10 @@ export const personalTokens: Fault[] = [
         const { options } = ctx.app;
         return next(
           withApp(ctx, {
-            options: { ...options, lifetimes: { ...options.lifetimes, personalTokenMax: 10 * 365 * 86400 } },
+            options: {
+              ...options,
+              lifetimes: { ...options.lifetimes, personalTokenMax: 10 * 365 * 86400 },
+            },
           }),
         );
       }),
@@ -73,7 +76,8 @@ export const personalTokens: Fault[] = [
   {
     id: "F-PAT-04-unknown-id-204",
     area: "personal-tokens",
-    description: "DELETE /personal-tokens/{id} answers 204 for an id that names no token of the caller.",
+    description:
+      "DELETE /personal-tokens/{id} answers 204 for an id that names no token of the caller.",
     requirement: "DTP-PAT-011",
     catchers: ["DTP-PAT-010"],
     fixture: () =>
@@ -105,7 +109,8 @@ export const personalTokens: Fault[] = [
         },
         revokeDeviceTokens: (uid, now) => {
           base.revokeDeviceTokens(uid, now);
-          for (const t of created) if (t.deviceUid === uid) base.revokePersonalToken(t.id, t.sub, now);
+          for (const t of created)
+            if (t.deviceUid === uid) base.revokePersonalToken(t.id, t.sub, now);
         },
       }));
     },

@@ -1,8 +1,8 @@
 /** Refresh-token rotation and binding (RFC 6749 §6, RFC 9700 §4.14). */
 import { authenticateClient } from "../../../reference-server/auth/client-auth.ts";
+import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { asClient, store, withStore, wrapGrant } from "./_lib.ts";
 
 const scopeUnion = (a: string, b: string) =>

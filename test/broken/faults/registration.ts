@@ -1,6 +1,7 @@
 /** Registration: POST /register (RFC 8628 §3.1–3.2) and the verification page. */
-import { normalizeUserCode } from "../../../src/protocol/random.ts";
+
 import { installDevice } from "../../../reference-server/registration/install.ts";
+import { normalizeUserCode } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import {
   asClient,
@@ -116,7 +117,9 @@ export const registration: Fault[] = [
     fixture: () =>
       wrap("getVerificationPage", (ctx, next) => {
         const code = ctx.url.searchParams.get("user_code");
-        const reg = code ? ctx.app.store.registrationByUserCode(normalizeUserCode(code)) : undefined;
+        const reg = code
+          ? ctx.app.store.registrationByUserCode(normalizeUserCode(code))
+          : undefined;
         const now = ctx.app.now();
         if (reg && ctx.app.store.decideRegistration(reg.id, "approved", now))
           installDevice(ctx.app, { ...reg, status: "approved", decidedAt: now });
@@ -134,22 +137,22 @@ export const registration: Fault[] = [
       const hex = (jkt: unknown) =>
         typeof jkt === "string" ? Buffer.from(jkt, "base64url").toString("hex") : jkt;
       return combine(
-          wrap("listRegistrations", async (ctx, next) => {
-            const reply = await next(ctx);
-            const list = replyJson(reply).registrations;
-            return Array.isArray(list)
-              ? withJson(reply, {
-                  registrations: list.map((r: Record<string, unknown>) =>
-                    r.jkt === undefined ? r : { ...r, jkt: hex(r.jkt) },
-                  ),
-                })
-              : reply;
-          }),
-          wrap("getDevice", async (ctx, next) => {
-            const reply = await next(ctx);
-            const body = replyJson(reply);
-            return body.jkt === undefined ? reply : withJson(reply, { ...body, jkt: hex(body.jkt) });
-          }),
+        wrap("listRegistrations", async (ctx, next) => {
+          const reply = await next(ctx);
+          const list = replyJson(reply).registrations;
+          return Array.isArray(list)
+            ? withJson(reply, {
+                registrations: list.map((r: Record<string, unknown>) =>
+                  r.jkt === undefined ? r : { ...r, jkt: hex(r.jkt) },
+                ),
+              })
+            : reply;
+        }),
+        wrap("getDevice", async (ctx, next) => {
+          const reply = await next(ctx);
+          const body = replyJson(reply);
+          return body.jkt === undefined ? reply : withJson(reply, { ...body, jkt: hex(body.jkt) });
+        }),
       );
     },
   },

@@ -17,7 +17,13 @@ import {
   wrapAll,
 } from "./_lib.ts";
 
-const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+const RESOURCES = [
+  "getMe",
+  "login",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+];
 
 type Signer = App["signer"];
 
@@ -160,7 +166,8 @@ export const resource: Fault[] = [
   {
     id: "F-RES-07-me-cacheable",
     area: "resource",
-    description: "The 200 answer of GET /me has no Cache-Control: no-store (a shared cache may keep it).",
+    description:
+      "The 200 answer of GET /me has no Cache-Control: no-store (a shared cache may keep it).",
     requirement: "DTP-RES-003",
     catchers: ["DTP-RES-001"],
     fixture: () =>
@@ -184,7 +191,10 @@ export const resource: Fault[] = [
           const reply = renderError(e, "problem");
           return {
             status: reply.status,
-            headers: { ...withoutHeaders(reply, ["content-type"]).headers, "Content-Type": "text/plain" },
+            headers: {
+              ...withoutHeaders(reply, ["content-type"]).headers,
+              "Content-Type": "text/plain",
+            },
             text: e.message,
           };
         }

@@ -1,7 +1,7 @@
 /** Revocation (RFC 7009) and introspection (RFC 7662). */
 import { OAuthError } from "../../../reference-server/errors.ts";
-import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";
+import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import type { Fault } from "../types.ts";
 import {
   asClient,
@@ -113,7 +113,7 @@ export const revocation: Fault[] = [
     id: "F-REV-06-introspection-shows-other-clients-tokens",
     area: "revocation",
     description:
-      "Introspection by a device describes any active token, also another client's (it should answer {\"active\": false}).",
+      'Introspection by a device describes any active token, also another client\'s (it should answer {"active": false}).',
     requirement: "DTP-REV-012",
     catchers: ["DTP-REV-003"],
     fixture: () =>

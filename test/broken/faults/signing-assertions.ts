@@ -2,13 +2,13 @@
 import type { ServerFixture } from "../../../reference-server/index.ts";
 import { randomToken } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
+import { combine, replyJson, store, withForm, withJson, wrapGrant } from "./_lib.ts";
 import {
   assertionAcceptingHs256,
   assertionAcceptingNone,
   assertionIgnoringAud,
   assertionIgnoringSub,
 } from "./_verifiers.ts";
-import { combine, replyJson, store, withForm, withJson, wrapGrant } from "./_lib.ts";
 
 /**
  * The reference server refuses a JWS with an empty signature part before verifying it; a
@@ -16,7 +16,9 @@ import { combine, replyJson, store, withForm, withJson, wrapGrant } from "./_lib
  */
 const noSignaturePrecheck: ServerFixture = wrapGrant("client_credentials", (ctx, next) => {
   const a = ctx.form.client_assertion;
-  return a?.endsWith(".") ? next(withForm(ctx, { ...ctx.form, client_assertion: `${a}AA` })) : next(ctx);
+  return a?.endsWith(".")
+    ? next(withForm(ctx, { ...ctx.form, client_assertion: `${a}AA` }))
+    : next(ctx);
 });
 
 export const assertions: Fault[] = [
@@ -64,7 +66,8 @@ export const assertions: Fault[] = [
   {
     id: "F-SVC-05-sub-not-checked",
     area: "signing",
-    description: "The assertion's iss is checked but its sub is not: an assertion whose sub names someone else is accepted.",
+    description:
+      "The assertion's iss is checked but its sub is not: an assertion whose sub names someone else is accepted.",
     requirement: "DTP-SVC-005",
     catchers: ["DTP-SVC-005"],
     fixture: () => ({ verifiers: { clientAssertion: assertionIgnoringSub } }),
@@ -72,7 +75,8 @@ export const assertions: Fault[] = [
   {
     id: "F-SVC-06-service-token-with-refresh-token",
     area: "signing",
-    description: "The service token response also carries a refresh_token (service tokens must not be refreshable).",
+    description:
+      "The service token response also carries a refresh_token (service tokens must not be refreshable).",
     requirement: "DTP-SVC-002",
     catchers: ["DTP-SVC-001"],
     fixture: () =>

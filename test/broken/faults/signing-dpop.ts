@@ -1,15 +1,9 @@
 /** DPoP (RFC 9449) at the token endpoint and at protected resources. */
+
+import type { JWK } from "jose";
 import type { RequestContext } from "../../../reference-server/index.ts";
 import { jwkThumbprint } from "../../../src/protocol/jwk.ts";
-import type { JWK } from "jose";
 import type { Fault } from "../types.ts";
-import {
-  dpopAcceptingHs256,
-  dpopAcceptingNone,
-  dpopIgnoringAth,
-  dpopIgnoringHtm,
-  dpopIgnoringIat,
-} from "./_verifiers.ts";
 import {
   DEVICE_CODE_GRANT,
   jwtHeader,
@@ -23,8 +17,21 @@ import {
   wrapAll,
   wrapGrant,
 } from "./_lib.ts";
+import {
+  dpopAcceptingHs256,
+  dpopAcceptingNone,
+  dpopIgnoringAth,
+  dpopIgnoringHtm,
+  dpopIgnoringIat,
+} from "./_verifiers.ts";
 
-const RESOURCES = ["getMe", "login", "createPersonalToken", "listPersonalTokens", "revokePersonalToken"];
+const RESOURCES = [
+  "getMe",
+  "login",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+];
 
 /** The thumbprint of the request's DPoP proof key, if it has one. */
 function proofJkt(ctx: RequestContext): string | undefined {
@@ -101,7 +108,8 @@ export const dpop: Fault[] = [
   {
     id: "F-DPOP-06-iat-not-checked",
     area: "signing",
-    description: "The proof's iat is not checked: proofs from long ago or from the future are accepted.",
+    description:
+      "The proof's iat is not checked: proofs from long ago or from the future are accepted.",
     requirement: "DTP-DPOP-009",
     catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
     fixture: () => ({ verifiers: { dpopProof: dpopIgnoringIat } }),
@@ -135,7 +143,9 @@ export const dpop: Fault[] = [
       wrap("token", async (ctx, next) => {
         const reply = await next(ctx);
         const body = replyJson(reply);
-        return body.token_type === "DPoP" ? withJson(reply, { ...body, token_type: "Bearer" }) : reply;
+        return body.token_type === "DPoP"
+          ? withJson(reply, { ...body, token_type: "Bearer" })
+          : reply;
       }),
   },
   {

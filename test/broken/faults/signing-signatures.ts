@@ -3,12 +3,12 @@ import { OAuthError } from "../../../reference-server/errors.ts";
 import { createRegistration } from "../../../reference-server/registration/install.ts";
 import type { ClientType } from "../../../reference-server/store/types.ts";
 import type { Fault } from "../types.ts";
+import { claimedClientId, store, withStore, wrap } from "./_lib.ts";
 import {
   signatureIgnoringKeyid,
   signatureIgnoringTimes,
   signatureTrustingDigest,
 } from "./_verifiers.ts";
-import { claimedClientId, store, withStore, wrap } from "./_lib.ts";
 
 const param = (input: unknown, name: string) =>
   typeof input === "string" ? new RegExp(`;${name}="([^"]*)"`).exec(input)?.[1] : undefined;
@@ -56,7 +56,9 @@ export const signatures: Fault[] = [
         return next(
           withStore(ctx, {
             consumeOnce: (kind, v, expiresAt) =>
-              kind === "signature_nonce" && v === value ? true : base.consumeOnce(kind, v, expiresAt),
+              kind === "signature_nonce" && v === value
+                ? true
+                : base.consumeOnce(kind, v, expiresAt),
           }),
         );
       }),

@@ -11,7 +11,9 @@ export const tokens: Fault[] = [
     requirement: "DTP-TOK-002",
     catchers: ["DTP-TOK-001"],
     fixture: () =>
-      wrap("token", async (ctx, next) => withoutHeaders(await next(ctx), ["cache-control", "pragma"])),
+      wrap("token", async (ctx, next) =>
+        withoutHeaders(await next(ctx), ["cache-control", "pragma"]),
+      ),
   },
   {
     id: "F-TOK-02-expires-in-differs-from-token",
@@ -24,7 +26,9 @@ export const tokens: Fault[] = [
       wrap("token", async (ctx, next) => {
         const { options } = ctx.app;
         const reply = await next(
-          withApp(ctx, { options: { ...options, lifetimes: { ...options.lifetimes, accessToken: 3600 } } }),
+          withApp(ctx, {
+            options: { ...options, lifetimes: { ...options.lifetimes, accessToken: 3600 } },
+          }),
         );
         const body = replyJson(reply);
         return body.expires_in === undefined
