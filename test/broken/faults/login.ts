@@ -1,7 +1,17 @@
 /** POST /login through a trusted device, and the two policies (seeds 000/001). */
 import type { RequestContext } from "../../../reference-server/index.ts";
+import { basicAuth } from "../../../src/client/auth.ts";
 import type { Fault } from "../types.ts";
-import { jwtPayload, presentedToken, withApp, withStore, wrap } from "./_lib.ts";
+import {
+  claimedClientId,
+  jwtPayload,
+  presentedToken,
+  withAcceptedSecret,
+  withApp,
+  withHeaders,
+  withStore,
+  wrap,
+} from "./_lib.ts";
 
 /** The login request as seen by a server with other policies in effect (not advertised). */
 function withPolicies(
@@ -120,6 +130,43 @@ export const login: Fault[] = [
               byPassword: async (u, p) =>
                 (await real.byPassword(u, p)) === undefined ? undefined : device,
             },
+          }),
+        );
+      }),
+  },
+  {
+    id: "F-LOGIN-07-untrusted-login-key-not-checked",
+    area: "login",
+    description:
+      "With allow_untrusted_endpoints on, /login takes HTTP Basic without checking the API key: any password in the Basic header logs users in.",
+    requirement: "DTP-LOGIN-008",
+    catchers: ["DTP-LOGIN-008"],
+    options: { policies: { allowUntrustedEndpoints: true } },
+    fixture: () =>
+      wrap("login", (ctx, next) => {
+        const id = /^basic /i.test(ctx.headers.authorization ?? "")
+          ? claimedClientId(ctx)
+          : undefined;
+        if (id === undefined) return next(ctx);
+        const accepted = withAcceptedSecret(ctx, "api_key");
+        return next(withHeaders(accepted.ctx, { authorization: basicAuth(id, accepted.secret) }));
+      }),
+  },
+  {
+    id: "F-LOGIN-08-unknown-card-id-logs-in",
+    area: "login",
+    description:
+      "With allow_unauthenticated_requests on, an unknown card_id logs in the first user instead of being refused with invalid_grant.",
+    requirement: "DTP-LOGIN-012",
+    catchers: ["DTP-LOGIN-012"],
+    options: { policies: { allowUnauthenticatedRequests: true } },
+    fixture: () =>
+      wrap("login", (ctx, next) => {
+        const real = ctx.app.users;
+        const first = ctx.app.options.users?.[0]?.username;
+        return next(
+          withApp(ctx, {
+            users: { ...real, byCardId: (card) => real.byCardId(card) ?? first },
           }),
         );
       }),

@@ -3,7 +3,7 @@ import { authenticateClient } from "../../../reference-server/auth/client-auth.t
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { asClient, store, withStore, wrapGrant } from "./_lib.ts";
+import { asClient, store, withApp, withStore, wrapGrant } from "./_lib.ts";
 
 const scopeUnion = (a: string, b: string) =>
   [...new Set([...a.split(" "), ...b.split(" ")].filter((s) => s !== ""))].join(" ");
@@ -122,5 +122,18 @@ export const refresh: Fault[] = [
           }),
         );
       }),
+  },
+  {
+    id: "F-REF-08-declared-grace-not-honoured",
+    area: "refresh",
+    description:
+      "The server declares a refresh-token reuse grace period but applies none: presenting the rotated token again a moment after the rotation revokes the whole family.",
+    requirement: "DTP-REF-005",
+    catchers: ["DTP-REF-005"],
+    options: { refreshReuseGrace: 3 },
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) =>
+        next(withApp(ctx, { options: { ...ctx.app.options, refreshReuseGrace: 0 } })),
+      ),
   },
 ];

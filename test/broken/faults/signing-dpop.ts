@@ -11,6 +11,7 @@ import {
   presentedToken,
   replyJson,
   store,
+  withApp,
   withJson,
   withStore,
   wrap,
@@ -211,5 +212,20 @@ export const dpop: Fault[] = [
           }),
         );
       }),
+  },
+  {
+    id: "F-DPOP-13-nonce-demanded-though-not-required",
+    area: "signing",
+    description:
+      "The server declares dtp_dpop_nonce_required false but still answers proofs without a nonce with use_dpop_nonce.",
+    requirement: "DTP-DPOP-019",
+    catchers: ["DTP-DPOP-019"],
+    options: { dpopNonceRequired: false },
+    fixture: () =>
+      wrapAll((ctx, next) =>
+        ctx.operationId === "getMetadata"
+          ? next(ctx)
+          : next(withApp(ctx, { options: { ...ctx.app.options, dpopNonceRequired: true } })),
+      ),
   },
 ];
