@@ -7,8 +7,11 @@
  *   node scripts/gen-broken-table.ts --run --seeds 1,2,3 --concurrency 6
  *   node scripts/gen-broken-table.ts --check              # exit 1 when the doc's catalogue section is stale
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { packageRoot } from "../src/paths.ts";
 import { FAULTS } from "../test/broken/faults/index.ts";
 import { startFaultHost } from "../test/broken/host.ts";
 import {
@@ -83,6 +86,14 @@ if (values.run) {
   }
   const summary = summarise(all, { seeds, concurrency, wallMs });
   writeFileSync(RESULTS_PATH, `${JSON.stringify(summary, null, 2)}\n`);
+  // In the repository's JSON style (biome), so that `npm run lint` stays clean.
+  execFileSync(
+    join(packageRoot(), "node_modules", ".bin", "biome"),
+    ["format", "--write", RESULTS_PATH],
+    {
+      stdio: "ignore",
+    },
+  );
 }
 
 writeFileSync(DOC_PATH, renderDoc(FAULTS, readResults()));
