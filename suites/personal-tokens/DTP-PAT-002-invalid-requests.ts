@@ -150,7 +150,7 @@ export const check: Check = {
         .filter((s) => s.split(" ").some((t) => t !== "" && t !== "me")),
       notString,
     );
-    const invalid: fc.Arbitrary<Invalid> = fc.oneof(
+    const kinds: fc.Arbitrary<Invalid>[] = [
       fc.constant(json(ID, "expires_in missing", without("expires_in"))),
       notInteger.map((v) =>
         json(LIFETIME, "expires_in not an integer", { ...valid, expires_in: v }),
@@ -189,7 +189,12 @@ export const check: Check = {
               : JSON.stringify(valid),
         }),
       ),
-    );
+    ];
+    const invalid = fc.oneof(...kinds);
+    // Every kind of bad input runs at least once, whatever the seed and --runs.
+    const examples: [Invalid][] = kinds.map((k, i) => [
+      fc.sample(k, { seed: ctx.fc.seed + i, numRuns: 1 })[0]!,
+    ]);
 
     await fc.assert(
       fc.asyncProperty(invalid, async (c) => {
@@ -216,7 +221,7 @@ export const check: Check = {
           noSecret(res, MEDIA, c.why);
         } else await refused(res, MALFORMED, c.why);
       }),
-      ctx.fc,
+      { ...ctx.fc, numRuns: ctx.fc.numRuns + examples.length, examples },
     );
 
     async function refused(res: HttpResponse, requirement: string, why: string): Promise<void> {
