@@ -14,7 +14,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Check } from "../src/runner/check.ts";
 import { fmt, machineLine, table } from "./lib/report.ts";
-import { type SuiteTiming, selectChecks, timeSuite } from "./lib/suite.ts";
+import { type SuiteTiming, selectChecks, sleptMs, timeSuite } from "./lib/suite.ts";
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +65,7 @@ log(
 );
 const longest = [...main.timelines].sort((a, b) => b.end - b.start - (a.end - a.start))[0];
 if (longest) {
-  const slept = longest.sleeps.reduce((a, [s, e]) => a + e - s, 0);
+  const slept = sleptMs(longest);
   log(
     `  longest check (the floor of the wall time): ${longest.id} ${fmt.s((longest.end - longest.start) / 1000)}, ${fmt.s(slept / 1000)} of it asleep`,
   );

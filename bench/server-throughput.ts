@@ -11,9 +11,11 @@
  * memory (like-for-like with oidc-provider's in-memory adapter).
  *
  * Every server runs in its own process; autocannon runs in this one. Reported: requests/s,
- * p50/p99 latency, the server's peak RSS (VmHWM, reset before each run), and the ratios.
+ * p50/p99 latency (medians over rounds), the server's peak RSS (VmHWM, reset before each
+ * run; it includes what the store has accumulated so far) and its RSS when ready, and the
+ * ratios (the median over rounds of the ratio within a round).
  *
- *   npm run bench:server -- [--quick] [--duration 10] [--repeat 3] [--connections 10]
+ *   npm run bench:server -- [--quick] [--duration 5] [--repeat 5] [--connections 10]
  *                           [--store both|sqlite|memory] [--profile] [--profile-dir DIR]
  *                           [--json FILE]
  */
@@ -22,7 +24,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ServerProcess, startServer } from "./lib/child.ts";
-import { copySet, measure, type Op, type OpResult, profileOps } from "./lib/measure.ts";
+import {
+  copySet,
+  measure,
+  type Op,
+  type OpResult,
+  pairedRatio,
+  profileOps,
+} from "./lib/measure.ts";
 import { fmt, machineLine, table, verdict } from "./lib/report.ts";
 import type { ReferenceConfig } from "./servers/reference.ts";
 
@@ -40,9 +49,9 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const opts = {
-  durationS: Number(values.duration ?? (quick ? 0.2 : 10)),
-  warmupS: quick ? 0.05 : 2,
-  repeat: Number(values.repeat ?? (quick ? 1 : 3)),
+  durationS: Number(values.duration ?? (quick ? 0.2 : 5)),
+  warmupS: quick ? 0.05 : 1,
+  repeat: Number(values.repeat ?? (quick ? 1 : 5)),
   connections: Number(values.connections ?? 10),
 };
 // A smoke run (--quick) starts only the memory store unless told otherwise.
@@ -119,25 +128,31 @@ try {
     },
     { id: "oidc-provider userinfo (opaque)", server: oidc!, set: oidc!.sets.userinfo! },
   ];
+  // RSS when ready: start-up, the spec and validators, and the minted tokens and codes.
+  const ready = new Map(servers.map((s) => [s, s.memory()?.rssMiB]));
   const results = await measure(ops, { ...opts, log });
   const by = (id: string) => results.find((r) => r.id === id)!;
 
   log("");
   log(
     table(
-      ["operation", "req/s", "p50 ms", "p99 ms", "peak RSS MiB", "notes"],
-      results.map((r) => [
+      ["operation", "req/s", "p50 ms", "p99 ms", "RSS ready MiB", "peak RSS MiB", "notes"],
+      results.map((r, i) => [
         r.id,
         fmt.int(r.rps),
         fmt.ms(r.p50),
         fmt.ms(r.p99),
+        fmt.mib(ready.get(ops[i]!.server)),
         fmt.mib(r.peakMiB),
         notes(r),
       ]),
     ),
   );
+  log(
+    "  (peak RSS: the highest VmHWM of the server during that operation's runs, reset before each; it includes every token the store has accumulated by then: memory stores keep each issued token)",
+  );
 
-  const ratio = (a: string, b: string) => by(a).rps / by(b).rps;
+  const ratio = (a: string, b: string) => pairedRatio(by(a), by(b));
   const ratios: { name: string; value: number; target: string }[] = [];
   for (const ref of refs) {
     const s = ref.name;

@@ -9,15 +9,17 @@
  * over all of them. The tokens the load uses (1000 for /me, fresh ones for refresh) are
  * minted by each server on top of its population.
  *
- *   npm run bench:store -- [--quick] [--sizes 1000,100000,1000000] [--duration 10]
- *                          [--repeat 3] [--connections 10] [--profile] [--json FILE]
+ * Ratios are the median over rounds of the ratio within a round (see bench:server).
+ *
+ *   npm run bench:store -- [--quick] [--sizes 1000,100000,1000000] [--duration 5]
+ *                          [--repeat 5] [--connections 10] [--profile] [--json FILE]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ServerProcess, startServer } from "./lib/child.ts";
-import { measure, type Op, profileOps } from "./lib/measure.ts";
+import { measure, type Op, pairedRatio, profileOps } from "./lib/measure.ts";
 import { type PopulateResult, populate } from "./lib/populate.ts";
 import { fmt, machineLine, table, verdict } from "./lib/report.ts";
 import type { ReferenceConfig } from "./servers/reference.ts";
@@ -41,9 +43,9 @@ const sizes = (values.sizes ?? (quick ? "1000,5000" : "1000,100000,1000000"))
 if (!sizes.every((n) => Number.isInteger(n) && n > 0 && n <= 16_000_000))
   throw new Error("--sizes: positive integers up to 16M, comma-separated");
 const opts = {
-  durationS: Number(values.duration ?? (quick ? 0.2 : 10)),
-  warmupS: quick ? 0.05 : 2,
-  repeat: Number(values.repeat ?? (quick ? 1 : 3)),
+  durationS: Number(values.duration ?? (quick ? 0.2 : 5)),
+  warmupS: quick ? 0.05 : 1,
+  repeat: Number(values.repeat ?? (quick ? 1 : 5)),
   connections: Number(values.connections ?? 10),
 };
 const label = (n: number) =>
@@ -93,13 +95,13 @@ try {
   const rows = servers.map((s, i) => {
     const me = by(`${s.name} GET /me`);
     const rf = by(`${s.name} refresh`);
-    const base = (op: string) => by(`${servers[0]!.name} ${op}`).rps;
+    const base = (op: string) => by(`${servers[0]!.name} ${op}`);
     return {
       devices: sizes[i]!,
       me,
       rf,
-      meRatio: me.rps / base("GET /me"),
-      rfRatio: rf.rps / base("refresh"),
+      meRatio: pairedRatio(me, base("GET /me")),
+      rfRatio: pairedRatio(rf, base("refresh")),
       idleMiB: idle[i]?.rssMiB,
       peakMiB: Math.max(me.peakMiB ?? 0, rf.peakMiB ?? 0) || undefined,
       fileMiB: populated[i]!.fileMiB,

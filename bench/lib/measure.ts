@@ -99,6 +99,15 @@ export async function measure(ops: Op[], opts: MeasureOptions): Promise<OpResult
   });
 }
 
+/**
+ * The median over rounds of a/b measured in the same round: on a shared machine, two
+ * operations measured seconds apart see more alike conditions than two medians do.
+ */
+export function pairedRatio(a: OpResult, b: OpResult): number {
+  const n = Math.min(a.runs.length, b.runs.length);
+  return median(Array.from({ length: n }, (_, i) => a.runs[i]!.rps / b.runs[i]!.rps));
+}
+
 function loadOptions(op: Op, opts: MeasureOptions) {
   const from = op.mintFrom;
   return {

@@ -98,7 +98,7 @@ export async function timeSuite(
   const areas = new Map<Area, AreaTiming>();
   for (const t of lines) {
     const ms = t.end - t.start;
-    const sleepMs = t.sleeps.reduce((a, [s, e]) => a + (e - s), 0);
+    const sleepMs = sleptMs(t);
     const a = areas.get(t.area) ?? {
       area: t.area,
       checks: 0,
@@ -127,6 +127,24 @@ export async function timeSuite(
   };
 }
 
+/** Time a check spent asleep (a check may sleep in several branches at once: union). */
+export function sleptMs(t: Timeline): number {
+  return unionMs(t.sleeps);
+}
+
+function unionMs(intervals: readonly [number, number][]): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [cs, ce] = [0, 0];
+  for (const [s, e] of sorted) {
+    if (s > ce) {
+      total += ce - cs;
+      [cs, ce] = [s, e];
+    } else ce = Math.max(ce, e);
+  }
+  return total + (ce - cs);
+}
+
 /**
  * Wall time during which something other than sleeping happened: before the first check
  * (server start, discovery), after the last one (reports, server stop), and the union of
@@ -145,14 +163,5 @@ function busyMs(lines: readonly Timeline[], wallMs: number): number {
     }
     if (t.end > cursor) intervals.push([cursor, t.end]);
   }
-  intervals.sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let [cs, ce] = [0, 0];
-  for (const [s, e] of intervals) {
-    if (s > ce) {
-      total += ce - cs;
-      [cs, ce] = [s, e];
-    } else ce = Math.max(ce, e);
-  }
-  return total + (ce - cs);
+  return unionMs(intervals);
 }

@@ -8,7 +8,12 @@
  */
 import { randomBytes } from "node:crypto";
 import type { App } from "../../reference-server/context.ts";
-import { type ServerOptionsInput, startReferenceServer } from "../../reference-server/index.ts";
+import {
+  type Lifetimes,
+  type ServerOptionsInput,
+  startReferenceServer,
+} from "../../reference-server/index.ts";
+import { resolveOptions } from "../../reference-server/options.ts";
 import { createRegistration, installDevice } from "../../reference-server/registration/install.ts";
 import type { Store } from "../../reference-server/store/types.ts";
 import { createFamily, issueTokenPair } from "../../reference-server/tokens/issue.ts";
@@ -28,6 +33,8 @@ export interface ReferenceConfig {
   tokens: number;
   /** Pending registrations behind `poll` (each polled at most once per interval). */
   pollCodes: number;
+  /** Lifetimes (seconds) instead of {@link BENCH_LIFETIMES}, e.g. to run the suite against it. */
+  lifetimes?: Partial<Lifetimes>;
 }
 
 /**
@@ -46,7 +53,8 @@ const SCOPE = "me login";
 
 serveChild<ReferenceConfig>(async (config) => {
   let store: Store | undefined;
-  const options: ServerOptionsInput = { store: config.store, lifetimes: BENCH_LIFETIMES };
+  const lifetimes = config.lifetimes ?? BENCH_LIFETIMES;
+  const options: ServerOptionsInput = { store: config.store, lifetimes };
   const server = await startReferenceServer(options, {
     wrapStore: (s) => {
       store = s;
@@ -57,7 +65,7 @@ serveChild<ReferenceConfig>(async (config) => {
   const s: Store = store;
   // The subset of App that the minting functions read.
   const app = {
-    options: { lifetimes: { ...BENCH_LIFETIMES } },
+    options: { lifetimes: resolveOptions(options).lifetimes },
     issuer: server.url,
     store: s,
     signer: loadSigner(s, server.url),
@@ -166,7 +174,13 @@ serveChild<ReferenceConfig>(async (config) => {
   return {
     url: server.url,
     sets,
-    info: { store: config.store.kind, lifetimes: BENCH_LIFETIMES },
+    info: {
+      store: config.store.kind,
+      lifetimes: resolveOptions(options).lifetimes,
+      apiKey: server.apiKey,
+      adminKey: server.adminKey,
+      users: server.users,
+    },
     mint: (op, count) => {
       if (op !== "refresh") throw new Error(`cannot mint "${op}"`);
       return refreshItems(count);
