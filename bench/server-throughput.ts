@@ -151,6 +151,9 @@ try {
   log(
     "  (peak RSS: the highest VmHWM of the server during that operation's runs, reset before each; it includes every token the store has accumulated by then: memory stores keep each issued token)",
   );
+  log(
+    `  RSS at start, before any token or code was minted: ${servers.map((s) => `${s.name} ${fmt.mib(s.info.rssStartMiB as number | undefined)} MiB`).join(", ")}`,
+  );
 
   const ratio = (a: string, b: string) => pairedRatio(by(a), by(b));
   const ratios: { name: string; value: number; target: string }[] = [];

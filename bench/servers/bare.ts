@@ -34,6 +34,7 @@ serveChild(async () => {
   return {
     url: `http://127.0.0.1:${port}`,
     sets: {},
+    info: { rssStartMiB: process.memoryUsage.rss() / 2 ** 20 },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

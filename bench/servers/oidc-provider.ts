@@ -122,6 +122,7 @@ serveChild<OidcConfig>(async (config) => {
     },
   });
   http.on("request", provider.callback());
+  const rssStartMiB = process.memoryUsage.rss() / 2 ** 20;
   const client = await provider.Client.find(CLIENT_ID);
   const headers = { authorization: basicAuth(CLIENT_ID, CLIENT_SECRET), "content-type": FORM };
   let n = 0;
@@ -208,6 +209,7 @@ serveChild<OidcConfig>(async (config) => {
   return {
     url: issuer,
     sets,
+    info: { rssStartMiB },
     mint: (op, count) => {
       if (op !== "refresh") throw new Error(`cannot mint "${op}"`);
       return refreshItems(count);

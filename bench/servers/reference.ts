@@ -62,6 +62,7 @@ serveChild<ReferenceConfig>(async (config) => {
     },
   });
   if (!store) throw new Error("the store was not captured");
+  const rssStartMiB = process.memoryUsage.rss() / 2 ** 20;
   const s: Store = store;
   // The subset of App that the minting functions read.
   const app = {
@@ -175,6 +176,7 @@ serveChild<ReferenceConfig>(async (config) => {
     url: server.url,
     sets,
     info: {
+      rssStartMiB,
       store: config.store.kind,
       lifetimes: resolveOptions(options).lifetimes,
       apiKey: server.apiKey,
