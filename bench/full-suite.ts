@@ -3,11 +3,12 @@
  * server (what `dtp test` with no URL runs), median of 3 runs, against the < 60 s target,
  * with the share of it spent waiting (every running check asleep), target < half.
  *
- * `--lifetimes deviceCode=6,refreshToken=10` runs the same suite against a reference server
- * (its own process, memory store) with the embedded server's short lifetimes overridden by
- * these: what shorter waits would do to the figure.
+ * `--lifetimes deviceCode=5,refreshToken=8` (and/or `--clock-skew 1`) runs the same suite
+ * against a reference server (its own process, memory store) with the embedded server's
+ * short lifetimes (and 5 s clock skew) overridden: what shorter waits would do to the figure.
  *
- *   npm run bench:suite -- [--quick] [--repeat 3] [--lifetimes NAME=SECONDS,...] [--json FILE]
+ *   npm run bench:suite -- [--quick] [--repeat 3] [--lifetimes NAME=SECONDS,...]
+ *                          [--clock-skew SECONDS] [--json FILE]
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     repeat: { type: "string" },
     lifetimes: { type: "string" },
+    "clock-skew": { type: "string" },
     json: { type: "string" },
   },
 });
@@ -39,12 +41,21 @@ for (const pair of values.lifetimes ? values.lifetimes.split(",") : []) {
     throw new Error(`--lifetimes: NAME=SECONDS with NAME one of ${Object.keys(SHORT_LIFETIMES)}`);
   overrides[name as keyof Lifetimes] = Number(seconds);
 }
-const whatIf = Object.keys(overrides).length > 0;
+const clockSkew = values["clock-skew"] === undefined ? undefined : Number(values["clock-skew"]);
+if (clockSkew !== undefined && !(Number.isInteger(clockSkew) && clockSkew >= 0))
+  throw new Error("--clock-skew: a whole number of seconds");
+const whatIf = Object.keys(overrides).length > 0 || clockSkew !== undefined;
+const whatIfText = [
+  values.lifetimes ? `lifetimes ${values.lifetimes}` : "",
+  clockSkew !== undefined ? `clock skew ${clockSkew} s` : "",
+]
+  .filter((x) => x !== "")
+  .join(", ");
 
 const log = (s: string) => console.log(s);
 log(`bench:suite — ${machineLine()}`);
 log(
-  `  ${quick ? "smoke run: discovery area" : "full default suite"} (${checks.length} checks) against ${whatIf ? `a reference server with the short lifetimes but ${values.lifetimes}` : "the embedded reference server"}, ${repeat} run(s)`,
+  `  ${quick ? "smoke run: discovery area" : "full default suite"} (${checks.length} checks) against ${whatIf ? `a reference server with the embedded one's settings but ${whatIfText}` : "the embedded reference server"}, ${repeat} run(s)`,
 );
 
 /** The embedded server (no URL), or a reference server with other lifetimes in a child process. */
@@ -55,6 +66,7 @@ async function target(): Promise<{ options: Omit<RunOptions, "checks">; server?:
     tokens: 0,
     pollCodes: 0,
     lifetimes: { ...SHORT_LIFETIMES, ...overrides },
+    ...(clockSkew !== undefined ? { clockSkew } : {}),
   };
   const started = performance.now();
   const server = await startServer("reference", "reference.ts", config);
@@ -124,6 +136,7 @@ if (values.json) {
         machine: machineLine(),
         checks: checks.length,
         lifetimes: whatIf ? { ...SHORT_LIFETIMES, ...overrides } : "embedded (SHORT_LIFETIMES)",
+        ...(clockSkew !== undefined ? { clockSkew } : {}),
         runs: runs.map((t) => ({
           wallMs: t.wallMs,
           waitingWallMs: t.waitingWallMs,

@@ -35,6 +35,8 @@ export interface ReferenceConfig {
   pollCodes: number;
   /** Lifetimes (seconds) instead of {@link BENCH_LIFETIMES}, e.g. to run the suite against it. */
   lifetimes?: Partial<Lifetimes>;
+  /** Allowance for client-supplied times, seconds (the server's default when absent). */
+  clockSkew?: number;
 }
 
 /**
@@ -54,7 +56,11 @@ const SCOPE = "me login";
 serveChild<ReferenceConfig>(async (config) => {
   let store: Store | undefined;
   const lifetimes = config.lifetimes ?? BENCH_LIFETIMES;
-  const options: ServerOptionsInput = { store: config.store, lifetimes };
+  const options: ServerOptionsInput = {
+    store: config.store,
+    lifetimes,
+    ...(config.clockSkew !== undefined ? { clockSkew: config.clockSkew } : {}),
+  };
   const server = await startReferenceServer(options, {
     wrapStore: (s) => {
       store = s;
