@@ -1,6 +1,7 @@
 /**
- * The benchmarks still run: each bench script with --quick (small sizes, sub-second loads)
- * exits 0 and prints its table and verdicts. No timing is asserted: CI machines vary.
+ * The benchmarks still run: each bench script (the four `npm run bench:*` and the
+ * micro-benchmarks) with --quick (small sizes, sub-second loads) exits 0 and prints its
+ * table and verdicts. No timing is asserted: CI machines vary.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -47,6 +48,12 @@ describe.concurrent("bench scripts (--quick)", () => {
     expect(code, out).toBe(0);
     expect(out).toMatch(/waiting \(every running check asleep\)/);
     expect(out).toMatch(/property checks +2 /);
+  });
+
+  test("crypto-micro", { timeout: 60_000 }, async () => {
+    const { code, out } = await runQuick("crypto-micro.ts");
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/verifyAccessToken \(as the server calls it\)/);
   });
 
   test("full-suite", { timeout: 60_000 }, async () => {
