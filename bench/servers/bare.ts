@@ -24,7 +24,7 @@ serveChild(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      Buffer.concat(chunks);
+      Buffer.concat(chunks); // the body is read whole, as the reference server reads it
       res.writeHead(200, HEADERS);
       res.end(BODY);
     });
