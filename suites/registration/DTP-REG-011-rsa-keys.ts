@@ -18,14 +18,11 @@ import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/ind
 import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
-  baseForm,
-  expectDeviceAuthorization,
-  expectRegistrationError,
+  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
-  postRegistration,
   randomBytesArb,
   rsaKey,
   spkiDer,
@@ -94,17 +91,7 @@ export const check: Check = {
       randomBytesArb(1, 600).map((key) => ({ accept: false, key })),
     );
     await fc.assert(
-      fc.asyncProperty(caseArb, async ({ accept, key }) => {
-        const clientId = ctx.clientId("reg011");
-        const res = await postRegistration(
-          ctx,
-          { ...baseForm(clientId), public_key: key.value, key_type: "rsa" },
-          { kind: "basic", id: clientId },
-          `register (key_type=rsa, ${key.label})`,
-        );
-        if (accept) expectDeviceAuthorization(ctx, res, {}, ID);
-        else expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, ID);
-      }),
+      fc.asyncProperty(caseArb, ({ accept, key }) => expectKeyCase(ctx, ID, "rsa", key, accept)),
       ctx.fc,
     );
   },

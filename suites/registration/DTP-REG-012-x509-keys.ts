@@ -16,15 +16,12 @@ import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/ind
 import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
-  baseForm,
   certificateFor,
-  expectDeviceAuthorization,
-  expectRegistrationError,
+  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
-  postRegistration,
   randomBytesArb,
   rsaKey,
   spkiDer,
@@ -97,17 +94,7 @@ export const check: Check = {
       randomBytesArb(1, 600).map((key) => ({ accept: false, key })),
     );
     await fc.assert(
-      fc.asyncProperty(caseArb, async ({ accept, key }) => {
-        const clientId = ctx.clientId("reg012");
-        const res = await postRegistration(
-          ctx,
-          { ...baseForm(clientId), public_key: key.value, key_type: "x509" },
-          { kind: "basic", id: clientId },
-          `register (key_type=x509, ${key.label})`,
-        );
-        if (accept) expectDeviceAuthorization(ctx, res, {}, ID);
-        else expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, ID);
-      }),
+      fc.asyncProperty(caseArb, ({ accept, key }) => expectKeyCase(ctx, ID, "x509", key, accept)),
       ctx.fc,
     );
   },

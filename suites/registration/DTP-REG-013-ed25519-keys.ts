@@ -16,14 +16,11 @@ import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/ind
 import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
-  baseForm,
-  expectDeviceAuthorization,
-  expectRegistrationError,
+  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
-  postRegistration,
   randomBytesArb,
   rsaKey,
   spkiDer,
@@ -83,25 +80,12 @@ export const check: Check = {
     );
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
-        const clientId = ctx.clientId("reg013");
-        let value: string;
-        let label: string;
-        if (c.accept) {
-          const key = await generateDeviceKey("ed25519");
-          value = c.raw ? b64(Buffer.from(key.jwk.x!, "base64url")) : b64(spkiDer(key.publicKey));
-          label = c.raw ? "raw Ed25519 key" : "Ed25519 SPKI";
-        } else {
-          value = c.key.value;
-          label = c.key.label;
-        }
-        const res = await postRegistration(
-          ctx,
-          { ...baseForm(clientId), public_key: value, key_type: "ed25519" },
-          { kind: "basic", id: clientId },
-          `register (key_type=ed25519, ${label})`,
-        );
-        if (c.accept) expectDeviceAuthorization(ctx, res, {}, ID);
-        else expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, ID);
+        if (!c.accept) return expectKeyCase(ctx, ID, "ed25519", c.key, false);
+        const key = await generateDeviceKey("ed25519");
+        const material: KeyMaterial = c.raw
+          ? { label: "raw Ed25519 key", value: b64(Buffer.from(key.jwk.x!, "base64url")) }
+          : { label: "Ed25519 SPKI", value: b64(spkiDer(key.publicKey)) };
+        return expectKeyCase(ctx, ID, "ed25519", material, true);
       }),
       ctx.fc,
     );

@@ -490,3 +490,26 @@ export function truncatedArb(
       value: b64(der.subarray(0, der.length - k)),
     }));
 }
+
+/**
+ * One key case of DTP-REG-011/012/013: registers `value` as `keyType` and expects the
+ * device authorization response (`accept`) or 400 `invalid_request` naming `public_key`.
+ */
+export async function expectKeyCase(
+  ctx: CheckContext,
+  requirement: string,
+  keyType: "rsa" | "x509" | "ed25519",
+  key: KeyMaterial,
+  accept: boolean,
+): Promise<void> {
+  const clientId = ctx.clientId(requirement.slice(4).replace("-", "").toLowerCase());
+  const res = await postRegistration(
+    ctx,
+    { ...baseForm(clientId), public_key: key.value, key_type: keyType },
+    { kind: "basic", id: clientId },
+    `register (key_type=${keyType}, ${key.label})`,
+  );
+  if (accept) expectDeviceAuthorization(ctx, res, {}, requirement);
+  else
+    expectRegistrationError(res, { error: "invalid_request", fields: ["public_key"] }, requirement);
+}
