@@ -47,6 +47,17 @@ export interface ServerOptions {
   adminKey?: string;
   /** The vendor API key (`client_secret`); random when absent. */
   apiKey?: string;
+  /**
+   * The key-encryption key of the signing key at rest (DTP-SEC-009): 32 bytes, base64url
+   * (`DTP_KEY_ENCRYPTION_KEY`). Wins over `keyFile`.
+   */
+  keyEncryptionKey?: string;
+  /**
+   * A file holding the key-encryption key (`--key-file`), created with mode 0600 when
+   * missing. Default with the sqlite store: `<store file>.key`; with the memory store, a
+   * random key for the life of the process.
+   */
+  keyFile?: string;
   /** Users; a demo user (alice, random password, a card id) when absent. */
   users?: ServerUser[];
   /** Seconds between DPoP server-nonce rotations; a nonce stays valid for two periods. */

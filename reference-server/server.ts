@@ -18,7 +18,8 @@ import { loadServerSpec } from "./spec-source.ts";
 import { createMemoryStore } from "./store/memory.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/types.ts";
-import { loadSigner } from "./tokens/signer.ts";
+import { loadKeyEncryptionKey } from "./tokens/key-encryption.ts";
+import { createSigner, loadSigningKey } from "./tokens/signer.ts";
 import { createUserDirectory } from "./users.ts";
 import { compileValidators } from "./validation.ts";
 
@@ -70,12 +71,21 @@ export async function startReferenceServer(
     { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
   ];
   const directory = await createUserDirectory(users);
-  // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid).
+  // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid)
+  //    and the signing key, kept in it encrypted under a key from outside it.
+  const kek = loadKeyEncryptionKey(options);
   const opened =
     options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
   const store = fixture.wrapStore ? fixture.wrapStore(opened) : opened;
-  store.addSecretHash("api_key", sha256b64url(apiKey));
-  store.addSecretHash("admin_key", sha256b64url(adminKey));
+  let signingKey: Awaited<ReturnType<typeof loadSigningKey>>;
+  try {
+    store.addSecretHash("api_key", sha256b64url(apiKey));
+    store.addSecretHash("admin_key", sha256b64url(adminKey));
+    signingKey = await loadSigningKey(store, kek);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   // 4. Listen; the issuer is the address we got.
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
   // Idle keep-alive connections stay open longer than clients keep them (they close first),
@@ -95,7 +105,7 @@ export async function startReferenceServer(
     options,
     issuer,
     store,
-    signer: loadSigner(store, issuer),
+    signer: createSigner(signingKey, issuer),
     validators,
     users: directory,
     userCodeLimiter: createRateLimiter(10, 60_000),

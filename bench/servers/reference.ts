@@ -17,7 +17,7 @@ import { resolveOptions } from "../../reference-server/options.ts";
 import { createRegistration, installDevice } from "../../reference-server/registration/install.ts";
 import type { Store } from "../../reference-server/store/types.ts";
 import { createFamily, issueTokenPair } from "../../reference-server/tokens/issue.ts";
-import { loadSigner } from "../../reference-server/tokens/signer.ts";
+import { createSigner, loadSigningKey } from "../../reference-server/tokens/signer.ts";
 import {
   basicAuth,
   FORM,
@@ -56,7 +56,10 @@ const SCOPE = "me login";
 serveChild<ReferenceConfig>(async (config) => {
   let store: Store | undefined;
   const lifetimes = config.lifetimes ?? BENCH_LIFETIMES;
+  // A key-encryption key the bench knows, so that it can sign with the server's own key.
+  const kek = randomBytes(32);
   const options: ServerOptionsInput = {
+    keyEncryptionKey: kek.toString("base64url"),
     store: config.store,
     lifetimes,
     ...(config.clockSkew !== undefined ? { clockSkew: config.clockSkew } : {}),
@@ -75,7 +78,7 @@ serveChild<ReferenceConfig>(async (config) => {
     options: { lifetimes: resolveOptions(options).lifetimes },
     issuer: server.url,
     store: s,
-    signer: loadSigner(s, server.url),
+    signer: createSigner(await loadSigningKey(s, { key: kek, source: "bench" }), server.url),
     nowMs: Date.now,
     now: () => Math.floor(Date.now() / 1000),
   } as unknown as App;

@@ -2,12 +2,17 @@
  * node:sqlite store: one file, WAL journal, schema created on open. node:sqlite is
  * synchronous, so each conditional UPDATE/INSERT below is one atomic decision; the
  * single-use operations check `changes === 1`.
+ *
+ * The file is created with mode 0600 (an existing one is narrowed to it), and SQLite gives
+ * its `-wal` and `-shm` files the mode of the database file (DTP-SEC-010).
  */
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { SCHEMA } from "./sqlite-schema.ts";
 import type { RegistrationRecord, Store } from "./types.ts";
 
 export function createSqliteStore(file: string): Store {
+  ownerOnly(file);
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
   db.exec(SCHEMA);
@@ -44,8 +49,12 @@ export function createSqliteStore(file: string): Store {
       all<{ hash: string }>("SELECT hash FROM secrets WHERE kind = ?", kind).map((r) => r.hash),
     signingKey: () =>
       one<{ value: string }>("SELECT value FROM settings WHERE name = 'signing_key'")?.value,
-    saveSigningKey: (jwk) =>
-      void run("INSERT OR REPLACE INTO settings (name, value) VALUES ('signing_key', ?)", jwk),
+    saveSigningKey(sealed) {
+      run("INSERT OR REPLACE INTO settings (name, value) VALUES ('signing_key', ?)", sealed);
+      // Rare (first start, or encrypting a key an older version kept in plain text): rewrite
+      // the file so no page of the journal or the database still holds the old value.
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+    },
 
     insertRegistration: (r) => insert("registrations", r, "INSERT OR IGNORE") === 1,
     registrationByDeviceCodeHash: (hash) =>
@@ -160,4 +169,14 @@ export function createSqliteStore(file: string): Store {
     },
     close: () => db.close(),
   };
+}
+
+/** Creates the database file with mode 0600, or narrows an existing one (and its journal). */
+function ownerOnly(file: string): void {
+  try {
+    closeSync(openSync(file, "wx", 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }

@@ -113,9 +113,12 @@ export interface Store {
   addSecretHash(kind: SecretKind, hash: string): void;
   secretHashes(kind: SecretKind): string[];
 
-  /** The access-token signing key (private JWK, JSON), kept so old tokens still verify. */
+  /**
+   * The access-token signing key, kept so old tokens still verify: a JWE encrypted under a
+   * key-encryption key that is never in the store (DTP-SEC-009, `tokens/key-encryption.ts`).
+   */
   signingKey(): string | undefined;
-  saveSigningKey(privateJwkJson: string): void;
+  saveSigningKey(sealed: string): void;
 
   /** False when the user code or device code is already taken (caller retries). */
   insertRegistration(r: RegistrationRecord): boolean;
