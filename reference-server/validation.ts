@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { quote } from "./http/echo.ts";
 import type { ServerSpec } from "./spec-source.ts";
 
 export type ValidationResult =
@@ -90,7 +91,7 @@ export function compileValidators(spec: ServerSpec): Validators {
           return {
             ok: false,
             unsupported: true,
-            message: `"${d.property}" ${JSON.stringify(value)} is not supported`,
+            message: `"${d.property}" ${typeof value === "string" ? quote(value) : "of this type"} is not supported`,
           };
         return check(compile(branch), data);
       }
@@ -134,7 +135,7 @@ export function describe(errors: readonly ErrorObject[]): string {
     case "dependentRequired":
       return `"${String(p.property)}" requires "${String(p.missingProperty)}"`;
     case "additionalProperties":
-      return `"${String(p.additionalProperty)}" is not allowed`;
+      return `${quote(String(p.additionalProperty))} is not allowed`;
     case "enum":
       return `${name} must be one of ${(p.allowedValues as unknown[]).map(String).join(", ")}`;
     case "const":

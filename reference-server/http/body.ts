@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { InputError } from "../errors.ts";
+import { quote } from "./echo.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Past this many bytes the connection is dropped instead of drained. */
@@ -59,10 +60,10 @@ export function requireMediaType(header: string | undefined, expected: string): 
   if (type !== expected)
     throw new InputError(
       "unsupported_media_type",
-      `Content-Type must be ${expected} (got ${type === "" ? "none" : JSON.stringify(type)})`,
+      `Content-Type must be ${expected} (got ${type === "" ? "none" : quote(type)})`,
     );
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8")
-    throw new InputError("unsupported_media_type", `charset must be utf-8 (got "${charset}")`);
+    throw new InputError("unsupported_media_type", `charset must be utf-8 (got ${quote(charset)})`);
 }
 
 /**
@@ -80,7 +81,7 @@ export function parseForm(text: string): Record<string, string> {
     const value = decodeComponent(eq === -1 ? "" : pair.slice(eq + 1));
     if (name === "") throw new InputError("malformed", "form parameter with an empty name");
     if (Object.hasOwn(out, name))
-      throw new InputError("duplicate", `"${name}" is repeated (parameters must not repeat)`);
+      throw new InputError("duplicate", `${quote(name)} is repeated (parameters must not repeat)`);
     out[name] = value;
   }
   for (const [name, value] of Object.entries(out)) if (value === "") delete out[name];

@@ -8,6 +8,7 @@ import type { App, OperationSpec, RequestContext } from "../context.ts";
 import { DtpServerError, InputError } from "../errors.ts";
 import type { Router } from "../router.ts";
 import { decodeUtf8, parseForm, parseJsonObject, readBody, requireMediaType } from "./body.ts";
+import { quote, type RequestView, scrubReply } from "./echo.ts";
 import { type ErrorStyle, problem, renderError } from "./render-error.ts";
 import { type Reply, writeReply } from "./reply.ts";
 
@@ -23,25 +24,28 @@ export function createPipeline(
 ): Pipeline {
   return (req, res) => {
     let style: ErrorStyle = "problem";
+    // What the request sent so far: error replies never echo its credentials or long values.
+    const view: RequestView = { headers: req.headers, url: req.url ?? "/" };
     const done = (reply: Reply) => {
       if (!res.headersSent) writeReply(res, reply);
     };
+    const refuse = (reply: Reply) => done(scrubReply(reply, view));
     const fail = (err: unknown) => {
       if (!(err instanceof DtpServerError)) onError(err);
-      done(renderError(err, style));
+      refuse(renderError(err, style));
     };
     (async () => {
       const url = requestUrl(app.issuer, req.url ?? "/");
       if (url === undefined)
-        return done(problem("invalid-request", 400, "request target is invalid"));
+        return refuse(problem("invalid-request", 400, "request target is invalid"));
       const match = router.match(req.method ?? "GET", url.pathname);
       if (match.kind === "not_found") {
         await drain(req);
-        return done(problem("not-found", 404, `no resource at ${url.pathname}`));
+        return refuse(problem("not-found", 404, `no resource at ${quote(url.pathname)}`));
       }
       if (match.kind === "method_not_allowed") {
         await drain(req);
-        return done(
+        return refuse(
           problem("method-not-allowed", 405, `method ${req.method} is not allowed here`, {
             Allow: match.allow.join(", "),
           }),
@@ -65,9 +69,11 @@ export function createPipeline(
       if (op.body === "form") {
         requireMediaType(req.headers["content-type"], "application/x-www-form-urlencoded");
         ctx.form = parseForm(decodeUtf8(rawBody));
+        view.form = ctx.form;
       } else if (op.body === "json") {
         requireMediaType(req.headers["content-type"], "application/json");
         ctx.json = parseJsonObject(decodeUtf8(rawBody));
+        view.json = ctx.json;
       }
       done(await op.handler(ctx));
     })().catch(fail);

@@ -509,7 +509,7 @@ export interface components {
         };
         /** @description DTP extension members of the metadata; all are required for a DTP server. A plain OAuth server lacks them. */
         DtpMetadata: {
-            /** @description The DTP version implemented: `"1.0"` for this document (any `1.x` is compatible). */
+            /** @description The DTP version implemented: `"2.0"` for this document (any `2.x` is compatible). */
             dtp_version: string;
             /**
              * Format: uri

@@ -3,13 +3,23 @@
  * "Error responses MUST NOT echo a secret the client sent (API key, password, refresh
  * token, device code, personal token) in their body or headers."
  *
+ * DTP-ERR-016 (MUST, DTP):
+ * "An error response MUST NOT repeat more than 32 consecutive characters of any value the
+ * request carried (a parameter name or value, a header value, the request target) in its
+ * body or headers; it MAY quote a shorter excerpt."
+ *
  * Property: requests that fail while carrying a generated secret — a wrong API key (HTTP
  * Basic or form), an unknown refresh token, an unknown device code, a wrong password, an
- * unknown personal token at `/me` and `/personal-tokens` — and requests that fail while
- * carrying the real secrets — the API key in the form with a bad `client_type`, the
- * user's password next to a `card_id`, a live refresh token asking for a wider scope, a
- * real device code polled by another client. No error response may contain the secret
- * (as sent, or percent-encoded) in its body or any header.
+ * unknown personal token at `/me` and `/personal-tokens`, a refresh token smuggled into an
+ * unsupported `grant_type` (`grant_type=refresh_token;refresh_token=<RT>`) — and requests
+ * that fail while carrying the real secrets — the API key in the form with a bad
+ * `client_type`, the user's password next to a `card_id`, a live refresh token asking for a
+ * wider scope or inside an unsupported `grant_type`, a real device code polled by another
+ * client. No error response may contain the secret (as sent, or percent-encoded) in its
+ * body or any header. Then requests that fail on a long generated value (over 40
+ * characters) in `grant_type`, `client_type`, `response_type`, a repeated parameter's
+ * name, the `Content-Type` or the `DPoP` header: no error response may contain 33
+ * consecutive characters of it (DTP-ERR-016).
  */
 import fc from "fast-check";
 import { basicAuth } from "../../src/client/auth.ts";
@@ -22,6 +32,9 @@ import { fail } from "../../src/runner/expect.ts";
 import { DEVICE_CODE_GRANT, formBody, openSession, type Session } from "./_helpers.ts";
 
 const ID = "DTP-ERR-015";
+const ERR016 = "DTP-ERR-016";
+/** DTP-ERR-016: the longest run of a request value an error may repeat. */
+const MAX_ECHO = 32;
 
 const SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -34,6 +47,8 @@ interface Scenario {
 interface Built {
   req: HttpRequest;
   secrets: { what: string; value: string }[];
+  /** DTP-ERR-016: values of which no more than MAX_ECHO characters may come back. */
+  long?: { what: string; value: string }[];
   /**
    * For a real secret the config chose (it may be a common word): the same request with a
    * made-up value instead. When its answer contains the secret too, the secret is part of
@@ -48,10 +63,10 @@ const FORM = "application/x-www-form-urlencoded";
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, ERR016],
     level: "MUST",
     area: "errors",
-    title: "Error responses never echo a secret the client sent",
+    title: "Error responses never echo a secret the client sent, nor a long request value",
     specRef: "DTP; RFC 9700 §4.14",
     requires: ["device_code"],
     property: true,
@@ -105,6 +120,16 @@ export const check: Check = {
             res,
           );
         }
+        for (const { what, value } of built.long ?? []) {
+          const where = longEcho(res, value);
+          if (where === undefined) continue;
+          fail(
+            ERR016,
+            `at most ${MAX_ECHO} characters of the ${what} in an error response (${scenario.what})`,
+            `status ${res.status}: ${where.place} repeats ${where.length} characters of it`,
+            res,
+          );
+        }
       }),
       {
         ...ctx.fc,
@@ -129,6 +154,23 @@ function echoed(res: HttpResponse, value: string): string | undefined {
   return undefined;
 }
 
+/** Where the response repeats more than MAX_ECHO consecutive characters of `value`, if anywhere. */
+function longEcho(res: HttpResponse, value: string): { place: string; length: number } | undefined {
+  const places: [string, string][] = [
+    ["the body", res.text],
+    ...Object.entries(res.headers).map(([k, v]) => [`the ${k} header`, v] as [string, string]),
+  ];
+  for (const [place, text] of places) {
+    for (let i = 0; i + MAX_ECHO < value.length; i++) {
+      let end = i + MAX_ECHO + 1;
+      if (!text.includes(value.slice(i, end))) continue;
+      while (end < value.length && text.includes(value.slice(i, end + 1))) end++;
+      return { place, length: end - i };
+    }
+  }
+  return undefined;
+}
+
 function buildScenarios(
   ctx: CheckContext,
   session: Session,
@@ -139,6 +181,9 @@ function buildScenarios(
   const apiKey = ctx.target.config.apiKey;
   const ep = (name: Parameters<typeof endpointOf>[1]) => endpointOf(ctx.target, name);
   const deviceId = session.clientId;
+  // Wrong API keys are sent for a client_id of their own: a server that limits failed
+  // client authentications per client_id (DTP-ERR-017) then never limits the session's.
+  const wrongKeyId = ctx.clientId("err15-wrong-key");
   const out: Scenario[] = [];
   const post = (
     name: Parameters<typeof endpointOf>[1],
@@ -190,7 +235,7 @@ function buildScenarios(
           ok(
             post(
               name,
-              { authorization: basicAuth(deviceId, s) },
+              { authorization: basicAuth(wrongKeyId, s) },
               params,
               `${name} with a wrong API key (Basic)`,
             ),
@@ -206,7 +251,7 @@ function buildScenarios(
               {},
               [
                 ...params.filter(([k]) => k !== "client_id"),
-                ["client_id", deviceId],
+                ["client_id", wrongKeyId],
                 ["client_secret", s],
               ],
               `${name} with a wrong API key (form)`,
@@ -292,6 +337,80 @@ function buildScenarios(
           [{ what: "device code", value: pending.deviceCode }],
         ),
     },
+  );
+  const smuggled = (rt: string): HttpRequest | undefined => {
+    const url = ep("token_endpoint");
+    return url
+      ? {
+          method: "POST",
+          url,
+          headers: { "content-type": FORM, ...basic },
+          // The separator is not "&": the whole rest is the (unsupported) grant_type's value.
+          body: `grant_type=refresh_token;refresh_token=${rt}`,
+          label: "a refresh token inside an unsupported grant_type",
+        }
+      : undefined;
+  };
+  out.push({
+    what: "a refresh token inside an unsupported grant_type",
+    build: async (s) => ok(smuggled(s), [{ what: "refresh token", value: s }]),
+  });
+  if (spareRefresh !== undefined) {
+    out.push({
+      what: "a live refresh token inside an unsupported grant_type",
+      build: async () =>
+        ok(smuggled(spareRefresh), [{ what: "refresh token", value: spareRefresh }]),
+    });
+  }
+  // DTP-ERR-016: a long value where the server is likely to complain about it.
+  const longValue = (s: string) => `dtp-kit-${s}${[...s].reverse().join("")}`;
+  const longCase = (
+    what: string,
+    name: Parameters<typeof endpointOf>[1],
+    make: (v: string) => { params?: [string, string][]; headers?: Record<string, string> },
+  ): Scenario => ({
+    what: `a long ${what}`,
+    build: async (s) => {
+      const v = longValue(s);
+      const { params = [], headers = {} } = make(v);
+      const req = post(name, { ...basic, ...headers }, params, `a long ${what}`);
+      return req ? { req, secrets: [], long: [{ what, value: v }] } : undefined;
+    },
+  });
+  const regParams = (id: string): [string, string][] => [
+    ["client_id", id],
+    ["client_type", "printer"],
+    ["response_type", "device_code"],
+  ];
+  const set = (params: [string, string][], name: string, v: string): [string, string][] =>
+    params.map(([k, x]) => [k, k === name ? v : x]);
+  out.push(
+    longCase("grant_type", "token_endpoint", (v) => ({ params: [["grant_type", v]] })),
+    longCase("client_type", "device_authorization_endpoint", (v) => ({
+      params: set(regParams(deviceId), "client_type", v),
+    })),
+    longCase("response_type", "device_authorization_endpoint", (v) => ({
+      params: set(regParams(deviceId), "response_type", v),
+    })),
+    longCase("repeated parameter name", "token_endpoint", (v) => ({
+      params: [
+        ["grant_type", DEVICE_CODE_GRANT],
+        ["device_code", "dtp-kit-not-a-code"],
+        [v, "1"],
+        [v, "2"],
+      ],
+    })),
+    longCase("Content-Type media type", "token_endpoint", (v) => ({
+      params: [["grant_type", "refresh_token"]],
+      headers: { "content-type": `application/${v}` },
+    })),
+    longCase("DPoP header", "token_endpoint", (v) => ({
+      params: [
+        ["grant_type", DEVICE_CODE_GRANT],
+        ["device_code", pending.deviceCode],
+      ],
+      headers: { authorization: basicAuth(pending.clientId, apiKey), dpop: `${v}.${v}.${v}` },
+    })),
   );
   if (spareRefresh !== undefined) {
     out.push({
