@@ -10,6 +10,7 @@ import { verifyRequestSignature } from "../src/protocol/http-signature.ts";
 import { randomToken, sha256b64url } from "../src/protocol/random.ts";
 import type { App, OperationSpec, Verifiers } from "./context.ts";
 import { OPERATIONS } from "./handlers/index.ts";
+import { handleConnections } from "./http/connections.ts";
 import { createPipeline } from "./http/pipeline.ts";
 import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
 import { createRateLimiter } from "./rate-limit.ts";
@@ -120,6 +121,7 @@ export async function startReferenceServer(
   };
   const onError = (err: unknown) => console.error("dtp reference server: internal error", err);
   server.on("request", createPipeline(app, router, operations, onError));
+  handleConnections(server);
   const purge = setInterval(() => store.purge(app.now()), 60_000);
   purge.unref();
 

@@ -2,12 +2,20 @@
  * The path of a request: node:http → route (operationId) → body read, decoded and parsed
  * as the operation expects → handler → reply, or the error in the endpoint's format.
  * Bad input is always a 4xx; only a bug in a handler is a 500, and it shows no details.
+ * A client that goes away mid-request is not an error: nothing is answered or logged.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App, OperationSpec, RequestContext } from "../context.ts";
 import { DtpServerError, InputError } from "../errors.ts";
 import type { Router } from "../router.ts";
-import { decodeUtf8, parseForm, parseJsonObject, readBody, requireMediaType } from "./body.ts";
+import {
+  ClientGone,
+  decodeUtf8,
+  parseForm,
+  parseJsonObject,
+  readBody,
+  requireMediaType,
+} from "./body.ts";
 import { quote, type RequestView, scrubReply } from "./echo.ts";
 import { type ErrorStyle, problem, renderError } from "./render-error.ts";
 import { type Reply, writeReply } from "./reply.ts";
@@ -27,13 +35,16 @@ export function createPipeline(
     // What the request sent so far: error replies never echo its credentials or long values.
     const view: RequestView = { headers: req.headers, url: req.url ?? "/" };
     const done = (reply: Reply) => {
-      if (!res.headersSent) writeReply(res, reply);
+      if (!res.headersSent && !res.destroyed) writeReply(req, res, reply);
     };
     const refuse = (reply: Reply) => done(scrubReply(reply, view));
     const fail = (err: unknown) => {
+      if (err instanceof ClientGone) return;
       if (!(err instanceof DtpServerError)) onError(err);
       refuse(renderError(err, style));
     };
+    // Errors of the request stream (a reset, broken framing) end up as ClientGone.
+    req.on("error", () => {});
     (async () => {
       const url = requestUrl(app.issuer, req.url ?? "/");
       if (url === undefined)
@@ -94,6 +105,7 @@ function requestUrl(issuer: string, target: string): URL | undefined {
   }
 }
 
+/** Reads a body nobody needs; past the limit it is left to the reply (which discards it). */
 async function drain(req: IncomingMessage): Promise<void> {
   try {
     await readBody(req);
