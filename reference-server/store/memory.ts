@@ -103,6 +103,7 @@ export function createMemoryStore(): Store {
     rotateRefreshToken(hash, nowMs) {
       const t = refresh.get(hash);
       if (!t || t.rotatedAtMs !== null) return false;
+      if (families.get(t.familyId)?.revokedAt !== null) return false;
       t.rotatedAtMs = nowMs;
       return true;
     },

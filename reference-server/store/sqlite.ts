@@ -123,7 +123,8 @@ export function createSqliteStore(file: string): Store {
     refreshToken: (hash) => one("SELECT * FROM refresh_tokens WHERE hash = ?", hash),
     rotateRefreshToken: (hash, nowMs) =>
       run(
-        "UPDATE refresh_tokens SET rotatedAtMs = ? WHERE hash = ? AND rotatedAtMs IS NULL",
+        `UPDATE refresh_tokens SET rotatedAtMs = ? WHERE hash = ? AND rotatedAtMs IS NULL
+         AND EXISTS (SELECT 1 FROM families f WHERE f.id = familyId AND f.revokedAt IS NULL)`,
         nowMs,
         hash,
       ) === 1,

@@ -154,7 +154,11 @@ export interface Store {
 
   insertRefreshToken(t: RefreshTokenRecord): void;
   refreshToken(hash: string): RefreshTokenRecord | undefined;
-  /** Marks the token rotated; true only for the one call that did it. */
+  /**
+   * Marks the token rotated, only while it is unrotated and its family is not revoked: true
+   * only for the one call that did it. One conditional statement, so a reuse that revokes
+   * the family and the rotation of its newest token cannot both win (issue 16, point 6).
+   */
   rotateRefreshToken(hash: string, nowMs: number): boolean;
 
   insertPersonalToken(t: PersonalTokenRecord): void;

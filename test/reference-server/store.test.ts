@@ -97,9 +97,21 @@ describe.each(makers)("%s store", (_name, make) => {
     expect(st.rotateRefreshToken("rt1", 5)).toBe(true);
     expect(st.rotateRefreshToken("rt1", 6)).toBe(false);
     expect(st.refreshToken("rt1")?.rotatedAtMs).toBe(5);
+    st.insertRefreshToken({
+      hash: "rt2",
+      familyId: "f1",
+      parentHash: "rt1",
+      scope: "me",
+      createdAt: 1,
+      expiresAt: 9,
+      rotatedAtMs: null,
+    });
     st.revokeDeviceTokens("u1", 7);
     expect(st.family("f1")?.revokedAt).toBe(7);
     expect(st.accessToken("j1")?.revokedAt).toBe(7);
+    // A token of a revoked family is never rotated (issue 16, point 6).
+    expect(st.rotateRefreshToken("rt2", 8)).toBe(false);
+    expect(st.refreshToken("rt2")?.rotatedAtMs).toBeNull();
     st.insertPersonalToken({
       id: "p1",
       hash: "ph",
