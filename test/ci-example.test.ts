@@ -92,7 +92,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 const serve = (port: number | string) =>
-  `${dtpCommand} serve --short --memory --port ${port} --api-key gate-api-key --admin-key gate-admin-key`;
+  `DTP_API_KEY=gate-api-key DTP_ADMIN_KEY=gate-admin-key ${dtpCommand} serve --short --memory --port ${port}`;
 
 describe("examples/ci/dtp-gate.sh", () => {
   it("starts the server on a free port, reads its URL, runs dtp test with reports: exit 0", async () => {

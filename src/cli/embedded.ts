@@ -35,6 +35,8 @@ export interface ServeOptions {
   policies?: Partial<{ allowUntrustedEndpoints: boolean; allowUnauthenticatedRequests: boolean }>;
   adminKey?: string;
   apiKey?: string;
+  keyFile?: string;
+  keyEncryptionKey?: string;
   users?: { username: string; password: string; cardId?: string }[];
 }
 

@@ -5,6 +5,7 @@ import type { ClientType } from "../../../reference-server/store/types.ts";
 import type { Fault } from "../types.ts";
 import { claimedClientId, store, withStore, wrap } from "./_lib.ts";
 import {
+  signatureExpiresLate,
   signatureIgnoringKeyid,
   signatureIgnoringTimes,
   signatureTrustingDigest,
@@ -80,6 +81,15 @@ export const signatures: Fault[] = [
     requirement: "DTP-SIG-007",
     catchers: ["DTP-SIG-007"],
     fixture: () => ({ verifiers: { requestSignature: signatureIgnoringTimes } }),
+  },
+  {
+    id: "F-SIG-07-expired-signature-grace",
+    area: "signing",
+    description:
+      "A signature whose expires is up to 60 s in the past is accepted, more than the clock skew the server declares.",
+    requirement: "DTP-SIG-009",
+    catchers: ["DTP-SIG-007"],
+    fixture: () => ({ verifiers: { requestSignature: signatureExpiresLate } }),
   },
   {
     id: "F-SIG-06-rejected-request-registers",
