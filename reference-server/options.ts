@@ -31,6 +31,22 @@ export interface Policies {
   allowUnauthenticatedRequests: boolean;
 }
 
+/** What a failed-attempt limit counts (DTP-ERR-017, DTP-LOGIN-013, DTP-APR-014, DTP-APR-010). */
+export type FailureKind = "client_secret" | "password" | "admin_key" | "user_code";
+
+/** At most `max` failures per `window` seconds for one subject from one source. */
+export interface FailureLimit {
+  max: number;
+  window: number;
+}
+
+/** Limits on failed attempts and on state, advertised as `dtp_limits`. */
+export interface Limits {
+  failedAttempts: Record<FailureKind, FailureLimit>;
+  /** Pending, unexpired registrations one API key may have at once (DTP-REG-026). */
+  pendingRegistrations: number;
+}
+
 export interface ServerOptions {
   /** 0 = any free port. */
   port: number;
@@ -43,6 +59,7 @@ export interface ServerOptions {
   refreshReuseGrace: number;
   dpopNonceRequired: boolean;
   policies: Policies;
+  limits: Limits;
   /** Admin credential (`Authorization: Bearer <adminKey>`); random when absent. */
   adminKey?: string;
   /** The vendor API key (`client_secret`); random when absent. */
@@ -67,10 +84,30 @@ export interface ServerOptions {
 }
 
 /** What `startReferenceServer` accepts: any part of the options, lifetimes and policies merged. */
-export type ServerOptionsInput = Partial<Omit<ServerOptions, "lifetimes" | "policies">> & {
+export type ServerOptionsInput = Partial<
+  Omit<ServerOptions, "lifetimes" | "policies" | "limits">
+> & {
   lifetimes?: Partial<Lifetimes>;
   policies?: Partial<Policies>;
+  limits?: {
+    failedAttempts?: Partial<Record<FailureKind, FailureLimit>>;
+    pendingRegistrations?: number;
+  };
 };
+
+/**
+ * Default limits. The embedded `dtp test` run sends at most 14 wrong API keys for one
+ * client_id and about 20 wrong admin keys in a minute from one address (docs/decisions.md).
+ */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  failedAttempts: {
+    client_secret: { max: 20, window: 60 },
+    password: { max: 10, window: 300 },
+    admin_key: { max: 20, window: 60 },
+    user_code: { max: 10, window: 60 },
+  },
+  pendingRegistrations: 1000,
+});
 
 export const DEFAULT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
   accessToken: 3600,
@@ -109,21 +146,36 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze<ServerOpti
   refreshReuseGrace: 0,
   dpopNonceRequired: true,
   policies: { allowUntrustedEndpoints: false, allowUnauthenticatedRequests: false },
+  limits: DEFAULT_LIMITS,
 });
 
 /** Merges the input over the defaults (lifetimes and policies field by field). */
 export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
-  const { lifetimes, policies, ...rest } = input;
+  const { lifetimes, policies, limits, ...rest } = input;
   const merged: ServerOptions = {
     ...DEFAULT_OPTIONS,
     ...stripUndefined(rest),
     lifetimes: { ...DEFAULT_LIFETIMES, ...stripUndefined(lifetimes ?? {}) },
     policies: { ...DEFAULT_OPTIONS.policies, ...stripUndefined(policies ?? {}) },
+    limits: {
+      failedAttempts: {
+        ...DEFAULT_LIMITS.failedAttempts,
+        ...stripUndefined(limits?.failedAttempts ?? {}),
+      },
+      pendingRegistrations: limits?.pendingRegistrations ?? DEFAULT_LIMITS.pendingRegistrations,
+    },
   };
   for (const [name, value] of Object.entries(merged.lifetimes)) {
     if (!Number.isInteger(value) || value <= 0)
       throw new RangeError(`lifetime "${name}" must be a positive integer (seconds)`);
   }
+  const { failedAttempts, pendingRegistrations } = merged.limits;
+  for (const [name, { max, window }] of Object.entries(failedAttempts)) {
+    if (!Number.isInteger(max) || max < 1 || !Number.isInteger(window) || window < 1)
+      throw new RangeError(`limit "${name}" needs positive integers max and window (seconds)`);
+  }
+  if (!Number.isInteger(pendingRegistrations) || pendingRegistrations < 1)
+    throw new RangeError("limit pendingRegistrations must be a positive integer");
   return merged;
 }
 

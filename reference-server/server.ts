@@ -13,7 +13,6 @@ import { OPERATIONS } from "./handlers/index.ts";
 import { handleConnections } from "./http/connections.ts";
 import { createPipeline } from "./http/pipeline.ts";
 import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
-import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
 import { loadServerSpec } from "./spec-source.ts";
 import { createMemoryStore } from "./store/memory.ts";
@@ -23,6 +22,9 @@ import { loadKeyEncryptionKey } from "./tokens/key-encryption.ts";
 import { createSigner, loadSigningKey } from "./tokens/signer.ts";
 import { createUserDirectory } from "./users.ts";
 import { compileValidators } from "./validation.ts";
+
+/** How often expired state is dropped from the store. */
+const PURGE_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   /** The base URL and issuer identifier, e.g. `http://127.0.0.1:40123`. */
@@ -109,7 +111,6 @@ export async function startReferenceServer(
     signer: createSigner(signingKey, issuer),
     validators,
     users: directory,
-    userCodeLimiter: createRateLimiter(10, 60_000),
     verifiers: {
       dpopProof: verifyDpopProof,
       clientAssertion: verifyClientAssertion,
@@ -122,7 +123,11 @@ export async function startReferenceServer(
   const onError = (err: unknown) => console.error("dtp reference server: internal error", err);
   server.on("request", createPipeline(app, router, operations, onError));
   handleConnections(server);
-  const purge = setInterval(() => store.purge(app.now()), 60_000);
+  // Expired registrations are kept for another device-code lifetime (DTP-POLL-006).
+  const purge = setInterval(
+    () => store.purge(app.now(), options.lifetimes.deviceCode),
+    PURGE_INTERVAL_MS,
+  );
   purge.unref();
 
   let closed: Promise<void> | undefined;

@@ -66,6 +66,10 @@ export const getMetadata: Handler = ({ app }) => {
     dtp_refresh_token_reuse_grace_period: options.refreshReuseGrace,
     dtp_clock_skew: options.clockSkew,
     dtp_dpop_nonce_required: options.dpopNonceRequired,
+    dtp_limits: {
+      failed_attempts: { ...options.limits.failedAttempts },
+      pending_registrations: options.limits.pendingRegistrations,
+    },
   };
   return json(200, body);
 };

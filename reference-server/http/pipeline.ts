@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App, OperationSpec, RequestContext } from "../context.ts";
 import { DtpServerError, InputError } from "../errors.ts";
+import { sourceOf } from "../limits.ts";
 import type { Router } from "../router.ts";
 import {
   ClientGone,
@@ -71,6 +72,7 @@ export function createPipeline(
         operationId: match.operationId,
         method: (req.method ?? "GET").toUpperCase(),
         url,
+        source: sourceOf(req.socket.remoteAddress),
         params: match.params,
         headers: req.headers,
         rawBody,

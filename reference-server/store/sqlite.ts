@@ -8,14 +8,20 @@
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { SCHEMA } from "./sqlite-schema.ts";
-import type { RegistrationRecord, Store } from "./types.ts";
+import { INDEXES, MIGRATIONS, SCHEMA } from "./sqlite-schema.ts";
+import type { FailureCount, RegistrationRecord, Store } from "./types.ts";
 
 export function createSqliteStore(file: string): Store {
   ownerOnly(file);
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
   db.exec(SCHEMA);
+  for (const [table, column, definition] of MIGRATIONS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+  db.exec(INDEXES);
 
   const cache = new Map<string, StatementSync>();
   const stmt = (sql: string): StatementSync => {
@@ -56,13 +62,49 @@ export function createSqliteStore(file: string): Store {
       db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
     },
 
-    insertRegistration: (r) => insert("registrations", r, "INSERT OR IGNORE") === 1,
+    insertRegistration(r, maxPending) {
+      const cols = Object.keys(r);
+      const values = cols.map((c) => `:${c}`).join(", ");
+      // The cap and the insertion are one statement: parallel registrations cannot overshoot.
+      const inserted = Number(
+        stmt(
+          `INSERT OR IGNORE INTO registrations (${cols.join(", ")}) SELECT ${values}
+           WHERE :maxPending IS NULL OR :status <> 'pending' OR (SELECT COUNT(*) FROM registrations
+             WHERE apiKeyHash = :apiKeyHash AND status = 'pending' AND expiresAt > :createdAt) < :maxPending`,
+        ).run({
+          ...(r as unknown as Record<string, SQLInputValue>),
+          maxPending: maxPending ?? null,
+        }).changes,
+      );
+      if (inserted === 1) return { inserted: true };
+      const taken = one(
+        "SELECT 1 AS x FROM registrations WHERE userCode = ? OR deviceCodeHash = ?",
+        r.userCode,
+        r.deviceCodeHash,
+      );
+      if (taken || maxPending === undefined || r.status !== "pending")
+        return { inserted: false, reason: "taken" };
+      const oldest = one<{ t: number | null }>(
+        "SELECT MIN(expiresAt) AS t FROM registrations WHERE apiKeyHash = ? AND status = 'pending' AND expiresAt > ?",
+        r.apiKeyHash,
+        r.createdAt,
+      );
+      return { inserted: false, reason: "too_many_pending", retryAt: oldest?.t ?? r.createdAt };
+    },
     registrationByDeviceCodeHash: (hash) =>
       one<RegistrationRecord>("SELECT * FROM registrations WHERE deviceCodeHash = ?", hash),
     registrationByUserCode: (code) =>
       one<RegistrationRecord>("SELECT * FROM registrations WHERE userCode = ?", code),
-    listRegistrations: (status) =>
-      all("SELECT * FROM registrations WHERE status = ? ORDER BY createdAt, id", status),
+    listRegistrations: ({ status, now, after, limit }) =>
+      all(
+        `SELECT * FROM registrations WHERE status = ?1 AND (?1 <> 'pending' OR expiresAt > ?2)
+         AND (createdAt > ?3 OR (createdAt = ?3 AND id > ?4)) ORDER BY createdAt, id LIMIT ?5`,
+        status,
+        now,
+        after?.createdAt ?? -1,
+        after?.id ?? "",
+        limit,
+      ),
     decideRegistration: (id, status, now) =>
       run(
         "UPDATE registrations SET status = ?, decidedAt = ? WHERE id = ? AND status = 'pending' AND expiresAt > ?",
@@ -164,9 +206,29 @@ export function createSqliteStore(file: string): Store {
         now,
       ),
 
-    purge(now) {
+    countFailure: (key, now, window) =>
+      one<FailureCount>(
+        `INSERT INTO failures (key, count, resetAt) VALUES (?1, 1, ?2 + ?3)
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN resetAt <= ?2 THEN 1 ELSE count + 1 END,
+           resetAt = CASE WHEN resetAt <= ?2 THEN ?2 + ?3 ELSE resetAt END
+         RETURNING count, resetAt`,
+        key,
+        now,
+        window,
+      )!,
+    failures: (key, now) =>
+      one<FailureCount>(
+        "SELECT count, resetAt FROM failures WHERE key = ? AND resetAt > ?",
+        key,
+        now,
+      ) ?? { count: 0, resetAt: now },
+
+    purge(now, registrationRetention) {
       run("DELETE FROM used_once WHERE expiresAt <= ?", now);
       run("DELETE FROM dpop_nonces WHERE expiresAt <= ?", now);
+      run("DELETE FROM failures WHERE resetAt <= ?", now);
+      run("DELETE FROM registrations WHERE expiresAt <= ?", now - registrationRetention);
     },
     close: () => db.close(),
   };

@@ -115,6 +115,7 @@ export const signatures: Fault[] = [
                 publicKey: null,
                 jkt: null,
                 scope: "me login",
+                apiKeyHash: "",
               },
               "pending",
             );
