@@ -69,16 +69,18 @@ function valuesOf(view: RequestView): { credentials: string[]; values: string[] 
   return { credentials, values };
 }
 
-/** The credential of an Authorization header in every form it could come back in. */
+/**
+ * The credential of an `Authorization` (or `DPoP`) header in every form it could come back
+ * in — not the scheme name, nor the user name of HTTP Basic (the `client_id`).
+ */
 function authParts(value: string): string[] {
-  const parts = [value];
   const m = /^(\S+)\s+(.*)$/.exec(value);
-  if (m) {
-    parts.push(m[2]!);
-    if (m[1]!.toLowerCase() === "basic") {
-      const decoded = Buffer.from(m[2]!, "base64").toString("utf8");
-      parts.push(decoded, ...decoded.split(":"));
-    }
+  if (!m) return /^(basic|bearer|dpop|digest|negotiate|token)$/i.test(value) ? [] : [value];
+  const parts = [value, m[2]!];
+  if (m[1]!.toLowerCase() === "basic") {
+    const decoded = Buffer.from(m[2]!, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    parts.push(decoded, ...(colon === -1 ? [] : [decoded.slice(colon + 1)]));
   }
   return parts;
 }

@@ -111,4 +111,16 @@ describe("error messages never echo a credential or a long request value", () =>
       { numRuns: 60 },
     );
   });
+
+  it("redacts credentials, not the scheme name or the Basic user name", async () => {
+    const scheme = await send(`${s.url}/admin/registrations`, {
+      headers: { authorization: "Bearer" },
+    });
+    expect(scheme.headers.get("www-authenticate")).toMatch(/^Bearer realm="dtp"/);
+    const basic = await send(`${s.url}/admin/registrations`, {
+      headers: { authorization: `Basic ${Buffer.from("admin:not-the-key").toString("base64")}` },
+    });
+    expect(basic.body.detail).toContain("admin");
+    expect(basic.text).not.toContain("not-the-key");
+  });
 });
