@@ -1,3 +1,4 @@
+export * from "./admin.ts";
 export * from "./auth.ts";
 export * from "./device.ts";
 export * from "./dpop-session.ts";

@@ -2,7 +2,8 @@
  * DTP-APR-001 (MUST, RFC 6750 §3; RFC 9457 §3):
  * "Every `/admin/*` operation MUST require `Authorization: Bearer <admin key>`; a missing
  * or wrong admin key MUST be answered 401 with a problem body and
- * `WWW-Authenticate: Bearer realm="dtp"`, and MUST NOT change any state."
+ * `WWW-Authenticate: Bearer realm="dtp"` (or 429 once its source is over the limit of
+ * DTP-APR-014), and MUST NOT change any state."
  *
  * Property: every admin operation (list, approve, deny, get device, delete device), aimed at
  * real records (a pending registration, an approved device), with a generated missing or
@@ -10,10 +11,15 @@
  * changed or extended, the API key, the admin key under another scheme) → 401, problem,
  * Bearer challenge with realm="dtp". Afterwards, with the right key: the registration is
  * still pending (it can be approved) and the device still exists.
+ *
+ * Wrong admin keys count against the source's failed-attempt limit (DTP-APR-014), which the
+ * whole run shares: this check sends at most a quarter of the declared
+ * `dtp_limits.failed_attempts.admin_key.max` of them; the other cases are not limited.
  */
 import fc from "fast-check";
 import { basicAuth } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
+import { failureBudget } from "../../src/client/endpoints.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { fail } from "../../src/runner/expect.ts";
 import {
@@ -106,8 +112,17 @@ export const check: Check = {
       fc.constant({ what: 'the admin key with the scheme "Token"', header: `Token ${key}` }),
     );
 
+    const budget = failureBudget(ctx.target, "admin_key");
+    let guesses = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...operations), credential, async (op, cred) => {
+        // A wrong key under the Bearer scheme is a guess the server counts (DTP-APR-014).
+        const guess = /^Bearer \S/.test(cred.header ?? "");
+        if (guess && ++guesses > budget) {
+          if (guesses === budget + 1)
+            ctx.note(`wrong admin keys capped at ${budget} (a quarter of the declared limit)`);
+          return;
+        }
         const res = await adminRequest(ctx, admin, op.method, op.path, {
           authorization: cred.header,
           label: `${op.name} with ${cred.what}`,

@@ -6,27 +6,46 @@
  * `status` query parameter it MUST list only `pending` registrations."
  *
  * DTP-APR-003 (MUST, DTP):
- * "`GET /admin/registrations?status=<s>` MUST list exactly the registrations with status
- * `<s>` for `pending`, `approved` and `denied`, and MUST answer 400 with a problem body
- * for any other value."
+ * "`GET /admin/registrations?status=<s>` MUST list, over its pages (DTP-APR-015), exactly
+ * the registrations with status `<s>` that the server keeps (DTP-POLL-006) for `pending`,
+ * `approved` and `denied`, and MUST answer 400 with a problem body for any other value."
  *
  * DTP-APR-011 (MUST, DTP):
  * "`GET /admin/devices/{client_id}` MUST answer 200 with the device's `client_id`,
  * `client_type`, `scope` and `approved_at`, plus `key_type` and `jkt` when it has a key,
  * and MUST answer 404 with a problem body for an unknown `client_id`."
  *
+ * DTP-APR-015 (MUST, DTP):
+ * "`GET /admin/registrations` MUST answer at most `limit` registrations (a query parameter
+ * from 1 to 100, default 100), oldest first, with `next_cursor` when more may follow;
+ * `?cursor=<next_cursor>` with the same `status` MUST continue after the last one listed, so
+ * that following `next_cursor` until it is absent lists every registration that keeps its
+ * status meanwhile exactly once. A `limit` outside 1 to 100, or a `cursor` the server did
+ * not issue, MUST be answered 400 with a problem body."
+ *
  * Three registrations of this check (one pending, one denied, one approved; the pending and
- * approved ones with a key — Ed25519 when the target takes it — and a description) are looked up in each list; every
- * item of a list must have the list's status (other checks' registrations included).
- * Generated `status` values outside the enumeration → 400 problem.
+ * approved ones with a key — Ed25519 when the target takes it — and a description) are
+ * looked up in each list, read over all its pages; every item of a list must have the list's
+ * status (other checks' registrations included). Generated `status` values outside the
+ * enumeration → 400 problem.
+ *
+ * Pages (with four more pending registrations, so that the pending list has pages): the
+ * pending list read whole (pages of 100), then page by page with `limit=2`, then whole
+ * again. Statuses only move away from `pending`, so every registration in both whole
+ * readings was pending throughout and must be in the `limit=2` reading, exactly once; no
+ * page has more than its limit; `created_at` never goes down. `limit` 0, 101, -1, 1.5 or
+ * `x`, and a made-up cursor → 400 problem.
  */
 import fc from "fast-check";
+import { listRegistrationsPage } from "../../src/client/admin.ts";
 import { register } from "../../src/client/device.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/keys.ts";
-import type { Check } from "../../src/runner/check.ts";
+import { randomToken } from "../../src/protocol/random.ts";
+import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { expectJson, expectProblem, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
+  type AdminApi,
   adminApi,
   decide,
   expectDecision,
@@ -34,6 +53,7 @@ import {
   getDevice,
   isUnixSeconds,
   type ListedRegistration,
+  listAll,
   listRegistrations,
   supportedClientTypes,
   supportedKey,
@@ -42,6 +62,7 @@ import {
 const ID = "DTP-APR-002";
 const APR003 = "DTP-APR-003";
 const APR011 = "DTP-APR-011";
+const APR015 = "DTP-APR-015";
 
 const STATUSES = ["pending", "approved", "denied"] as const;
 type Status = (typeof STATUSES)[number];
@@ -59,10 +80,11 @@ interface Expected {
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, APR003, APR011],
+    requirements: [ID, APR003, APR011, APR015],
     level: "MUST",
     area: "approval",
-    title: "Registrations are listed by status with their fields; devices are shown or 404",
+    title:
+      "Registrations are listed by status with their fields, a page at a time; devices are shown or 404",
     specRef: "seed 004; DTP",
     requires: ["admin", "device_code"],
     property: true,
@@ -132,8 +154,7 @@ export const check: Check = {
       { status: "denied", requirement: APR003 },
     ];
     for (const { status, requirement } of lists) {
-      const res = await listRegistrations(ctx, admin, status);
-      const items = expectRegistrationList(res, ID);
+      const { items, last: res } = await listAll(ctx, admin, status, ID);
       const want: Status = status ?? "pending";
       const what = status === undefined ? "without ?status" : `with ?status=${status}`;
       for (const item of items) checkFields(item, res);
@@ -198,6 +219,8 @@ export const check: Check = {
       }),
       ctx.fc,
     );
+
+    await checkPages(ctx, admin);
 
     // DTP-APR-011: the approved device, with its key; an unknown client_id is 404.
     const dev = await getDevice(ctx, admin, c.clientId);
@@ -283,4 +306,70 @@ function checkMine(item: ListedRegistration, e: Expected, res: HttpResponse): vo
       res,
     );
   }
+}
+
+/** DTP-APR-015: pages, limits, cursors (see the comment at the top). */
+async function checkPages(ctx: CheckContext, admin: AdminApi): Promise<void> {
+  for (let i = 1; i <= 4; i++)
+    await register(ctx, APR015, { label: `register (page filler ${i}, stays pending)` });
+  const codes = (items: ListedRegistration[]) => items.map((r) => String(r.user_code));
+  const before = await listAll(ctx, admin, "pending", APR015);
+  const paged = await listAll(ctx, admin, "pending", APR015, 2);
+  const after = await listAll(ctx, admin, "pending", APR015);
+  for (const [pages, limit] of [
+    [before.pages, 100],
+    [paged.pages, 2],
+    [after.pages, 100],
+  ] as const) {
+    for (const page of pages) {
+      const n = expectRegistrationList(page, APR015).length;
+      if (n > limit)
+        fail(APR015, `at most ${limit} registrations in a page`, `${n} registrations`, page);
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const code of codes(paged.items)) seen.set(code, (seen.get(code) ?? 0) + 1);
+  const twice = [...seen].find(([, n]) => n > 1);
+  if (twice)
+    fail(
+      APR015,
+      "every registration once over the pages (limit=2)",
+      `${twice[0]} listed ${twice[1]} times`,
+      paged.last,
+    );
+  const later = new Set(codes(after.items));
+  const missed = codes(before.items).filter((c) => later.has(c) && !seen.has(c));
+  if (missed.length > 0)
+    fail(
+      APR015,
+      "every registration pending before and after the paged reading in the paged reading",
+      `missing from the pages of limit=2: ${missed.slice(0, 5).join(", ")}${missed.length > 5 ? ` and ${missed.length - 5} more` : ""}`,
+      paged.last,
+    );
+  const created = paged.items.map((r) => r.created_at as number);
+  const down = created.findIndex((t, i) => i > 0 && t < created[i - 1]!);
+  if (down > 0)
+    fail(
+      APR015,
+      "oldest first: created_at never goes down over the pages",
+      `created_at ${created[down - 1]} then ${created[down]}`,
+      paged.last,
+    );
+
+  for (const limit of ["0", "101", "-1", "1.5", "x"]) {
+    const res = await listRegistrationsPage(
+      ctx,
+      admin,
+      { status: "pending", limit },
+      `admin list registrations limit=${limit}`,
+    );
+    expectProblem(res, 400, APR015);
+  }
+  const made = await listRegistrationsPage(
+    ctx,
+    admin,
+    { status: "pending", cursor: `dtpkit${randomToken(18)}` },
+    "admin list registrations with a made-up cursor",
+  );
+  expectProblem(made, 400, APR015);
 }

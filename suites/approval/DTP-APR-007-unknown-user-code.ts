@@ -1,6 +1,7 @@
 /**
  * DTP-APR-007 (MUST, RFC 9457 §3):
- * "Approving or denying an unknown `user_code` MUST be answered 404 with a problem body."
+ * "Approving or denying an unknown `user_code` MUST be answered 404 with a problem body (or
+ * 429 once the source is over the limit of DTP-APR-010)."
  *
  * A well-formed user code that no registration has (8 random letters of the RFC 8628 §6.1
  * alphabet: one chance in 2.5·10^10 of naming a real one) is approved, then denied.

@@ -7,6 +7,7 @@
  * when the target's approval is configured as a command or a webhook; without it they SKIP
  * naming that config field.
  */
+import { listAllRegistrations, listRegistrationsPage } from "../../src/client/admin.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
 import type { CheckContext } from "../../src/runner/check.ts";
@@ -18,11 +19,9 @@ import {
   fail,
 } from "../../src/runner/expect.ts";
 
-export interface AdminApi {
-  /** `dtp_admin_endpoint` without a trailing slash. */
-  base: string;
-  token: string;
-}
+export type { AdminApi } from "../../src/client/admin.ts";
+
+import type { AdminApi } from "../../src/client/admin.ts";
 
 /** The admin API of the target, or SKIP naming what is missing. */
 export function adminApi(ctx: CheckContext): AdminApi {
@@ -84,18 +83,41 @@ export function decide(
   );
 }
 
-/** `GET /registrations` (with `?status=` when given). */
+/** `GET /registrations` (with `?status=` when given): the first page. */
 export function listRegistrations(
   ctx: CheckContext,
   admin: AdminApi,
   status?: string,
   options: AdminRequestOptions = {},
 ): Promise<HttpResponse> {
-  const query = status === undefined ? "" : `?${new URLSearchParams({ status }).toString()}`;
-  return adminRequest(ctx, admin, "GET", `/registrations${query}`, {
-    label: `admin list registrations${status === undefined ? "" : ` status=${status}`}`,
-    ...options,
-  });
+  return listRegistrationsPage(
+    ctx,
+    admin,
+    status === undefined ? {} : { status },
+    options.label ?? `admin list registrations${status === undefined ? "" : ` status=${status}`}`,
+    options.authorization === undefined ? `Bearer ${admin.token}` : options.authorization,
+  );
+}
+
+/**
+ * Every registration with `status`, over all pages (DTP-APR-015); fails `requirement` unless
+ * each page is a 200 `{"registrations": [objects]}` and the pages end. `last` is the last
+ * page (evidence).
+ */
+export async function listAll(
+  ctx: CheckContext,
+  admin: AdminApi,
+  status: string | undefined,
+  requirement: string,
+  limit?: number,
+): Promise<{ items: ListedRegistration[]; pages: HttpResponse[]; last: HttpResponse }> {
+  const { pages, stopped } = await listAllRegistrations(ctx, admin, status, limit);
+  const items: ListedRegistration[] = [];
+  for (const page of pages) items.push(...expectRegistrationList(page, requirement));
+  const last = pages.at(-1)!;
+  if (stopped)
+    fail("DTP-APR-015", "a list that ends (no next_cursor on its last page)", stopped, last);
+  return { items, pages, last };
 }
 
 export function getDevice(

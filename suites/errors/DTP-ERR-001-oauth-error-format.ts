@@ -2,7 +2,8 @@
  * DTP-ERR-001 (MUST, RFC 6749 §5.2):
  * "Errors of the OAuth endpoints MUST be `application/json` objects with an `error` code
  * from RFC 6749 §5.2 or the extension defining it, and with status 400 except
- * `invalid_client` and `invalid_signature` (401); the only exception is `/login`'s
+ * `invalid_client` and `invalid_signature` (401) and `temporarily_unavailable` (429, past
+ * a limit: DTP-ERR-017, DTP-LOGIN-013, DTP-REG-026); the only exception is `/login`'s
  * 401 and 403 answers that carry a Bearer or DPoP challenge, whose body is a problem
  * (DTP-RES-010)."
  *

@@ -1,8 +1,8 @@
 /**
  * DTP-EXP-004 (MUST, RFC 8628 §3.2, §3.5):
  * "A `device_code` MUST expire `expires_in` seconds after registration even when it was
- * approved but not yet redeemed: a later poll MUST be answered 400 `expired_token` and
- * MUST NOT return tokens."
+ * approved but not yet redeemed: a later poll MUST be answered 400 `expired_token` (while
+ * the server keeps the code, DTP-POLL-006) and MUST NOT return tokens."
  *
  * Register, approve at once, never poll; once `expires_in` has passed since the kit
  * received the registration response (plus 2 s for whole-second rounding, no clock skew:

@@ -9,10 +9,12 @@
  * HTTP Basic with the client_id of an approved device and the API key, plus the configured
  * user's credentials → 200 token response with a user access token (`dtp_kind` `user`,
  * `client_id` the device) and a refresh token. Generated wrong API keys → 401
- * `invalid_client`, no token.
+ * `invalid_client`, no token (or, past the declared
+ * `dtp_limits.failed_attempts.client_secret.max` for this `client_id`, 429
+ * `temporarily_unavailable`: DTP-ERR-017).
  */
 import fc from "fast-check";
-import { basicAuth, readTokens } from "../../src/client/index.ts";
+import { basicAuth, declaredFailureLimit, readTokens } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
@@ -78,6 +80,8 @@ export const check: Check = {
       }),
       fc.constant(`${apiKey}x`),
     );
+    const limit = declaredFailureLimit(ctx.target, "client_secret");
+    let failures = 0;
     await fc.assert(
       fc.asyncProperty(
         wrongKey.filter((k) => k !== apiKey),
@@ -88,7 +92,9 @@ export const check: Check = {
             form,
             "login with a wrong API key (HTTP Basic)",
           );
-          expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
+          if (limit && ++failures > limit.max && res.status === 429)
+            expectOAuthError(res, { status: 429, error: "temporarily_unavailable" }, "DTP-ERR-017");
+          else expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
           expectNoToken(res, ID, "a login with a wrong API key");
         },
       ),

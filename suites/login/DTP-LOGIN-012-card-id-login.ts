@@ -8,13 +8,15 @@
  * (or nothing: the default), DTP-LOGIN-011 applies instead and this check SKIPs.
  * Through a trusted device with a valid device token:
  * - property: generated card ids that are not the configured one → 400 `invalid_grant`,
- *   no token;
+ *   no token (fewer than the declared `dtp_limits.failed_attempts.password.max`: wrong card
+ *   ids through the device count against that limit, DTP-LOGIN-013, and the configured
+ *   card id is tried through the same device last);
  * - the configured user's card id (`user.cardId` in the config) → 200 with a user token
  *   pair whose `sub` is the user's, the same as a password login gives (SKIP of this part
  *   when the config has no card id, after the unknown ids passed).
  */
 import fc from "fast-check";
-import { readTokens } from "../../src/client/index.ts";
+import { declaredFailureLimit, readTokens } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
@@ -57,8 +59,16 @@ export const check: Check = {
         fc.stringMatching(/^[A-Za-z0-9_-]{22,43}$/).map((s) => `unknown-${s}`),
       )
       .filter((s) => s.trim() !== "" && (configured === undefined || norm(s) !== norm(configured)));
+    const limit = declaredFailureLimit(ctx.target, "password");
+    const budget = limit ? limit.max - 1 : Number.POSITIVE_INFINITY;
+    let tried = 0;
     await fc.assert(
       fc.asyncProperty(unknown, async (card_id) => {
+        if (++tried > budget) {
+          if (tried === budget + 1)
+            ctx.note(`unknown card ids capped at ${budget} (below the declared password limit)`);
+          return;
+        }
         const res = await loginThrough(
           ctx,
           device,

@@ -12,6 +12,7 @@ import {
 } from "node:crypto";
 import { promisify } from "node:util";
 import fc from "fast-check";
+import { listAllRegistrations } from "../../src/client/admin.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { declaredLifetime, endpoint, issuerOf } from "../../src/client/endpoints.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
@@ -303,30 +304,26 @@ export function adminApi(ctx: CheckContext): { base: string; token: string } {
   return { base: base.replace(/\/+$/, ""), token };
 }
 
-/** `GET /admin/registrations?status=<status>`; fails `requirement` unless 200 with a list. */
+/**
+ * `GET /admin/registrations?status=<status>`, every page (DTP-APR-015); fails `requirement`
+ * unless each page is 200 with a list. `res` is the last page.
+ */
 export async function listRegistrations(
   ctx: CheckContext,
   status: "pending" | "approved" | "denied",
   requirement: string,
 ): Promise<{ res: HttpResponse; registrations: Record<string, unknown>[] }> {
-  const { base, token } = adminApi(ctx);
-  const res = await ctx.http.request({
-    method: "GET",
-    url: `${base}/registrations?status=${status}`,
-    headers: { authorization: `Bearer ${token}` },
-    label: `admin: list ${status} registrations`,
-  });
-  expectStatus(res, 200, requirement);
-  const body = expectJson(res, requirement);
-  if (!Array.isArray(body.registrations)) {
-    fail(requirement, '{"registrations": [...]}', describe(res), res);
+  const { pages, registrations, stopped } = await listAllRegistrations(ctx, adminApi(ctx), status);
+  for (const res of pages) {
+    expectStatus(res, 200, requirement);
+    const body = expectJson(res, requirement);
+    if (!Array.isArray(body.registrations)) {
+      fail(requirement, '{"registrations": [...]}', describe(res), res);
+    }
   }
-  return {
-    res,
-    registrations: (body.registrations as unknown[]).filter(
-      (r): r is Record<string, unknown> => typeof r === "object" && r !== null,
-    ),
-  };
+  const res = pages.at(-1)!;
+  if (stopped) fail(requirement, "a registration list that ends", stopped, res);
+  return { res, registrations };
 }
 
 /** `GET /admin/devices/{client_id}` (raw response). */

@@ -2,15 +2,17 @@
  * DTP-REV-009 (MUST, RFC 7662 §2.1, §2.3):
  * "`POST /introspect` MUST require client authentication or the admin bearer: a request
  * with neither MUST be answered 401 OAuth error `invalid_client`, and a wrong admin bearer
- * 401 `invalid_token`."
+ * 401 `invalid_token` (or 429 past the limit of DTP-APR-014)."
  *
  * Property: generated wrong admin bearers (401 `invalid_token`); and requests without
  * credentials, with or without a `client_id` in the form (401 `invalid_client`). The token
  * asked about is a random string (the answer must not depend on it). The admin bearer is
- * DTP's: outside DTP only requests without credentials are sent.
+ * DTP's: outside DTP only requests without credentials are sent. Wrong admin bearers count
+ * against the source's limit (DTP-APR-014) that the whole run shares: at most a quarter of
+ * the declared `dtp_limits.failed_attempts.admin_key.max` are sent.
  */
 import fc from "fast-check";
-import { endpoint } from "../../src/client/index.ts";
+import { endpoint, failureBudget } from "../../src/client/index.ts";
 import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthError } from "../../src/runner/expect.ts";
 
@@ -43,8 +45,15 @@ export const check: Check = {
           }),
         );
     const token = fc.stringMatching(/^[A-Za-z0-9_-]{20,60}$/);
+    const budget = failureBudget(ctx.target, "admin_key");
+    let guesses = 0;
     await fc.assert(
       fc.asyncProperty(caller, token, async (c, t) => {
+        if (c.kind === "wrong-admin" && ++guesses > budget) {
+          if (guesses === budget + 1)
+            ctx.note(`wrong admin bearers capped at ${budget} (a quarter of the declared limit)`);
+          return;
+        }
         const form: Record<string, string> = { token: t };
         const headers: Record<string, string> = {};
         if (c.kind === "none" && c.clientId) form.client_id = ctx.clientId("nocreds");

@@ -14,9 +14,19 @@ import {
   type ServerFixture,
 } from "../../../reference-server/index.ts";
 import type { Fault } from "../types.ts";
-import { combine, replyJson, withJson, wrap } from "./_lib.ts";
+import {
+  combine,
+  noFailureLimits,
+  oneFailureCounter,
+  replyJson,
+  withJson,
+  withStore,
+  wrap,
+} from "./_lib.ts";
 
 const OAUTH_OPS = ["registerDevice", "token", "login", "revokeToken", "introspectToken"];
+/** The operations that authenticate clients with the API key (DTP-ERR-017). */
+const API_KEY_OPS = ["registerDevice", "token", "revokeToken", "introspectToken"];
 const PROBLEM_OPS = [
   "getMe",
   "createPersonalToken",
@@ -276,6 +286,34 @@ export const errors: Fault[] = [
               return withJson(reply, body);
             }
           }),
+        ),
+      ),
+  },
+  {
+    id: "F-ERR-12-api-key-failures-unlimited",
+    area: "errors",
+    description:
+      "Wrong API keys are never limited: one address can try keys for a client_id as fast as it likes.",
+    requirement: "DTP-ERR-017",
+    catchers: ["DTP-ERR-003"],
+    fixture: () =>
+      combine(
+        ...API_KEY_OPS.map((op) => wrap(op, (ctx, next) => next(withStore(ctx, noFailureLimits)))),
+      ),
+  },
+  {
+    id: "F-ERR-13-api-key-limit-locks-out-every-client",
+    area: "errors",
+    description:
+      "Wrong API keys are counted together for every client_id: once one client_id reaches the limit, every device is refused, even with the right key.",
+    requirement: "DTP-ERR-017",
+    catchers: ["DTP-ERR-003"],
+    fixture: () =>
+      combine(
+        ...API_KEY_OPS.map((op) =>
+          wrap(op, (ctx, next) =>
+            next(withStore(ctx, oneFailureCounter(ctx.app.store, "client_secret: every client"))),
+          ),
         ),
       ),
   },
