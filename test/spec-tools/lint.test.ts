@@ -71,7 +71,7 @@ describe("a broken copy", () => {
     openapi = doc;
     writeFileSync(join(dir, "dtp.openapi.yaml"), doc);
     let cat = readFileSync(join(dir, "requirements.yaml"), "utf8");
-    cat = replaceOnce(cat, "version: 1.0.0", "version: 1.0.1");
+    cat = replaceOnce(cat, "version: 2.0.0", "version: 2.0.1");
     cat = replaceOnce(cat, "  - id: DTP-DISC-002", "  - id: DTP-DISC-001");
     catalogue = cat;
     writeFileSync(join(dir, "requirements.yaml"), cat);
@@ -84,7 +84,7 @@ describe("a broken copy", () => {
       expect(line).toMatch(/^(broken\/[a-z.]+\.yaml:\d+:\d+|suites) \[[a-z-]+\] \S/);
     }
     expect(run.out).toMatch(
-      /spec lint: \d+ problems \(17 operations, 207 requirements, \d+ checks\)\n$/,
+      /spec lint: \d+ problems \(17 operations, 217 requirements, \d+ checks\)\n$/,
     );
   });
 
@@ -115,7 +115,7 @@ describe("a broken copy", () => {
       `broken/requirements.yaml:${occurrences[1]}:5 [id-duplicate] DTP-DISC-001: duplicated requirement ID`,
     );
     expect(run.out).toContain(
-      `broken/requirements.yaml:${lineOf(catalogue, "version: 1.0.1")}:1 [version] catalogue version 1.0.1 differs from the OpenAPI info.version 1.0.0`,
+      `broken/requirements.yaml:${lineOf(catalogue, "version: 2.0.1")}:1 [version] catalogue version 2.0.1 differs from the OpenAPI info.version 2.0.0`,
     );
   });
 
