@@ -262,8 +262,8 @@ export interface paths {
          * List registrations
          * @description Registrations with the given status (default `pending`), for an administrator to
          *     decide on, a page at a time: oldest first, at most `limit` (default 100), with
-         *     `next_cursor` when more may follow (DTP-APR-015). Registrations are kept until they
-         *     have been expired for `dtp_lifetimes.device_code` seconds (DTP-POLL-006).
+         *     `next_cursor` when more may follow. Registrations are kept until they have been
+         *     expired for `dtp_lifetimes.device_code` seconds.
          */
         get: operations["listRegistrations"];
         put?: never;
@@ -287,7 +287,7 @@ export interface paths {
          * Approve a registration
          * @description Approves the pending registration with this user code (case-insensitive, dash
          *     optional, RFC 8628 §6.1). The device's next poll returns tokens. Failed lookups are
-         *     limited per admin credential and source (429, DTP-APR-010).
+         *     limited per admin credential and source (429).
          */
         post: operations["approveRegistration"];
         delete?: never;
@@ -309,7 +309,7 @@ export interface paths {
          * Deny a registration
          * @description Denies the pending registration with this user code; the device's next poll gets
          *     `access_denied` (RFC 8628 §3.5). Failed lookups are limited per admin credential and
-         *     source (429, DTP-APR-010).
+         *     source (429).
          */
         post: operations["denyRegistration"];
         delete?: never;
@@ -558,9 +558,10 @@ export interface components {
             dtp_limits: components["schemas"]["DtpLimits"];
         };
         /**
-         * @description The server's limits (DTP-DISC-016): failed attempts per credential subject and source
-         *     (DTP-ERR-017, DTP-LOGIN-013, DTP-APR-014, DTP-APR-010) and pending registrations per
-         *     API key (DTP-REG-026). A limit the server does not apply is absent.
+         * @description The server's limits: failed attempts per credential subject and source (wrong API
+         *     keys per `client_id`, wrong passwords per user and device, wrong admin keys, failed
+         *     user-code lookups) and pending registrations per API key. A limit the server does not
+         *     apply is absent.
          */
         DtpLimits: {
             failed_attempts: {
@@ -992,7 +993,7 @@ export interface components {
         };
         /**
          * @description Too many failed attempts from this source (problem type `rate-limited`): wrong admin
-         *     keys (DTP-APR-014) or failed user-code lookups (DTP-APR-010); retry after
+         *     keys or failed user-code lookups; retry after
          *     `Retry-After` seconds.
          */
         TooManyRequests: {
@@ -1174,7 +1175,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source (DTP-ERR-017), or this API key already has `dtp_limits.pending_registrations` pending registrations (DTP-REG-026). */
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source, or this API key already has `dtp_limits.pending_registrations` pending registrations; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -1257,7 +1258,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source (DTP-ERR-017). */
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -1318,7 +1319,7 @@ export interface operations {
             };
             403: components["responses"]["InsufficientScope"];
             413: components["responses"]["PayloadTooLarge"];
-            /** @description `temporarily_unavailable`: too many wrong passwords (or card IDs) for this user through this device from this source (DTP-LOGIN-013), or too many wrong API keys (DTP-ERR-017). */
+            /** @description `temporarily_unavailable`: too many wrong passwords (or card IDs) for this user through this device from this source, or too many wrong API keys; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -1370,7 +1371,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source (DTP-ERR-017). */
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -1424,7 +1425,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` (DTP-ERR-017) or wrong admin keys (DTP-APR-014) from this source. */
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id`, or wrong admin keys, from this source; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];

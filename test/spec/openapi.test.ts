@@ -283,6 +283,12 @@ describe("componentSchemas", async () => {
       dtp_refresh_token_reuse_grace_period: 0,
       dtp_clock_skew: 5,
       dtp_dpop_nonce_required: false,
+      dtp_limits: {
+        failed_attempts: {
+          client_secret: { max: 20, window: 60 },
+          password: { max: 10, window: 300 },
+        },
+      },
     };
     expect(v(metadata), JSON.stringify(v.errors)).toBe(true);
     const { dtp_lifetimes: _, ...withoutLifetimes } = metadata;
