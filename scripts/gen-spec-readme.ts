@@ -18,6 +18,7 @@ import {
   loadCatalogue,
   PREFIX_AREAS,
   prefixOf,
+  type Reference,
   type Requirement,
 } from "../src/spec/catalogue.ts";
 
@@ -94,12 +95,12 @@ export function renderSpecReadme(
       const title = PREFIX_TITLES[prefix];
       if (prefixes.length > 1 && title !== undefined) out.push(`#### ${title} (DTP-${prefix})`, "");
       for (const r of inArea.filter((x) => (prefixOf(x.id) ?? "") === prefix)) {
-        out.push(...renderRequirement(r, known), "");
+        out.push(...renderRequirement(r, known, catalogue.references ?? []), "");
       }
     }
   }
 
-  out.push("## 5. Deviations from the seed documents and the standards", "");
+  out.push("## 5. Deviations from the vendor documents and the standards", "");
   out.push(
     "Where DTP deliberately departs from one of the vendor documents it unifies (or, in a",
     "few places, tightens a standard), the requirement says so and why.",
@@ -129,6 +130,20 @@ export function renderSpecReadme(
     out.push(`| \`${op}\` | ${ids.map(link).join(", ")} |`);
   }
   out.push("");
+
+  out.push("## 8. References", "");
+  out.push(
+    "The vendor documents DTP unifies, as requirements cite them (`Source:` lines and",
+    "deviations). Standards are cited by their RFC numbers.",
+    "",
+  );
+  for (const ref of catalogue.references ?? []) {
+    out.push(
+      `<a id="${referenceAnchor(ref)}"></a>`,
+      `**${ref.cite}**: "${ref.title}", ${ref.publisher}. ${oneLine(ref.about)}`,
+      "",
+    );
+  }
   return out.join("\n");
 }
 
@@ -151,14 +166,38 @@ export function renderChangelogSection(catalogue: Catalogue, title: string): str
   return `${out.join("\n")}\n`;
 }
 
-function renderRequirement(r: Requirement, known: Set<string>): string[] {
+/** The anchor of a reference in section 8: `ref-safeq-cloud-register-device`. */
+export function referenceAnchor(ref: Reference): string {
+  return `ref-${ref.cite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}`;
+}
+
+/** A `source` with each cited vendor document linked to section 8. */
+function linkSource(source: string, references: readonly Reference[]): string {
+  return source
+    .split(";")
+    .map((part) => {
+      const cite = part.trim();
+      const ref = references.find((r) => r.cite === cite);
+      return ref ? `[${cite}](#${referenceAnchor(ref)})` : cite;
+    })
+    .join("; ");
+}
+
+function renderRequirement(
+  r: Requirement,
+  known: Set<string>,
+  references: readonly Reference[],
+): string[] {
   const lines = [
     `<a id="${r.id}"></a>`,
     `**${r.id}** · **${r.level}**${r.observable ? "" : " · not observable over HTTP"}`,
     "",
     `> ${linkIds(oneLine(r.text), known)}`,
     "",
-    `Source: ${r.source} · Operations: ${r.operations.map((o) => `\`${o}\``).join(", ")}`,
+    `Source: ${linkSource(r.source, references)} · Operations: ${r.operations.map((o) => `\`${o}\``).join(", ")}`,
   ];
   if (r.deviation !== undefined) {
     lines.push("", `Deviation: ${linkIds(oneLine(r.deviation), known)}`);

@@ -64,22 +64,39 @@ export const RequirementSchema = z.strictObject({
   text: z.string().min(1),
   /** operationIds of `spec/dtp.openapi.yaml` the requirement applies to. */
   operations: z.array(z.string().min(1)),
-  /** The standard section it comes from ("RFC 8628 §3.5", "seed 004") or "DTP". */
+  /**
+   * Where it comes from, `;`-separated: a standard section ("RFC 8628 §3.5"), a vendor
+   * document by its reference `cite` (`SAFEQ Cloud "Register device"`), or "DTP".
+   */
   source: z.string(),
   /** Whether a black-box client can test it over HTTP. */
   observable: z.boolean(),
-  /** Where DTP deliberately departs from a seed document, and why. */
+  /** Where DTP deliberately departs from a vendor document (or a standard), and why. */
   deviation: z.string().min(1).optional(),
+});
+
+/** A vendor document DTP unifies, cited in `source` and `deviation` by its `cite` text. */
+export const ReferenceSchema = z.strictObject({
+  /** How requirements cite it: `SAFEQ Cloud "Register device"`. */
+  cite: z.string().min(1),
+  /** The document's own title. */
+  title: z.string().min(1),
+  publisher: z.string().min(1),
+  /** What DTP takes from it. */
+  about: z.string().min(1),
 });
 
 export const CatalogueSchema = z.strictObject({
   version: z.string().regex(/^\d+\.\d+\.\d+$/, "a semantic version such as 1.0.0"),
+  /** The vendor documents (absent in release 1.0.0, which cited them by number). */
+  references: z.array(ReferenceSchema).optional(),
   requirements: z.array(RequirementSchema).min(1),
 });
 
 export type Level = z.infer<typeof LevelSchema>;
 export type CatalogueArea = (typeof CATALOGUE_AREAS)[number];
 export type Requirement = z.infer<typeof RequirementSchema>;
+export type Reference = z.infer<typeof ReferenceSchema>;
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
 /** Thrown by {@link loadCatalogue} when the file does not parse or does not fit the schema. */

@@ -1,5 +1,5 @@
 /**
- * DTP-APR-002 (MUST, seed 004):
+ * DTP-APR-002 (MUST, SAFEQ Cloud "Register device"):
  * "`GET /admin/registrations` MUST answer 200 `{"registrations": [...]}` where each item
  * has `user_code`, `client_id`, `client_type`, `status`, `created_at` and `expires_at`
  * (Unix seconds), plus `client_description`, `key_type` and `jkt` when present; without a
@@ -63,7 +63,7 @@ export const check: Check = {
     level: "MUST",
     area: "approval",
     title: "Registrations are listed by status with their fields; devices are shown or 404",
-    specRef: "seed 004; DTP",
+    specRef: 'SAFEQ Cloud "Register device"; DTP',
     requires: ["admin", "device_code"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-EXP-001 (MUST, RFC 6750 §3.1; seed 002):
+ * DTP-EXP-001 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
  * "An access token presented after its `exp` MUST be answered 401 with `WWW-Authenticate`
  * `error="invalid_token"` (scheme `Bearer`, or `DPoP` for a bound token) at every protected
  * resource."

@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-008 (MUST, seed 000):
+ * DTP-LOGIN-008 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is true, the server MUST accept HTTP Basic client
  * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong
  * API key MUST be answered 401 OAuth error `invalid_client`."
@@ -35,7 +35,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_untrusted_endpoints true: login with the API key (HTTP Basic) instead of a device token works; a wrong API key → 401 invalid_client",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "user_credentials"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-012 (MUST, seed 000):
+ * DTP-LOGIN-012 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is true, the server MUST log in the user holding
  * the given `card_id` without a password, and MUST answer 400 OAuth error
  * `invalid_grant` for an unknown `card_id`."
@@ -36,7 +36,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_unauthenticated_requests true: card_id logs its user in without a password; an unknown card_id → 400 invalid_grant",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "refresh_token"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-SIG-001 (MUST, seed 004; RFC 9421 §3.2):
+ * DTP-SIG-001 (MUST, SAFEQ Cloud "Register device"; RFC 9421 §3.2):
  * "A `POST /register` for the `client_id` of an approved device with a registered key,
  * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST
  * be approved at once without an administrator: it MUST be answered 200 with the normal
@@ -57,7 +57,7 @@ export const check: Check = {
     level: "MUST",
     area: "signing",
     title: "A validly signed re-registration is approved at once: 200, first poll returns tokens",
-    specRef: "seed 004; RFC 9421 §3.2",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 9421 §3.2',
     requires: ["dtp", "device_code", "http_signatures", "dpop", "admin"],
   },
   async run(ctx) {

@@ -1,5 +1,5 @@
 /**
- * DTP-SIG-003 (MUST, RFC 9421 §3.2; seed 004):
+ * DTP-SIG-003 (MUST, RFC 9421 §3.2; SAFEQ Cloud "Register device"):
  * "The signature's `keyid` MUST equal the `jkt` of the approved device with the request's
  * `client_id`; when there is no such device, the device has no key, or `keyid` differs,
  * the request MUST be rejected with 401 `invalid_signature`."
@@ -49,7 +49,7 @@ export const check: Check = {
     area: "signing",
     title:
       "keyid must be the approved device's jkt (no device, no key, pending, other keyid → 401 invalid_signature)",
-    specRef: "RFC 9421 §3.2; seed 004",
+    specRef: 'RFC 9421 §3.2; SAFEQ Cloud "Register device"',
     requires: ["dtp", "device_code", "http_signatures", "admin"],
     property: true,
   },
