@@ -36,6 +36,8 @@ export interface ServeOptions {
   adminKey?: string;
   apiKey?: string;
   users?: { username: string; password: string; cardId?: string }[];
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningReferenceServer {

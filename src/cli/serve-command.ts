@@ -1,5 +1,8 @@
 /** `dtp serve`: run the reference server until SIGINT / SIGTERM. */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { UsageError } from "../runner/failure.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
 import type { CliIo } from "./io.ts";
 import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";
@@ -26,6 +29,8 @@ interface ServeFlags {
   adminKey?: string;
   apiKey?: string;
   user?: { username: string; password: string; cardId?: string }[];
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const opt = (flags: string, description: string, env: string) =>
@@ -141,6 +146,14 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
     )
     .addOption(opt("--api-key <key>", "vendor API key (default: random, printed)", "DTP_API_KEY"))
     .addOption(
+      opt(
+        "--tls-cert <file>",
+        "serve HTTPS with this PEM certificate (chain); with --tls-key",
+        "DTP_TLS_CERT",
+      ),
+    )
+    .addOption(opt("--tls-key <file>", "PEM private key of --tls-cert", "DTP_TLS_KEY"))
+    .addOption(
       new Option(
         "--user <name:password[:card]>",
         "a user (repeatable; default: a demo user)",
@@ -184,7 +197,17 @@ export function serveOptionsOf(flags: ServeFlags): ServeOptions {
 }
 
 async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
-  const server = await startServer(serveOptionsOf(flags), flags.short ?? false);
+  const options = serveOptionsOf(flags);
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    options.tls = {
+      cert: await readPem(resolve(io.cwd, flags.tlsCert), "--tls-cert"),
+      key: await readPem(resolve(io.cwd, flags.tlsKey), "--tls-key"),
+    };
+  }
+  const server = await startServer(options, flags.short ?? false);
   io.stdout(`DTP reference server listening on ${server.url}\n`);
   io.stdout(`  admin key   ${server.adminKey}\n`);
   io.stdout(`  API key     ${server.apiKey}\n`);
@@ -210,4 +233,15 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   io.stdout("stopping\n");
   await server.close();
   return 0;
+}
+
+async function readPem(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(
+      `${option} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read it (${code})`}`,
+    );
+  }
 }

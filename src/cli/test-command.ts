@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { checks as registry } from "../../suites/index.ts";
 import { formatDuration } from "../config/duration.ts";
+import type { TransportFiles } from "../http/transport.ts";
 import { createConsoleReporter, parseReportSpec, writeReports } from "../reports/index.ts";
 import type { Area, Check } from "../runner/check.ts";
 import {
@@ -17,7 +18,7 @@ import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/reg
 import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner/run.ts";
 import type { CliIo } from "./io.ts";
 import { resolveReplay, saveLastRun } from "./last-run.ts";
-import { durationMs, integer, list, positiveInteger } from "./options.ts";
+import { collect, durationMs, header, integer, list, positiveInteger } from "./options.ts";
 
 interface TestFlags {
   config?: string;
@@ -38,6 +39,12 @@ interface TestFlags {
   expectedFailures?: string;
   list?: boolean;
   color?: boolean;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  proxy?: string;
+  header?: [string, string][];
 }
 
 export function testCommand(io: CliIo, setExit: (code: number) => void): Command {
@@ -98,6 +105,26 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
       "--expected-failures <file>",
       'known failures {"failures":[{"id","reason"}]}: they do not fail the run; listed checks that pass do',
     )
+    .option(
+      "--ca <file>",
+      "PEM file of a CA to trust besides Node's own (and NODE_EXTRA_CA_CERTS); repeatable",
+      collect,
+    )
+    .option("--cert <file>", "PEM client certificate for mutual TLS (with --key)")
+    .option("--key <file>", "PEM private key of the client certificate (with --cert)")
+    .option(
+      "--insecure",
+      "do not verify the target's TLS certificate (said in every report; throwaway servers only)",
+    )
+    .option(
+      "--proxy <url>",
+      "forward proxy for every request (default: HTTPS_PROXY / HTTP_PROXY; NO_PROXY applies)",
+    )
+    .option(
+      "--header <'Name: value'>",
+      "extra header for every request to the target (a gateway's); repeatable; redacted in transcripts",
+      header,
+    )
     .option("--list", "print the selected checks with their IDs, levels and needs; run nothing")
     .addOption(new Option("--color", "force colours"))
     .addOption(new Option("--no-color", "no colours"))
@@ -139,7 +166,19 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.profile && flags.profile !== "dtp" ? ["--profile", flags.profile] : []),
     ...(flags.strict ? ["--strict"] : []),
     ...(flags.runs !== undefined ? ["--runs", String(flags.runs)] : []),
+    ...(flags.ca ?? []).flatMap((f) => ["--ca", f]),
+    ...(flags.cert !== undefined ? ["--cert", flags.cert] : []),
+    ...(flags.key !== undefined ? ["--key", flags.key] : []),
+    ...(flags.insecure ? ["--insecure"] : []),
+    ...(flags.proxy !== undefined ? ["--proxy", flags.proxy] : []),
   ].join(" ");
+  const transport: TransportFiles = {
+    ...(flags.ca ? { ca: flags.ca.map((f) => resolve(io.cwd, f)) } : {}),
+    ...(flags.cert !== undefined ? { cert: resolve(io.cwd, flags.cert) } : {}),
+    ...(flags.key !== undefined ? { key: resolve(io.cwd, flags.key) } : {}),
+    ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
+  };
   const reporter = createConsoleReporter({
     write: io.stdout,
     ...(color !== undefined ? { color } : {}),
@@ -164,6 +203,8 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
       : {}),
     checks,
     replayPrefix,
+    ...(Object.keys(transport).length ? { transport } : {}),
+    ...(flags.header ? { headers: Object.fromEntries(flags.header) } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     onStart: (info) => reporter.start(info),
     onResult: (r) => reporter.result(r),

@@ -4,7 +4,9 @@
  * (exit code 2) whose message quotes the field.
  */
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { extraHeaderProblem, type TransportFiles } from "../http/transport.ts";
 import { ConfigError } from "../runner/failure.ts";
 import { parseDuration } from "./duration.ts";
 import {
@@ -43,7 +45,7 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return resolveConfig(json, env, path);
+  return resolveConfig(json, env, path, dirname(resolve(path)));
 }
 
 /** Validates a config object and resolves its secrets and durations. */
@@ -51,6 +53,8 @@ export function resolveConfig(
   input: unknown,
   env: Env = process.env,
   source = "config",
+  /** Directory that relative file paths (tls) are resolved against. */
+  dir = process.cwd(),
 ): TargetConfig {
   const parsed = targetConfigFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(`${source}: ${formatIssues(parsed.error)}`);
@@ -133,6 +137,28 @@ export function resolveConfig(
     if (file.oauth.resourceUrl !== undefined) oauth.resourceUrl = file.oauth.resourceUrl;
     out.oauth = oauth;
   }
+  const transport: TransportFiles = {};
+  if (file.tls) {
+    const t = file.tls;
+    if (t.ca !== undefined) {
+      transport.ca = (Array.isArray(t.ca) ? t.ca : [t.ca]).map((p) => resolve(dir, p));
+    }
+    if (t.cert !== undefined) transport.cert = resolve(dir, t.cert);
+    if (t.key !== undefined) transport.key = resolve(dir, t.key);
+    if (t.passphrase !== undefined) transport.passphrase = secret(t.passphrase, "tls.passphrase");
+    if (t.insecure) transport.insecure = true;
+  }
+  if (file.proxy !== undefined) transport.proxy = file.proxy;
+  if (Object.keys(transport).length) out.transport = transport;
+  if (file.headers) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(file.headers)) {
+      headers[name] = secret(value, `headers.${name}`);
+      const problem = extraHeaderProblem(name, headers[name]);
+      if (problem) throw new ConfigError(`${source}: "headers.${name}": ${problem}`);
+    }
+    out.headers = headers;
+  }
   const request = duration(file.timeouts?.request, "timeouts.request");
   if (request !== undefined) out.requestTimeoutMs = request;
   const check = duration(file.timeouts?.check, "timeouts.check");
@@ -153,6 +179,10 @@ export function configSecrets(config: TargetConfig): { value: string; label: str
       out.push({ value: c.clientSecret, label: `client_secret:${c.clientId}` });
     if (c.privateKey) out.push({ value: c.privateKey, label: `private_key:${c.clientId}` });
   }
+  for (const [name, value] of Object.entries(config.headers ?? {}))
+    out.push({ value, label: `header:${name.toLowerCase()}` });
+  if (config.transport?.passphrase)
+    out.push({ value: config.transport.passphrase, label: "tls_passphrase" });
   if (config.approval?.method === "webhook") {
     for (const [k, v] of Object.entries(config.approval.headers))
       out.push({ value: v, label: `header:${k.toLowerCase()}` });

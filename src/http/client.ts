@@ -9,20 +9,16 @@
  * - turns transport trouble (hang, reset, oversized body, invalid framing) into a
  *   {@link CheckFailure} with the exchange attached, never an unhandled rejection.
  */
-import { Agent, type Dispatcher, errors, request as undiciRequest } from "undici";
+import { type Dispatcher, errors, request as undiciRequest } from "undici";
 import { CheckFailure, type CheckFailureDetails } from "../runner/failure.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
 import { Redactor } from "./redact.ts";
+import { createDispatcher, type Transport } from "./transport.ts";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
 
-/**
- * The kit's connection pool. An idle keep-alive connection is reused only well inside the
- * server's advertised keep-alive timeout (3 s margin, undici's default is 2 s), so that a
- * busy machine's event-loop lag does not make the kit reuse a socket the server is closing
- * (which would surface as a spurious "target closed the connection" failure).
- */
-export function createAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000 });
+/** The kit's connection pool, with the run's TLS and proxy settings (see transport.ts). */
+export function createAgent(transport?: Transport): Dispatcher {
+  return createDispatcher(transport);
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -48,6 +44,11 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Redactor to share with other clients of the same run. */
   redactor?: Redactor;
+  /**
+   * Extra headers (a gateway's) sent with every request to `baseUrl`'s origin, before the
+   * request's own headers (which win). Their values are redacted like secrets.
+   */
+  extraHeaders?: Record<string, string>;
 }
 
 /** The HttpClient implementation, with a few extras for the runner. */
@@ -101,6 +102,10 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     if (typeof s === "string") redactor.add(s);
     else redactor.add(s.value, s.label);
   }
+  const extra = options.extraHeaders ?? {};
+  for (const [name, value] of Object.entries(extra))
+    redactor.add(value, `header:${name.toLowerCase()}`);
+  const origin = Object.keys(extra).length ? new URL(baseUrl).origin : undefined;
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? createAgent();
   const raw: RawExchange[] = [];
@@ -163,7 +168,11 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       // Let pending I/O run first: after a CPU-heavy stretch of a check, a keep-alive
       // socket the target closed meanwhile must be seen as closed before it is reused.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const prepared = prepare(req, baseUrl);
+      const prepared = prepare(
+        req,
+        baseUrl,
+        origin !== undefined ? { origin, headers: extra } : undefined,
+      );
       const started = performance.now();
       const x: RawExchange = {
         index: raw.length,
@@ -363,15 +372,44 @@ function classify(err: unknown): {
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return { code: "DTP_HTTP_CONNECTION", message: `host not found (${code})` };
   }
+  const tls = tlsProblem(code, msg);
+  if (tls) return { code: "DTP_HTTP_CONNECTION", message: tls };
   return {
     code: "DTP_HTTP_CONNECTION",
     message: `transport error${code ? ` ${code}` : ""}: ${msg}`,
   };
 }
 
+/** A TLS failure, said with what to change (the kit's own certificate settings). */
+function tlsProblem(code: string, message: string): string | undefined {
+  if (
+    code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
+    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
+    code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" ||
+    code === "UNABLE_TO_GET_ISSUER_CERT"
+  ) {
+    return `TLS: the target's certificate is not signed by a trusted CA (${code}): pass --ca <file> with the CA that signed it (or set NODE_EXTRA_CA_CERTS)`;
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `TLS: the target's certificate does not name this host (${code}): ${message}`;
+  }
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
+    return `TLS: the target's certificate is outside its validity period (${code})`;
+  }
+  if (/CERTIFICATE_REQUIRED|ALERT_HANDSHAKE_FAILURE|ALERT_BAD_CERTIFICATE/.test(code)) {
+    return `TLS: the target refused the handshake (${code}); if it wants a client certificate, pass --cert and --key`;
+  }
+  if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) {
+    return `TLS error ${code}: ${message}`;
+  }
+  return undefined;
+}
+
 function prepare(
   req: HttpRequest,
   baseUrl: string,
+  extra: { origin: string; headers: Record<string, string> } | undefined,
 ): {
   url: string;
   headers: Record<string, string>;
@@ -391,6 +429,9 @@ function prepare(
     url = `${base.origin}${prefix}${req.url}`;
   }
   const headers: Record<string, string> = { "user-agent": USER_AGENT };
+  if (extra && originOf(url) === extra.origin) {
+    for (const [k, v] of Object.entries(extra.headers)) headers[k.toLowerCase()] = v;
+  }
   let body: string | undefined;
   let payload: string | Buffer | undefined;
   if (req.form !== undefined) {
@@ -415,6 +456,14 @@ function prepare(
   payload ??= body;
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
   return { url, headers, body, payload };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function ensureTrailingSlashless(u: string): string {

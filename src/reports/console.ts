@@ -9,6 +9,7 @@ import type { Area, Check, Level, Status } from "../runner/check.ts";
 import { STATUSES } from "../runner/summary.ts";
 import type { Target } from "../runner/target.ts";
 import type { CheckResult, RunReport, StatusCounts } from "../runner/types.ts";
+import { runNotes } from "./run-notes.ts";
 import { exchangeLine } from "./transcript.ts";
 
 export interface ConsoleOptions {
@@ -110,6 +111,7 @@ export function createConsoleReporter(opts: ConsoleOptions): ConsoleReporter {
       );
       if (s.expectedFailures) parts.push(`${s.expectedFailures} expected failures`);
       if (s.stale.length) parts.push(c.red(`${s.stale.length} stale expected failures`));
+      for (const note of runNotes(report)) w(c.yellow(note));
       const verdict =
         report.exitCode === 0 ? c.green(c.bold("CONFORMANT")) : c.red(c.bold("NOT CONFORMANT"));
       w(

@@ -8,6 +8,7 @@ import escapeHtml from "escape-html";
 import { formatDuration } from "../config/duration.ts";
 import { STATUSES } from "../runner/summary.ts";
 import type { CheckResult, RunReport } from "../runner/types.ts";
+import { runNotesHtml } from "./run-notes.ts";
 import { exchangeLine, formatExchange } from "./transcript.ts";
 
 const e = (s: unknown): string => escapeHtml(String(s));
@@ -34,7 +35,7 @@ export function renderHtml(report: RunReport): string {
     <dt>features</dt><dd>${e(report.target.features.join(", ") || "none")}</dd>
     <dt>tool</dt><dd>${e(report.tool.name)} ${e(report.tool.version)}</dd>
   </dl>
-  <p class="counts">${STATUSES.map((st) => `<span class="badge ${st}">${s.byStatus[st]} ${st}</span>`).join(" ")}${s.expectedFailures ? ` <span class="badge">${s.expectedFailures} expected failures</span>` : ""}${s.stale.length ? ` <span class="badge FAIL">${s.stale.length} stale</span>` : ""}</p>
+${runNotesHtml(report)}  <p class="counts">${STATUSES.map((st) => `<span class="badge ${st}">${s.byStatus[st]} ${st}</span>`).join(" ")}${s.expectedFailures ? ` <span class="badge">${s.expectedFailures} expected failures</span>` : ""}${s.stale.length ? ` <span class="badge FAIL">${s.stale.length} stale</span>` : ""}</p>
 </header>
 <nav id="filters">
   <fieldset><legend>status</legend>${STATUSES.map((st) => `<label><input type="checkbox" name="status" value="${st}" checked> ${st} (${s.byStatus[st]})</label>`).join("")}</fieldset>

@@ -6,6 +6,7 @@
  */
 import { create } from "xmlbuilder2";
 import type { CheckResult, RunReport } from "../runner/types.ts";
+import { runNotes } from "./run-notes.ts";
 import { formatTranscript } from "./transcript.ts";
 
 export function renderJunit(report: RunReport): string {
@@ -35,6 +36,7 @@ export function renderJunit(report: RunReport): string {
     const props = suite.ele("properties");
     props.ele("property", { name: "target", value: report.target.baseUrl }).up();
     props.ele("property", { name: "seed", value: String(report.options.seed) }).up();
+    for (const note of runNotes(report)) props.ele("property", { name: "note", value: note }).up();
     for (const r of results) testcase(suite, r);
   }
   return doc.end({ prettyPrint: true });

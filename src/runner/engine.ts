@@ -52,6 +52,8 @@ export interface EngineOptions {
   maxBodyBytes?: number;
   redactor?: Redactor;
   dispatcher?: Dispatcher;
+  /** Extra headers for requests to the target's origin (`--header`, config `headers`). */
+  extraHeaders?: Record<string, string>;
   signal?: AbortSignal;
   /** The replay command for a result (the CLI knows the URL and config path). */
   replayCommand?: (meta: CheckMeta, seed: number, path: string | undefined) => string;
@@ -150,6 +152,7 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
     signal: controller.signal,
     dispatcher: opts.dispatcher,
     redactor: opts.redactor,
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   const notes: string[] = [];
   const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;

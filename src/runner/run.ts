@@ -13,6 +13,7 @@ import {
 } from "../config/schema.ts";
 import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
+import { loadTransport, type TransportFiles } from "../http/transport.ts";
 import type { Area, Check, CheckMeta } from "./check.ts";
 import { discover } from "./discover.ts";
 import {
@@ -88,6 +89,13 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
   /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
   replayPrefix?: string;
+  /**
+   * TLS and proxy settings (file paths), on top of the config's `tls` and `proxy`: CAs
+   * add up, the other fields win.
+   */
+  transport?: TransportFiles;
+  /** Extra headers for requests to the target's origin, on top of the config's `headers`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -160,7 +168,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const runs = options.runs ?? DEFAULT_RUNS;
   const redactor = new Redactor();
   for (const s of configSecrets(config)) redactor.add(s.value, s.label);
-  const dispatcher = createAgent();
+  const transport = embedded
+    ? ({ proxy: false } as const)
+    : await loadTransport(mergeTransport(config.transport, options.transport));
+  const extraHeaders = { ...config.headers, ...options.headers };
+  const dispatcher = createAgent(transport);
 
   try {
     const { target, exchanges: discovery } = await discover({
@@ -170,6 +182,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       timeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       embedded: embedded !== undefined,
       ...(profile !== "dtp" ? { profile } : {}),
     });
@@ -190,6 +203,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       checkTimeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       replayCommand: (meta: CheckMeta, s: number, path: string | undefined) =>
         `${prefix} --only ${meta.id} --seed ${s}${path ? ` --replay-path ${path}` : ""}`,
@@ -224,6 +238,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(options.only ? { only: options.only } : {}),
         ...(options.exclude ? { exclude: options.exclude } : {}),
         ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+        ...("insecure" in transport && transport.insecure ? { insecure: true as const } : {}),
       },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -238,6 +253,17 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
     await dispatcher.destroy().catch(() => {});
     await embedded?.close();
   }
+}
+
+/** The config's TLS and proxy settings under the command line's: CAs add up, the rest wins. */
+function mergeTransport(
+  fromConfig: TransportFiles | undefined,
+  fromCli: TransportFiles | undefined,
+): TransportFiles {
+  const merged: TransportFiles = { ...fromConfig, ...fromCli };
+  const ca = [...(fromConfig?.ca ?? []), ...(fromCli?.ca ?? [])];
+  if (ca.length) merged.ca = ca;
+  return merged;
 }
 
 function pickTimes(c: TargetConfig): Partial<TargetConfig> {

@@ -81,6 +81,8 @@ export interface RunReport {
     only?: string[];
     exclude?: string[];
     replayPath?: string;
+    /** The target's TLS certificate was not verified (`--insecure`). */
+    insecure?: true;
   };
   startedAt: string;
   finishedAt: string;
