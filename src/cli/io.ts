@@ -19,9 +19,24 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: untilClosed(process.stdout),
+    stderr: untilClosed(process.stderr),
     cwd: process.cwd(),
     handleSignals: true,
+  };
+}
+
+/**
+ * Writes to a stream until its reader goes away (`dtp test --list | head`: EPIPE), then
+ * drops the rest quietly: a closed pipe is the reader's choice, not an error of the command,
+ * which finishes (and writes its report files) as usual.
+ */
+function untilClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", () => {
+    closed = true;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
   };
 }

@@ -45,8 +45,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // commander's "error: …" (and "(Did you mean …?)") as one line, like the kit's own.
+      outputError: (s, write) =>
+        write(
+          `dtp: ${s
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")} (add --help for usage)\n`,
+        ),
     })
-    .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", HELP_AFTER);
   // Ctrl-C / SIGTERM: stop the checks (what finished is still reported) or stop `dtp serve`.
   const controller = new AbortController();
@@ -93,7 +100,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     const e = err instanceof Error ? err : new Error(String(err));
     io.stderr(
-      `dtp: internal error (a bug in the kit, please report it): ${e.stack ?? e.message}\n`,
+      process.env.DTP_DEBUG
+        ? `dtp: internal error (a bug in the kit, please report it): ${e.stack ?? e.message}\n`
+        : `dtp: internal error (a bug in the kit, please report it with DTP_DEBUG=1 set for the stack): ${e.name}: ${e.message.split("\n")[0]}\n`,
     );
     return EXIT.FAILED;
   } finally {

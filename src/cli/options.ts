@@ -86,6 +86,6 @@ export function header(
   try {
     return [...(previous ?? []), parseHeaderArg(value)];
   } catch (err) {
-    throw new InvalidArgumentError((err as Error).message.replace(/^--header: /, ""));
+    throw new InvalidArgumentError((err as Error).message);
   }
 }

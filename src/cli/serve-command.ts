@@ -1,7 +1,7 @@
 /** `dtp serve`: run the reference server until SIGINT / SIGTERM. */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { readTextFile } from "../config/read-file.ts";
 import { UsageError } from "../runner/failure.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
 import type { CliIo } from "./io.ts";
@@ -235,13 +235,6 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function readPem(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UsageError(
-      `${option} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read it (${code})`}`,
-    );
-  }
+function readPem(path: string, option: string): Promise<string> {
+  return readTextFile(path, option, (m) => new UsageError(m));
 }

@@ -1,5 +1,6 @@
 /** `dtp test [url]`: run the conformance suite against a server (or the embedded one). */
-import { resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { checks as registry } from "../../suites/index.ts";
 import { formatDuration } from "../config/duration.ts";
@@ -142,6 +143,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...r,
     path: resolve(io.cwd, r.path),
   }));
+  await checkReportPaths(reports);
   let only = flags.only;
   let seed = flags.seed;
   let replayPath = flags.replayPath;
@@ -183,6 +185,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     write: io.stdout,
     ...(color !== undefined ? { color } : {}),
   });
+  let ranBeforeStop = 0;
   const options: RunOptions = {
     ...(url !== undefined ? { url } : {}),
     ...(flags.config !== undefined ? { config: resolve(io.cwd, flags.config) } : {}),
@@ -207,7 +210,10 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.header ? { headers: Object.fromEntries(flags.header) } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     onStart: (info) => reporter.start(info),
-    onResult: (r) => reporter.result(r),
+    onResult: (r) => {
+      if (!io.signal?.aborted) ranBeforeStop++;
+      reporter.result(r);
+    },
   };
   const report = await runConformance(options);
   reporter.finish(report);
@@ -218,6 +224,11 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     throw new UsageError(`cannot write a report: ${(err as Error).message}`);
   }
   for (const r of reports) io.stdout(`wrote ${r.format} report to ${r.path}\n`);
+  if (io.signal?.aborted) {
+    io.stderr(
+      `dtp: interrupted: the run stopped after ${ranBeforeStop} of ${report.results.length} checks; ${reports.length ? "the reports hold" : "the summary above holds"} what ran (exit 1)\n`,
+    );
+  }
   return report.exitCode;
 }
 
@@ -240,4 +251,23 @@ function listChecks(checks: readonly Check[], flags: TestFlags, io: CliIo): numb
   }
   io.stdout(`${selected.length} checks\n`);
   return 0;
+}
+
+/** A report path that is a directory (or under a file) fails before the run, not after it. */
+async function checkReportPaths(reports: readonly { format: string; path: string }[]) {
+  for (const r of reports) {
+    const info = await stat(r.path).catch(() => undefined);
+    if (info?.isDirectory()) {
+      throw new UsageError(`--report ${r.format}=${r.path}: is a directory; give a file name`);
+    }
+    let dir = dirname(r.path);
+    for (;;) {
+      const d = await stat(dir).catch(() => undefined);
+      if (d && !d.isDirectory()) {
+        throw new UsageError(`--report ${r.format}=${r.path}: ${dir} is a file, not a directory`);
+      }
+      if (d || dirname(dir) === dir) break;
+      dir = dirname(dir);
+    }
+  }
 }

@@ -3,12 +3,12 @@
  * `{ "env": "NAME" }` secrets and durations. Every problem is a {@link ConfigError}
  * (exit code 2) whose message quotes the field.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { extraHeaderProblem, type TransportFiles } from "../http/transport.ts";
 import { ConfigError } from "../runner/failure.ts";
 import { parseDuration } from "./duration.ts";
+import { readTextFile } from "./read-file.ts";
 import {
   type ApprovalConfig,
   DEFAULT_CLIENT_ID_PREFIX,
@@ -28,17 +28,7 @@ type Env = Record<string, string | undefined>;
  * const config = await loadConfig("dtp.config.json");
  */
 export async function loadConfig(path: string, env: Env = process.env): Promise<TargetConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new ConfigError(
-      code === "ENOENT"
-        ? `config file ${path} not found`
-        : `cannot read config file ${path}: ${code ?? err}`,
-    );
-  }
+  const text = await readTextFile(path, "config file", (m) => new ConfigError(m));
   let json: unknown;
   try {
     json = JSON.parse(text);

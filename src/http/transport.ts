@@ -9,9 +9,9 @@
  * (lower-case forms too); `proxy` sets one proxy for both schemes (`NO_PROXY` still
  * applies). https targets are tunnelled with CONNECT, so the TLS settings apply end to end.
  */
-import { readFile } from "node:fs/promises";
 import { createSecureContext, getCACertificates } from "node:tls";
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
+import { readTextFile } from "../config/read-file.ts";
 import { UsageError } from "../runner/failure.ts";
 
 /** Transport settings with file contents loaded (see {@link loadTransport}). */
@@ -78,20 +78,8 @@ export function createDispatcher(transport: Transport = {}): Dispatcher {
  * before the run rather than a TLS failure in every check.
  */
 export async function loadTransport(files: TransportFiles): Promise<Transport> {
-  const read = async (path: string, what: string): Promise<string> => {
-    try {
-      return await readFile(path, "utf8");
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new UsageError(
-        code === "ENOENT"
-          ? `${what} ${path}: no such file`
-          : code === "EISDIR"
-            ? `${what} ${path}: is a directory, not a PEM file`
-            : `${what} ${path}: cannot read it (${code ?? String(err)})`,
-      );
-    }
-  };
+  const read = (path: string, what: string): Promise<string> =>
+    readTextFile(path, what, (m) => new UsageError(m));
   if ((files.cert === undefined) !== (files.key === undefined)) {
     throw new UsageError(
       "a client certificate needs its key and a key its certificate (--cert and --key, or tls.cert and tls.key)",
@@ -183,10 +171,10 @@ export function extraHeaderProblem(name: string, value: string): string | undefi
 /** Parses `--header 'Name: value'`. */
 export function parseHeaderArg(arg: string): [string, string] {
   const colon = arg.indexOf(":");
-  if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(arg)}: expected 'Name: value'`);
+  if (colon <= 0) throw new UsageError("expected 'Name: value'");
   const name = arg.slice(0, colon).trim();
   const value = arg.slice(colon + 1).trim();
   const problem = extraHeaderProblem(name, value);
-  if (problem) throw new UsageError(`--header: ${problem}`);
+  if (problem) throw new UsageError(problem);
   return [name, value];
 }

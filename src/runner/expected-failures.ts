@@ -7,8 +7,8 @@
  * @example
  * { "failures": [{ "id": "DTP-REF-004", "reason": "family revocation lands in v2.3" }] }
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { readTextFile } from "../config/read-file.ts";
 import type { Check } from "./check.ts";
 import { ConfigError } from "./failure.ts";
 import { matches } from "./registry.ts";
@@ -35,14 +35,7 @@ export interface ExpectedFailure {
 }
 
 export async function loadExpectedFailures(path: string): Promise<ExpectedFailure[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read expected-failures file ${path}: ${(err as { code?: string }).code ?? err}`,
-    );
-  }
+  const text = await readTextFile(path, "expected-failures file", (m) => new ConfigError(m));
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -34,6 +34,7 @@ import { PROFILES, type Profile } from "./profiles.ts";
 import { selectChecks, sortChecks, validateRegistry } from "./registry.ts";
 import { exitCodeOf, summarize } from "./summary.ts";
 import type { Target } from "./target.ts";
+import { checkTargetUrl } from "./target-url.ts";
 import { type CheckResult, REPORT_SCHEMA_VERSION, type RunReport } from "./types.ts";
 
 export const KIT_VERSION = "0.1.0";
@@ -146,10 +147,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   } else if (options.expectedFailures) expected = options.expectedFailures;
   validateExpectedFailures(expected, all);
 
+  if (options.url !== undefined) checkTargetUrl(options.url);
   const url = options.url ?? config?.baseUrl;
   let embedded: { close(): Promise<void> } | undefined;
   let baseUrl = url;
   if (url === undefined && config?.discoveryUrl === undefined) {
+    if (options.transport || options.headers) {
+      throw new UsageError(
+        "--ca, --cert, --key, --insecure, --proxy and --header need a target URL (the embedded reference server is reached directly)",
+      );
+    }
     const { startEmbeddedTarget } = await import("../cli/embedded.ts");
     const server = await startEmbeddedTarget();
     embedded = server;
