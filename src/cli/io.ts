@@ -7,6 +7,10 @@ export interface CliIo {
   cwd: string;
   /** Colours on/off; default: detected from the terminal (NO_COLOR, FORCE_COLOR, TTY). */
   color?: boolean;
+  /** stdout is a terminal: a live status line instead of heartbeat lines. */
+  tty?: boolean;
+  /** Terminal width, for the status line. */
+  columns?: () => number | undefined;
   /** Stops `dtp serve` and cancels `dtp test` (besides SIGINT / SIGTERM). */
   signal?: AbortSignal;
   /** The checks to choose from (default: every suite); tests pass their own. */
@@ -23,6 +27,8 @@ export function processIo(): CliIo {
     stderr: untilClosed(process.stderr),
     cwd: process.cwd(),
     handleSignals: true,
+    tty: process.stdout.isTTY === true,
+    columns: () => process.stdout.columns,
   };
 }
 

@@ -6,6 +6,7 @@ import { checks as registry } from "../../suites/index.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { TransportFiles } from "../http/transport.ts";
 import { createConsoleReporter, parseReportSpec, writeReports } from "../reports/index.ts";
+import { createLiveStatus } from "../reports/live-status.ts";
 import type { Area, Check } from "../runner/check.ts";
 import {
   DEFAULT_CONCURRENCY,
@@ -181,8 +182,13 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.insecure ? { insecure: true } : {}),
     ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
   };
-  const reporter = createConsoleReporter({
+  const status = createLiveStatus({
     write: io.stdout,
+    tty: io.tty ?? false,
+    ...(io.columns ? { columns: io.columns } : {}),
+  });
+  const reporter = createConsoleReporter({
+    write: (t) => status.write(t),
     ...(color !== undefined ? { color } : {}),
   });
   let ranBeforeStop = 0;
@@ -209,13 +215,23 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(Object.keys(transport).length ? { transport } : {}),
     ...(flags.header ? { headers: Object.fromEntries(flags.header) } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
-    onStart: (info) => reporter.start(info),
+    onStart: (info) => {
+      reporter.start(info);
+      status.start(info.checks.length);
+    },
     onResult: (r) => {
       if (!io.signal?.aborted) ranBeforeStop++;
       reporter.result(r);
+      status.result(r);
     },
+    onWait: (e) => status.wait(e),
   };
-  const report = await runConformance(options);
+  let report: Awaited<ReturnType<typeof runConformance>>;
+  try {
+    report = await runConformance(options);
+  } finally {
+    status.stop();
+  }
   reporter.finish(report);
   await saveLastRun(io.cwd, report);
   try {

@@ -205,7 +205,7 @@ export async function pollUntilFinal(
     if (ctx.clock.now() + interval * 1000 > deadline) {
       fail(requirement, "a final answer before the device code expires", `still ${error}`, res);
     }
-    await ctx.clock.sleep(interval * 1000);
+    await ctx.clock.sleep(interval * 1000, `for the polling interval (${interval} s)`);
   }
 }
 

@@ -58,6 +58,8 @@ export interface EngineOptions {
   /** The replay command for a result (the CLI knows the URL and config path). */
   replayCommand?: (meta: CheckMeta, seed: number, path: string | undefined) => string;
   onResult?: (result: CheckResult) => void;
+  /** A check starts sleeping on its clock (for the console's signs of life). */
+  onWait?: (event: { checkId: string; ms: number; reason?: string }) => void;
 }
 
 /** Runs the checks; results come back in the order of `checks`. */
@@ -159,7 +161,7 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
   let waitedMs = 0;
   const clock: Clock = {
     now: () => Date.now(),
-    sleep: (ms) => {
+    sleep: (ms, reason) => {
       const remaining = maxWaitMs - waitedMs;
       if (ms > remaining) {
         return Promise.reject(
@@ -169,6 +171,7 @@ async function runOne(check: Check, opts: RunOneOptions): Promise<CheckResult> {
         );
       }
       waitedMs += ms;
+      opts.onWait?.({ checkId: meta.id, ms, ...(reason !== undefined ? { reason } : {}) });
       return abortableSleep(ms, controller.signal);
     },
   };

@@ -88,6 +88,8 @@ export interface RunOptions {
   }) => void;
   /** Called as each check finishes. */
   onResult?: (result: CheckResult) => void;
+  /** Called when a check starts waiting on a lifetime or an interval (how long, and why). */
+  onWait?: (event: { checkId: string; ms: number; reason?: string }) => void;
   /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
   replayPrefix?: string;
   /**
@@ -218,6 +220,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         markExpectedFailure(r, expected);
         options.onResult?.(r);
       },
+      ...(options.onWait ? { onWait: options.onWait } : {}),
     });
     const summary = summarize(results);
     const finishedAt = new Date();

@@ -50,7 +50,7 @@ export async function waitLifetime(
   const until = receivedAtMs + lifetimeSeconds * 1000 + EXPIRY_MARGIN_MS;
   const ms = Math.max(0, Math.ceil(until - ctx.clock.now()));
   requireWait(ctx, ms / 1000, setting);
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, `for ${setting} to pass`);
 }
 
 /** A declared lifetime (seconds) from `dtp_lifetimes`, or SKIP naming it when absent. */

@@ -131,7 +131,7 @@ export async function waitExpired(
       `needs to wait ${Math.ceil(ms / 1000)} s for the device access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "for the device access token to expire");
 }
 
 // ——— devices ———

@@ -209,5 +209,5 @@ async function waitFor(ctx: CheckContext, untilMs: number, what: string): Promis
       `needs to wait ${Math.ceil(ms / 1000)} s for ${what} but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, `for ${what}`);
 }

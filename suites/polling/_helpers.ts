@@ -45,7 +45,7 @@ export async function timedPoll(
 /** Sleeps until `atMs` (the check's clock), charged to the wait budget. */
 export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void> {
   const ms = Math.ceil(atMs - ctx.clock.now());
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "until the next poll");
 }
 
 /**

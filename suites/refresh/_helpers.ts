@@ -287,7 +287,7 @@ export async function waitAccessExpired(
       `needs to wait ${Math.ceil(ms / 1000)} s for the access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "for the access token to expire");
 }
 
 /** The configured user's credentials, or undefined when the config has none. */
