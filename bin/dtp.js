@@ -13,6 +13,14 @@ if (have[0] < MIN[0] || (have[0] === MIN[0] && have[1] < MIN[1])) {
   process.exit(2);
 }
 
-import("../dist/src/cli/main.js").then(async ({ main }) => {
-  process.exitCode = await main(process.argv.slice(2));
-});
+import("../dist/src/cli/main.js").then(
+  async ({ main }) => {
+    process.exitCode = await main(process.argv.slice(2));
+  },
+  (err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("main.js")) throw err;
+    const root = new URL("..", import.meta.url).pathname;
+    process.stderr.write(`dtp: the kit is not built (no dist/): run npm ci in ${root}\n`);
+    process.exit(2);
+  },
+);
