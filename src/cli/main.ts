@@ -4,7 +4,7 @@
  * tests run it in-process and `bin/dtp.js` sets `process.exitCode` from it.
  */
 import { Command, CommanderError } from "commander";
-import { isSetupError } from "../runner/failure.ts";
+import { isSetupError } from "../check/failure.ts";
 import { KIT_VERSION } from "../runner/run.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { serveCommand } from "./serve-command.ts";

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import { ConfigError } from "../runner/failure.ts";
+import { ConfigError } from "../check/failure.ts";
 import { parseDuration } from "./duration.ts";
 import {
   type ApprovalConfig,

@@ -4,7 +4,7 @@
  * Shared by test/broken/catalogue.test.ts and scripts/gen-broken-table.ts.
  */
 import type { ServerOptionsInput } from "../../reference-server/index.ts";
-import type { Status } from "../../src/runner/check.ts";
+import type { Status } from "../../src/check/check.ts";
 import { runConformance } from "../../src/runner/run.ts";
 import { checks } from "../../suites/index.ts";
 import type { FaultHost, HostedServer } from "./host.ts";

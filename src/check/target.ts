@@ -1,6 +1,12 @@
 import type { TargetConfig } from "../config/schema.ts";
 import type { Feature } from "./check.ts";
-import type { Profile } from "./profiles.ts";
+
+/**
+ * Profiles: which checks a run applies. "dtp" (default): every check. "oauth": only the
+ * checks that hold for any standard OAuth server (src/runner/profiles.ts lists them).
+ */
+export const PROFILES = ["dtp", "oauth"] as const;
+export type Profile = (typeof PROFILES)[number];
 
 /**
  * What a check knows about the server under test: its base URL, its RFC 8414 metadata
