@@ -14,8 +14,8 @@ export type {
   CheckContext,
   CheckMeta,
   Clock,
-  Feature,
   Level,
+  SkipKind,
   Status,
 } from "./check/check.ts";
 export {
@@ -28,11 +28,22 @@ export {
   UsageError,
 } from "./check/failure.ts";
 export type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./check/http.ts";
-export type { Target } from "./check/target.ts";
+export type { Feature, Profile, Target } from "./check/target.ts";
 export { loadConfig, resolveConfig } from "./config/load.ts";
 export type { ApprovalConfig, TargetConfig, TargetConfigFile } from "./config/schema.ts";
 export { createHttpClient, type HttpClientOptions } from "./http/client.ts";
 export { renderHtml, renderJson, renderJunit } from "./reports/index.ts";
 export type { ExpectedFailure } from "./runner/expected-failures.ts";
 export { type RunOptions, runConformance } from "./runner/run.ts";
-export type { CheckResult, RunReport, RunSummary } from "./runner/types.ts";
+export type {
+  CheckResult,
+  Coverage,
+  FailureRecord,
+  RequirementCoverage,
+  RequirementState,
+  RootCause,
+  RunReport,
+  RunSummary,
+  Verdict,
+  VerdictWord,
+} from "./runner/types.ts";

@@ -14,7 +14,11 @@ import {
   writeReports,
 } from "../reports/index.ts";
 import { requiredFeatures } from "../runner/check-run.ts";
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_WAIT_MS, DEFAULT_RUNS } from "../runner/engine.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_RUNS,
+} from "../runner/engine-options.ts";
 import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/registry.ts";
 import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner/run.ts";
 import type { FailureRecord } from "../runner/types.ts";

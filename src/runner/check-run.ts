@@ -4,35 +4,25 @@
  * that record every failure and go on, a deadline; then the outcome (outcome.ts).
  */
 import fc, { type IRawProperty } from "fast-check";
-import type { Dispatcher } from "undici";
-import type { Check, CheckContext, CheckMeta, Clock, Feature } from "../check/check.ts";
+import type { Check, CheckContext, CheckMeta, Clock } from "../check/check.ts";
 import { CheckFailure, DtpKitError, SkipSignal } from "../check/failure.ts";
-import type { Profile } from "../check/target.ts";
+import type { Feature, Profile } from "../check/target.ts";
 import { formatDuration } from "../config/duration.ts";
 import { createHttpClient, DEFAULT_MAX_BODY_BYTES } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";
-import type { Redactor } from "../http/redact.ts";
 import { createApprover } from "./approval.ts";
 import { clientIds } from "./client-ids.ts";
 import { claimedFeatures, missingFeatureReason } from "./discover.ts";
 import {
+  type CheckRunOptions,
   DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_RUNS,
-  type EngineOptions,
-} from "./engine.ts";
+} from "./engine-options.ts";
 import { propertyDoesNotHold, unwrapProperty } from "./fast-check-error.ts";
 import { type Caught, resultOf } from "./outcome.ts";
 import { profileRequires, profileSkipReason } from "./profiles.ts";
 import type { CheckResult } from "./types.ts";
-
-export type CheckRunOptions = EngineOptions & {
-  dispatcher: Dispatcher;
-  redactor: Redactor;
-  /** Aborted when the run stops early (max failures, cancel). */
-  stop: AbortSignal;
-  stopReason: () => string;
-};
 
 /**
  * The features a check needs: its own (or its OAuth profile override, `profiles.ts`), plus an

@@ -4,10 +4,9 @@
  * cannot start, which is different from a discovery check failing.
  */
 import type { Dispatcher } from "undici";
-import type { Feature } from "../check/check.ts";
 import { TargetError } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
-import type { Profile, Target } from "../check/target.ts";
+import type { Feature, Profile, Target } from "../check/target.ts";
 import type { TargetConfig } from "../config/schema.ts";
 import { createHttpClient } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";

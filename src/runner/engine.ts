@@ -6,62 +6,16 @@
  * `--max-failures N` stops the run once N checks failed: the checks not yet finished are
  * SKIPPED (untested) with that reason, and the verdict says the run stopped early.
  */
-import type { Dispatcher } from "undici";
-import type { Check, CheckMeta } from "../check/check.ts";
-import type { Target } from "../check/target.ts";
 import { configSecrets } from "../config/load.ts";
 import { createAgent } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
 import { runCheck } from "./check-run.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  type EngineOptions,
+  WAITING_LANE_CONCURRENCY,
+} from "./engine-options.ts";
 import type { CheckResult } from "./types.ts";
-
-export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_RUNS = 30;
-export const DEFAULT_MAX_WAIT_MS = 60_000;
-export const DEFAULT_CHECK_TIMEOUT_MS = 5 * 60_000;
-/** Concurrency of the lane of checks that wait on lifetimes (they mostly sleep). */
-const WAITING_LANE_CONCURRENCY = 16;
-
-/** How a failure's `dtp test` replay line is built (the CLI knows the URL and config path). */
-export type ReplayCommand = (
-  meta: CheckMeta,
-  seed: number,
-  replay: { case?: string; path?: string },
-) => string;
-
-export interface EngineOptions {
-  target: Target;
-  /** Already selected (see registry.ts). */
-  checks: readonly Check[];
-  seed: number;
-  runs?: number;
-  /** Replay of one case of one check: its label (`--case`) and fast-check path. */
-  replayCase?: string;
-  replayPath?: string;
-  strict?: boolean;
-  concurrency?: number;
-  maxWaitMs?: number;
-  timeoutMs?: number;
-  checkTimeoutMs?: number;
-  maxBodyBytes?: number;
-  /**
-   * What the transcripts keep: "failures" (default) keeps the full exchanges of failing,
-   * blocked and erroring checks and only request lines and statuses of the others; "all"
-   * keeps everything.
-   */
-  evidence?: "failures" | "all";
-  /** Stop the run once this many checks FAILED (0 or undefined: never). */
-  maxFailures?: number;
-  /** The level of a requirement ID (from the catalogue); unknown IDs take the check's level. */
-  levelOf?: (requirement: string) => CheckMeta["level"] | undefined;
-  redactor?: Redactor;
-  dispatcher?: Dispatcher;
-  signal?: AbortSignal;
-  replayCommand?: ReplayCommand;
-  /** Called when a check starts and when it finishes. */
-  onStart?: (meta: CheckMeta) => void;
-  onResult?: (result: CheckResult) => void;
-}
 
 export interface EngineRun {
   results: CheckResult[];

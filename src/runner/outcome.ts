@@ -13,8 +13,8 @@ import { CheckFailure, DtpKitError, SkipSignal } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
 import type { RecordingHttpClient } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";
-import type { CheckRunOptions } from "./check-run.ts";
 import { curlScript } from "./curl.ts";
+import type { CheckRunOptions } from "./engine-options.ts";
 import { PROPERTY_INFO, propertyDoesNotHold, unwrapProperty } from "./fast-check-error.ts";
 import type { CheckResult, FailureRecord } from "./types.ts";
 

@@ -20,13 +20,13 @@ import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
 import { loadCatalogue, type Requirement } from "../spec/catalogue.ts";
 import { discover, waitForTarget } from "./discover.ts";
+import { runChecks } from "./engine.ts";
 import {
   DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_RUNS,
-  runChecks,
-} from "./engine.ts";
+} from "./engine-options.ts";
 import {
   type ExpectedFailure,
   loadExpectedFailures,

@@ -3,9 +3,9 @@
  * is exactly a {@link RunReport}, schema in `schemas/dtp-report.schema.json`) and the
  * programmatic API.
  */
-import type { Area, Feature, Level, Status } from "../check/check.ts";
+import type { Area, Level, Status } from "../check/check.ts";
 import type { Exchange } from "../check/http.ts";
-import type { Profile } from "../check/target.ts";
+import type { Feature, Profile } from "../check/target.ts";
 
 export const REPORT_SCHEMA_VERSION = 2;
 

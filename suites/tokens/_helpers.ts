@@ -4,9 +4,10 @@
  * `jwks_uri`, and reading an access token's header and claims.
  */
 import type { JSONWebKeySet, JWK } from "jose";
-import type { CheckContext, Feature } from "../../src/check/check.ts";
+import type { CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
+import type { Feature } from "../../src/check/target.ts";
 import { oauthAssertionClient } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";

@@ -4,8 +4,7 @@
  * features an entry requires instead of the check's own are real ones.
  */
 import { describe, expect, it } from "vitest";
-import type { Feature } from "../../src/check/check.ts";
-import type { Target } from "../../src/check/target.ts";
+import type { Feature, Target } from "../../src/check/target.ts";
 import { requiredFeatures } from "../../src/runner/check-run.ts";
 import { missingFeatureReason } from "../../src/runner/discover.ts";
 import {

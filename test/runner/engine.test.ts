@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Check, CheckContext, CheckMeta, Feature } from "../../src/check/check.ts";
+import type { Check, CheckContext, CheckMeta } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
-import type { Target } from "../../src/check/target.ts";
+import type { Feature, Target } from "../../src/check/target.ts";
 import { runChecks } from "../../src/runner/engine.ts";
 import { applyExpectedFailures } from "../../src/runner/expected-failures.ts";
 import { selectChecks, validateRegistry } from "../../src/runner/registry.ts";
