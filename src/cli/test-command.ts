@@ -179,11 +179,10 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     if (replay.case !== undefined) replayCase = replay.case;
     if (replay.path !== undefined) replayPath = replay.path;
   }
-  if (
-    replayPath !== undefined &&
-    (seed === undefined || replayCase === undefined || only?.length !== 1)
-  ) {
-    throw new UsageError("--replay-path needs --seed, --case and --only <one check>");
+  if (replayPath !== undefined && (seed === undefined || only?.length !== 1)) {
+    throw new UsageError(
+      "--replay-path needs --seed and --only <one check> (and the --case it belongs to)",
+    );
   }
   if (replayCase !== undefined && only?.length !== 1) {
     throw new UsageError("--case needs --only <one check>");

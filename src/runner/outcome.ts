@@ -148,6 +148,7 @@ export function resultOf(input: {
       exchanges: http.unredactedExchanges(),
       evidence: r.evidence,
       config: opts.target.config,
+      secrets: opts.redactor,
       title: `${meta.id}${r.case ? ` (${r.case})` : ""}: ${r.requirement} expected ${r.expected}; got ${r.actual}`,
     });
   }
