@@ -1,5 +1,5 @@
 /** Where the CLI reads and writes: the real process by default, buffers in tests. */
-import type { Check } from "../runner/check.ts";
+import type { Check } from "../check/check.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;

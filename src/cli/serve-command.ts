@@ -1,8 +1,8 @@
 /** `dtp serve`: run the reference server until SIGINT / SIGTERM. */
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { UsageError } from "../check/failure.ts";
 import { readTextFile } from "../config/read-file.ts";
-import { UsageError } from "../runner/failure.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
 import type { CliIo } from "./io.ts";
 import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";

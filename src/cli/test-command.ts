@@ -1,23 +1,30 @@
 /** `dtp test [url]`: run the conformance suite against a server (or the embedded one). */
 import { stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { checks as registry } from "../../suites/index.ts";
+import type { Area, Check } from "../check/check.ts";
+import { UsageError } from "../check/failure.ts";
+import { PROFILES, type Profile } from "../check/target.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { TransportFiles } from "../http/transport.ts";
-import { createConsoleReporter, parseReportSpec, writeReports } from "../reports/index.ts";
+import { writeCurlScripts } from "../reports/curl-files.ts";
+import {
+  createConsoleReporter,
+  parseReportSpec,
+  reportDirTargets,
+  writeReports,
+} from "../reports/index.ts";
 import { createLiveStatus } from "../reports/live-status.ts";
-import type { Area, Check } from "../runner/check.ts";
+import { requiredFeatures } from "../runner/check-run.ts";
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_RUNS,
-  requiredFeatures,
-} from "../runner/engine.ts";
-import { UsageError } from "../runner/failure.ts";
-import { PROFILES, type Profile } from "../runner/profiles.ts";
+} from "../runner/engine-options.ts";
 import { AREAS, selectChecks, sortChecks, validateRegistry } from "../runner/registry.ts";
 import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner/run.ts";
+import type { FailureRecord } from "../runner/types.ts";
 import type { CliIo } from "./io.ts";
 import { resolveReplay, saveLastRun } from "./last-run.ts";
 import { collect, durationMs, header, integer, list, positiveInteger } from "./options.ts";
@@ -28,7 +35,12 @@ interface TestFlags {
   area?: string[];
   only?: string[];
   exclude?: string[];
+  requirement?: string[];
   strict?: boolean;
+  allowUntested?: boolean;
+  maxFailures?: number;
+  waitFor?: number;
+  case?: string;
   seed?: number;
   runs?: number;
   replay?: string;
@@ -38,6 +50,8 @@ interface TestFlags {
   checkTimeout?: number;
   concurrency?: number;
   report?: string[];
+  reportDir?: string;
+  evidence?: "failures" | "all";
   expectedFailures?: string;
   list?: boolean;
   color?: boolean;
@@ -66,21 +80,40 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
     )
     .option("-a, --area <areas>", `only these areas, comma-separated (${AREAS.join(", ")})`, list)
     .option(
-      "--only <ids>",
-      "only these check or requirement IDs, comma-separated; DTP-REF-* matches a prefix",
+      "--only <checks>",
+      "only these checks (check IDs, comma-separated; DTP-REF-* matches a prefix)",
       list,
     )
-    .option("--exclude <ids>", "leave out these check or requirement IDs, comma-separated", list)
+    .option("--exclude <checks>", "leave out these checks (check IDs, comma-separated)", list)
+    .option(
+      "--requirement <ids>",
+      "only the checks that cover these requirement IDs, comma-separated (DTP-REF-* matches a prefix)",
+      list,
+    )
     .option("--strict", "SHOULD failures fail the run (default: they warn)")
+    .option(
+      "--allow-untested",
+      "claimed MUST requirements the kit could not test do not fail the run (the verdict still says INCOMPLETE)",
+    )
+    .option("--max-failures <n>", "stop the run after n failed checks", positiveInteger)
+    .option(
+      "--wait-for <duration>",
+      "poll the target's metadata URL until it answers 200 (at most this long), then start",
+      durationMs,
+    )
     .option("--seed <n>", "fast-check seed (default: random, printed)", integer)
     .option("--runs <n>", `fast-check runs per property (default ${DEFAULT_RUNS})`, positiveInteger)
     .option(
-      "--replay <what>",
-      "re-run one failure exactly: a check id from the last run (.dtp/last-run.json), or <seed>[:<path>] with --only",
+      "--replay <check>",
+      "re-run the last run's (.dtp/last-run.json) first failure of this check exactly: its seed, case and counterexample",
+    )
+    .option(
+      "--case <label>",
+      "run only this case of the check (with --only <check>; a failure's replay line names it)",
     )
     .option(
       "--replay-path <path>",
-      "fast-check path of a counterexample to replay (with --seed and --only)",
+      "fast-check path of a counterexample to replay (with --only, --seed and --case)",
     )
     .option(
       "--max-wait <duration>",
@@ -102,6 +135,18 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
       "--report <spec>",
       "write reports: json=<path>,junit=<path>,html=<path> (repeatable)",
       list,
+    )
+    .option(
+      "--report-dir <dir>",
+      "write all three reports there: dtp-report.json, dtp-junit.xml, dtp-report.html",
+    )
+    .addOption(
+      new Option(
+        "--evidence <what>",
+        "transcripts in the reports: full for failing checks and request lines for the others (failures), or everything in full (all)",
+      )
+        .choices(["failures", "all"])
+        .default("failures"),
     )
     .option(
       "--expected-failures <file>",
@@ -140,26 +185,37 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
   const color = flags.color ?? io.color;
   if (flags.list) return listChecks(checks, flags, io);
 
-  const reports = parseReportSpec(flags.report ?? []).map((r) => ({
-    ...r,
-    path: resolve(io.cwd, r.path),
-  }));
+  const reports = [
+    ...parseReportSpec(flags.report ?? []),
+    ...(flags.reportDir !== undefined ? reportDirTargets(flags.reportDir) : []),
+  ].map((r) => ({ ...r, path: resolve(io.cwd, r.path) }));
   await checkReportPaths(reports);
   let only = flags.only;
   let seed = flags.seed;
   let replayPath = flags.replayPath;
+  let replayCase = flags.case;
   if (flags.replay !== undefined) {
-    if (flags.seed !== undefined || flags.replayPath !== undefined) {
-      throw new UsageError("--replay sets the seed and path: drop --seed / --replay-path");
+    if (flags.seed !== undefined || flags.replayPath !== undefined || flags.case !== undefined) {
+      throw new UsageError(
+        "--replay sets the seed, case and path: drop --seed / --case / --replay-path",
+      );
     }
-    const replay = await resolveReplay(flags.replay, io.cwd);
+    if (only?.length || flags.requirement?.length || flags.area?.length) {
+      throw new UsageError("--replay selects its check: drop --only / --requirement / --area");
+    }
+    const replay = await resolveReplay(flags.replay, io.cwd, checks);
     seed = replay.seed;
+    only = [replay.only];
+    if (replay.case !== undefined) replayCase = replay.case;
     if (replay.path !== undefined) replayPath = replay.path;
-    if (replay.only) only = [replay.only];
-    if (!only?.length) throw new UsageError("--replay <seed>:<path> needs --only <check id>");
   }
-  if (replayPath !== undefined && (seed === undefined || !only?.length)) {
-    throw new UsageError("--replay-path needs --seed and --only <check id>");
+  if (replayPath !== undefined && (seed === undefined || only?.length !== 1)) {
+    throw new UsageError(
+      "--replay-path needs --seed and --only <one check> (and the --case it belongs to)",
+    );
+  }
+  if (replayCase !== undefined && only?.length !== 1) {
+    throw new UsageError("--case needs --only <one check>");
   }
 
   const replayPrefix = [
@@ -169,6 +225,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.profile && flags.profile !== "dtp" ? ["--profile", flags.profile] : []),
     ...(flags.strict ? ["--strict"] : []),
     ...(flags.runs !== undefined ? ["--runs", String(flags.runs)] : []),
+    ...(flags.maxWait !== undefined ? ["--max-wait", `${flags.maxWait}ms`] : []),
     ...(flags.ca ?? []).flatMap((f) => ["--ca", f]),
     ...(flags.cert !== undefined ? ["--cert", flags.cert] : []),
     ...(flags.key !== undefined ? ["--key", flags.key] : []),
@@ -199,9 +256,15 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.area ? { area: flags.area as Area[] } : {}),
     ...(only ? { only } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    ...(flags.requirement ? { requirements: flags.requirement } : {}),
     strict: flags.strict ?? false,
+    ...(flags.allowUntested ? { allowUntested: true } : {}),
+    ...(flags.maxFailures !== undefined ? { maxFailures: flags.maxFailures } : {}),
+    ...(flags.waitFor !== undefined ? { waitForMs: flags.waitFor } : {}),
+    ...(flags.evidence === "all" ? { evidence: "all" as const } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+    ...(replayCase !== undefined ? { replayCase } : {}),
     ...(replayPath !== undefined ? { replayPath } : {}),
     ...(flags.maxWait !== undefined ? { maxWaitMs: flags.maxWait } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
@@ -232,7 +295,13 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
   } finally {
     status.stop();
   }
-  reporter.finish(report);
+  let scripts = new Map<FailureRecord, string>();
+  try {
+    scripts = await writeCurlScripts(report, join(io.cwd, ".dtp", "repro"));
+  } catch {
+    // best effort: a read-only working directory must not fail the run (JSON/HTML carry them)
+  }
+  reporter.finish(report, scripts);
   await saveLastRun(io.cwd, report);
   try {
     await writeReports(report, reports);
@@ -255,6 +324,7 @@ function listChecks(checks: readonly Check[], flags: TestFlags, io: CliIo): numb
       ...(flags.area ? { areas: flags.area } : {}),
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.exclude ? { exclude: flags.exclude } : {}),
+      ...(flags.requirement ? { requirements: flags.requirement } : {}),
     }),
   );
   for (const c of selected) {

@@ -5,8 +5,8 @@
  */
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { ConfigError } from "../check/failure.ts";
 import { extraHeaderProblem, type TransportFiles } from "../http/transport.ts";
-import { ConfigError } from "../runner/failure.ts";
 import { parseDuration } from "./duration.ts";
 import { readTextFile } from "./read-file.ts";
 import {

@@ -7,14 +7,15 @@
  * - never follows redirects: a 3xx is returned as is (see redirect.ts to follow one on the
  *   target's origin);
  * - turns transport trouble (hang, reset, oversized body, invalid framing) into a
- *   {@link CheckFailure} with the exchange attached, never an unhandled rejection.
+ *   {@link TransportError} naming the exchange, never an unhandled rejection (the runner
+ *   maps it to a failure of the check that made the request).
  */
 import { type Dispatcher, errors, request as undiciRequest } from "undici";
-import { CheckFailure, type CheckFailureDetails } from "../runner/failure.ts";
+import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "../check/http.ts";
+import { TransportError, type TransportErrorCode } from "./errors.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
 import { Redactor } from "./redact.ts";
 import { createDispatcher, type Transport } from "./transport.ts";
-import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
 
 /** The kit's connection pool, with the run's TLS and proxy settings (see transport.ts). */
 export function createAgent(transport?: Transport): Dispatcher {
@@ -36,8 +37,6 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Secret values to redact from evidence, optionally with a label. */
   secrets?: Iterable<string | { value: string; label: string }>;
-  /** Requirement named by transport failures (the engine passes the check's id). */
-  requirement?: string;
   /** Aborts every request of this client (run cancelled, check deadline). */
   signal?: AbortSignal;
   /** undici dispatcher to share connections; by default the client owns an Agent. */
@@ -61,11 +60,16 @@ export interface RecordingHttpClient extends HttpClient {
   exchangesAt(indexes: Iterable<number>): Exchange[];
   /** The redacted exchange a response came from. */
   exchangeOf(res: HttpResponse): Exchange | undefined;
+  /**
+   * The exchanges as sent and received, secrets included: only for the runner, which turns
+   * them into reproduction scripts whose secrets come from environment variables.
+   */
+  unredactedExchanges(): readonly RawExchange[];
   /** Closes the client's own connections (no-op with a shared dispatcher). */
   close(): Promise<void>;
 }
 
-interface RawExchange {
+export interface RawExchange {
   index: number;
   /** True while the request is in flight (not cached). */
   pending?: boolean;
@@ -159,6 +163,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       const entry = responseIndex.get(res);
       return entry && entry.client === client ? redact(raw[entry.index]!) : undefined;
     },
+    unredactedExchanges: () => raw,
     addSecret: (value: string, label?: string) => redactor.add(value, label),
     close: async () => {
       closed = true;
@@ -215,27 +220,22 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       if (options.signal?.aborted || closed) onOuterAbort();
       options.signal?.addEventListener("abort", onOuterAbort, { once: true });
 
-      const fail = (
-        code: NonNullable<CheckFailureDetails["code"]>,
-        expected: string,
-        actual: string,
-      ): CheckFailure => {
+      const fail = (code: TransportErrorCode, expected: string, actual: string): TransportError => {
         x.durationMs = Math.round(performance.now() - started);
         x.error = actual;
         return transportFailure(code, expected, actual);
       };
       const transportFailure = (
-        code: NonNullable<CheckFailureDetails["code"]>,
+        code: TransportErrorCode,
         expected: string,
         actual: string,
-      ): CheckFailure =>
-        new CheckFailure({
-          ...(options.requirement !== undefined ? { requirement: options.requirement } : {}),
-          expected,
-          actual: `${actual} (${req.method} ${redactor.url(prepared.url)})`,
-          exchanges: [redact(x)],
+      ): TransportError =>
+        new TransportError(
           code,
-        });
+          expected,
+          `${actual} (${req.method} ${redactor.url(prepared.url)})`,
+          x.index,
+        );
 
       try {
         new URL(prepared.url);
@@ -245,7 +245,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         clearTimeout(timer);
         releaseLag();
         options.signal?.removeEventListener("abort", onOuterAbort);
-        throw transportFailure("DTP_CHECK_FAILED", "a valid request URL", x.error);
+        throw transportFailure("DTP_HTTP_INVALID_URL", "a valid request URL", x.error);
       }
 
       let status = 0;
@@ -299,7 +299,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         responseIndex.set(response, { client, index: x.index });
         return response;
       } catch (err) {
-        if (err instanceof CheckFailure) throw err;
+        if (err instanceof TransportError) throw err;
         const reason = controller.signal.reason;
         if (reason instanceof DeadlineSignal || isTimeout(err)) {
           throw fail(

@@ -11,8 +11,8 @@
  */
 import { createSecureContext, getCACertificates } from "node:tls";
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
+import { UsageError } from "../check/failure.ts";
 import { readTextFile } from "../config/read-file.ts";
-import { UsageError } from "../runner/failure.ts";
 
 /** Transport settings with file contents loaded (see {@link loadTransport}). */
 export interface Transport {

@@ -2,7 +2,7 @@
  * The target URL given on the command line (or to `runConformance`): an absolute http(s)
  * URL with a host and nothing else, or a usage error (exit 2) that says what to type.
  */
-import { UsageError } from "./failure.ts";
+import { UsageError } from "../check/failure.ts";
 
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d+(\/.*)?$/;
 const DOTTED_HOST = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(\/.*)?$/;

@@ -12,8 +12,8 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { Check } from "../runner/check.ts";
-import { UsageError } from "../runner/failure.ts";
+import type { Check } from "../check/check.ts";
+import { UsageError } from "../check/failure.ts";
 import { type Catalogue, CatalogueSchema, checkCatalogue } from "../spec/catalogue.ts";
 import { checkCoverage } from "../spec/coverage.ts";
 import { validateOpenApi } from "../spec/openapi.ts";

@@ -3,7 +3,7 @@
  * problems that make the kit dishonest (a MUST without a check, a check naming an unknown
  * requirement, a check whose level or area disagrees with the catalogue).
  */
-import type { Check, Level } from "../runner/check.ts";
+import type { Check, Level } from "../check/check.ts";
 import type { Catalogue, Requirement } from "./catalogue.ts";
 
 export interface CoverageRow {

@@ -12,10 +12,10 @@
  * still pending (it can be approved) and the device still exists.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   adminRequest,

@@ -21,11 +21,11 @@
  * Generated `status` values outside the enumeration → 400 problem.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectProblem, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { register } from "../../src/client/device.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/keys.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectProblem, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   decide,

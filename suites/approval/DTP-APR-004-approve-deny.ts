@@ -17,10 +17,11 @@
  * (`access_denied`); then each is approved and denied again (409 problem four times) and
  * the lists by status still show them as approved and denied.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, expectProblem, fail } from "../../src/check/expect.ts";
 import { poll, register } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, expectProblem, fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   type Decision,

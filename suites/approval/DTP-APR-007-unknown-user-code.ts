@@ -7,9 +7,10 @@
  * Only these two failed lookups are made: failed lookups count against the admin
  * credential's rate limit (DTP-APR-010), which the other checks of the run share.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectProblem } from "../../src/check/expect.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectProblem } from "../../src/runner/expect.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-007";

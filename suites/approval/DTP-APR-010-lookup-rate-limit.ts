@@ -14,10 +14,11 @@
  * when DTP_KIT_RATE_LIMIT_CHECKS=1 is set, and should then be run on its own
  * (`DTP_KIT_RATE_LIMIT_CHECKS=1 dtp test --only DTP-APR-010`).
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { describe, expectHeader, expectProblem, fail } from "../../src/check/expect.ts";
 import { register } from "../../src/client/device.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe, expectHeader, expectProblem, fail } from "../../src/runner/expect.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-010";

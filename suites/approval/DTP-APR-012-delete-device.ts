@@ -21,6 +21,17 @@
  * revoke them (the personal-tokens suite checks that), although the OpenAPI description of
  * deleteDevice says "personal tokens created with them" are revoked.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import {
+  expectJson,
+  expectOAuthError,
+  expectProblem,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
 import {
   callResource,
@@ -31,16 +42,6 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import {
-  expectJson,
-  expectOAuthError,
-  expectProblem,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
 import { type AdminApi, adminApi, deleteDevice, getDevice } from "./_helpers.ts";
 
 const ID = "DTP-APR-012";

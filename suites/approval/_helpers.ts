@@ -7,16 +7,17 @@
  * when the target's approval is configured as a command or a webhook; without it they SKIP
  * naming that config field.
  */
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
+
+import type { CheckContext } from "../../src/check/check.ts";
 import {
   expectJson,
   expectProblem,
   expectStatus,
   expectWwwAuthenticate,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
 
 export interface AdminApi {
   /** `dtp_admin_endpoint` without a trailing slash. */

@@ -6,7 +6,7 @@
  * `dtp_http_signature_algs_supported` (`ed25519`, `rsa-pss-sha512`, `rsa-v1_5-sha256`,
  * `ecdsa-p256-sha256`)."
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { expectListContaining, fetchMetadata } from "./metadata.ts";
 
 const ID = "DTP-DISC-010";

@@ -16,11 +16,11 @@
  * ends as SKIP saying what is missing; the login suite tests both policies in full.
  */
 import { randomBytes } from "node:crypto";
+import type { Check } from "../../src/check/check.ts";
+import { describe, fail } from "../../src/check/expect.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { login, obtainDeviceTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe, fail } from "../../src/runner/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-011";

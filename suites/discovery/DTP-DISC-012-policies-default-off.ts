@@ -5,8 +5,8 @@
  *
  * The kit cannot see the operator's intent: an enabled policy is reported as a warning.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-012";

@@ -24,7 +24,7 @@
  * The `error_description` should name one of the missing parameters (SHOULD: WARN).
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   ERR002,
   expectOAuthErrorFormat,

@@ -16,11 +16,11 @@
  * refresh_token grant) → 400 `invalid_request`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import {
   expectOAuthErrorFormat,
   formBody,

@@ -8,10 +8,11 @@
  * after `expires_at − created_at` seconds from when the kit received it (plus 2 s for
  * whole-second rounding, no clock skew: DTP-EXP-006) it is answered 401 invalid_token.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { callResource } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, waitLifetime } from "./_helpers.ts";
 

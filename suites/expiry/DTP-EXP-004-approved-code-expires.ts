@@ -8,9 +8,10 @@
  * received the registration response (plus 2 s for whole-second rounding, no clock skew:
  * DTP-EXP-006), the first poll must be 400 `expired_token`, not tokens.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { poll, register } from "../../src/client/device.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-004";

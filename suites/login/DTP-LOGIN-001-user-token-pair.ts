@@ -21,10 +21,11 @@
  * for the token (`token_kind` `user`). Keyed devices get `token_type` `DPoP` and
  * `cnf.jkt` = the device key's thumbprint, and the token works at `/me` with a proof.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { endpointOf, newDeviceKey, readTokens } from "../../src/client/index.ts";
 import type { KeyKind } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   claimsOf,
   loginThrough,

@@ -16,8 +16,8 @@
  * configured ones, even up to case and surrounding white space.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { expectNoToken, loginThrough, passwordForm, trustedDevice } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-004";

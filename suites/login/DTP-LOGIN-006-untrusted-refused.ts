@@ -14,8 +14,8 @@
  * challenge with `realm="dtp"` and no `error`, no token; HTTP Basic with the client_id of
  * an approved device and the right API key → 401, no token.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
   apiKeyAuth,
   declaredPolicy,
@@ -41,7 +41,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (declaredPolicy(ctx, "allow_untrusted_endpoints")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_untrusted_endpoints = true: DTP-LOGIN-006/007 apply only when it is false (DTP-LOGIN-008 tests the declared behaviour)",
       );
     }

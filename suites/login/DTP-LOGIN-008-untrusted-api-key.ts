@@ -12,9 +12,9 @@
  * `invalid_client`, no token.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { basicAuth, readTokens } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   apiKeyAuth,
   claimsOf,
@@ -41,7 +41,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (!declaredPolicy(ctx, "allow_untrusted_endpoints")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_untrusted_endpoints = false (or leaves it at its default): DTP-LOGIN-008 applies only when it is true (DTP-LOGIN-006/007 test the declared behaviour)",
       );
     }

@@ -10,8 +10,8 @@
  * `invalid_request`, with no token.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { declaredPolicy, expectNoToken, loginThrough, trustedDevice } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-011";
@@ -30,7 +30,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (declaredPolicy(ctx, "allow_unauthenticated_requests")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = true: DTP-LOGIN-011 applies only when it is false (DTP-LOGIN-012 tests the declared behaviour)",
       );
     }

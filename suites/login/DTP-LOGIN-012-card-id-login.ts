@@ -14,9 +14,9 @@
  *   when the config has no card id, after the unknown ids passed).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { readTokens } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   claimsOf,
   declaredPolicy,
@@ -42,7 +42,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (!declaredPolicy(ctx, "allow_unauthenticated_requests")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = false (or leaves it at its default): DTP-LOGIN-012 applies only when it is true (DTP-LOGIN-011 tests the declared behaviour)",
       );
     }

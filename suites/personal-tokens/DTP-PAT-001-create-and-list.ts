@@ -39,9 +39,9 @@
  * second user, which the target config cannot name: not tested.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/check/expect.ts";
 import { declaredSkew } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   type Created,
   createRaw,

@@ -27,9 +27,9 @@
  * valid body sent as another media type → 415 problem.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectProblem, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectProblem, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { asUser } from "../login/_helpers.ts";
 import {
   createRaw,

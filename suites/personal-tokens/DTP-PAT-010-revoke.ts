@@ -26,16 +26,16 @@
  * answered 401 `invalid_token`.
  */
 import fc from "fast-check";
-import { callResource } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
 import {
   expectJson,
   expectProblem,
   expectStatus,
   expectWwwAuthenticate,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { callResource } from "../../src/client/index.ts";
 import type { UserSession } from "../login/_helpers.ts";
 import {
   type Created,

@@ -19,10 +19,11 @@
  * are revoked; the requirement catalogue (normative for requirement texts) says they MUST
  * NOT be. This check follows DTP-PAT-014.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   expectInvalidToken,
   provablyValid,

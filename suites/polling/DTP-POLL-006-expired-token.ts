@@ -9,8 +9,8 @@
  * and a last time after as long again (as far as --max-wait allows), to catch a server
  * that forgets expired codes and answers `invalid_grant`.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "../expiry/_helpers.ts";
 import { registerTimed, skipIfExpiredOnTheWay, sleepUntil, timedPoll } from "./_helpers.ts";
 

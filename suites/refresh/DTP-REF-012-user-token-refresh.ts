@@ -6,8 +6,8 @@
  * The configured user logs in through a new device; the device refreshes the user token.
  * The claims are compared by introspection (the device introspects its own tokens).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import {
   deviceWithRefresh,
   expectActive,

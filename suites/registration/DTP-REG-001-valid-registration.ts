@@ -21,14 +21,14 @@
  * - DTP-ERR-014: unrecognised parameters are ignored.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
   type KeyType,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   b64,
   CLIENT_ID_CHARS,

@@ -9,7 +9,7 @@
  * text) `unsupported_response_type`.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { baseForm, CLIENT_TYPES, expectRegistrationError, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-006";

@@ -10,8 +10,8 @@
  * outside the three (the description must name `key_type`) get `invalid_request`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, KEY_TYPES, registrationKeyFields } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import { baseForm, expectRegistrationError, postRegistration, rsaKey } from "./_helpers.ts";
 
 const ID = "DTP-REG-010";

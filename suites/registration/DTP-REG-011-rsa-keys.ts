@@ -14,8 +14,8 @@
  * and RSA keys of 1024 and 2047 bits.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
   expectKeyCase,

@@ -12,8 +12,8 @@
  * random bytes, and invalid base64 made from a valid certificate.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
   certificateFor,

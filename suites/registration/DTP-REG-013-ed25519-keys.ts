@@ -12,8 +12,8 @@
  * of an Ed25519 key, PEM, and invalid base64 made from a valid encoding.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
   expectKeyCase,

@@ -15,6 +15,8 @@
  * the same `jkt`. (Leaving the list on expiry is the approval suite's.)
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
@@ -22,8 +24,6 @@ import {
   normalizeUserCode,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   baseForm,

@@ -16,17 +16,17 @@
  * configured) lists it as pending.
  */
 import fc from "fast-check";
-import { poll, register } from "../../src/client/device.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import { normalizeUserCode, USER_CODE_ALPHABET } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
 import {
   describe,
   expectOAuthError,
   expectStatus,
   fail,
   mediaType,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { poll, register } from "../../src/client/device.ts";
+import { normalizeUserCode, USER_CODE_ALPHABET } from "../../src/protocol/index.ts";
 import { expectDeviceAuthorization, listRegistrations } from "./_helpers.ts";
 
 const ID = "DTP-REG-024";

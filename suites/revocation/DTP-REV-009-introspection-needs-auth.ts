@@ -10,9 +10,9 @@
  * DTP's: outside DTP only requests without credentials are sent.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { endpoint } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
 
 const ID = "DTP-REV-009";
 

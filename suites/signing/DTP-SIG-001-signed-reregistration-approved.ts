@@ -11,6 +11,8 @@
  * holding an EC P-256, RSA or Ed25519 key): register the device with its key, get it
  * approved, then re-register with a valid signature and poll once — no approval in between.
  */
+
+import type { Check } from "../../src/check/check.ts";
 import { poll } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
 import {
@@ -19,7 +21,6 @@ import {
   type HttpSignatureAlg,
   type KeyType,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   declaredKeyTypes,
   declaredSignatureAlgs,
@@ -67,7 +68,7 @@ export const check: Check = {
     const left = VARIANTS.filter((v) => !variants.includes(v)).map((v) => v.name);
     if (left.length > 0) ctx.note(`not declared by the target, not tested: ${left.join("; ")}`);
     if (variants.length === 0) {
-      ctx.skip("the target declares no key type / signature algorithm pair of DTP");
+      ctx.notClaimed("the target declares no key type / signature algorithm pair of DTP");
     }
     // One key per kind (RSA generation is slow); each variant is its own device.
     const keys = new Map<string, DeviceKey>();

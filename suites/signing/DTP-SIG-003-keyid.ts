@@ -14,8 +14,8 @@
  * registration is still pending.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

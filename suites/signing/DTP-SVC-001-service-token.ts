@@ -19,10 +19,10 @@
  * come from the JWT (RFC 9068) or, for an opaque token, from introspection.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectOAuthError, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { introspect, peekJwt, readTokens } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   assertionFor,
   requestServiceToken,

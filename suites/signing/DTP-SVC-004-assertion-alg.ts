@@ -11,6 +11,7 @@
  * at all) → 401 `invalid_client`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import {
   generateDeviceKey,
   hmacSigner,
@@ -18,7 +19,6 @@ import {
   keySigner,
   noneSigner,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   ecSigner,

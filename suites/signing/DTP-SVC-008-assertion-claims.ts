@@ -14,8 +14,8 @@
  * than its declared skew is never accused.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   expectInvalidClient,

@@ -10,10 +10,10 @@
  * `invalid_client`.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   assertionFor,
   expectInvalidClient,

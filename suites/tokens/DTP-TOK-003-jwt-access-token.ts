@@ -31,9 +31,9 @@
  */
 import fc from "fast-check";
 import { compactVerify, type JSONWebKeySet } from "jose";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectEqual, fail } from "../../src/check/expect.ts";
 import { declaredLifetime, issuerOf } from "../../src/client/endpoints.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectEqual, fail } from "../../src/runner/expect.ts";
 import {
   allTokenKinds,
   decodeJwt,

@@ -6,8 +6,8 @@
  *
  * The declared lifetimes, and the `expires_in` of a device token actually issued.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { deviceTokens } from "./_helpers.ts";
 
 const ID = "DTP-TOK-012";

@@ -19,8 +19,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Check } from "../../src/check/check.ts";
 import { main } from "../../src/cli/main.ts";
-import type { Check } from "../../src/runner/check.ts";
 import type { RunReport } from "../../src/runner/types.ts";
 import { baseEnv, MAIN, runCli } from "./process.ts";
 
@@ -149,7 +149,7 @@ const MISUSE: [string, string[], number, RegExp][] = [
     "expected failures name unknown checks",
     ["test", "--expected-failures", "unknown-ids.json"],
     2,
-    /unknown checks: DTP-NOPE-001/,
+    /DTP-NOPE-001 is not a check/,
   ],
   [
     "expected failures is a directory",

@@ -64,6 +64,23 @@ afterAll(async () => {
 
 const AREA = ["--area", "discovery"];
 
+/** A config with the server's keys, so that the discovery area is tested in full. */
+function configFor(server: { apiKey: string; adminKey: string }, extra: object = {}): string {
+  const path = join(temp, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiKey: server.apiKey,
+      admin: { token: server.adminKey },
+      approval: { method: "admin-api" },
+      ...extra,
+    }),
+  );
+  return path;
+}
+const httpsArgs = () => [...AREA, "--config", configFor(https)];
+const httpArgs = () => [...AREA, "--config", configFor(http)];
+
 function jsonReport(name: string): { arg: string[]; read: () => RunReport } {
   const path = join(temp, `${name}.json`);
   return {
@@ -85,14 +102,14 @@ describe("HTTPS signed by a private CA", () => {
   });
 
   it("--ca: the run passes", async () => {
-    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...AREA]);
+    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...httpsArgs()]);
     expect(r.err).toBe("");
     expect(r.out).toContain("CONFORMANT");
     expect(r.code).toBe(0);
   });
 
   it("without --ca: exit 2 and one line saying which option fixes it", async () => {
-    const r = await runCli(["test", https.url, ...AREA]);
+    const r = await runCli(["test", https.url, ...httpsArgs()]);
     expect(r.code).toBe(2);
     expect(r.err.trim().split("\n")).toHaveLength(1);
     expect(r.err).toContain("TLS: the target's certificate is not signed by a trusted CA");
@@ -100,7 +117,7 @@ describe("HTTPS signed by a private CA", () => {
   });
 
   it("NODE_EXTRA_CA_CERTS is honoured (no --ca)", async () => {
-    const r = await runCli(["test", https.url, ...AREA], {
+    const r = await runCli(["test", https.url, ...httpsArgs()], {
       env: baseEnv({ NODE_EXTRA_CA_CERTS: pki.files.ca }),
     });
     expect(r.code).toBe(0);
@@ -109,7 +126,7 @@ describe("HTTPS signed by a private CA", () => {
   it("--ca on top of NODE_EXTRA_CA_CERTS keeps both (Node's own CAs stay trusted)", async () => {
     const other = join(temp, "other-ca.pem");
     writeFileSync(other, (await createPki()).ca);
-    const r = await runCli(["test", https.url, "--ca", other, ...AREA], {
+    const r = await runCli(["test", https.url, "--ca", other, ...httpsArgs()], {
       env: baseEnv({ NODE_EXTRA_CA_CERTS: pki.files.ca }),
     });
     expect(r.code).toBe(0);
@@ -123,7 +140,7 @@ describe("HTTPS signed by a private CA", () => {
       "test",
       https.url,
       "--insecure",
-      ...AREA,
+      ...httpsArgs(),
       ...json.arg,
       "--report",
       `junit=${junit},html=${html}`,
@@ -138,7 +155,7 @@ describe("HTTPS signed by a private CA", () => {
 
   it("a run without --insecure says nothing of the kind", async () => {
     const json = jsonReport("secure");
-    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...AREA, ...json.arg]);
+    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...httpsArgs(), ...json.arg]);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain("not verified");
     expect(json.read().options.insecure).toBeUndefined();
@@ -155,7 +172,7 @@ describe("through a forward proxy", () => {
       pki.files.ca,
       "--proxy",
       proxy.url,
-      ...AREA,
+      ...httpsArgs(),
     ]);
     expect(r.code).toBe(0);
     const tunnels = proxy.tunnels.slice(before);
@@ -165,7 +182,7 @@ describe("through a forward proxy", () => {
 
   it("HTTPS_PROXY from the environment: passes through the proxy", async () => {
     const before = proxy.tunnels.length;
-    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...AREA], {
+    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...httpsArgs()], {
       env: baseEnv({ HTTPS_PROXY: proxy.url }),
     });
     expect(r.code).toBe(0);
@@ -174,7 +191,7 @@ describe("through a forward proxy", () => {
 
   it("NO_PROXY bypasses the proxy", async () => {
     const before = proxy.tunnels.length + proxy.requests.length;
-    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...AREA], {
+    const r = await runCli(["test", https.url, "--ca", pki.files.ca, ...httpsArgs()], {
       env: baseEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" }),
     });
     expect(r.code).toBe(0);
@@ -185,7 +202,7 @@ describe("through a forward proxy", () => {
     const before = proxy.requests.length;
     const json = jsonReport("proxied");
     const r = await runCli(
-      ["test", http.url, ...AREA, ...json.arg, "--header", "X-Gateway-Key: gw-secret-123456"],
+      ["test", http.url, ...httpArgs(), ...json.arg, "--header", "X-Gateway-Key: gw-secret-123456"],
       { env: baseEnv({ HTTP_PROXY: proxy.url }) },
     );
     expect(r.code).toBe(0);
@@ -206,6 +223,8 @@ describe("through a forward proxy", () => {
       config,
       JSON.stringify({
         apiKey: http.apiKey,
+        admin: { token: http.adminKey },
+        approval: { method: "admin-api" },
         proxy: proxy.url,
         headers: { "X-Tenant": "acme", "X-Gateway-Key": { env: "GW_KEY" } },
       }),
@@ -227,7 +246,15 @@ describe("through a forward proxy", () => {
 
 describe("mutual TLS", () => {
   it("without --cert/--key the server refuses the kit: exit 2, one line naming --cert and --key", async () => {
-    const r = await runCli(["test", mtls.url, "--ca", pki.files.ca, ...AREA]);
+    const r = await runCli([
+      "test",
+      mtls.url,
+      "--ca",
+      pki.files.ca,
+      ...AREA,
+      "--config",
+      configFor(mtls),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err.trim().split("\n")).toHaveLength(1);
     expect(r.err).toContain("--cert and --key");
@@ -244,6 +271,8 @@ describe("mutual TLS", () => {
       "--key",
       pki.files.clientKey,
       ...AREA,
+      "--config",
+      configFor(mtls),
     ]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -255,6 +284,8 @@ describe("mutual TLS", () => {
       config,
       JSON.stringify({
         apiKey: mtls.apiKey,
+        admin: { token: mtls.adminKey },
+        approval: { method: "admin-api" },
         tls: { ca: "ca.pem", cert: "client.pem", key: "client-key.pem" },
       }),
     );
@@ -271,6 +302,8 @@ describe("mutual TLS", () => {
       "--key",
       pki.files.serverKey,
       ...AREA,
+      "--config",
+      configFor(mtls),
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^dtp: client certificate .* with key .*: .*key values mismatch/);

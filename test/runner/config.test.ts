@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/check/failure.ts";
 import { parseDuration } from "../../src/config/duration.ts";
 import {
   GENERATED_SCHEMAS,
@@ -11,7 +12,6 @@ import {
   generatedJsonSchema,
 } from "../../src/config/json-schema.ts";
 import { configSecrets, loadConfig, resolveConfig } from "../../src/config/load.ts";
-import { ConfigError } from "../../src/runner/failure.ts";
 
 const root = new URL("../../", import.meta.url);
 

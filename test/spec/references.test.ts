@@ -6,15 +6,17 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { main } from "../../src/cli/main.ts";
 import { packageRoot, specDir } from "../../src/paths.ts";
 import { createConsoleReporter } from "../../src/reports/console.ts";
 import { renderHtml } from "../../src/reports/html.ts";
 import { renderJunit } from "../../src/reports/junit.ts";
-import { summarize } from "../../src/runner/summary.ts";
-import type { CheckResult, RunReport } from "../../src/runner/types.ts";
+import { runConformance } from "../../src/runner/run.ts";
 import { loadCatalogue } from "../../src/spec/catalogue.ts";
 import { checks } from "../../suites/index.ts";
+import { oauthMetadata, sendJson, startFixture } from "../fixtures/servers.ts";
 
 const root = packageRoot();
 const catalogue = loadCatalogue();
@@ -80,42 +82,39 @@ describe('no "seed N" citation', () => {
   });
 
   it("in what the CLI and the reports print for every check", async () => {
-    const results: CheckResult[] = checks.map((c) => ({
-      id: c.meta.id,
-      requirements: c.meta.requirements,
-      level: c.meta.level,
-      area: c.meta.area,
-      title: c.meta.title,
-      specRef: c.meta.specRef,
-      status: "FAIL",
-      durationMs: 1,
-      requirement: c.meta.id,
-      expected: "x",
-      actual: "y",
-      exchanges: [],
-      notes: [],
-    }));
-    const report: RunReport = {
-      schemaVersion: 1,
-      tool: { name: "dtp-kit", version: "0" },
-      target: { baseUrl: "https://as.example", embedded: false, features: [], metadata: {} },
-      options: { seed: 1, runs: 1, strict: false, maxWaitMs: 1, timeoutMs: 1 },
-      startedAt: new Date(0).toISOString(),
-      finishedAt: new Date(0).toISOString(),
-      durationMs: 1,
-      discovery: [],
-      results,
-      summary: summarize(results),
-      exitCode: 1,
-    };
-    let out = "";
-    createConsoleReporter({ write: (s) => (out += s), color: false }).finish(report);
-    expect(out).toContain('requirement    DTP-DISC-011 — SAFEQ Cloud "User and device tokens"');
-    const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (out += s), cwd: root };
-    await main(["test", "--list"], io);
-    await main(["test", "--help"], io);
-    out += renderHtml(report) + renderJunit(report);
-    expect(seedCitations(out)).toEqual([]);
+    // Every check of the registry, failing at once on its own requirement, against a target
+    // that serves metadata: the console, HTML and JUnit reports print each one's specRef.
+    const target = await startFixture((_req, res, f) => sendJson(res, 200, oauthMetadata(f.url)));
+    try {
+      const failing: Check[] = checks.map((c) => ({
+        meta: { ...c.meta, requires: [] },
+        run: async () => fail(c.meta.id, "x", "y"),
+      }));
+      const report = await runConformance({
+        url: target.url,
+        config: { apiKey: "k" },
+        checks: failing,
+        runs: 1,
+      });
+      let out = "";
+      createConsoleReporter({ write: (s) => (out += s), color: false }).finish(report);
+      expect(out).toContain('SAFEQ Cloud "User and device tokens"');
+      const io = {
+        stdout: (s: string) => {
+          out += s;
+        },
+        stderr: (s: string) => {
+          out += s;
+        },
+        cwd: root,
+      };
+      await main(["test", "--list"], io);
+      await main(["test", "--help"], io);
+      out += renderHtml(report) + renderJunit(report);
+      expect(seedCitations(out)).toEqual([]);
+    } finally {
+      await target.close();
+    }
   });
 
   it("is caught when it comes back", () => {

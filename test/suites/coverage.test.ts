@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Check } from "../../src/check/check.ts";
 import { packageRoot } from "../../src/paths.ts";
-import type { Check } from "../../src/runner/check.ts";
 import { loadCatalogue } from "../../src/spec/catalogue.ts";
 import { checkCoverage, renderCoverage } from "../../src/spec/coverage.ts";
 import { checks } from "../../suites/index.ts";

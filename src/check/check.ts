@@ -1,12 +1,27 @@
 /**
  * The contract between the runner and the suites: what a check is and what it gets.
  * Suites live in `suites/<area>/DTP-XXX-NNN-slug.ts` and each exports `check: Check`.
+ *
+ * This folder (`src/check/`) is the kit's ground floor: the runner, the client library, the
+ * HTTP layer and the suites import it; it imports none of them.
  */
-import type { HttpClient } from "../http/types.ts";
-import type { Target } from "./target.ts";
+import type { IRawProperty } from "fast-check";
+import type { HttpClient } from "./http.ts";
+import type { Feature, Target } from "./target.ts";
 
 export type Level = "MUST" | "SHOULD" | "MAY";
-export type Status = "PASS" | "FAIL" | "WARN" | "SKIP" | "ERROR";
+/**
+ * A check's outcome. BLOCKED: a setup step failed on a requirement the check does not own
+ * (its own requirements are untested; the run counts the owner as the root cause).
+ */
+export type Status = "PASS" | "FAIL" | "WARN" | "BLOCKED" | "SKIP" | "ERROR";
+
+/**
+ * Why a SKIP: the target does not claim what the check needs (a feature it does not
+ * advertise, a policy it declares: legitimately out of scope), or the kit could not test it
+ * (configuration missing, a wait longer than `--max-wait`, the run stopped): untested.
+ */
+export type SkipKind = "not-claimed" | "untested";
 
 export type Area =
   | "discovery"
@@ -22,27 +37,6 @@ export type Area =
   | "revocation"
   | "resource"
   | "errors";
-
-/**
- * Features a check may require. The runner derives the set a target offers from its
- * RFC 8414 metadata (and the target config); a check whose feature is missing is SKIPPED
- * with the reason, never FAILED.
- */
-export type Feature =
-  | "dtp" // DTP extensions present in metadata (dtp_version)
-  | "device_code" // device_authorization_endpoint + device_code grant
-  | "refresh_token"
-  | "revocation"
-  | "introspection"
-  | "dpop" // dpop_signing_alg_values_supported
-  | "client_credentials" // client_credentials + private_key_jwt
-  | "http_signatures" // dtp_http_signature_algs_supported
-  | "login" // dtp_login_endpoint
-  | "personal_tokens" // dtp_personal_tokens_endpoint
-  | "resource" // dtp_resource_endpoint
-  | "admin" // approval through the admin API / command / webhook is configured
-  | "user_credentials" // the config gives a user to log in with
-  | "api_key"; // the config gives an API key; implicitly required by every check outside "discovery"
 
 export interface CheckMeta {
   /** Stable check id: the (first) requirement ID, e.g. "DTP-REF-004". */
@@ -80,12 +74,37 @@ export interface CheckContext {
   target: Target;
   http: HttpClient;
   clock: Clock;
-  /** fast-check parameters: always pass these to fc.assert / fc.check. */
-  fc: { seed: number; numRuns: number; path?: string };
+  /** The run's fast-check seed and runs per property (use {@link CheckContext.property}). */
+  fc: { seed: number; numRuns: number };
+  /**
+   * Runs one case of the check. A failure inside it is recorded with its own evidence and
+   * the check goes on with its next case: the result lists every failing case. Under a
+   * replay of one case (`dtp test --only <check> --case <label>`), the other cases do not
+   * run. Labels are unique within a check.
+   */
+  case(label: string, fn: () => Promise<void>): Promise<void>;
+  /**
+   * Runs a fast-check property as the case `label`, with the run's seed and runs (or
+   * `numRuns`), and the counterexample's path when this case is replayed. A failure is
+   * recorded with its shrunk counterexample and the check goes on.
+   */
+  property<Ts>(
+    label: string,
+    property: IRawProperty<Ts>,
+    options?: { numRuns?: number },
+  ): Promise<void>;
   /** Seconds this check may still wait (from --max-wait). */
   waitBudget(): number;
-  /** Ends the check as SKIP with a reason a vendor can act on. */
+  /**
+   * Ends the check as SKIP, untested: the kit could not test what the target claims. The
+   * reason says what would enable it ("add admin.token to the config", "raise --max-wait").
+   */
   skip(reason: string): never;
+  /**
+   * Ends the check as SKIP, not claimed: the target legitimately does not offer what the
+   * check tests (it declares a policy or a value that puts the requirement out of scope).
+   */
+  notClaimed(reason: string): never;
   /** Adds a line to the check's notes (shown in reports). */
   note(message: string): void;
   /**
