@@ -259,6 +259,8 @@ export async function waitForTarget(opts: {
   discoveryUrl?: string;
   waitMs: number;
   dispatcher?: Dispatcher;
+  /** Extra headers for the target's origin (a gateway may answer 401 without them). */
+  extraHeaders?: Record<string, string>;
   signal?: AbortSignal;
 }): Promise<void> {
   const url =
@@ -269,6 +271,7 @@ export async function waitForTarget(opts: {
     baseUrl: url,
     timeoutMs: 2_000,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   try {
     while (Date.now() < deadline && !opts.signal?.aborted) {

@@ -220,6 +220,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(config.discoveryUrl !== undefined ? { discoveryUrl: config.discoveryUrl } : {}),
         waitMs: options.waitForMs,
         dispatcher,
+        ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     }
