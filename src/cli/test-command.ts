@@ -344,13 +344,13 @@ async function checkReportPaths(reports: readonly { format: string; path: string
   for (const r of reports) {
     const info = await stat(r.path).catch(() => undefined);
     if (info?.isDirectory()) {
-      throw new UsageError(`--report ${r.format}=${r.path}: is a directory; give a file name`);
+      throw new UsageError(`${r.format} report ${r.path}: is a directory; give a file name`);
     }
     let dir = dirname(r.path);
     for (;;) {
       const d = await stat(dir).catch(() => undefined);
       if (d && !d.isDirectory()) {
-        throw new UsageError(`--report ${r.format}=${r.path}: ${dir} is a file, not a directory`);
+        throw new UsageError(`${r.format} report ${r.path}: ${dir} is a file, not a directory`);
       }
       if (d || dirname(dir) === dir) break;
       dir = dirname(dir);

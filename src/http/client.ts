@@ -10,10 +10,12 @@
  *   {@link TransportError} naming the exchange, never an unhandled rejection (the runner
  *   maps it to a failure of the check that made the request).
  */
-import { type Dispatcher, errors, request as undiciRequest } from "undici";
+import { type Dispatcher, request as undiciRequest } from "undici";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "../check/http.ts";
+import { classifyTransportError, isTimeout } from "./classify.ts";
 import { TransportError, type TransportErrorCode } from "./errors.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
+import { prepare } from "./prepare.ts";
 import { Redactor } from "./redact.ts";
 import { createDispatcher, type Transport } from "./transport.ts";
 
@@ -26,7 +28,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies longer than this are shortened in the recorded evidence (not for the check). */
 export const EVIDENCE_BODY_CHARS = 64 * 1024;
-export const USER_AGENT = "dtp-kit/0.1 (+https://dtp.dev)";
+export { USER_AGENT } from "./prepare.ts";
 
 export interface HttpClientOptions {
   /** Base URL relative request URLs are resolved against (the target). */
@@ -313,7 +315,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         if (reason instanceof OuterAbortSignal) {
           throw fail("DTP_HTTP_ABORTED", "the request to complete", "the check was stopped");
         }
-        const { code, message } = classify(err);
+        const { code, message } = classifyTransportError(err);
         throw fail(
           code,
           code === "DTP_HTTP_PROTOCOL" ? "a valid HTTP response" : "a complete response",
@@ -332,143 +334,6 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
 
 class DeadlineSignal extends Error {}
 class OuterAbortSignal extends Error {}
-
-function isTimeout(err: unknown): boolean {
-  return (
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError ||
-    err instanceof errors.ConnectTimeoutError
-  );
-}
-
-function classify(err: unknown): {
-  code: "DTP_HTTP_CONNECTION" | "DTP_HTTP_PROTOCOL" | "DTP_HTTP_TOO_LARGE";
-  message: string;
-} {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e?.code ?? e?.cause?.code ?? "";
-  const msg = e?.message ?? String(err);
-  if (err instanceof errors.HTTPParserError || code.startsWith("HPE_")) {
-    return { code: "DTP_HTTP_PROTOCOL", message: `invalid HTTP from the target: ${msg}` };
-  }
-  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
-    return {
-      code: "DTP_HTTP_PROTOCOL",
-      message: "the body length did not match Content-Length",
-    };
-  }
-  if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
-    return { code: "DTP_HTTP_TOO_LARGE", message: "the response exceeded the size cap" };
-  }
-  if (code === "ECONNREFUSED") {
-    return { code: "DTP_HTTP_CONNECTION", message: "connection refused" };
-  }
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") {
-    return {
-      code: "DTP_HTTP_CONNECTION",
-      message: "the target closed the connection before the response was complete",
-    };
-  }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { code: "DTP_HTTP_CONNECTION", message: `host not found (${code})` };
-  }
-  const tls = tlsProblem(code, msg);
-  if (tls) return { code: "DTP_HTTP_CONNECTION", message: tls };
-  return {
-    code: "DTP_HTTP_CONNECTION",
-    message: `transport error${code ? ` ${code}` : ""}: ${msg}`,
-  };
-}
-
-/** A TLS failure, said with what to change (the kit's own certificate settings). */
-function tlsProblem(code: string, message: string): string | undefined {
-  if (
-    code === "SELF_SIGNED_CERT_IN_CHAIN" ||
-    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
-    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
-    code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" ||
-    code === "UNABLE_TO_GET_ISSUER_CERT"
-  ) {
-    return `TLS: the target's certificate is not signed by a trusted CA (${code}): pass --ca <file> with the CA that signed it (or set NODE_EXTRA_CA_CERTS)`;
-  }
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `TLS: the target's certificate does not name this host (${code}): ${message}`;
-  }
-  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return `TLS: the target's certificate is outside its validity period (${code})`;
-  }
-  if (/CERTIFICATE_REQUIRED|ALERT_HANDSHAKE_FAILURE|ALERT_BAD_CERTIFICATE/.test(code)) {
-    return `TLS: the target refused the handshake (${code}); if it wants a client certificate, pass --cert and --key`;
-  }
-  if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) {
-    return `TLS error ${code}: ${message}`;
-  }
-  return undefined;
-}
-
-function prepare(
-  req: HttpRequest,
-  baseUrl: string,
-  extra: { origin: string; headers: Record<string, string> } | undefined,
-): {
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  payload: string | Buffer | undefined;
-} {
-  let url: string;
-  try {
-    url = new URL(req.url, ensureTrailingSlashless(baseUrl)).toString();
-  } catch {
-    url = req.url;
-  }
-  // Resolve paths against the base URL's path too ("/token" on "https://h/as" → "https://h/as/token").
-  if (req.url.startsWith("/") && !req.url.startsWith("//")) {
-    const base = new URL(baseUrl);
-    const prefix = base.pathname.replace(/\/+$/, "");
-    url = `${base.origin}${prefix}${req.url}`;
-  }
-  const headers: Record<string, string> = { "user-agent": USER_AGENT };
-  if (extra && originOf(url) === extra.origin) {
-    for (const [k, v] of Object.entries(extra.headers)) headers[k.toLowerCase()] = v;
-  }
-  let body: string | undefined;
-  let payload: string | Buffer | undefined;
-  if (req.form !== undefined) {
-    const params = new URLSearchParams();
-    if (req.form instanceof URLSearchParams) {
-      for (const [k, v] of req.form) params.append(k, v);
-    } else {
-      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.append(k, v);
-    }
-    body = params.toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  } else if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers["content-type"] = "application/json";
-  } else if (req.body !== undefined) {
-    if (typeof req.body === "string") body = req.body;
-    else {
-      payload = Buffer.from(req.body);
-      body = new TextDecoder("utf-8").decode(payload);
-    }
-  }
-  payload ??= body;
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  return { url, headers, body, payload };
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function ensureTrailingSlashless(u: string): string {
-  return u.endsWith("/") ? u.slice(0, -1) : u;
-}
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
