@@ -44,7 +44,18 @@ export const MISUSE: [string, string[], number, RegExp][] = [
     2,
     /is a directory; give a file name/,
   ],
-  ["replay without a last run", ["test", "--replay", "DTP-REF-004"], 2, /--replay DTP-REF-004/],
+  [
+    "replay without a last run",
+    ["test", "--replay", "DTP-REF-002"],
+    2,
+    /--replay DTP-REF-002: no last run recorded/,
+  ],
+  [
+    "replay of a requirement ID",
+    ["test", "--replay", "DTP-REF-004"],
+    2,
+    /DTP-REF-004 is a requirement, not a check/,
+  ],
   [
     "reserved extra header",
     ["test", "--header", "Authorization: x"],
