@@ -245,7 +245,9 @@ function requestText(x: RawExchange): string {
   const basic = Object.values(x.request.headers)
     .filter((v) => /^basic /i.test(v))
     .map((v) => Buffer.from(v.slice(6).trim(), "base64").toString("utf8"));
-  return [x.request.url, ...Object.values(x.request.headers), ...basic, x.request.body ?? ""].join("\n");
+  return [x.request.url, ...Object.values(x.request.headers), ...basic, x.request.body ?? ""].join(
+    "\n",
+  );
 }
 
 function walk(
