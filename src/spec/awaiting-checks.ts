@@ -190,6 +190,11 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-REV-009",
     fault: "a DTP introspection endpoint answering token_type_hint=id_token with an error",
   },
+  "DTP-REV-062": {
+    check: "DTP-REV-009",
+    fault:
+      'an introspection endpoint that answers a call with an expired bearer token 200 {"active": false} instead of 401',
+  },
   "DTP-RES-050": {
     check: "new check",
     fault:
