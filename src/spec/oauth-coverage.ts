@@ -93,7 +93,9 @@ export function renderOAuthCoverage(
   for (const rfc of audit.rfcs) {
     const mine = audit.sentences.filter((s) => s.rfc === rfc.rfc);
     const counts = STATUSES.map((st) => mine.filter((s) => statusOf(s) === st).length);
-    STATUSES.forEach((st, i) => total.set(st, (total.get(st) ?? 0) + (counts[i] ?? 0)));
+    STATUSES.forEach((st, i) => {
+      total.set(st, (total.get(st) ?? 0) + (counts[i] ?? 0));
+    });
     out.push(
       `| [RFC ${rfc.rfc}](#rfc-${rfc.rfc})${rfc.audited ? "" : " (cited)"} | ${mine.length} | ${counts.join(" | ")} |`,
     );
