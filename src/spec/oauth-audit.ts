@@ -106,7 +106,13 @@ export function loadAudit(file: string = auditPath()): Audit {
 }
 
 export function parseAudit(text: string, file = "oauth-audit.yaml"): Audit {
-  const result = AuditSchema.safeParse(parse(text));
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid YAML: ${error instanceof Error ? error.message : error}`);
+  }
+  const result = AuditSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`${file} is not a valid OAuth audit:\n${issues.join("\n")}`);
