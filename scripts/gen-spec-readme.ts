@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { specDir } from "../src/paths.ts";
 import {
+  type Applies,
   CATALOGUE_AREAS,
   type Catalogue,
   type CatalogueArea,
@@ -48,6 +49,12 @@ const PREFIX_TITLES: Record<string, string> = {
 
 const ID_IN_TEXT = /\bDTP-[A-Z]+-\d{3}\b/g;
 
+/** How each `applies` value reads next to a requirement. */
+const APPLIES_LABELS: Record<Applies, string> = {
+  oauth: "OAuth (any server with the feature)",
+  dtp: "DTP only",
+};
+
 export function readmePath(): string {
   return join(specDir(), "README.md");
 }
@@ -79,9 +86,11 @@ export function renderSpecReadme(
     "## 4. Requirements",
     "",
     `Catalogue version ${catalogue.version}: ${catalogue.requirements.length} requirements.`,
-    "Each entry gives the level, the normative text, the standard it comes from (`DTP` when",
-    "the protocol itself decides), the operations it applies to, and whether a black-box",
-    "client can observe it over HTTP.",
+    "Each entry gives the level, whom it applies to (**OAuth**: an RFC rule any OAuth server",
+    "with the feature can be held to, as strict as the RFC; **DTP**: a DTP strengthening or a",
+    "DTP-only feature), the normative text, the standard it comes from (`DTP` when the",
+    "protocol itself decides), the operations it applies to, and whether a black-box client",
+    "can observe it over HTTP.",
     "",
     ...summaryTable(catalogue),
     "",
@@ -193,7 +202,7 @@ function renderRequirement(
 ): string[] {
   const lines = [
     `<a id="${r.id}"></a>`,
-    `**${r.id}** · **${r.level}**${r.observable ? "" : " · not observable over HTTP"}`,
+    `**${r.id}** · **${r.level}** · ${APPLIES_LABELS[r.applies ?? "dtp"]}${r.observable ? "" : " · not observable over HTTP"}`,
     "",
     `> ${linkIds(oneLine(r.text), known)}`,
     "",
@@ -207,21 +216,23 @@ function renderRequirement(
 
 function summaryTable(catalogue: Catalogue): string[] {
   const rows = [
-    `| area | prefixes | ${LEVELS.join(" | ")} | total |`,
-    `|---|---|${LEVELS.map(() => "---:|").join("")}---:|`,
+    `| area | prefixes | ${LEVELS.join(" | ")} | OAuth | DTP | total |`,
+    `|---|---|${LEVELS.map(() => "---:|").join("")}---:|---:|---:|`,
   ];
+  const scope = (list: Requirement[]) =>
+    ["oauth", "dtp"].map((a) => list.filter((r) => (r.applies ?? "dtp") === a).length);
   const prefixAreas: Record<string, CatalogueArea> = PREFIX_AREAS;
   for (const area of CATALOGUE_AREAS) {
     const inArea = catalogue.requirements.filter((r) => r.area === area);
     const prefixes = Object.keys(prefixAreas).filter((p) => prefixAreas[p] === area);
     const counts = LEVELS.map((level) => inArea.filter((r) => r.level === level).length);
     rows.push(
-      `| ${AREA_TITLES[area].replace(/ \(.*\)$/, "")} | ${prefixes.map((p) => `DTP-${p}`).join(", ")} | ${counts.join(" | ")} | ${inArea.length} |`,
+      `| ${AREA_TITLES[area].replace(/ \(.*\)$/, "")} | ${prefixes.map((p) => `DTP-${p}`).join(", ")} | ${counts.join(" | ")} | ${scope(inArea).join(" | ")} | ${inArea.length} |`,
     );
   }
   const totals = LEVELS.map((level) => catalogue.requirements.filter((r) => r.level === level));
   rows.push(
-    `| **all** | | ${totals.map((t) => t.length).join(" | ")} | ${catalogue.requirements.length} |`,
+    `| **all** | | ${totals.map((t) => t.length).join(" | ")} | ${scope(catalogue.requirements).join(" | ")} | ${catalogue.requirements.length} |`,
   );
   return rows;
 }

@@ -65,10 +65,10 @@ describe("spec/dtp.openapi.yaml", () => {
     await expect(loadOpenApi()).resolves.toMatchObject({ openapi: "3.1.0" });
   });
 
-  it("has version 1.0.0 and points to the catalogue and the human-readable spec", () => {
+  it("has version 2.0.0 and points to the catalogue and the human-readable spec", () => {
     const info = obj(doc.info);
     expect(doc.openapi).toBe("3.1.0");
-    expect(info.version).toBe("1.0.0");
+    expect(info.version).toBe("2.0.0");
     expect(info.title).toEqual(expect.any(String));
     expect(info.description).toContain("spec/README.md");
     expect(info.description).toContain("spec/requirements.yaml");
