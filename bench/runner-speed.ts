@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Check } from "../src/runner/check.ts";
+import type { Check } from "../src/check/check.ts";
 import { fmt, machineLine, table } from "./lib/report.ts";
 import { type SuiteTiming, selectChecks, sleptMs, timeSuite } from "./lib/suite.ts";
 

@@ -22,6 +22,7 @@ export {
   parseUserSpec,
   type ServerOptions,
   type ServerOptionsInput,
+  type ServerTls,
   type ServerUser,
   SHORT_LIFETIMES,
   type StoreOptions,

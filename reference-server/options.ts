@@ -81,6 +81,20 @@ export interface ServerOptions {
   dpopNonceRotation?: number;
   /** Clock in milliseconds (tests); `Date.now` when absent. */
   clock?: () => number;
+  /**
+   * Serve HTTPS (the issuer becomes `https://…`): PEM certificate chain and key, and for
+   * mutual TLS the CA of acceptable client certificates with `requestCert`.
+   */
+  tls?: ServerTls;
+}
+
+/** TLS settings of the reference server (node:https options). */
+export interface ServerTls {
+  cert: string;
+  key: string;
+  /** Client CAs; with `requestCert: true` a client certificate signed by one is required. */
+  ca?: string;
+  requestCert?: boolean;
 }
 
 /** What `startReferenceServer` accepts: any part of the options, lifetimes and policies merged. */

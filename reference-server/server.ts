@@ -3,6 +3,7 @@
  * listens on node:http. The issuer is the URL the server listens on.
  */
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { verifyClientAssertion } from "../src/protocol/assertion.ts";
 import { verifyDpopProof } from "../src/protocol/dpop.ts";
@@ -90,7 +91,10 @@ export async function startReferenceServer(
     throw e;
   }
   // 4. Listen; the issuer is the address we got.
-  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
+  const timeouts = { requestTimeout: 30_000, headersTimeout: 10_000 };
+  const server: Server = options.tls
+    ? createHttpsServer({ ...timeouts, ...options.tls, rejectUnauthorized: true })
+    : createServer(timeouts);
   // Idle keep-alive connections stay open longer than clients keep them (they close first),
   // so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000;
@@ -102,7 +106,7 @@ export async function startReferenceServer(
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  const issuer = `http://${host}:${port}`;
+  const issuer = `${options.tls ? "https" : "http"}://${host}:${port}`;
   const clock = options.clock ?? Date.now;
   const app: App = {
     options,

@@ -6,7 +6,7 @@
  *   node scripts/run-suite.ts --only DTP-REF-004,DTP-REF-005 --seed 42 --runs 5
  */
 import { parseArgs } from "node:util";
-import type { Area } from "../src/runner/check.ts";
+import type { Area } from "../src/check/check.ts";
 import { runConformance } from "../src/runner/run.ts";
 
 const { values } = parseArgs({

@@ -7,11 +7,6 @@
  * console.log(report.summary.byStatus, report.exitCode);
  */
 
-export { loadConfig, resolveConfig } from "./config/load.ts";
-export type { ApprovalConfig, TargetConfig, TargetConfigFile } from "./config/schema.ts";
-export { createHttpClient, type HttpClientOptions } from "./http/client.ts";
-export type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./http/types.ts";
-export { renderHtml, renderJson, renderJunit } from "./reports/index.ts";
 export type {
   Approver,
   Area,
@@ -19,11 +14,10 @@ export type {
   CheckContext,
   CheckMeta,
   Clock,
-  Feature,
   Level,
+  SkipKind,
   Status,
-} from "./runner/check.ts";
-export type { ExpectedFailure } from "./runner/expected-failures.ts";
+} from "./check/check.ts";
 export {
   CheckFailure,
   ConfigError,
@@ -32,7 +26,24 @@ export {
   SkipSignal,
   TargetError,
   UsageError,
-} from "./runner/failure.ts";
+} from "./check/failure.ts";
+export type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./check/http.ts";
+export type { Feature, Profile, Target } from "./check/target.ts";
+export { loadConfig, resolveConfig } from "./config/load.ts";
+export type { ApprovalConfig, TargetConfig, TargetConfigFile } from "./config/schema.ts";
+export { createHttpClient, type HttpClientOptions } from "./http/client.ts";
+export { renderHtml, renderJson, renderJunit } from "./reports/index.ts";
+export type { ExpectedFailure } from "./runner/expected-failures.ts";
 export { type RunOptions, runConformance } from "./runner/run.ts";
-export type { Target } from "./runner/target.ts";
-export type { CheckResult, RunReport, RunSummary } from "./runner/types.ts";
+export type {
+  CheckResult,
+  Coverage,
+  FailureRecord,
+  RequirementCoverage,
+  RequirementState,
+  RootCause,
+  RunReport,
+  RunSummary,
+  Verdict,
+  VerdictWord,
+} from "./runner/types.ts";

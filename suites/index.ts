@@ -2,7 +2,7 @@
  * Every check of the kit, by area. Each area's `index.ts` lists its checks; the runner
  * validates the registry (unique IDs, known areas and levels) before a run.
  */
-import type { Check } from "../src/runner/check.ts";
+import type { Check } from "../src/check/check.ts";
 import { checks as approval } from "./approval/index.ts";
 import { checks as discovery } from "./discovery/index.ts";
 import { checks as errors } from "./errors/index.ts";

@@ -6,7 +6,7 @@
  * are passed to `runConformance` with a `run` that hands the original one a context whose
  * `clock.sleep` records when it slept. Nothing else in the context changes.
  */
-import type { Area, Check, Clock } from "../../src/runner/check.ts";
+import type { Area, Check, Clock } from "../../src/check/check.ts";
 import { type RunOptions, runConformance } from "../../src/runner/run.ts";
 import type { RunReport } from "../../src/runner/types.ts";
 import { checks as registry } from "../../suites/index.ts";

@@ -38,6 +38,8 @@ export interface ServeOptions {
   keyFile?: string;
   keyEncryptionKey?: string;
   users?: { username: string; password: string; cardId?: string }[];
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningReferenceServer {

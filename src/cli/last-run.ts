@@ -1,16 +1,19 @@
 /**
- * `.dtp/last-run.json`: the seeds and paths of the last run's failures, so that
- * `dtp test --replay <check-id>` can re-run one of them exactly.
+ * `.dtp/last-run.json`: the seed, case and counterexample path of every failure of the last
+ * run, so that `dtp test --replay <check>` can re-run the first failure of that check
+ * exactly.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError } from "../runner/failure.ts";
+import type { Check } from "../check/check.ts";
+import { UsageError } from "../check/failure.ts";
+import { assertCheckPattern } from "../runner/registry.ts";
 import type { RunReport } from "../runner/types.ts";
 
 export interface LastRun {
   target: string;
   seed: number;
-  failures: { id: string; status: string; seed: number; path?: string }[];
+  failures: { id: string; status: string; seed: number; case?: string; path?: string }[];
 }
 
 export function lastRunFile(cwd: string): string {
@@ -21,14 +24,20 @@ export async function saveLastRun(cwd: string, report: RunReport): Promise<void>
   const data: LastRun = {
     target: report.target.embedded ? "" : report.target.baseUrl,
     seed: report.options.seed,
-    failures: report.results
-      .filter((r) => r.status === "FAIL" || r.status === "WARN" || r.status === "ERROR")
-      .map((r) => ({
-        id: r.id,
-        status: r.status,
-        seed: r.seed ?? report.options.seed,
-        ...(r.path !== undefined ? { path: r.path } : {}),
-      })),
+    failures: report.results.flatMap((r) => {
+      if (r.failures?.length) {
+        return r.failures.map((f) => ({
+          id: r.id,
+          status: r.status,
+          seed: f.seed ?? report.options.seed,
+          ...(f.case !== undefined ? { case: f.case } : {}),
+          ...(f.path !== undefined ? { path: f.path } : {}),
+        }));
+      }
+      return r.status === "ERROR"
+        ? [{ id: r.id, status: r.status, seed: r.seed ?? report.options.seed }]
+        : [];
+    }),
   };
   try {
     await mkdir(join(cwd, ".dtp"), { recursive: true });
@@ -39,38 +48,36 @@ export async function saveLastRun(cwd: string, report: RunReport): Promise<void>
 }
 
 export interface Replay {
-  only?: string;
+  only: string;
   seed: number;
+  case?: string;
   path?: string;
 }
 
-/**
- * `--replay <check-id>` (from the last run) or `--replay <seed>[:<path>]` (with --only;
- * `<seed>+<path>` works too).
- * fast-check paths are colon-separated too: `123:4:0:1` is seed 123, path `4:0:1`.
- */
-export async function resolveReplay(value: string, cwd: string): Promise<Replay> {
-  const v = value.trim();
-  const seedPath = /^(-?\d+)(?:[:+](\d+(?::\d+)*))?$/.exec(v);
-  if (seedPath) {
-    const out: Replay = { seed: Number(seedPath[1]) };
-    if (seedPath[2] !== undefined) out.path = seedPath[2];
-    return out;
-  }
-  if (!/^DTP-[A-Za-z]+-\d{3}$/.test(v)) {
-    throw new UsageError(
-      `--replay: expected a check id (DTP-REF-004) or <seed>[:<path>], got ${JSON.stringify(v)}`,
-    );
-  }
+/** `--replay <check>`: the last run's first failure of that check. */
+export async function resolveReplay(
+  value: string,
+  cwd: string,
+  checks: readonly Check[],
+): Promise<Replay> {
+  const id = value.trim().toUpperCase();
+  assertCheckPattern(checks, id, "--replay");
+  if (id.includes("*"))
+    throw new UsageError(`--replay takes one check id, not a pattern: ${value}`);
   let last: LastRun;
   try {
     last = JSON.parse(await readFile(lastRunFile(cwd), "utf8")) as LastRun;
   } catch {
     throw new UsageError(
-      `--replay ${v}: no last run recorded in ${lastRunFile(cwd)}; use --replay <seed>:<path> --only ${v}`,
+      `--replay ${id}: no last run recorded in ${lastRunFile(cwd)}; use the replay line a failure printed`,
     );
   }
-  const f = last.failures.find((x) => x.id === v.toUpperCase());
-  if (!f) throw new UsageError(`--replay ${v}: the last run has no failure of ${v}`);
-  return { only: f.id, seed: f.seed, ...(f.path !== undefined ? { path: f.path } : {}) };
+  const f = last.failures.find((x) => x.id === id);
+  if (!f) throw new UsageError(`--replay ${id}: the last run has no failure of ${id}`);
+  return {
+    only: f.id,
+    seed: f.seed,
+    ...(f.case !== undefined ? { case: f.case } : {}),
+    ...(f.path !== undefined ? { path: f.path } : {}),
+  };
 }

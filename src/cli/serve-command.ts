@@ -6,8 +6,10 @@
  * (`--admin-key-file`, `--api-key-file`), the key-encryption key of the signing key from
  * `DTP_KEY_ENCRYPTION_KEY` or `--key-file`.
  */
-import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { UsageError } from "../check/failure.ts";
+import { readTextFile } from "../config/read-file.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
 import type { CliIo } from "./io.ts";
 import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";
@@ -35,20 +37,8 @@ interface ServeFlags {
   apiKeyFile?: string;
   keyFile?: string;
   user?: { username: string; password: string; cardId?: string }[];
-}
-
-/** A secret read from a file (trailing newline dropped); a usage error when unreadable or empty. */
-function secretFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InvalidArgumentError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const secret = text.replace(/\r?\n$/, "");
-  if (secret === "" || /[\r\n]/.test(secret))
-    throw new InvalidArgumentError(`${file} must hold the key on one line.`);
-  return file;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const opt = (flags: string, description: string, env: string) =>
@@ -164,14 +154,14 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
         "--admin-key-file <file>",
         "file holding the admin bearer key; or set DTP_ADMIN_KEY (default: random, printed). There is no --admin-key: the process list would show it",
         "DTP_ADMIN_KEY_FILE",
-      ).argParser(secretFile),
+      ),
     )
     .addOption(
       opt(
         "--api-key-file <file>",
         "file holding the vendor API key; or set DTP_API_KEY (default: random, printed)",
         "DTP_API_KEY_FILE",
-      ).argParser(secretFile),
+      ),
     )
     .addOption(
       opt(
@@ -180,6 +170,14 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
         "DTP_KEY_FILE",
       ),
     )
+    .addOption(
+      opt(
+        "--tls-cert <file>",
+        "serve HTTPS with this PEM certificate (chain); with --tls-key",
+        "DTP_TLS_CERT",
+      ),
+    )
+    .addOption(opt("--tls-key <file>", "PEM private key of --tls-cert", "DTP_TLS_KEY"))
     .addOption(
       new Option(
         "--user <name:password[:card]>",
@@ -221,14 +219,9 @@ export function serveOptionsOf(
   if (flags.allowUntrustedEndpoints) policies.allowUntrustedEndpoints = true;
   if (flags.allowUnauthenticatedRequests) policies.allowUnauthenticatedRequests = true;
   if (Object.keys(policies).length) o.policies = policies;
-  const secret = (file: string | undefined, variable: string) =>
-    file !== undefined
-      ? readFileSync(file, "utf8").replace(/\r?\n$/, "")
-      : env[variable] || undefined;
-  const adminKey = secret(flags.adminKeyFile, "DTP_ADMIN_KEY");
-  const apiKey = secret(flags.apiKeyFile, "DTP_API_KEY");
-  if (adminKey !== undefined) o.adminKey = adminKey;
-  if (apiKey !== undefined) o.apiKey = apiKey;
+  // The key files (read by serve(), which knows the working directory) win over these.
+  if (env.DTP_ADMIN_KEY) o.adminKey = env.DTP_ADMIN_KEY;
+  if (env.DTP_API_KEY) o.apiKey = env.DTP_API_KEY;
   if (flags.keyFile !== undefined) o.keyFile = flags.keyFile;
   if (env.DTP_KEY_ENCRYPTION_KEY) o.keyEncryptionKey = env.DTP_KEY_ENCRYPTION_KEY;
   if (flags.user?.length) o.users = flags.user;
@@ -237,6 +230,21 @@ export function serveOptionsOf(
 
 async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   const options = serveOptionsOf(flags);
+  for (const [file, option, key] of [
+    [flags.adminKeyFile, "--admin-key-file", "adminKey"],
+    [flags.apiKeyFile, "--api-key-file", "apiKey"],
+  ] as const) {
+    if (file !== undefined) options[key] = await readSecret(resolve(io.cwd, file), option);
+  }
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    options.tls = {
+      cert: await readPem(resolve(io.cwd, flags.tlsCert), "--tls-cert"),
+      key: await readPem(resolve(io.cwd, flags.tlsKey), "--tls-key"),
+    };
+  }
   const server = await startServer(options, flags.short ?? false);
   io.stdout(`DTP reference server listening on ${server.url}\n`);
   io.stdout(`  admin key   ${server.adminKey}\n`);
@@ -269,4 +277,17 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   io.stdout("stopping\n");
   await server.close();
   return 0;
+}
+
+function readPem(path: string, option: string): Promise<string> {
+  return readTextFile(path, option, (m) => new UsageError(m));
+}
+
+/** A key from a file: one line (a trailing newline is dropped), or a usage error. */
+async function readSecret(path: string, option: string): Promise<string> {
+  const text = await readTextFile(path, option, (m) => new UsageError(m));
+  const secret = text.replace(/\r?\n$/, "");
+  if (secret === "" || /[\r\n]/.test(secret))
+    throw new UsageError(`${option} ${path} must hold the key on one line`);
+  return secret;
 }

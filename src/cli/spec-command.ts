@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { checks as registry } from "../../suites/index.ts";
-import { UsageError } from "../runner/failure.ts";
+import { UsageError } from "../check/failure.ts";
 import { specPath } from "../spec/openapi.ts";
 import {
   diffSpecs,

@@ -6,8 +6,8 @@
  * @example
  * const { pages, registrations } = await listAllRegistrations(ctx, admin, "pending");
  */
-import type { HttpResponse } from "../http/types.ts";
-import type { CheckContext } from "../runner/check.ts";
+import type { CheckContext } from "../check/check.ts";
+import type { HttpResponse } from "../check/http.ts";
 
 export interface AdminApi {
   /** `dtp_admin_endpoint` without a trailing slash. */

@@ -9,9 +9,9 @@
  * server may accept only the registered method); asking for no authentication still sends none.
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
+import type { Target } from "../check/target.ts";
 import type { OAuthClient } from "../config/schema.ts";
 import { type DeviceKey, deviceKeyFromKeyObjects } from "../protocol/keys.ts";
-import type { Target } from "../runner/target.ts";
 
 export function basicAuth(clientId: string, secret: string): string {
   const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, "+");

@@ -8,7 +8,10 @@
  * client_type, response_type, description, state or key. A "keyed" registration keeps its
  * key for DPoP proofs from the first poll on, which binds the tokens (RFC 9449 §5).
  */
-import type { HttpResponse } from "../http/types.ts";
+
+import type { CheckContext } from "../check/check.ts";
+import { expectJson, expectStatus, fail } from "../check/expect.ts";
+import type { HttpResponse } from "../check/http.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
@@ -16,8 +19,6 @@ import {
   type KeyType,
   registrationKeyFields,
 } from "../protocol/index.ts";
-import type { CheckContext } from "../runner/check.ts";
-import { expectJson, expectStatus, fail } from "../runner/expect.ts";
 import { applyClientAuth, basicAuth, clientSecret } from "./auth.ts";
 import { type DpopSession, dpopSession, sendWithDpop } from "./dpop-session.ts";
 import { endpoint } from "./endpoints.ts";
@@ -205,7 +206,7 @@ export async function pollUntilFinal(
     if (ctx.clock.now() + interval * 1000 > deadline) {
       fail(requirement, "a final answer before the device code expires", `still ${error}`, res);
     }
-    await ctx.clock.sleep(interval * 1000);
+    await ctx.clock.sleep(interval * 1000, `for the polling interval (${interval} s)`);
   }
 }
 

@@ -3,9 +3,10 @@
  * request made through {@link sendWithDpop} carries a fresh proof; a `use_dpop_nonce`
  * answer is retried once with the nonce the server sent, as a real client would.
  */
-import type { HttpRequest, HttpResponse } from "../http/types.ts";
+
+import type { CheckContext } from "../check/check.ts";
+import type { HttpRequest, HttpResponse } from "../check/http.ts";
 import { algsForKey, createDpopProof, type DeviceKey } from "../protocol/index.ts";
-import type { CheckContext } from "../runner/check.ts";
 
 export interface DpopSession {
   key: DeviceKey;

@@ -3,10 +3,11 @@
  * introspect, call the protected resource, log a user in through a device. Each returns
  * the raw response (checks assert on it); the `*Ok` forms assert success for `requirement`.
  */
-import type { HttpRequest, HttpResponse } from "../http/types.ts";
+
+import type { CheckContext } from "../check/check.ts";
+import { expectJson, expectStatus, fail } from "../check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../check/http.ts";
 import type { DeviceKey } from "../protocol/index.ts";
-import type { CheckContext } from "../runner/check.ts";
-import { expectJson, expectStatus, fail } from "../runner/expect.ts";
 import { applyClientAuth, basicAuth } from "./auth.ts";
 import { pollUntilFinal, type RegisterOptions, type Registration, register } from "./device.ts";
 import { type DpopSession, sendWithDpop } from "./dpop-session.ts";

@@ -2,7 +2,7 @@
  * Waiting on lifetimes and intervals: computed from what the target declared, charged to
  * the run's --max-wait budget, and a SKIP naming the setting to shorten when it does not fit.
  */
-import type { CheckContext } from "../runner/check.ts";
+import type { CheckContext } from "../check/check.ts";
 import { declaredSkew } from "./endpoints.ts";
 
 /**
@@ -23,5 +23,5 @@ export async function waitPast(
       `needs to wait ${Math.ceil(waitMs / 1000)} s for ${setting} to pass but --max-wait leaves ${Math.floor(budgetMs / 1000)} s: shorten ${setting} on the target or raise --max-wait`,
     );
   }
-  await ctx.clock.sleep(waitMs);
+  await ctx.clock.sleep(waitMs, `for ${setting} to pass`);
 }

@@ -579,7 +579,7 @@ export interface components {
             /** @description Seconds. */
             window: number;
         };
-        /** @description Login policies (seed 000); both default to false. */
+        /** @description Login policies (SAFEQ Cloud "User and device tokens"); both default to false. */
         DtpPolicies: {
             /**
              * @description `/login` accepts the API key (HTTP Basic) instead of a device token.
@@ -758,7 +758,7 @@ export interface components {
             /** @description The user's password. */
             password: string;
         };
-        /** @description Login with a card ID only (seed 000 weak identifier); only with `allow_unauthenticated_requests`. */
+        /** @description Login with a card ID only (a weak identifier of SAFEQ Cloud "User and device tokens"); only with `allow_unauthenticated_requests`. */
         CardLoginRequest: {
             /** @description The user's card ID. */
             card_id: string;

@@ -7,29 +7,28 @@
  * - never follows redirects: a 3xx is returned as is (see redirect.ts to follow one on the
  *   target's origin);
  * - turns transport trouble (hang, reset, oversized body, invalid framing) into a
- *   {@link CheckFailure} with the exchange attached, never an unhandled rejection.
+ *   {@link TransportError} naming the exchange, never an unhandled rejection (the runner
+ *   maps it to a failure of the check that made the request).
  */
-import { Agent, type Dispatcher, errors, request as undiciRequest } from "undici";
-import { CheckFailure, type CheckFailureDetails } from "../runner/failure.ts";
+import { type Dispatcher, request as undiciRequest } from "undici";
+import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "../check/http.ts";
+import { classifyTransportError, isTimeout } from "./classify.ts";
+import { TransportError, type TransportErrorCode } from "./errors.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
+import { prepare } from "./prepare.ts";
 import { Redactor } from "./redact.ts";
-import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "./types.ts";
+import { createDispatcher, type Transport } from "./transport.ts";
 
-/**
- * The kit's connection pool. An idle keep-alive connection is reused only well inside the
- * server's advertised keep-alive timeout (3 s margin, undici's default is 2 s), so that a
- * busy machine's event-loop lag does not make the kit reuse a socket the server is closing
- * (which would surface as a spurious "target closed the connection" failure).
- */
-export function createAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000 });
+/** The kit's connection pool, with the run's TLS and proxy settings (see transport.ts). */
+export function createAgent(transport?: Transport): Dispatcher {
+  return createDispatcher(transport);
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies longer than this are shortened in the recorded evidence (not for the check). */
 export const EVIDENCE_BODY_CHARS = 64 * 1024;
-export const USER_AGENT = "dtp-kit/0.1 (+https://dtp.dev)";
+export { USER_AGENT } from "./prepare.ts";
 
 export interface HttpClientOptions {
   /** Base URL relative request URLs are resolved against (the target). */
@@ -40,14 +39,17 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Secret values to redact from evidence, optionally with a label. */
   secrets?: Iterable<string | { value: string; label: string }>;
-  /** Requirement named by transport failures (the engine passes the check's id). */
-  requirement?: string;
   /** Aborts every request of this client (run cancelled, check deadline). */
   signal?: AbortSignal;
   /** undici dispatcher to share connections; by default the client owns an Agent. */
   dispatcher?: Dispatcher;
   /** Redactor to share with other clients of the same run. */
   redactor?: Redactor;
+  /**
+   * Extra headers (a gateway's) sent with every request to `baseUrl`'s origin, before the
+   * request's own headers (which win). Their values are redacted like secrets.
+   */
+  extraHeaders?: Record<string, string>;
 }
 
 /** The HttpClient implementation, with a few extras for the runner. */
@@ -60,11 +62,16 @@ export interface RecordingHttpClient extends HttpClient {
   exchangesAt(indexes: Iterable<number>): Exchange[];
   /** The redacted exchange a response came from. */
   exchangeOf(res: HttpResponse): Exchange | undefined;
+  /**
+   * The exchanges as sent and received, secrets included: only for the runner, which turns
+   * them into reproduction scripts whose secrets come from environment variables.
+   */
+  unredactedExchanges(): readonly RawExchange[];
   /** Closes the client's own connections (no-op with a shared dispatcher). */
   close(): Promise<void>;
 }
 
-interface RawExchange {
+export interface RawExchange {
   index: number;
   /** True while the request is in flight (not cached). */
   pending?: boolean;
@@ -101,6 +108,10 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     if (typeof s === "string") redactor.add(s);
     else redactor.add(s.value, s.label);
   }
+  const extra = options.extraHeaders ?? {};
+  for (const [name, value] of Object.entries(extra))
+    redactor.add(value, `header:${name.toLowerCase()}`);
+  const origin = Object.keys(extra).length ? new URL(baseUrl).origin : undefined;
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? createAgent();
   const raw: RawExchange[] = [];
@@ -154,6 +165,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       const entry = responseIndex.get(res);
       return entry && entry.client === client ? redact(raw[entry.index]!) : undefined;
     },
+    unredactedExchanges: () => raw,
     addSecret: (value: string, label?: string) => redactor.add(value, label),
     close: async () => {
       closed = true;
@@ -163,7 +175,11 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       // Let pending I/O run first: after a CPU-heavy stretch of a check, a keep-alive
       // socket the target closed meanwhile must be seen as closed before it is reused.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const prepared = prepare(req, baseUrl);
+      const prepared = prepare(
+        req,
+        baseUrl,
+        origin !== undefined ? { origin, headers: extra } : undefined,
+      );
       const started = performance.now();
       const x: RawExchange = {
         index: raw.length,
@@ -206,27 +222,22 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       if (options.signal?.aborted || closed) onOuterAbort();
       options.signal?.addEventListener("abort", onOuterAbort, { once: true });
 
-      const fail = (
-        code: NonNullable<CheckFailureDetails["code"]>,
-        expected: string,
-        actual: string,
-      ): CheckFailure => {
+      const fail = (code: TransportErrorCode, expected: string, actual: string): TransportError => {
         x.durationMs = Math.round(performance.now() - started);
         x.error = actual;
         return transportFailure(code, expected, actual);
       };
       const transportFailure = (
-        code: NonNullable<CheckFailureDetails["code"]>,
+        code: TransportErrorCode,
         expected: string,
         actual: string,
-      ): CheckFailure =>
-        new CheckFailure({
-          ...(options.requirement !== undefined ? { requirement: options.requirement } : {}),
-          expected,
-          actual: `${actual} (${req.method} ${redactor.url(prepared.url)})`,
-          exchanges: [redact(x)],
+      ): TransportError =>
+        new TransportError(
           code,
-        });
+          expected,
+          `${actual} (${req.method} ${redactor.url(prepared.url)})`,
+          x.index,
+        );
 
       try {
         new URL(prepared.url);
@@ -236,7 +247,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         clearTimeout(timer);
         releaseLag();
         options.signal?.removeEventListener("abort", onOuterAbort);
-        throw transportFailure("DTP_CHECK_FAILED", "a valid request URL", x.error);
+        throw transportFailure("DTP_HTTP_INVALID_URL", "a valid request URL", x.error);
       }
 
       let status = 0;
@@ -290,7 +301,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         responseIndex.set(response, { client, index: x.index });
         return response;
       } catch (err) {
-        if (err instanceof CheckFailure) throw err;
+        if (err instanceof TransportError) throw err;
         const reason = controller.signal.reason;
         if (reason instanceof DeadlineSignal || isTimeout(err)) {
           throw fail(
@@ -304,7 +315,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         if (reason instanceof OuterAbortSignal) {
           throw fail("DTP_HTTP_ABORTED", "the request to complete", "the check was stopped");
         }
-        const { code, message } = classify(err);
+        const { code, message } = classifyTransportError(err);
         throw fail(
           code,
           code === "DTP_HTTP_PROTOCOL" ? "a valid HTTP response" : "a complete response",
@@ -323,103 +334,6 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
 
 class DeadlineSignal extends Error {}
 class OuterAbortSignal extends Error {}
-
-function isTimeout(err: unknown): boolean {
-  return (
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError ||
-    err instanceof errors.ConnectTimeoutError
-  );
-}
-
-function classify(err: unknown): {
-  code: "DTP_HTTP_CONNECTION" | "DTP_HTTP_PROTOCOL" | "DTP_HTTP_TOO_LARGE";
-  message: string;
-} {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e?.code ?? e?.cause?.code ?? "";
-  const msg = e?.message ?? String(err);
-  if (err instanceof errors.HTTPParserError || code.startsWith("HPE_")) {
-    return { code: "DTP_HTTP_PROTOCOL", message: `invalid HTTP from the target: ${msg}` };
-  }
-  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
-    return {
-      code: "DTP_HTTP_PROTOCOL",
-      message: "the body length did not match Content-Length",
-    };
-  }
-  if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
-    return { code: "DTP_HTTP_TOO_LARGE", message: "the response exceeded the size cap" };
-  }
-  if (code === "ECONNREFUSED") {
-    return { code: "DTP_HTTP_CONNECTION", message: "connection refused" };
-  }
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") {
-    return {
-      code: "DTP_HTTP_CONNECTION",
-      message: "the target closed the connection before the response was complete",
-    };
-  }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { code: "DTP_HTTP_CONNECTION", message: `host not found (${code})` };
-  }
-  return {
-    code: "DTP_HTTP_CONNECTION",
-    message: `transport error${code ? ` ${code}` : ""}: ${msg}`,
-  };
-}
-
-function prepare(
-  req: HttpRequest,
-  baseUrl: string,
-): {
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  payload: string | Buffer | undefined;
-} {
-  let url: string;
-  try {
-    url = new URL(req.url, ensureTrailingSlashless(baseUrl)).toString();
-  } catch {
-    url = req.url;
-  }
-  // Resolve paths against the base URL's path too ("/token" on "https://h/as" → "https://h/as/token").
-  if (req.url.startsWith("/") && !req.url.startsWith("//")) {
-    const base = new URL(baseUrl);
-    const prefix = base.pathname.replace(/\/+$/, "");
-    url = `${base.origin}${prefix}${req.url}`;
-  }
-  const headers: Record<string, string> = { "user-agent": USER_AGENT };
-  let body: string | undefined;
-  let payload: string | Buffer | undefined;
-  if (req.form !== undefined) {
-    const params = new URLSearchParams();
-    if (req.form instanceof URLSearchParams) {
-      for (const [k, v] of req.form) params.append(k, v);
-    } else {
-      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.append(k, v);
-    }
-    body = params.toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  } else if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers["content-type"] = "application/json";
-  } else if (req.body !== undefined) {
-    if (typeof req.body === "string") body = req.body;
-    else {
-      payload = Buffer.from(req.body);
-      body = new TextDecoder("utf-8").decode(payload);
-    }
-  }
-  payload ??= body;
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  return { url, headers, body, payload };
-}
-
-function ensureTrailingSlashless(u: string): string {
-  return u.endsWith("/") ? u.slice(0, -1) : u;
-}
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,13 +3,11 @@
  * that wants to follow it uses these helpers, which refuse a `Location` that leaves the
  * target's origin (scheme, host and port), so the kit is never led off the target.
  */
-import { CheckFailure } from "../runner/failure.ts";
-import { exchangeOfResponse } from "./client.ts";
-import type { Exchange, HttpClient, HttpResponse } from "./types.ts";
+import { CheckFailure } from "../check/failure.ts";
+import type { HttpClient, HttpResponse } from "../check/http.ts";
 
-function evidence(res: HttpResponse): Exchange[] {
-  const x = exchangeOfResponse(res);
-  return x ? [x] : [];
+function evidence(res: HttpResponse): number[] {
+  return [res.exchange];
 }
 
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -31,7 +29,7 @@ export function redirectLocation(
       expected: "a Location header on a redirect",
       actual: `status ${res.status} without Location`,
       code: "DTP_HTTP_OFF_TARGET_REDIRECT",
-      exchanges: evidence(res),
+      evidence: evidence(res),
     });
   }
   let url: URL;
@@ -43,7 +41,7 @@ export function redirectLocation(
       expected: "a valid Location URL",
       actual: `Location: ${JSON.stringify(location)}`,
       code: "DTP_HTTP_OFF_TARGET_REDIRECT",
-      exchanges: evidence(res),
+      evidence: evidence(res),
     });
   }
   const target = new URL(targetBaseUrl);
@@ -53,7 +51,7 @@ export function redirectLocation(
       expected: `a redirect within ${target.origin}`,
       actual: `Location: ${JSON.stringify(location)} (origin ${url.origin}); not followed`,
       code: "DTP_HTTP_OFF_TARGET_REDIRECT",
-      exchanges: evidence(res),
+      evidence: evidence(res),
     });
   }
   return url;
@@ -81,7 +79,7 @@ export async function followRedirects(
         requirement,
         expected: `at most ${maxHops} redirects`,
         actual: `redirect #${hop + 1} to ${current.headers.location}`,
-        exchanges: evidence(current),
+        evidence: evidence(current),
       });
     }
     const next = redirectLocation(current, targetBaseUrl, requirement);

@@ -1,7 +1,7 @@
 /** Report writers: `--report json=path,junit=path,html=path`. */
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import { UsageError } from "../runner/failure.ts";
+import { dirname, join } from "node:path";
+import { UsageError } from "../check/failure.ts";
 import type { RunReport } from "../runner/types.ts";
 import { renderHtml } from "./html.ts";
 import { renderJson } from "./json.ts";
@@ -42,6 +42,15 @@ export function parseReportSpec(specs: readonly string[]): ReportTarget[] {
     }
   }
   return out;
+}
+
+/** `--report-dir DIR`: the three reports under their default names. */
+export function reportDirTargets(dir: string): ReportTarget[] {
+  return [
+    { format: "json", path: join(dir, "dtp-report.json") },
+    { format: "junit", path: join(dir, "dtp-junit.xml") },
+    { format: "html", path: join(dir, "dtp-report.html") },
+  ];
 }
 
 function ext(f: ReportFormat): string {

@@ -1,5 +1,5 @@
 /** Plain-text rendering of a check's transcript (console, JUnit system-out, HTML). */
-import type { Exchange } from "../http/types.ts";
+import type { Exchange } from "../check/http.ts";
 
 /** One line per exchange: `#3 poll #2  POST https://…/token → 400 (12 ms)`. */
 export function exchangeLine(x: Exchange): string {
@@ -9,21 +9,36 @@ export function exchangeLine(x: Exchange): string {
   return `#${x.index}${label}  ${x.request.method} ${x.request.url} → ${outcome} (${x.durationMs} ms)${err}`;
 }
 
-/** The full exchange: request line, headers and body; response status, headers and body. */
+/** A JSON body pretty-printed (2 spaces); any other body as it is. */
+export function prettyBody(body: string): string {
+  const t = body.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return body;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * The full exchange: request line, headers and body; response status, headers and body
+ * (JSON pretty-printed). A summarized exchange is its one line.
+ */
 export function formatExchange(x: Exchange): string {
   const lines = [exchangeLine(x)];
+  if (x.summary) return lines[0]!;
   lines.push(`> ${x.request.method} ${x.request.url}`);
   for (const [k, v] of Object.entries(x.request.headers)) lines.push(`> ${k}: ${v}`);
   if (x.request.body !== undefined && x.request.body !== "") {
     lines.push(">");
-    for (const l of x.request.body.split("\n")) lines.push(`> ${l}`);
+    for (const l of prettyBody(x.request.body).split("\n")) lines.push(`> ${l}`);
   }
   if (x.response) {
     lines.push(`< ${x.response.status}`);
     for (const [k, v] of Object.entries(x.response.headers)) lines.push(`< ${k}: ${v}`);
     if (x.response.body !== undefined && x.response.body !== "") {
       lines.push("<");
-      for (const l of x.response.body.split("\n")) lines.push(`< ${l}`);
+      for (const l of prettyBody(x.response.body).split("\n")) lines.push(`< ${l}`);
     }
   }
   if (x.error) lines.push(`! ${x.error}`);

@@ -10,11 +10,11 @@
  * ERROR with the reason (a misconfigured approval is not the target's fault).
  */
 import { exec } from "node:child_process";
-import type { HttpClient } from "../http/types.ts";
-import type { Approver } from "./check.ts";
+import type { Approver } from "../check/check.ts";
+import { DtpKitError, SkipSignal } from "../check/failure.ts";
+import type { HttpClient } from "../check/http.ts";
+import type { Target } from "../check/target.ts";
 import { effectiveApproval, missingFeatureReason } from "./discover.ts";
-import { DtpKitError, SkipSignal } from "./failure.ts";
-import type { Target } from "./target.ts";
 
 /** User codes are substituted into shell commands: only this alphabet is accepted. */
 const SAFE_USER_CODE = /^[A-Za-z0-9-]{1,64}$/;

@@ -4,14 +4,13 @@
  * cannot start, which is different from a discovery check failing.
  */
 import type { Dispatcher } from "undici";
+import { TargetError } from "../check/failure.ts";
+import type { Exchange } from "../check/http.ts";
+import type { Feature, Profile, Target } from "../check/target.ts";
 import type { TargetConfig } from "../config/schema.ts";
 import { createHttpClient } from "../http/client.ts";
+import { TransportError } from "../http/errors.ts";
 import type { Redactor } from "../http/redact.ts";
-import type { Exchange } from "../http/types.ts";
-import type { Feature } from "./check.ts";
-import { CheckFailure, TargetError } from "./failure.ts";
-import type { Profile } from "./profiles.ts";
-import type { Target } from "./target.ts";
 
 export const WELL_KNOWN = "/.well-known/oauth-authorization-server";
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -49,6 +48,8 @@ export interface DiscoverOptions {
   timeoutMs?: number;
   redactor?: Redactor;
   dispatcher?: Dispatcher;
+  /** Extra headers for requests to the target's origin. */
+  extraHeaders?: Record<string, string>;
   embedded?: boolean;
   /** The run's profile (default "dtp"). */
   profile?: Profile;
@@ -75,6 +76,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     timeoutMs: opts.timeoutMs ?? 10_000,
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   try {
     let res: Awaited<ReturnType<typeof http.request>>;
@@ -86,10 +88,16 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
         label: "discovery",
       });
     } catch (err) {
-      if (err instanceof CheckFailure) {
+      if (err instanceof TransportError) {
+        // A TLS 1.3 server that demands a client certificate closes the connection
+        // without a word the client can read.
+        const hint =
+          discoveryUrl.startsWith("https:") && err.actual.includes("closed the connection")
+            ? "; a server that wants a client certificate does this: pass --cert and --key"
+            : "";
         throw new TargetError(
           "DTP_TARGET_UNREACHABLE",
-          `cannot fetch the target's metadata from ${discoveryUrl}: ${err.actual}`,
+          `cannot fetch the target's metadata from ${discoveryUrl}: ${err.actual}${hint}`,
           http.exchanges(),
           { cause: err },
         );
@@ -207,6 +215,75 @@ function deriveOAuthFeatures(
   if (method === "command" || method === "webhook") f.add("admin");
   if (clients.some((c) => c.clientSecret !== undefined)) f.add("api_key");
   return f;
+}
+
+/**
+ * The features the target's metadata claims, whatever the config gives: a check that needs
+ * one of these but is missing it for want of configuration (credentials, a client of the
+ * right kind, a way to approve) is untested, not "not claimed".
+ */
+export function claimedFeatures(
+  metadata: Record<string, unknown>,
+  profile?: Profile,
+): Set<Feature> {
+  const full: TargetConfig = {
+    apiKey: "x",
+    clientIdPrefix: "x",
+    admin: { token: "x" },
+    user: { username: "x", password: "x" },
+    ...(profile === "oauth"
+      ? {
+          oauth: {
+            clients: [
+              { clientId: "x", clientSecret: "x", authMethod: "client_secret_basic" },
+              { clientId: "y", authMethod: "private_key_jwt", privateKey: "x" },
+            ],
+          },
+        }
+      : {}),
+  } as TargetConfig;
+  const f = deriveFeatures(metadata, full, profile);
+  f.add("admin");
+  f.add("user_credentials");
+  f.add("api_key");
+  return f;
+}
+
+/**
+ * Polls the metadata URL until it answers 200 (at most `waitMs`; every 250 ms), for a target
+ * that is still starting. Returns when it answers or the time is up (discovery then reports
+ * what is wrong).
+ */
+export async function waitForTarget(opts: {
+  baseUrl?: string;
+  discoveryUrl?: string;
+  waitMs: number;
+  dispatcher?: Dispatcher;
+  /** Extra headers for the target's origin (a gateway may answer 401 without them). */
+  extraHeaders?: Record<string, string>;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const url =
+    opts.discoveryUrl ?? (opts.baseUrl ? wellKnownUrl(normalizeBaseUrl(opts.baseUrl)) : undefined);
+  if (!url) return;
+  const deadline = Date.now() + opts.waitMs;
+  const http = createHttpClient({
+    baseUrl: url,
+    timeoutMs: 2_000,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+  });
+  try {
+    while (Date.now() < deadline && !opts.signal?.aborted) {
+      const res = await http
+        .request({ method: "GET", url, label: "wait for the target" })
+        .catch(() => undefined);
+      if (res?.status === 200) return;
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+  } finally {
+    await http.close();
+  }
 }
 
 function approvalAvailable(metadata: Record<string, unknown>, config: TargetConfig): boolean {

@@ -4,7 +4,7 @@
  * against the reference server and diffs the results against
  * `suites/expectations/reference-server.json`.
  */
-import type { Status } from "./check.ts";
+import type { Status } from "../check/check.ts";
 import type { CheckResult } from "./types.ts";
 
 export interface ExpectationsFile {

@@ -1,17 +1,18 @@
 /**
  * The expected-failures file: a vendor's list of known failures, so that CI can gate on
- * "no new failures". Listed checks that FAIL or WARN do not fail the run; listed checks that
- * now PASS are stale and DO fail the run, so the list stays honest. An ERROR is never
+ * "no new failures". Entries name checks (not requirements). Listed checks that FAIL, WARN or
+ * are BLOCKED do not fail the run, nor do the checks a listed failure blocks; listed checks
+ * that now PASS are stale and DO fail the run, so the list stays honest. An ERROR is never
  * excused (it means the kit could not judge).
  *
  * @example
  * { "failures": [{ "id": "DTP-REF-004", "reason": "family revocation lands in v2.3" }] }
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { Check } from "./check.ts";
-import { ConfigError } from "./failure.ts";
-import { matches } from "./registry.ts";
+import type { Check } from "../check/check.ts";
+import { ConfigError } from "../check/failure.ts";
+import { readTextFile } from "../config/read-file.ts";
+import { covers, matches } from "./registry.ts";
 import type { CheckResult } from "./types.ts";
 
 export const expectedFailuresSchema = z
@@ -35,14 +36,7 @@ export interface ExpectedFailure {
 }
 
 export async function loadExpectedFailures(path: string): Promise<ExpectedFailure[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read expected-failures file ${path}: ${(err as { code?: string }).code ?? err}`,
-    );
-  }
+  const text = await readTextFile(path, "expected-failures file", (m) => new ConfigError(m));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -59,24 +53,32 @@ export async function loadExpectedFailures(path: string): Promise<ExpectedFailur
   return parsed.data.failures;
 }
 
-/** Unknown ids (not in the registry at all) are a config error: a typo must not pass. */
+/**
+ * Every entry must name a check: a typo must not pass, and a requirement id that is not a
+ * check's id would suppress nothing (the error names the checks that cover it).
+ */
 export function validateExpectedFailures(
   list: readonly ExpectedFailure[],
   registry: readonly Check[],
 ): void {
-  const unknown = list.filter((f) => !registry.some((c) => matches(c, f.id)));
-  if (unknown.length) {
-    throw new ConfigError(
-      `expected failures name unknown checks: ${unknown.map((f) => f.id).join(", ")}`,
+  const problems: string[] = [];
+  for (const f of list) {
+    if (registry.some((c) => matches(c, f.id) && !f.id.includes("*"))) continue;
+    const covering = registry.filter((c) => covers(c, f.id)).map((c) => c.meta.id);
+    problems.push(
+      covering.length
+        ? `${f.id} is a requirement, not a check (list the check that fails: ${covering.join(", ")})`
+        : `${f.id} is not a check`,
     );
   }
+  if (problems.length) throw new ConfigError(`expected failures: ${problems.join("; ")}`);
 }
 
 /** Marks one result in place (as it finishes, so progress lines can show it). */
 export function markExpectedFailure(r: CheckResult, list: readonly ExpectedFailure[]): void {
   const entry = list.find((f) => f.id === r.id);
   if (!entry) return;
-  if (r.status === "FAIL" || r.status === "WARN") {
+  if (r.status === "FAIL" || r.status === "WARN" || r.status === "BLOCKED") {
     r.expectedFailure = entry.reason;
   } else if (r.status === "PASS") {
     r.stale = true;

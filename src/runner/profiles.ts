@@ -16,10 +16,8 @@
  * selects (a check needing a feature the target lacks is SKIPPED with the reason). A test
  * fails when a registered check is missing here.
  */
-import type { CheckMeta, Feature } from "./check.ts";
-
-export const PROFILES = ["dtp", "oauth"] as const;
-export type Profile = (typeof PROFILES)[number];
+import type { CheckMeta } from "../check/check.ts";
+import type { Feature, Profile } from "../check/target.ts";
 
 /** The reason a check outside the OAuth profile is skipped with. */
 export const DTP_EXTENSION = "DTP extension, not part of the OAuth profile";

@@ -2,8 +2,8 @@
  * The check registry: validation of the checks' metadata and selection by area, id and
  * exclusion (`--area`, `--only`, `--exclude`).
  */
-import type { Area, Check } from "./check.ts";
-import { UsageError } from "./failure.ts";
+import type { Area, Check } from "../check/check.ts";
+import { UsageError } from "../check/failure.ts";
 
 export const AREAS: readonly Area[] = [
   "discovery",
@@ -43,44 +43,82 @@ export function validateRegistry(checks: readonly Check[]): void {
 
 export interface Selection {
   areas?: readonly string[];
+  /** Check ids (`DTP-REF-002`) or prefixes (`DTP-REF-*`). */
   only?: readonly string[];
   exclude?: readonly string[];
+  /** Requirement ids (or prefixes): every check that covers one of them. */
+  requirements?: readonly string[];
+}
+
+/** Does `pattern` name this check? Its exact id, or a prefix ending in `*` (`DTP-REF-*`). */
+export function matches(check: Check, pattern: string): boolean {
+  const p = pattern.trim().toUpperCase();
+  if (p.endsWith("*")) return check.meta.id.startsWith(p.slice(0, -1));
+  return check.meta.id === p;
+}
+
+/** Does this check cover the requirement `pattern` (an id or a prefix ending in `*`)? */
+export function covers(check: Check, pattern: string): boolean {
+  const p = pattern.trim().toUpperCase();
+  if (p.endsWith("*")) return check.meta.requirements.some((id) => id.startsWith(p.slice(0, -1)));
+  return check.meta.requirements.includes(p);
 }
 
 /**
- * Does `pattern` name this check? Exact check id, one of its requirement IDs, or a prefix
- * ending in `*` (`DTP-REF-*`).
+ * Throws a UsageError unless `pattern` names a check. A requirement id that is not a check's
+ * id gets the checks that cover it named.
  */
-export function matches(check: Check, pattern: string): boolean {
-  const p = pattern.trim().toUpperCase();
-  const ids = [check.meta.id, ...check.meta.requirements];
-  if (p.endsWith("*")) return ids.some((id) => id.startsWith(p.slice(0, -1)));
-  return ids.includes(p);
+export function assertCheckPattern(checks: readonly Check[], pattern: string, flag: string): void {
+  if (checks.some((c) => matches(c, pattern))) return;
+  const covering = checks.filter((c) => covers(c, pattern)).map((c) => c.meta.id);
+  if (covering.length) {
+    throw new UsageError(
+      `${flag} ${pattern}: ${pattern} is a requirement, not a check; the checks that cover it: ${covering.join(", ")} (name one of them, or select by requirement with --requirement ${pattern})`,
+    );
+  }
+  throw new UsageError(`${flag} ${pattern} matches no check (see dtp test --list)`);
 }
 
-/** The checks a selection keeps, in registry order. Unknown areas or ids → UsageError. */
+/**
+ * The checks a selection keeps, in registry order. Unknown areas or ids → UsageError; a
+ * selection that keeps no check → UsageError (a run that tests nothing is not a run).
+ */
 export function selectChecks(checks: readonly Check[], sel: Selection): Check[] {
   for (const a of sel.areas ?? []) {
     if (!AREAS.includes(a as Area)) {
       throw new UsageError(`unknown area ${JSON.stringify(a)}; areas: ${AREAS.join(", ")}`);
     }
   }
-  for (const [flag, list] of [
-    ["--only", sel.only],
-    ["--exclude", sel.exclude],
-  ] as const) {
-    for (const p of list ?? []) {
-      if (!checks.some((c) => matches(c, p))) {
-        throw new UsageError(`${flag} ${p} matches no check (see dtp test --list)`);
-      }
+  for (const p of sel.only ?? []) assertCheckPattern(checks, p, "--only");
+  for (const p of sel.exclude ?? []) assertCheckPattern(checks, p, "--exclude");
+  for (const p of sel.requirements ?? []) {
+    if (!checks.some((c) => covers(c, p))) {
+      throw new UsageError(`--requirement ${p}: no check covers it (see dtp test --list)`);
     }
   }
-  return checks.filter((c) => {
+  const kept = checks.filter((c) => {
     if (sel.areas?.length && !sel.areas.includes(c.meta.area)) return false;
     if (sel.only?.length && !sel.only.some((p) => matches(c, p))) return false;
+    if (sel.requirements?.length && !sel.requirements.some((p) => covers(c, p))) return false;
     if (sel.exclude?.some((p) => matches(c, p))) return false;
     return true;
   });
+  if (kept.length === 0) {
+    throw new UsageError(
+      `the selection (${describeSelection(sel)}) keeps no check: nothing would be tested`,
+    );
+  }
+  return kept;
+}
+
+/** The selection in words: "every area", "refresh, revocation", "--only DTP-REF-002 without DTP-REF-001". */
+export function describeSelection(sel: Selection): string {
+  const parts: string[] = [];
+  if (sel.areas?.length) parts.push(sel.areas.join(", "));
+  if (sel.only?.length) parts.push(`--only ${sel.only.join(",")}`);
+  if (sel.requirements?.length) parts.push(`--requirement ${sel.requirements.join(",")}`);
+  const what = parts.join(", ") || "every area";
+  return sel.exclude?.length ? `${what} without ${sel.exclude.join(", ")}` : what;
 }
 
 /** Registry order: by area (spec order), then id. */

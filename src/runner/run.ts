@@ -1,10 +1,15 @@
 /**
  * `runConformance`: the whole run, shared by `dtp test` and the programmatic API.
- * config → (embedded server) → discovery → registry selection → engine → expected
- * failures → summary and exit code → {@link RunReport}.
+ * config → registry selection → (embedded server) → (wait for the target) → discovery →
+ * engine → expected failures → summary → requirement coverage → verdict and exit code →
+ * {@link RunReport}.
  */
 import { randomInt } from "node:crypto";
 import { checks as registry } from "../../suites/index.ts";
+import type { Area, Check, CheckMeta, Level } from "../check/check.ts";
+import { UsageError } from "../check/failure.ts";
+import type { Target } from "../check/target.ts";
+import { PROFILES, type Profile } from "../check/target.ts";
 import { configSecrets, loadConfig, resolveConfig } from "../config/load.ts";
 import {
   DEFAULT_CLIENT_ID_PREFIX,
@@ -13,27 +18,27 @@ import {
 } from "../config/schema.ts";
 import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
-import type { Area, Check, CheckMeta } from "./check.ts";
-import { discover } from "./discover.ts";
+import { loadTransport, type TransportFiles } from "../http/transport.ts";
+import { loadCatalogue, type Requirement } from "../spec/catalogue.ts";
+import { discover, waitForTarget } from "./discover.ts";
+import { runChecks } from "./engine.ts";
 import {
   DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_RUNS,
-  runChecks,
-} from "./engine.ts";
+} from "./engine-options.ts";
 import {
   type ExpectedFailure,
   loadExpectedFailures,
   markExpectedFailure,
   validateExpectedFailures,
 } from "./expected-failures.ts";
-import { UsageError } from "./failure.ts";
-import { PROFILES, type Profile } from "./profiles.ts";
-import { selectChecks, sortChecks, validateRegistry } from "./registry.ts";
-import { exitCodeOf, summarize } from "./summary.ts";
-import type { Target } from "./target.ts";
+import { replayArgs } from "./outcome.ts";
+import { describeSelection, selectChecks, sortChecks, validateRegistry } from "./registry.ts";
+import { checkTargetUrl } from "./target-url.ts";
 import { type CheckResult, REPORT_SCHEMA_VERSION, type RunReport } from "./types.ts";
+import { judgeRun } from "./verdict.ts";
 
 export const KIT_VERSION = "0.1.0";
 /** The embedded server's short lifetimes all fit in this budget (refresh tokens: 60 s). */
@@ -45,17 +50,29 @@ export interface RunOptions {
   /** A config file path, or the config object in the file format (secrets may be `{ env }`). */
   config?: string | TargetConfigFile;
   area?: Area | Area[];
-  /** Check or requirement IDs (`DTP-REF-004`, `DTP-REF-*`). */
+  /** Check IDs (`DTP-REF-004`, `DTP-REF-*`); a requirement ID that is no check's ID is a usage error. */
   only?: string[];
   exclude?: string[];
+  /** Requirement IDs: every check that covers one of them (`--requirement`). */
+  requirements?: string[];
   /** SHOULD failures fail the run. */
   strict?: boolean;
   /** fast-check seed (default: random; always reported). */
   seed?: number;
   /** fast-check runs per property (default 30). */
   runs?: number;
-  /** fast-check path to replay one counterexample (use with `only` and `seed`). */
+  /** The one case to run (`--case`: its label, as a failure names it; use with `only` and `seed`). */
+  replayCase?: string;
+  /** fast-check path to replay one counterexample (use with `only`, `seed` and `replayCase`). */
   replayPath?: string;
+  /** Transcripts: "failures" (default: full for failing checks, request lines for passing ones) or "all". */
+  evidence?: "failures" | "all";
+  /** Untested claimed MUST requirements do not fail the run (the verdict still says INCOMPLETE). */
+  allowUntested?: boolean;
+  /** Stop once this many checks failed (the verdict says the run stopped early). */
+  maxFailures?: number;
+  /** Poll the target's metadata URL for up to this long until it answers 200, then start. */
+  waitForMs?: number;
   /** Time budget a check may spend waiting on lifetimes and intervals (default 60 s; 90 s for the embedded server). */
   maxWaitMs?: number;
   /** Per-request deadline (default 10 s). */
@@ -84,10 +101,20 @@ export interface RunOptions {
     maxWaitMs: number;
     timeoutMs: number;
   }) => void;
-  /** Called as each check finishes. */
+  /** Called as each check starts and finishes. */
+  onCheckStart?: (meta: CheckMeta) => void;
   onResult?: (result: CheckResult) => void;
+  /** Called when a check starts waiting on a lifetime or an interval (how long, and why). */
+  onWait?: (event: { checkId: string; ms: number; reason?: string }) => void;
   /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
   replayPrefix?: string;
+  /**
+   * TLS and proxy settings (file paths), on top of the config's `tls` and `proxy`: CAs
+   * add up, the other fields win.
+   */
+  transport?: TransportFiles;
+  /** Extra headers for requests to the target's origin, on top of the config's `headers`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -125,23 +152,43 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       : Array.isArray(options.area)
         ? options.area
         : [options.area];
-  const selected = sortChecks(
-    selectChecks(all, {
-      ...(areas ? { areas } : {}),
-      ...(options.only ? { only: options.only } : {}),
-      ...(options.exclude ? { exclude: options.exclude } : {}),
-    }),
-  );
+  const selection = {
+    ...(areas ? { areas } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.requirements ? { requirements: options.requirements } : {}),
+  };
+  const selected = sortChecks(selectChecks(all, selection));
+  if (options.replayCase !== undefined && selected.length !== 1) {
+    throw new UsageError(
+      `--case replays one case of one check: select exactly one check with --only (selected: ${selected.length})`,
+    );
+  }
+  if (
+    options.maxFailures !== undefined &&
+    !(Number.isInteger(options.maxFailures) && options.maxFailures > 0)
+  ) {
+    throw new UsageError(`max-failures must be a positive integer: ${options.maxFailures}`);
+  }
+  const catalogue = catalogueFor(all);
+  const levels = new Map(catalogue.map((r) => [r.id, r.level as Level]));
+  const levelOf = (id: string) => levels.get(id);
   let expected: ExpectedFailure[] = [];
   if (typeof options.expectedFailures === "string") {
     expected = await loadExpectedFailures(options.expectedFailures);
   } else if (options.expectedFailures) expected = options.expectedFailures;
   validateExpectedFailures(expected, all);
 
+  if (options.url !== undefined) checkTargetUrl(options.url);
   const url = options.url ?? config?.baseUrl;
   let embedded: { close(): Promise<void> } | undefined;
   let baseUrl = url;
   if (url === undefined && config?.discoveryUrl === undefined) {
+    if (options.transport || options.headers) {
+      throw new UsageError(
+        "--ca, --cert, --key, --insecure, --proxy and --header need a target URL (the embedded reference server is reached directly)",
+      );
+    }
     const { startEmbeddedTarget } = await import("../cli/embedded.ts");
     const server = await startEmbeddedTarget();
     embedded = server;
@@ -160,9 +207,23 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const runs = options.runs ?? DEFAULT_RUNS;
   const redactor = new Redactor();
   for (const s of configSecrets(config)) redactor.add(s.value, s.label);
-  const dispatcher = createAgent();
+  const transport = embedded
+    ? ({ proxy: false } as const)
+    : await loadTransport(mergeTransport(config.transport, options.transport));
+  const extraHeaders = { ...config.headers, ...options.headers };
+  const dispatcher = createAgent(transport);
 
   try {
+    if (options.waitForMs !== undefined) {
+      await waitForTarget({
+        ...(baseUrl !== undefined ? { baseUrl } : {}),
+        ...(config.discoveryUrl !== undefined ? { discoveryUrl: config.discoveryUrl } : {}),
+        waitMs: options.waitForMs,
+        dispatcher,
+        ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    }
     const { target, exchanges: discovery } = await discover({
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(config.discoveryUrl !== undefined ? { discoveryUrl: config.discoveryUrl } : {}),
@@ -170,6 +231,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       timeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       embedded: embedded !== undefined,
       ...(profile !== "dtp" ? { profile } : {}),
     });
@@ -177,12 +239,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
     const prefix =
       options.replayPrefix ??
       `dtp test${embedded ? "" : ` ${target.baseUrl}`}${profile !== "dtp" ? ` --profile ${profile}` : ""}`;
-    const results = await runChecks({
+    const { results, stoppedEarly } = await runChecks({
       target,
       checks: selected,
       seed,
       runs,
+      ...(options.replayCase !== undefined ? { replayCase: options.replayCase } : {}),
       ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+      ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+      ...(options.evidence !== undefined ? { evidence: options.evidence } : {}),
+      levelOf,
       strict: options.strict ?? false,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       maxWaitMs,
@@ -190,15 +256,25 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       checkTimeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      replayCommand: (meta: CheckMeta, s: number, path: string | undefined) =>
-        `${prefix} --only ${meta.id} --seed ${s}${path ? ` --replay-path ${path}` : ""}`,
+      replayCommand: (meta: CheckMeta, s: number, replay) =>
+        `${prefix} --only ${meta.id} --seed ${s}${replayArgs(replay)}`,
+      ...(options.onCheckStart ? { onStart: options.onCheckStart } : {}),
       onResult: (r) => {
         markExpectedFailure(r, expected);
         options.onResult?.(r);
       },
+      ...(options.onWait ? { onWait: options.onWait } : {}),
     });
-    const summary = summarize(results);
+    const { summary, coverage, verdict, exitCode } = judgeRun({
+      results,
+      requirements: catalogue,
+      scope: describeSelection(selection),
+      strict: options.strict ?? false,
+      allowUntested: options.allowUntested ?? false,
+      ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
+    });
     const finishedAt = new Date();
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
@@ -223,7 +299,13 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(areas ? { areas } : {}),
         ...(options.only ? { only: options.only } : {}),
         ...(options.exclude ? { exclude: options.exclude } : {}),
+        ...(options.requirements ? { requirements: options.requirements } : {}),
+        ...(options.replayCase !== undefined ? { case: options.replayCase } : {}),
         ...(options.replayPath !== undefined ? { replayPath: options.replayPath } : {}),
+        ...(options.allowUntested ? { allowUntested: true } : {}),
+        ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+        ...(options.evidence === "all" ? { evidence: "all" as const } : {}),
+        ...("insecure" in transport && transport.insecure ? { insecure: true as const } : {}),
       },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -231,13 +313,52 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       discovery,
       results,
       summary,
+      coverage,
+      verdict,
       // A cancelled run is never a pass, even if what finished passed.
-      exitCode: options.signal?.aborted ? 1 : exitCodeOf(results),
+      exitCode: options.signal?.aborted ? 1 : exitCode,
     };
   } finally {
     await dispatcher.destroy().catch(() => {});
     await embedded?.close();
   }
+}
+
+/** The config's TLS and proxy settings under the command line's: CAs add up, the rest wins. */
+function mergeTransport(
+  fromConfig: TransportFiles | undefined,
+  fromCli: TransportFiles | undefined,
+): TransportFiles {
+  const merged: TransportFiles = { ...fromConfig, ...fromCli };
+  const ca = [...(fromConfig?.ca ?? []), ...(fromCli?.ca ?? [])];
+  if (ca.length) merged.ca = ca;
+  return merged;
+}
+
+/**
+ * The catalogue's requirements, plus any requirement a check names that the catalogue lacks
+ * (a check under development, a test's fake check) at the check's level, so that coverage
+ * never silently drops what a check verifies.
+ */
+function catalogueFor(checks: readonly Check[]): Requirement[] {
+  const out = [...loadCatalogue().requirements];
+  const known = new Set(out.map((r) => r.id));
+  for (const c of checks) {
+    for (const id of c.meta.requirements) {
+      if (known.has(id)) continue;
+      known.add(id);
+      out.push({
+        id,
+        area: "errors",
+        level: c.meta.level,
+        text: c.meta.title,
+        operations: [],
+        source: c.meta.specRef,
+        observable: true,
+      });
+    }
+  }
+  return out;
 }
 
 function pickTimes(c: TargetConfig): Partial<TargetConfig> {

@@ -1,10 +1,10 @@
-/** Counting results and deciding the exit code. */
-import type { Level, Status } from "./check.ts";
+/** Counting results by status, area and level. */
+import type { Level, Status } from "../check/check.ts";
 import type { CheckResult, RunSummary, StatusCounts } from "./types.ts";
 
-export const STATUSES: readonly Status[] = ["PASS", "FAIL", "WARN", "SKIP", "ERROR"];
+export const STATUSES: readonly Status[] = ["PASS", "FAIL", "WARN", "BLOCKED", "SKIP", "ERROR"];
 
-const zero = (): StatusCounts => ({ PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 });
+const zero = (): StatusCounts => ({ PASS: 0, FAIL: 0, WARN: 0, BLOCKED: 0, SKIP: 0, ERROR: 0 });
 
 export function summarize(results: readonly CheckResult[]): RunSummary {
   const byStatus = zero();
@@ -22,17 +22,4 @@ export function summarize(results: readonly CheckResult[]): RunSummary {
     if (r.stale) stale.push(r.id);
   }
   return { total: results.length, byStatus, byArea, byLevel, expectedFailures, stale };
-}
-
-/**
- * 1 when a check FAILED (and is not an expected failure), ERRORED, or is a stale expected
- * failure; 0 otherwise. WARN and SKIP never fail the run.
- */
-export function exitCodeOf(results: readonly CheckResult[]): 0 | 1 {
-  for (const r of results) {
-    if (r.status === "ERROR") return 1;
-    if (r.status === "FAIL" && r.expectedFailure === undefined) return 1;
-    if (r.stale) return 1;
-  }
-  return 0;
 }

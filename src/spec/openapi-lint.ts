@@ -3,7 +3,7 @@
  * every operation to. Each issue is located by a JSON pointer (and, when the document
  * came from a file, by line and column).
  */
-import type { Area } from "../runner/check.ts";
+import type { Area } from "../check/check.ts";
 
 export type OpenApiDocument = Record<string, unknown>;
 

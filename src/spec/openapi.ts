@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Area } from "../check/check.ts";
 import { specDir } from "../paths.ts";
-import type { Area } from "../runner/check.ts";
 import {
   checkRefs,
   isArea,

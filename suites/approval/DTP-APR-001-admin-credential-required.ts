@@ -1,9 +1,8 @@
 /**
  * DTP-APR-001 (MUST, RFC 6750 §3; RFC 9457 §3):
  * "Every `/admin/*` operation MUST require `Authorization: Bearer <admin key>`; a missing
- * or wrong admin key MUST be answered 401 with a problem body and
- * `WWW-Authenticate: Bearer realm="dtp"` (or 429 once its source is over the limit of
- * DTP-APR-014), and MUST NOT change any state."
+ * or wrong admin key MUST be answered 401 with a problem body and `WWW-Authenticate: Bearer
+ * realm="dtp"`, and MUST NOT change any state."
  *
  * Property: every admin operation (list, approve, deny, get device, delete device), aimed at
  * real records (a pending registration, an approved device), with a generated missing or
@@ -17,11 +16,11 @@
  * `dtp_limits.failed_attempts.admin_key.max` of them; the other cases are not limited.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
 import { failureBudget } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   adminRequest,

@@ -1,5 +1,5 @@
 /**
- * DTP-APR-002 (MUST, seed 004):
+ * DTP-APR-002 (MUST, SAFEQ Cloud "Register device"):
  * "`GET /admin/registrations` MUST answer 200 `{"registrations": [...]}` where each item
  * has `user_code`, `client_id`, `client_type`, `status`, `created_at` and `expires_at`
  * (Unix seconds), plus `client_description`, `key_type` and `jkt` when present; without a
@@ -37,13 +37,13 @@
  * `x`, and a made-up cursor → 400 problem.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectProblem, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { listRegistrationsPage } from "../../src/client/admin.ts";
 import { register } from "../../src/client/device.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/keys.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectProblem, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   type AdminApi,
   adminApi,
@@ -85,7 +85,7 @@ export const check: Check = {
     area: "approval",
     title:
       "Registrations are listed by status with their fields, a page at a time; devices are shown or 404",
-    specRef: "seed 004; DTP",
+    specRef: 'SAFEQ Cloud "Register device"; DTP',
     requires: ["admin", "device_code"],
     property: true,
   },

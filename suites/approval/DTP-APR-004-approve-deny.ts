@@ -1,10 +1,10 @@
 /**
- * DTP-APR-004 (MUST, seed 004):
+ * DTP-APR-004 (MUST, SAFEQ Cloud "Register device"):
  * "`POST /admin/registrations/{user_code}/approve` on a pending registration MUST answer
  * 200 `{"user_code", "client_id", "status": "approved"}`, after which the next poll of
  * its `device_code` MUST return tokens."
  *
- * DTP-APR-005 (MUST, seed 004; RFC 8628 §3.5):
+ * DTP-APR-005 (MUST, SAFEQ Cloud "Register device"; RFC 8628 §3.5):
  * "`POST /admin/registrations/{user_code}/deny` on a pending registration MUST answer 200
  * `{"user_code", "client_id", "status": "denied"}`, after which polls of its
  * `device_code` MUST be answered 400 `access_denied`."
@@ -17,10 +17,11 @@
  * (`access_denied`); then each is approved and denied again (409 problem four times) and
  * the lists by status still show them as approved and denied.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, expectProblem, fail } from "../../src/check/expect.ts";
 import { poll, register } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, expectProblem, fail } from "../../src/runner/expect.ts";
 import {
   adminApi,
   type Decision,
@@ -41,7 +42,7 @@ export const check: Check = {
     level: "MUST",
     area: "approval",
     title: "Approve → tokens on the next poll; deny → access_denied; a second decision is 409",
-    specRef: "seed 004; RFC 8628 §3.5",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 8628 §3.5',
     requires: ["admin", "device_code"],
   },
   async run(ctx) {

@@ -8,9 +8,9 @@
  * registration (its client_id, the decided status, the user code as issued).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, fail } from "../../src/check/expect.ts";
 import { register } from "../../src/client/device.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, fail } from "../../src/runner/expect.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-006";

@@ -1,16 +1,16 @@
 /**
  * DTP-APR-007 (MUST, RFC 9457 §3):
- * "Approving or denying an unknown `user_code` MUST be answered 404 with a problem body (or
- * 429 once the source is over the limit of DTP-APR-010)."
+ * "Approving or denying an unknown `user_code` MUST be answered 404 with a problem body."
  *
  * A well-formed user code that no registration has (8 random letters of the RFC 8628 §6.1
  * alphabet: one chance in 2.5·10^10 of naming a real one) is approved, then denied.
  * Only these two failed lookups are made: failed lookups count against the admin
  * credential's rate limit (DTP-APR-010), which the other checks of the run share.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectProblem } from "../../src/check/expect.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectProblem } from "../../src/runner/expect.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-007";

@@ -1,15 +1,16 @@
 /**
  * DTP-APR-009 (MUST, DTP; RFC 8628 §3.5):
  * "Approving or denying a registration whose `device_code` has expired, and that the server
- * still keeps (DTP-POLL-006), MUST be answered 410 with a problem body."
+ * still keeps (DTP-POLL-051), MUST be answered 410 with a problem body."
  *
  * Two pending registrations are left alone until their `expires_in` (plus the declared
  * clock skew) has passed; then one is approved and the other denied: 410 problem both.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectProblem } from "../../src/check/expect.ts";
 import { register } from "../../src/client/device.ts";
 import { waitPast } from "../../src/client/wait.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectProblem } from "../../src/runner/expect.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-009";

@@ -2,19 +2,19 @@
  * DTP-APR-010 (SHOULD, RFC 8628 §5.1):
  * "Failed `user_code` lookups SHOULD be limited per admin credential and source: after
  * `dtp_limits.failed_attempts.user_code.max` (10) failed approve or deny lookups within its
- * `window` (60 seconds) with the same admin credential from one source, further lookups from
- * that source, of a known code too, SHOULD be answered 429 with a problem body and a
- * `Retry-After` header until the window ends, and lookups from other sources SHOULD NOT be
- * refused because of them."
+ * `window` (60 seconds) with the same admin credential from one source, further lookups
+ * from that source, of a known code too, SHOULD be answered 429 with a problem body and a
+ * `Retry-After` header until the window ends (instead of DTP-APR-007's 404), and lookups
+ * from other sources SHOULD NOT be refused because of them."
  *
  * DTP-APR-014 (SHOULD, RFC 6749 §10.10; DTP):
  * "A server SHOULD limit wrong admin keys per source (the client's network address): once
  * `dtp_limits.failed_attempts.admin_key.max` requests with a wrong admin key have come from
  * one source within its `window`, further admin requests from that source, with a wrong or
  * the right key, SHOULD be answered 429 with a problem body (`rate-limited`) and a
- * `Retry-After` header until the window ends (at `/introspect`: OAuth error
- * `temporarily_unavailable`), and requests from other sources SHOULD NOT be refused because
- * of them."
+ * `Retry-After` header until the window ends, instead of DTP-APR-001's 401 (at
+ * `/introspect`, instead of DTP-REV-059's 401: OAuth error `temporarily_unavailable`), and
+ * requests from other sources SHOULD NOT be refused because of them."
  *
  * DTP-REG-026 (SHOULD, DTP):
  * "A server SHOULD cap the pending, unexpired registrations of one API key at
@@ -39,18 +39,18 @@
  * run; so this check runs only when DTP_KIT_RATE_LIMIT_CHECKS=1 is set, and should then be
  * run on its own (`DTP_KIT_RATE_LIMIT_CHECKS=1 dtp test --only DTP-APR-010`).
  */
-import { register, sendRegistration } from "../../src/client/device.ts";
-import { declaredFailureLimit } from "../../src/client/endpoints.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import { userCode } from "../../src/protocol/random.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
 import {
   describe,
   expectHeader,
   expectOAuthError,
   expectProblem,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { register, sendRegistration } from "../../src/client/device.ts";
+import { declaredFailureLimit } from "../../src/client/endpoints.ts";
+import { userCode } from "../../src/protocol/random.ts";
 import { type AdminApi, adminApi, decide, expectDecision, listRegistrations } from "./_helpers.ts";
 
 const ID = "DTP-APR-010";

@@ -1,10 +1,10 @@
 /**
- * DTP-APR-012 (MUST, seed 004):
+ * DTP-APR-012 (MUST, SAFEQ Cloud "Register device"):
  * "`DELETE /admin/devices/{client_id}` MUST answer 204 with an empty body for an existing
  * device, after which `GET /admin/devices/{client_id}` MUST answer 404; an unknown
  * `client_id` MUST be answered 404 with a problem body."
  *
- * DTP-APR-013 (MUST, seed 004; DTP):
+ * DTP-APR-013 (MUST, SAFEQ Cloud "Register device"; DTP):
  * "Deleting a device MUST immediately revoke every access and refresh token issued to it
  * and every user token obtained through it: afterwards those access tokens MUST be
  * answered 401 `invalid_token` at protected resources and those refresh tokens 400
@@ -21,6 +21,17 @@
  * revoke them (the personal-tokens suite checks that), although the OpenAPI description of
  * deleteDevice says "personal tokens created with them" are revoked.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import {
+  expectJson,
+  expectOAuthError,
+  expectProblem,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
 import {
   callResource,
@@ -31,16 +42,6 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import {
-  expectJson,
-  expectOAuthError,
-  expectProblem,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
 import { type AdminApi, adminApi, deleteDevice, getDevice } from "./_helpers.ts";
 
 const ID = "DTP-APR-012";
@@ -62,7 +63,7 @@ export const check: Check = {
     level: "MUST",
     area: "approval",
     title: "Deleting a device: 204, then 404; every token it holds or obtained is revoked at once",
-    specRef: "seed 004; DTP",
+    specRef: 'SAFEQ Cloud "Register device"; DTP',
     requires: ["admin", "device_code", "resource"],
   },
   async run(ctx) {

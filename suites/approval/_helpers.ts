@@ -7,21 +7,23 @@
  * when the target's approval is configured as a command or a webhook; without it they SKIP
  * naming that config field.
  */
-import { listAllRegistrations, listRegistrationsPage } from "../../src/client/admin.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
+import type { CheckContext } from "../../src/check/check.ts";
 import {
   expectJson,
   expectProblem,
   expectStatus,
   expectWwwAuthenticate,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import {
+  type AdminApi,
+  listAllRegistrations,
+  listRegistrationsPage,
+} from "../../src/client/admin.ts";
+import type { KeyKind, KeyType } from "../../src/protocol/index.ts";
 
 export type { AdminApi } from "../../src/client/admin.ts";
-
-import type { AdminApi } from "../../src/client/admin.ts";
 
 /** The admin API of the target, or SKIP naming what is missing. */
 export function adminApi(ctx: CheckContext): AdminApi {

@@ -4,8 +4,8 @@
  * credentials with status 200, `Content-Type: application/json` and a JSON object of
  * authorization server metadata."
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus } from "../../src/check/expect.ts";
 import { getMetadata } from "./metadata.ts";
 
 const ID = "DTP-DISC-001";

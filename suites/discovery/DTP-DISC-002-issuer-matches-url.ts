@@ -4,9 +4,9 @@
  * the metadata URL (same scheme, host, port and path), with no trailing slash, no query
  * and no fragment."
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { issuerFromWellKnown } from "../../src/runner/discover.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import { getMetadata, metadataUrl } from "./metadata.ts";
 
 const ID = "DTP-DISC-002";

@@ -7,8 +7,8 @@
  * The endpoint URLs are `jwks_uri` and every member whose name ends in `_endpoint`
  * (RFC 8414's and DTP's).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-003";

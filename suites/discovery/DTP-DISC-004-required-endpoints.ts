@@ -10,8 +10,8 @@
  * Requires the "dtp" feature: a plain OAuth server may lack some of these endpoints and is
  * then tested on the areas it offers (the missing ones are skipped, not failed).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { expectEndpointUrl, fetchMetadata, issuerIn } from "./metadata.ts";
 
 const ID = "DTP-DISC-004";

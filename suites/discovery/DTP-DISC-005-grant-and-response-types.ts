@@ -4,8 +4,8 @@
  * and `client_credentials` in `grant_types_supported`, and MUST contain
  * `response_types_supported` equal to `["device_code"]`."
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectEqual } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectEqual } from "../../src/check/expect.ts";
 import { expectListContaining, fetchMetadata } from "./metadata.ts";
 
 const ID = "DTP-DISC-005";

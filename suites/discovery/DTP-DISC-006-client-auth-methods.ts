@@ -7,8 +7,8 @@
  * `introspection_endpoint_auth_methods_supported`, each listing at least
  * `client_secret_basic`."
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectEqual } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectEqual } from "../../src/check/expect.ts";
 import { expectListContaining, fetchMetadata } from "./metadata.ts";
 
 const ID = "DTP-DISC-006";

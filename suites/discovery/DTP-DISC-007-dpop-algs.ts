@@ -4,8 +4,8 @@
  * `RS256` and `PS256`, and this list MUST NOT contain `none` or any symmetric (`HS*`)
  * algorithm."
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { expectListContaining, fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-007";

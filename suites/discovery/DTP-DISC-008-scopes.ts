@@ -2,7 +2,7 @@
  * DTP-DISC-008 (MUST, RFC 8414 §2):
  * "The metadata MUST list `me`, `login`, `tokens` and `service` in `scopes_supported`."
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { expectListContaining, fetchMetadata } from "./metadata.ts";
 
 const ID = "DTP-DISC-008";

@@ -7,8 +7,8 @@
  *
  * A server is a DTP server when its metadata has `dtp_version` (the "dtp" feature).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectEqual } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectEqual } from "../../src/check/expect.ts";
 import { expectEndpointUrl, fetchMetadata, issuerIn } from "./metadata.ts";
 
 const ID = "DTP-DISC-009";

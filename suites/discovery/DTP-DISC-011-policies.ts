@@ -1,5 +1,5 @@
 /**
- * DTP-DISC-011 (MUST, seed 000):
+ * DTP-DISC-011 (MUST, SAFEQ Cloud "User and device tokens"):
  * "A DTP server's metadata MUST contain `dtp_policies`, an object with the boolean members
  * `allow_untrusted_endpoints` and `allow_unauthenticated_requests`, whose values MUST be
  * the policies in effect."
@@ -16,11 +16,11 @@
  * ends as SKIP saying what is missing; the login suite tests both policies in full.
  */
 import { randomBytes } from "node:crypto";
+import type { Check } from "../../src/check/check.ts";
+import { describe, fail } from "../../src/check/expect.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { login, obtainDeviceTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe, fail } from "../../src/runner/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-011";
@@ -32,7 +32,7 @@ export const check: Check = {
     level: "MUST",
     area: "discovery",
     title: "dtp_policies states both policies as booleans, as they are in effect",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["dtp"],
   },
   async run(ctx) {

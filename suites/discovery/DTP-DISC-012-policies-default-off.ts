@@ -1,12 +1,12 @@
 /**
- * DTP-DISC-012 (SHOULD, seed 000):
+ * DTP-DISC-012 (SHOULD, SAFEQ Cloud "User and device tokens"):
  * "A server SHOULD run with both `dtp_policies` members `false` (their default) unless
  * its operator explicitly enables them."
  *
  * The kit cannot see the operator's intent: an enabled policy is reported as a warning.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-012";
@@ -18,7 +18,7 @@ export const check: Check = {
     level: "SHOULD",
     area: "discovery",
     title: "Both dtp_policies are off",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["dtp"],
   },
   async run(ctx) {

@@ -22,10 +22,11 @@
  * approval is configured; the other lifetimes are checked against the declared values by the
  * suites that exercise them (tokens, expiry, refresh, signing, personal tokens).
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { sendRegistration } from "../../src/client/device.ts";
 import { obtainDeviceTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-013";

@@ -8,9 +8,9 @@
  * token is obtained and its signature must verify with the JWK Set's key of its `kid`.
  */
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { obtainDeviceTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import { getJwks } from "./jwks.ts";
 import { show } from "./metadata.ts";
 

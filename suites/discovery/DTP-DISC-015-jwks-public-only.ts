@@ -5,8 +5,8 @@
  *
  * Applies to any server that publishes a `jwks_uri`.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import { getJwks } from "./jwks.ts";
 import { show } from "./metadata.ts";
 

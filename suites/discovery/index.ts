@@ -1,5 +1,5 @@
 /** The discovery suite: one check per requirement, in files named by ID. */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as disc001 } from "./DTP-DISC-001-metadata-served-as-json.ts";
 import { check as disc002 } from "./DTP-DISC-002-issuer-matches-url.ts";
 import { check as disc003 } from "./DTP-DISC-003-https-urls.ts";

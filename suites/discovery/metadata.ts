@@ -1,8 +1,9 @@
 /** Fetching the metadata document from inside a discovery check (so it is in the transcript). */
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
+
+import type { CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { wellKnownUrl } from "../../src/runner/discover.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 
 /** The URL the kit derived from the target's base URL (or the configured discovery URL). */
 export function metadataUrl(ctx: CheckContext): string {

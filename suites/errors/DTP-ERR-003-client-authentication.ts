@@ -1,8 +1,10 @@
 /**
  * DTP-ERR-003 (MUST, RFC 6749 §5.2):
- * "A failed client authentication MUST be answered 401 OAuth error `invalid_client`, with
- * `WWW-Authenticate: Basic realm="dtp"` when the client used HTTP Basic (or 429 past the
- * limit of DTP-ERR-017)."
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
  *
  * DTP-ERR-004 (MUST, RFC 6749 §2.3):
  * "A request that uses more than one client authentication method (e.g. HTTP Basic and a
@@ -19,11 +21,13 @@
  *
  * DTP-ERR-017 (MUST, RFC 6749 §10.10; DTP):
  * "A server MUST limit failed client authentications with the API key per `client_id` and
- * source (the client's network address): once `dtp_limits.failed_attempts.client_secret.max`
- * of them have failed within its `window`, every further client authentication for that
- * `client_id` from that source, with a wrong or the right key, MUST be answered 429 OAuth
- * error `temporarily_unavailable` with a `Retry-After` header until the window ends; the same
- * key MUST NOT be refused for another `client_id`, or from another source, because of them."
+ * source (the client's network address): once
+ * `dtp_limits.failed_attempts.client_secret.max` of them have failed within its `window`,
+ * every further client authentication for that `client_id` from that source, with a wrong
+ * or the right key, MUST be answered 429 OAuth error `temporarily_unavailable` with a
+ * `Retry-After` header until the window ends (instead of the `invalid_client` of
+ * DTP-ERR-003 and DTP-ERR-050); the same key MUST NOT be refused for another `client_id`,
+ * or from another source, because of them."
  *
  * Then, for a DTP target: `max` wrong keys for a fresh `client_id` A (401 each), one more
  * (429 `temporarily_unavailable`, `Retry-After` within the window), the right key for A
@@ -31,12 +35,12 @@
  * "from another source" is left to the server's own tests.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { declaredFailureLimit } from "../../src/client/endpoints.ts";
-import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import {
   expectOAuthErrorFormat,
   formBody,

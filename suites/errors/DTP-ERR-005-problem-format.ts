@@ -18,10 +18,10 @@
  * The generated parts (tokens, ids, JSON, sizes) vary with the seed.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import type { HttpRequest } from "../../src/check/http.ts";
 import { register } from "../../src/client/device.ts";
 import { declaredLifetime, endpointOf } from "../../src/client/endpoints.ts";
-import type { HttpRequest } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { adminApi, decide, expectDecision } from "../approval/_helpers.ts";
 import { ERR006, expectProblemFormat, Findings, openSession, type Session } from "./_helpers.ts";
 

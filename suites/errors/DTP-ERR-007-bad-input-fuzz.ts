@@ -27,12 +27,12 @@
  * accepted at `/me` (nothing stored was lost).
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
 import { wellKnownUrl } from "../../src/runner/discover.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   describeShort,
   ERR001,

@@ -10,8 +10,8 @@
  * endpoints, 415 problem at `POST /personal-tokens`. Nothing of the body may be used.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { endpointOf } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   expectOAuthErrorFormat,
   expectProblemFormat,

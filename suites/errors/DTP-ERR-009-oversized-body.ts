@@ -13,9 +13,9 @@
  * from outside; that part of the requirement is left to the server's own tests.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { endpointOf } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   describeShort,
   expectOAuthErrorFormat,

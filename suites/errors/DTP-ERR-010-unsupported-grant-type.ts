@@ -10,10 +10,10 @@
  * parameters of some grant → 400 `unsupported_grant_type`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
 import { expectOAuthErrorFormat, formBody } from "./_helpers.ts";
 
 const ID = "DTP-ERR-010";

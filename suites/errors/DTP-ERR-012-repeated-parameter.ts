@@ -12,8 +12,8 @@
  * and the optional parameters are plain OAuth ones.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   expectOAuthErrorFormat,
   formBody,

@@ -13,12 +13,12 @@
  * `invalid_grant`. (Required parameters sent empty are checked by DTP-ERR-001.)
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { endpointOf } from "../../src/client/endpoints.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   DEVICE_CODE_GRANT,
   describeShort,

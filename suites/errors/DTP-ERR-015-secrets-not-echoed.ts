@@ -22,13 +22,13 @@
  * consecutive characters of it (DTP-ERR-016).
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
 import { endpointOf } from "../../src/client/endpoints.ts";
 import { obtainDeviceTokens, userCredentials } from "../../src/client/tokens.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import { DEVICE_CODE_GRANT, formBody, openSession, type Session } from "./_helpers.ts";
 
 const ID = "DTP-ERR-015";

@@ -4,6 +4,17 @@
  * then break in one way, the error-format assertions of DTP-ERR-001/005/006, a detector for
  * leaked internals (stack traces, file paths), and SHOULD findings collected for the end.
  */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import {
+  expectJson,
+  expectProblem,
+  expectStatus,
+  fail,
+  type ProblemDetails,
+} from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { type Registration, register } from "../../src/client/device.ts";
 import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
@@ -16,18 +27,7 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import { exchangeOfResponse } from "../../src/http/client.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import {
-  expectJson,
-  expectProblem,
-  expectStatus,
-  fail,
-  type ProblemDetails,
-} from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 
 // ——— error codes and problem types ———
 
@@ -104,12 +104,11 @@ export class Findings {
     const first = this.#list[0];
     if (!first) return;
     for (const f of this.#list.slice(1, 10)) ctx.note(`also ${f.requirement}: ${f.actual}`);
-    const x = first.res ? exchangeOfResponse(first.res) : undefined;
     throw new CheckFailure({
       requirement: first.requirement,
       expected: first.expected,
       actual: `${first.actual}${this.#list.length > 1 ? ` (and ${this.#list.length - 1} more)` : ""}`,
-      exchanges: x ? [x] : [],
+      evidence: first.res ? [first.res.exchange] : [],
       level: "SHOULD",
     });
   }
@@ -254,7 +253,7 @@ export function expectProblemFormat(
 /** "status 500, text/html: <html>…" on one line, at most 200 characters of body. */
 export function describeShort(res: HttpResponse): string {
   const ct = res.headers["content-type"];
-  const body = (exchangeOfResponse(res)?.response?.body ?? res.text).replace(/\s+/g, " ").trim();
+  const body = res.text.replace(/\s+/g, " ").trim();
   return `status ${res.status}${ct ? `, ${ct}` : ""}${body ? `: ${body.slice(0, 200)}${body.length > 200 ? "…" : ""}` : ""}`;
 }
 
@@ -421,7 +420,7 @@ export async function expectSessionIntact(
           requirement,
           expected: `${whose} tokens obtained before the bad requests still work (refresh: 200)`,
           actual: err.actual,
-          exchanges: err.exchanges,
+          evidence: err.evidence,
         });
       }
       throw err;

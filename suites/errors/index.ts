@@ -1,5 +1,5 @@
 /** The errors suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as err001 } from "./DTP-ERR-001-oauth-error-format.ts";
 import { check as err003 } from "./DTP-ERR-003-client-authentication.ts";
 import { check as err005 } from "./DTP-ERR-005-problem-format.ts";

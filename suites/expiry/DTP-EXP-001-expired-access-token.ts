@@ -1,5 +1,5 @@
 /**
- * DTP-EXP-001 (MUST, RFC 6750 §3.1; seed 002):
+ * DTP-EXP-001 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
  * "An access token presented after its `exp` MUST be answered 401 with `WWW-Authenticate`
  * `error="invalid_token"` (scheme `Bearer`, or `DPoP` for a bound token) at every protected
  * resource."
@@ -20,6 +20,10 @@
  * allow some leeway on its own tokens too, so the kit presents them only once the skew
  * allowance (5 s unless declared) has passed as well.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { declaredLifetime, declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
 import {
   callResource,
@@ -29,10 +33,7 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { deviceTokens, offers, provablyValid, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 

@@ -1,5 +1,5 @@
 /**
- * DTP-EXP-002 (MUST, RFC 6750 §3.1; seed 002):
+ * DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
  * "A personal token presented after its `expires_at` MUST be answered 401 with
  * `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
@@ -8,10 +8,11 @@
  * after `expires_at − created_at` seconds from when the kit received it (plus 2 s for
  * whole-second rounding, no clock skew: DTP-EXP-006) it is answered 401 invalid_token.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { callResource } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, waitLifetime } from "./_helpers.ts";
 
@@ -25,7 +26,7 @@ export const check: Check = {
     level: "MUST",
     area: "expiry",
     title: "An expired personal token is answered 401 Bearer invalid_token",
-    specRef: "RFC 6750 §3.1; seed 002",
+    specRef: 'RFC 6750 §3.1; "Authentication in the API" (private tokens)',
     requires: ["device_code", "admin", "login", "user_credentials", "personal_tokens", "resource"],
     waits: true,
   },

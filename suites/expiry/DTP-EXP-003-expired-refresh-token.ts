@@ -1,5 +1,5 @@
 /**
- * DTP-EXP-003 (MUST, RFC 6749 §5.2; RFC 9700 §4.14.2; seed 000):
+ * DTP-EXP-003 (MUST, RFC 6749 §5.2; RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"):
  * "A refresh token MUST be rejected with 400 OAuth error `invalid_grant` once
  * `dtp_lifetimes.refresh_token` seconds have passed since the original grant of its family
  * (rotation does not extend the family's lifetime)."
@@ -10,9 +10,10 @@
  * clock skew: DTP-EXP-006), the latest refresh token is answered 400 `invalid_grant`.
  * SKIPs before doing anything when the declared lifetime does not fit --max-wait.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { readTokens, refresh } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import { sleepUntil } from "../polling/_helpers.ts";
 import { deviceTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, lifetimeOrSkip, requireWait, waitLifetime } from "./_helpers.ts";

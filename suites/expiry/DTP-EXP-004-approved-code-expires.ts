@@ -1,16 +1,17 @@
 /**
  * DTP-EXP-004 (MUST, RFC 8628 §3.2, §3.5):
  * "A `device_code` MUST expire `expires_in` seconds after registration even when it was
- * approved but not yet redeemed: a later poll MUST be answered 400 `expired_token` (while
- * the server keeps the code, DTP-POLL-006) and MUST NOT return tokens."
+ * approved but not yet redeemed: a later poll MUST be answered 400 `expired_token` and MUST
+ * NOT return tokens."
  *
  * Register, approve at once, never poll; once `expires_in` has passed since the kit
  * received the registration response (plus 2 s for whole-second rounding, no clock skew:
  * DTP-EXP-006), the first poll must be 400 `expired_token`, not tokens.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { poll, register } from "../../src/client/device.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-004";

@@ -10,10 +10,10 @@
  * (The extra 2 s absorb a clock difference of a second between kit and server.)
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
 import { readTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
 import { requestServiceToken, serviceClient } from "../tokens/_helpers.ts";
 import { nowSeconds } from "./_helpers.ts";
 

@@ -17,12 +17,12 @@
  * difference of about a second between kit and server never fails a correct server.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, fail } from "../../src/check/expect.ts";
 import { register } from "../../src/client/device.ts";
 import { declaredLifetime, declaredSkew, endpoint } from "../../src/client/endpoints.ts";
 import type { Device } from "../../src/client/tokens.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, fail } from "../../src/runner/expect.ts";
 import {
   deviceTokens,
   ensureFresh,
@@ -67,7 +67,7 @@ export const check: Check = {
       await assertionTimes(ctx, future, past, numRuns);
     }
     if (tested.length === 0) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target offers none of DPoP (with a resource), HTTP signatures, client assertions",
       );
     }

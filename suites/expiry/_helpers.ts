@@ -8,12 +8,13 @@
  * clocks say. No clock skew is added: DTP-EXP-006 says a server applies none to the
  * lifetimes of what it issued itself; only a small margin covers whole-second rounding.
  */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import { basicAuth } from "../../src/client/auth.ts";
 import { type DpopSession, rememberNonce } from "../../src/client/dpop-session.ts";
 import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 import { createDpopProof, type DeviceKey, signRequest } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
 
 /** Covers whole-second rounding of `exp`/`expires_at` and timer slack (ms). */
 export const EXPIRY_MARGIN_MS = 2000;
@@ -50,7 +51,7 @@ export async function waitLifetime(
   const until = receivedAtMs + lifetimeSeconds * 1000 + EXPIRY_MARGIN_MS;
   const ms = Math.max(0, Math.ceil(until - ctx.clock.now()));
   requireWait(ctx, ms / 1000, setting);
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, `for ${setting} to pass`);
 }
 
 /** A declared lifetime (seconds) from `dtp_lifetimes`, or SKIP naming it when absent. */

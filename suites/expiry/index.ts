@@ -1,5 +1,5 @@
 /** The expiry suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as exp001 } from "./DTP-EXP-001-expired-access-token.ts";
 import { check as exp002 } from "./DTP-EXP-002-expired-personal-token.ts";
 import { check as exp003 } from "./DTP-EXP-003-expired-refresh-token.ts";

@@ -1,7 +1,7 @@
 /**
  * DTP-LOGIN-004 (MUST, RFC 6749 §5.2):
- * "A wrong `username` or `password` MUST be answered 400 OAuth error `invalid_grant` (or
- * 429 past the limit of DTP-LOGIN-013) and MUST NOT issue a token."
+ * "A wrong `username` or `password` MUST be answered 400 OAuth error `invalid_grant` and
+ * MUST NOT issue a token."
  *
  * DTP-LOGIN-005 (MUST, RFC 6749 §5.2):
  * "A `/login` request without user credentials (neither `username` + `password` nor
@@ -23,8 +23,9 @@
  * values per device and source: once `dtp_limits.failed_attempts.password.max` have failed
  * within its `window`, further logins of that user (or by `card_id`) through that device
  * from that source, with wrong or right credentials, MUST be answered 429 OAuth error
- * `temporarily_unavailable` with a `Retry-After` header until the window ends; logins
- * through another device, or from another source, MUST NOT be refused because of them."
+ * `temporarily_unavailable` with a `Retry-After` header until the window ends (instead of
+ * DTP-LOGIN-004's `invalid_grant`); logins through another device, or from another source,
+ * MUST NOT be refused because of them."
  *
  * Then, for a DTP target, with two fresh trusted devices A and B: `max` wrong passwords of
  * the configured user through A (400 `invalid_grant` each), one more and then the right
@@ -33,9 +34,9 @@
  * source" is left to the server's own tests.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectOAuthError, fail } from "../../src/check/expect.ts";
 import { declaredFailureLimit } from "../../src/client/endpoints.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectOAuthError, fail } from "../../src/runner/expect.ts";
 import { expectNoToken, loginThrough, passwordForm, trustedDevice } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-004";

@@ -1,10 +1,10 @@
 /**
- * DTP-LOGIN-006 (MUST, RFC 6750 §3.1; seed 000):
+ * DTP-LOGIN-006 (MUST, RFC 6750 §3.1; SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is false, a `/login` request without an
  * `Authorization` header MUST be answered 401 with `WWW-Authenticate: Bearer
  * realm="dtp"` carrying no `error` attribute."
  *
- * DTP-LOGIN-007 (MUST, seed 000):
+ * DTP-LOGIN-007 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is false, a `/login` request authenticated only with
  * HTTP Basic (API key) MUST be answered 401 and MUST NOT issue a token."
  *
@@ -14,8 +14,8 @@
  * challenge with `realm="dtp"` and no `error`, no token; HTTP Basic with the client_id of
  * an approved device and the right API key → 401, no token.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
   apiKeyAuth,
   declaredPolicy,
@@ -36,12 +36,12 @@ export const check: Check = {
     area: "login",
     title:
       "allow_untrusted_endpoints false: login without a device token → 401 Bearer challenge without error; with only the API key (Basic) → 401, no token",
-    specRef: "RFC 6750 §3.1; seed 000",
+    specRef: 'RFC 6750 §3.1; SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "user_credentials"],
   },
   async run(ctx) {
     if (declaredPolicy(ctx, "allow_untrusted_endpoints")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_untrusted_endpoints = true: DTP-LOGIN-006/007 apply only when it is false (DTP-LOGIN-008 tests the declared behaviour)",
       );
     }

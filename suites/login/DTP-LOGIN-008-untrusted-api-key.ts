@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-008 (MUST, seed 000):
+ * DTP-LOGIN-008 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is true, the server MUST accept HTTP Basic client
  * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong
  * API key MUST be answered 401 OAuth error `invalid_client`."
@@ -14,9 +14,9 @@
  * `temporarily_unavailable`: DTP-ERR-017).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { basicAuth, declaredFailureLimit, readTokens } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   apiKeyAuth,
   claimsOf,
@@ -37,13 +37,13 @@ export const check: Check = {
     area: "login",
     title:
       "allow_untrusted_endpoints true: login with the API key (HTTP Basic) instead of a device token works; a wrong API key → 401 invalid_client",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "user_credentials"],
     property: true,
   },
   async run(ctx) {
     if (!declaredPolicy(ctx, "allow_untrusted_endpoints")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_untrusted_endpoints = false (or leaves it at its default): DTP-LOGIN-008 applies only when it is true (DTP-LOGIN-006/007 test the declared behaviour)",
       );
     }

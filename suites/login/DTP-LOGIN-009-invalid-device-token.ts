@@ -19,10 +19,10 @@
  * `error="invalid_token"`, and no token.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectStatus } from "../../src/check/expect.ts";
 import { login, newDeviceKey, revoke, type TokenSet } from "../../src/client/index.ts";
 import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectStatus } from "../../src/runner/expect.ts";
 import {
   claimsOf,
   expectInvalidToken,

@@ -14,10 +14,11 @@
  * no token. A 401 while a short-lived token may have expired on the way (a slow machine)
  * is retried with a fresh token, never judged.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { endpointOf, login, type TokenSet } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   claimsOf,
   expectNoToken,

@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-011 (MUST, seed 000):
+ * DTP-LOGIN-011 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is false, a `/login` request with `card_id` MUST
  * be answered 400 OAuth error `invalid_request` and MUST NOT issue a token."
  *
@@ -10,8 +10,8 @@
  * `invalid_request`, with no token.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { declaredPolicy, expectNoToken, loginThrough, trustedDevice } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-011";
@@ -24,13 +24,13 @@ export const check: Check = {
     area: "login",
     title:
       "allow_unauthenticated_requests false: login with card_id → 400 invalid_request, no token",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "refresh_token"],
     property: true,
   },
   async run(ctx) {
     if (declaredPolicy(ctx, "allow_unauthenticated_requests")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = true: DTP-LOGIN-011 applies only when it is false (DTP-LOGIN-012 tests the declared behaviour)",
       );
     }

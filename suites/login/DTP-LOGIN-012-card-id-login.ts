@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-012 (MUST, seed 000):
+ * DTP-LOGIN-012 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is true, the server MUST log in the user holding
  * the given `card_id` without a password, and MUST answer 400 OAuth error
  * `invalid_grant` for an unknown `card_id`."
@@ -16,9 +16,9 @@
  *   when the config has no card id, after the unknown ids passed).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { declaredFailureLimit, readTokens } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   claimsOf,
   declaredPolicy,
@@ -38,13 +38,13 @@ export const check: Check = {
     area: "login",
     title:
       "allow_unauthenticated_requests true: card_id logs its user in without a password; an unknown card_id → 400 invalid_grant",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "refresh_token"],
     property: true,
   },
   async run(ctx) {
     if (!declaredPolicy(ctx, "allow_unauthenticated_requests")) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = false (or leaves it at its default): DTP-LOGIN-012 applies only when it is true (DTP-LOGIN-011 tests the declared behaviour)",
       );
     }

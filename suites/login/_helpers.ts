@@ -4,6 +4,10 @@
  * declared policies, readers of token claims, and a guard that tells a genuine refusal from
  * a token that merely expired on the way on a slow machine (never a FAIL for that).
  */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import { describe, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import {
   basicAuth,
   callResource,
@@ -21,16 +25,13 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/index.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
-import { type Challenge, parseChallenges } from "../../src/http/www-authenticate.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   createClientAssertion,
   decodeJwsJson,
   isCompactJws,
 } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import { describe, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import { type Challenge, parseChallenges } from "../../src/protocol/www-authenticate.ts";
 
 // ——— declared policies ———
 
@@ -131,7 +132,7 @@ export async function waitExpired(
       `needs to wait ${Math.ceil(ms / 1000)} s for the device access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "for the device access token to expire");
 }
 
 // ——— devices ———

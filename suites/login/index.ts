@@ -1,5 +1,5 @@
 /** The login suite: one check per requirement, in files named by ID. */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as login001 } from "./DTP-LOGIN-001-user-token-pair.ts";
 import { check as login004 } from "./DTP-LOGIN-004-bad-user-credentials.ts";
 import { check as login006 } from "./DTP-LOGIN-006-untrusted-refused.ts";

@@ -1,5 +1,5 @@
 /**
- * DTP-PAT-001 (MUST, seed 002):
+ * DTP-PAT-001 (MUST, "Authentication in the API" (private tokens)):
  * "`POST /personal-tokens` with a user access token that has scope `tokens` and a JSON body
  * `{"name", "expires_in", "scope"?}` MUST be answered 201 with
  * `{"id", "name", "token", "scope", "created_at", "expires_at"}`."
@@ -12,16 +12,16 @@
  * "The 201 response of `POST /personal-tokens` MUST carry `Cache-Control: no-store` and
  * `Pragma: no-cache`."
  *
- * DTP-PAT-007 (MUST, seed 002):
+ * DTP-PAT-007 (MUST, "Authentication in the API" (private tokens)):
  * "`created_at` and `expires_at` MUST be Unix times in seconds with `expires_at` equal to
  * `created_at + expires_in`."
  *
- * DTP-PAT-008 (MUST, seed 002):
+ * DTP-PAT-008 (MUST, "Authentication in the API" (private tokens)):
  * "`GET /personal-tokens` MUST answer 200 `{"tokens": [{"id", "name", "scope",
  * "created_at", "expires_at"}]}` listing the calling user's personal tokens that are not
  * revoked and no token of another user."
  *
- * DTP-PAT-009 (MUST, seed 002):
+ * DTP-PAT-009 (MUST, "Authentication in the API" (private tokens)):
  * "The personal token secret MUST appear only in the 201 response that created it: the
  * list response MUST NOT contain a `token` member or the secret value."
  *
@@ -39,9 +39,9 @@
  * second user, which the target config cannot name: not tested.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/check/expect.ts";
 import { declaredSkew } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   type Created,
   createRaw,
@@ -74,7 +74,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "Created personal tokens: 201 with id/name/token/scope/times, dtp_pat_ secret, no-store; listed with the same fields and never their secret",
-    specRef: "seed 002; RFC 6749 §5.1, §10.10",
+    specRef: '"Authentication in the API" (private tokens); RFC 6749 §5.1, §10.10',
     requires: [
       "device_code",
       "admin",

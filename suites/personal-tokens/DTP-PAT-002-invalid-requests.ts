@@ -1,9 +1,9 @@
 /**
- * DTP-PAT-002 (MUST, seed 002):
+ * DTP-PAT-002 (MUST, "Authentication in the API" (private tokens)):
  * "`expires_in` MUST be required: a request without it MUST be answered 400 with a
  * problem body (there is no default lifetime)."
  *
- * DTP-PAT-003 (MUST, DTP; seed 002):
+ * DTP-PAT-003 (MUST, DTP; "Authentication in the API" (private tokens)):
  * "An `expires_in` that is not an integer, is less than 1 or is greater than
  * `dtp_lifetimes.personal_token_max` MUST be answered 400 with a problem body."
  *
@@ -27,9 +27,9 @@
  * valid body sent as another media type → 415 problem.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectProblem, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectProblem, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { asUser } from "../login/_helpers.ts";
 import {
   createRaw,
@@ -59,7 +59,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "Personal token requests: expires_in required, integer, 1 … personal_token_max (the cap accepted); name 1–128 characters; scope only me; otherwise 400 problem",
-    specRef: "seed 002; DTP",
+    specRef: '"Authentication in the API" (private tokens); DTP',
     requires: [
       "device_code",
       "admin",

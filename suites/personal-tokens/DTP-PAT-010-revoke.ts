@@ -1,5 +1,5 @@
 /**
- * DTP-PAT-010 (MUST, seed 002):
+ * DTP-PAT-010 (MUST, "Authentication in the API" (private tokens)):
  * "`DELETE /personal-tokens/{id}` on one of the caller's tokens MUST answer 204 with an
  * empty body; immediately afterwards the token MUST be answered 401 `invalid_token` at
  * `/me` and MUST no longer be listed."
@@ -8,11 +8,11 @@
  * "`DELETE /personal-tokens/{id}` with an unknown id or the id of another user's token
  * MUST be answered 404 with a problem body and MUST NOT revoke the other user's token."
  *
- * DTP-PAT-012 (MUST, seed 002):
+ * DTP-PAT-012 (MUST, "Authentication in the API" (private tokens)):
  * "A personal token MUST be accepted as `Authorization: Bearer <token>` at `/me`, which
  * MUST answer `token_kind` `personal`, `sub` equal to the user's id and `scope` `["me"]`."
  *
- * With DTP-EXP-002 (MUST, RFC 6750 §3.1; seed 002): "A personal token presented after its
+ * With DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)): "A personal token presented after its
  * `expires_at` MUST be answered 401 with `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
  * The configured user creates two personal tokens. Both work at `/me` as Bearer tokens
@@ -26,16 +26,16 @@
  * answered 401 `invalid_token`.
  */
 import fc from "fast-check";
-import { callResource } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
 import {
   expectJson,
   expectProblem,
   expectStatus,
   expectWwwAuthenticate,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { callResource } from "../../src/client/index.ts";
 import type { UserSession } from "../login/_helpers.ts";
 import {
   type Created,
@@ -61,7 +61,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "A personal token works at /me (token_kind personal); revoking it → 204, then 401 invalid_token and unlisted at once; unknown ids → 404; expired → 401",
-    specRef: "seed 002; DTP",
+    specRef: '"Authentication in the API" (private tokens); DTP',
     requires: [
       "device_code",
       "admin",
@@ -209,5 +209,5 @@ async function waitFor(ctx: CheckContext, untilMs: number, what: string): Promis
       `needs to wait ${Math.ceil(ms / 1000)} s for ${what} but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, `for ${what}`);
 }

@@ -15,10 +15,11 @@
  * A 401 while a short-lived device or service token may have expired on the way (a slow
  * machine) is retried with a fresh token, never judged.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import { callResource, type TokenSet } from "../../src/client/index.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   type LiveHolder,
   refreshPair,

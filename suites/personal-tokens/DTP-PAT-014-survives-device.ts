@@ -1,5 +1,5 @@
 /**
- * DTP-PAT-014 (MUST, seed 002; DTP):
+ * DTP-PAT-014 (MUST, "Authentication in the API" (private tokens); DTP):
  * "A personal token belongs to the user, not to the device: deleting the device, revoking
  * or refreshing the user token used to create it, or revoking that token's family MUST
  * NOT revoke the personal token."
@@ -19,10 +19,11 @@
  * are revoked; the requirement catalogue (normative for requirement texts) says they MUST
  * NOT be. This check follows DTP-PAT-014.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   expectInvalidToken,
   provablyValid,
@@ -42,7 +43,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "A personal token survives refreshing and revoking the user token it was created with, its family, and deleting the device",
-    specRef: "seed 002; DTP",
+    specRef: '"Authentication in the API" (private tokens); DTP',
     requires: [
       "device_code",
       "admin",

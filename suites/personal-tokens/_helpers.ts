@@ -3,10 +3,11 @@
  * that the user token is a Bearer token), the three operations with the user token kept
  * fresh, and a strict reader of the 201 answer.
  */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { declaredLifetime, endpoint } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import { asUser, trustedDevice, type UserSession, userSession } from "../login/_helpers.ts";
 
 export type { UserSession };

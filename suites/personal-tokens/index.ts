@@ -1,5 +1,5 @@
 /** The personal-tokens suite: one check per requirement, in files named by ID. */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as pat001 } from "./DTP-PAT-001-create-and-list.ts";
 import { check as pat002 } from "./DTP-PAT-002-invalid-requests.ts";
 import { check as pat010 } from "./DTP-PAT-010-revoke.ts";

@@ -12,8 +12,8 @@
  * not be `slow_down`); the next ones each wait the announced `interval` after the previous
  * answer arrived, for as long as the code lives (at most three polls).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import {
   answerOf,
   errorOf,

@@ -23,8 +23,8 @@
  * A fast poll is only judged when the kit can prove it reached the server sooner than the
  * interval (the time from sending the previous poll to receiving this answer is shorter).
  */
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import {
   answerOf,
   errorOf,

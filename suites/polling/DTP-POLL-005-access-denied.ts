@@ -11,8 +11,8 @@
  * (the client must then stop polling): a later poll may also be `invalid_grant` (the code
  * was used up by that answer), never tokens.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import {
   pollAfter,
   registerTimed,

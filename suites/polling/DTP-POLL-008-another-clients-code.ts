@@ -14,12 +14,13 @@
  * `invalid_client` (a code is not redeemable without the API key). Finally A, polling at
  * the interval, still redeems its code: none of these requests used it up or slowed it down.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret } from "../../src/client/auth.ts";
 import { DEVICE_CODE_GRANT, type Registration } from "../../src/client/device.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import { readTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   answerOf,
   errorOf,

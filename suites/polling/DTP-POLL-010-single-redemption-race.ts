@@ -9,10 +9,10 @@
  * answers 400 `invalid_grant` or `slow_down`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { poll } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import { answerOf, errorOf, mayHaveExpired, registerTimed } from "./_helpers.ts";
 
 const ID = "DTP-POLL-010";

@@ -10,14 +10,15 @@
  *  - two polls reached the server at most `recvAt(b) − sentAt(a)` apart: {@link gapAtMost}
  *    proves a poll came "sooner than the interval" before a check asserts `slow_down`.
  */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   poll,
   type RegisterOptions,
   type Registration,
   register,
 } from "../../src/client/device.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
 
 /** Added to every computed wait, against timer and clock granularity (ms). */
 export const TIMER_MARGIN_MS = 150;
@@ -45,7 +46,7 @@ export async function timedPoll(
 /** Sleeps until `atMs` (the check's clock), charged to the wait budget. */
 export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void> {
   const ms = Math.ceil(atMs - ctx.clock.now());
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "until the next poll");
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The polling suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as poll001 } from "./DTP-POLL-001-authorization-pending.ts";
 import { check as poll002 } from "./DTP-POLL-002-slow-down.ts";
 import { check as poll005 } from "./DTP-POLL-005-access-denied.ts";

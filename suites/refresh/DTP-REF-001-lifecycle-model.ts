@@ -23,6 +23,17 @@
  * close to its `expires_in` may be accepted or refused.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import {
+  describe,
+  expectJson,
+  expectOAuthError,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   basicAuth,
   callResource,
@@ -38,17 +49,6 @@ import {
   register,
   type TokenSet,
 } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import {
-  describe,
-  expectJson,
-  expectOAuthError,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 import {
   aliveUntil,
   declaredGrace,
@@ -668,7 +668,7 @@ function withSteps(err: unknown, real: Real | undefined): unknown {
     requirement: err.requirement,
     expected: err.expected,
     actual: `${err.actual}${steps}`,
-    exchanges: err.exchanges,
+    evidence: err.evidence,
     ...(err.level !== undefined ? { level: err.level } : {}),
   });
 }

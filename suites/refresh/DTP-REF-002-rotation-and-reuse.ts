@@ -20,9 +20,9 @@
  * presented again after the declared grace period. Each run uses a new device.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { refresh, waitPast } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   declaredGrace,
   deviceWithRefresh,

@@ -8,9 +8,10 @@
  * is no window to test (DTP-REF-002 then covers reuse right after a rotation) and the check
  * is SKIPPED, naming the setting.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, fail } from "../../src/check/expect.ts";
 import { refresh } from "../../src/client/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, fail } from "../../src/runner/expect.ts";
 import {
   declaredGrace,
   deviceWithRefresh,
@@ -35,7 +36,7 @@ export const check: Check = {
   async run(ctx) {
     const grace = declaredGrace(ctx);
     if (grace === 0) {
-      ctx.skip(
+      ctx.notClaimed(
         "the target declares dtp_refresh_token_reuse_grace_period = 0 (or nothing): there is no grace window to test; reuse right after a rotation is checked by DTP-REF-002",
       );
     }

@@ -14,9 +14,9 @@
  * response's `scope`, when present, must say the same).
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
 import { refresh } from "../../src/client/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectActive,

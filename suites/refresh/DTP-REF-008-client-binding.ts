@@ -12,9 +12,9 @@
  * refresh. Then another approved device presents the token (DTP-REF-008).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
 import { deviceWithRefresh, expectInvalidGrant, refreshOk } from "./_helpers.ts";
 
 const ID = "DTP-REF-008";

@@ -10,6 +10,9 @@
  * the device key (when it is a readable JWT) and work at the resource only with proofs of
  * that key.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
   basicAuth,
   callResource,
@@ -20,8 +23,6 @@ import {
   peekJwt,
   sendWithDpop,
 } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { deviceWithRefresh, expectAccepted, readPair, requireAlive } from "./_helpers.ts";
 
 const ID = "DTP-REF-010";

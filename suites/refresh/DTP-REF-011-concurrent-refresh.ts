@@ -12,9 +12,9 @@
  * a success or `invalid_grant` (and says so in a note).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { describe, fail } from "../../src/check/expect.ts";
 import { refresh } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe, fail } from "../../src/runner/expect.ts";
 import { declaredGrace, deviceWithRefresh, expectInvalidGrant } from "./_helpers.ts";
 
 const ID = "DTP-REF-011";

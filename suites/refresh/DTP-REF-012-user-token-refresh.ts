@@ -1,13 +1,13 @@
 /**
- * DTP-REF-012 (MUST, seed 000; seed 001):
+ * DTP-REF-012 (MUST, SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)):
  * "Refreshing a user token (authenticated as the device it was obtained through) MUST
  * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
  *
  * The configured user logs in through a new device; the device refreshes the user token.
  * The claims are compared by introspection (the device introspects its own tokens).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import {
   deviceWithRefresh,
   expectActive,
@@ -25,7 +25,7 @@ export const check: Check = {
     level: "MUST",
     area: "refresh",
     title: "Refreshing a user token returns a user token with the same sub and client_id",
-    specRef: "seed 000; seed 001",
+    specRef: 'SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)',
     requires: ["refresh_token", "login", "user_credentials", "introspection", "admin"],
   },
   async run(ctx) {

@@ -5,6 +5,17 @@
  * relies on it (so that an expiry is never mistaken for a revocation, or vice versa).
  */
 
+import type { CheckContext, Level } from "../../src/check/check.ts";
+import {
+  describe,
+  expectJson,
+  expectOAuthError,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   basicAuth,
   callResource,
@@ -24,17 +35,6 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { CheckContext, Level } from "../../src/runner/check.ts";
-import {
-  describe,
-  expectJson,
-  expectOAuthError,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 
 /** `dtp_refresh_token_reuse_grace_period` as the target declares it (seconds, default 0). */
 export function declaredGrace(ctx: CheckContext): number {
@@ -234,7 +234,7 @@ export async function personalToken(
   requirement: string,
 ): Promise<{ token: string; expiresIn: number; receivedAt: number; res: HttpResponse }> {
   const url = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
-  if (url === undefined) ctx.skip("the target metadata has no dtp_personal_tokens_endpoint");
+  if (url === undefined) ctx.notClaimed("the target metadata has no dtp_personal_tokens_endpoint");
   const expiresIn = Math.min(600, declaredLifetime(ctx.target, "personal_token_max", 600));
   const res = await ctx.http.request({
     method: "POST",
@@ -265,7 +265,7 @@ export async function atLevel(level: Level, fn: () => unknown | Promise<unknown>
       requirement: err.requirement,
       expected: err.expected,
       actual: err.actual,
-      exchanges: err.exchanges,
+      evidence: err.evidence,
       level,
     });
   }
@@ -287,7 +287,7 @@ export async function waitAccessExpired(
       `needs to wait ${Math.ceil(ms / 1000)} s for the access token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: shorten dtp_lifetimes.access_token on the target or raise --max-wait`,
     );
   }
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, "for the access token to expire");
 }
 
 /** The configured user's credentials, or undefined when the config has none. */

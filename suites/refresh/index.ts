@@ -1,5 +1,5 @@
 /** The refresh suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as ref001 } from "./DTP-REF-001-lifecycle-model.ts";
 import { check as ref002 } from "./DTP-REF-002-rotation-and-reuse.ts";
 import { check as ref005 } from "./DTP-REF-005-reuse-within-grace.ts";

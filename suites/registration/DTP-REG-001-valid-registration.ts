@@ -1,5 +1,5 @@
 /**
- * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; seed 004):
+ * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; SAFEQ Cloud "Register device"):
  * "A valid `POST /register` from an authenticated client MUST be answered 200 with a JSON
  * object containing `device_code`, `user_code`, `verification_uri`,
  * `verification_uri_complete`, `expires_in` and `interval`."
@@ -21,14 +21,14 @@
  * - DTP-ERR-014: unrecognised parameters are ignored.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
   type KeyType,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   b64,
   CLIENT_ID_CHARS,

@@ -14,16 +14,16 @@
  * Both encodings of `~` are sent to `/register`: `%7E` and the character as is.
  */
 import { randomBytes } from "node:crypto";
-import { DEVICE_CODE_GRANT } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   describe,
   expectJson,
   expectOAuthError,
   expectStatus,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import { DEVICE_CODE_GRANT } from "../../src/client/device.ts";
+import { endpoint } from "../../src/client/endpoints.ts";
 import {
   baseForm,
   expectDeviceAuthorization,

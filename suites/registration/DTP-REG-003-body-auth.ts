@@ -10,13 +10,12 @@
  * without listing `client_secret_post` in the metadata fails the conditional MUST.
  */
 import { randomBytes } from "node:crypto";
+import type { Check } from "../../src/check/check.ts";
+import { describe } from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { DEVICE_CODE_GRANT, sendRegistration } from "../../src/client/device.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
-import { exchangeOfResponse } from "../../src/http/client.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe } from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 import { baseForm, expectDeviceAuthorization, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-003";
@@ -92,7 +91,7 @@ export const check: Check = {
         level: "MUST",
         expected: `"client_secret_post" in token_endpoint_auth_methods_supported (the API key in the form is accepted at ${accepted.map((a) => a.where).join(", ")})`,
         actual: `token_endpoint_auth_methods_supported: ${JSON.stringify(methods)}; ${accepted[0]!.where}: ${describe(accepted[0]!.res)}`,
-        exchanges: accepted.flatMap((a) => exchangeOfResponse(a.res) ?? []),
+        evidence: accepted.map((a) => a.res.exchange),
       });
     }
   },

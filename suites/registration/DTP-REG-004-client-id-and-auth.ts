@@ -21,9 +21,9 @@
  * each get the exact error.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   baseForm,
   bodyAuthAccepted,

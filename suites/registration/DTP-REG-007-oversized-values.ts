@@ -9,7 +9,7 @@
  * 512) are part of DTP-REG-001's valid inputs.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { baseForm, expectRegistrationError, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-007";

@@ -10,9 +10,9 @@
  * `scope` claim) must be `me login`. Optional scope values are accepted by DTP-REG-001.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { obtainDeviceTokens, peekJwt } from "../../src/client/tokens.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import { baseForm, expectRegistrationError, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-009";

@@ -1,5 +1,5 @@
 /**
- * DTP-REG-010 (MUST, seed 004):
+ * DTP-REG-010 (MUST, SAFEQ Cloud "Register device"):
  * "`public_key` and `key_type` MUST be sent both or neither: a request with only one of
  * them, or with a `key_type` other than `rsa`, `x509` or `ed25519`, MUST be rejected with
  * 400 OAuth error `invalid_request` whose `error_description` names the offending field."
@@ -10,8 +10,8 @@
  * outside the three (the description must name `key_type`) get `invalid_request`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, KEY_TYPES, registrationKeyFields } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import { baseForm, expectRegistrationError, postRegistration, rsaKey } from "./_helpers.ts";
 
 const ID = "DTP-REG-010";
@@ -52,7 +52,7 @@ export const check: Check = {
     area: "registration",
     title:
       "public_key without key_type, key_type without public_key, or an unknown key_type is invalid_request naming the field",
-    specRef: "seed 004",
+    specRef: 'SAFEQ Cloud "Register device"',
     requires: ["device_code"],
     property: true,
   },

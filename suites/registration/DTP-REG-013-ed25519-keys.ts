@@ -1,5 +1,5 @@
 /**
- * DTP-REG-013 (MUST, seed 004; RFC 8410 §4):
+ * DTP-REG-013 (MUST, SAFEQ Cloud "Register device"; RFC 8410 §4):
  * "With `key_type=ed25519` the server MUST accept either a base64 DER SubjectPublicKeyInfo
  * of an Ed25519 key or the base64 of the raw 32-byte key, and MUST reject anything else
  * (other lengths, other key types) with 400 OAuth error `invalid_request` naming
@@ -12,8 +12,8 @@
  * of an Ed25519 key, PEM, and invalid base64 made from a valid encoding.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   b64,
   expectKeyCase,
@@ -39,7 +39,7 @@ export const check: Check = {
     area: "registration",
     title:
       "key_type=ed25519: SPKI or raw 32 bytes accepted; anything else invalid_request naming public_key",
-    specRef: "seed 004; RFC 8410 §4",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 8410 §4',
     requires: ["device_code"],
     property: true,
   },

@@ -21,6 +21,16 @@
  *   (access and refresh, device and user) introspects as inactive.
  * (Approval by signature is the signing suite's.)
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import {
+  expectEqual,
+  expectJson,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { endpoint } from "../../src/client/endpoints.ts";
 import {
   callResource,
@@ -30,20 +40,11 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import {
   generateDeviceKey,
   normalizeUserCode,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import {
-  expectEqual,
-  expectJson,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
 import {
   adminApi,
   baseForm,

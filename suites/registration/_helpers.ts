@@ -12,13 +12,7 @@ import {
 } from "node:crypto";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { listAllRegistrations } from "../../src/client/admin.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { declaredLifetime, endpoint, issuerOf } from "../../src/client/endpoints.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import { type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
-import { ensureReflectMetadata } from "../../src/protocol/reflect-metadata-shim.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
+import type { CheckContext } from "../../src/check/check.ts";
 import {
   describe,
   expectHeader,
@@ -27,7 +21,13 @@ import {
   expectOAuthError,
   expectStatus,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { listAllRegistrations } from "../../src/client/admin.ts";
+import { basicAuth } from "../../src/client/auth.ts";
+import { declaredLifetime, endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
+import { ensureReflectMetadata } from "../../src/protocol/reflect-metadata-shim.ts";
 
 export const CLIENT_TYPES = [
   "printer",

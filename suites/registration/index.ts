@@ -1,5 +1,5 @@
 /** The registration suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as reg001 } from "./DTP-REG-001-valid-registration.ts";
 import { check as reg002 } from "./DTP-REG-002-basic-auth.ts";
 import { check as reg003 } from "./DTP-REG-003-body-auth.ts";

@@ -15,6 +15,10 @@
  * tokens and a user in the config) and a service token (when it offers client
  * credentials). Kinds the target does not offer are named in a note.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectJson, expectNoStore, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   callResource,
   type DpopSession,
@@ -22,9 +26,6 @@ import {
   peekJwt,
   type TokenSet,
 } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectJson, expectNoStore, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   personalToken,

@@ -11,10 +11,11 @@
  * personal tokens) `POST /personal-tokens`, `GET /personal-tokens` and
  * `DELETE /personal-tokens/{id}`, each sent without credentials.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpRequest } from "../../src/check/http.ts";
 import { endpoint, endpointOf } from "../../src/client/index.ts";
-import type { HttpRequest } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import { expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-004";

@@ -24,6 +24,8 @@
  */
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import { endpoint, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
 import {
   decodeJwsJson,
@@ -33,8 +35,6 @@ import {
   keySigner,
   noneSigner,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectAccepted,

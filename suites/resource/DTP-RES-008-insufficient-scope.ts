@@ -14,10 +14,11 @@
  * only `me` at `GET /personal-tokens` and `POST /personal-tokens` (when it has personal
  * tokens and the config a user).
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { endpoint, endpointOf, login, type TokenSet } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   atLevel,
   deviceWithRefresh,

@@ -9,9 +9,10 @@
  * A valid device token (shown to work in the header first) is sent as `?access_token=` and
  * as an `access_token` form parameter of the `GET /me` request.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate } from "../../src/check/expect.ts";
 import { endpoint } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectWwwAuthenticate } from "../../src/runner/expect.ts";
 import { deviceWithRefresh, expectAccepted, requireAlive } from "../refresh/_helpers.ts";
 import { expectChallengeProblem } from "./_helpers.ts";
 

@@ -1,4 +1,8 @@
 /** Helpers of the resource suite: a service token, and a problem+json check for challenges. */
+
+import type { CheckContext } from "../../src/check/check.ts";
+import { expectProblem } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   endpoint,
   issuerOf,
@@ -7,10 +11,7 @@ import {
   register,
   type TokenSet,
 } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { CLIENT_ASSERTION_TYPE, createClientAssertion } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import { expectProblem } from "../../src/runner/expect.ts";
 
 /**
  * A service token (RFC 7523 §2.2, RFC 6749 §4.4): a `server` device with an EC P-256 key

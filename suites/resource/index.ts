@@ -1,5 +1,5 @@
 /** The resource suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as res001 } from "./DTP-RES-001-me-describes-token.ts";
 import { check as res004 } from "./DTP-RES-004-no-token-challenge.ts";
 import { check as res005 } from "./DTP-RES-005-forged-tokens-refused.ts";

@@ -22,9 +22,9 @@
  * kinds with no hint and with the wrong hint are explicit examples, run every time.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { describe, expectStatus, fail } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { describe, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectAccepted,

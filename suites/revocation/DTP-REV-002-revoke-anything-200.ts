@@ -15,10 +15,10 @@
  * property), an expired access token is introspected and revoked.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectStatus } from "../../src/check/expect.ts";
 import { revoke } from "../../src/client/index.ts";
 import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectStatus } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectInactive,

@@ -23,10 +23,11 @@
  * whether a client may introspect another client's token is the server's policy (RFC 7662
  * §2.1, §4), and there is no admin bearer.
  */
+
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { describe, expectOAuthError, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { callResource, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { describe, expectOAuthError, expectStatus, fail } from "../../src/runner/expect.ts";
 import {
   deviceWithRefresh,
   expectActive,

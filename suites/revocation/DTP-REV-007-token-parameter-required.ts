@@ -7,9 +7,10 @@
  * admin bearer when the config has one), with an empty form, with only a
  * `token_type_hint`, and with an unrelated parameter.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { basicAuth, clientSecret, endpoint } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
 import { deviceWithRefresh } from "../refresh/_helpers.ts";
 
 const ID = "DTP-REV-007";

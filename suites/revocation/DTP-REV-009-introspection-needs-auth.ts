@@ -1,8 +1,10 @@
 /**
  * DTP-REV-009 (MUST, RFC 7662 §2.1, §2.3):
- * "`POST /introspect` MUST require client authentication or the admin bearer: a request
- * with neither MUST be answered 401 OAuth error `invalid_client`, and a wrong admin bearer
- * 401 `invalid_token` (or 429 past the limit of DTP-APR-014)."
+ * "`POST /introspect` MUST require the caller's authorization: a request without
+ * credentials MUST NOT be answered with introspection data; where the endpoint
+ * authenticates clients, a request without client authentication MUST be answered with
+ * OAuth error `invalid_client`, and one with invalid client credentials 401
+ * `invalid_client`."
  *
  * Property: generated wrong admin bearers (401 `invalid_token`); and requests without
  * credentials, with or without a `client_id` in the form (401 `invalid_client`). The token
@@ -12,9 +14,9 @@
  * the declared `dtp_limits.failed_attempts.admin_key.max` are sent.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError } from "../../src/check/expect.ts";
 import { endpoint, failureBudget } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError } from "../../src/runner/expect.ts";
 
 const ID = "DTP-REV-009";
 

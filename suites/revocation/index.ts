@@ -1,5 +1,5 @@
 /** The revocation suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as rev001 } from "./DTP-REV-001-revoke-own-tokens.ts";
 import { check as rev002 } from "./DTP-REV-002-revoke-anything-200.ts";
 import { check as rev003 } from "./DTP-REV-003-other-clients-tokens.ts";

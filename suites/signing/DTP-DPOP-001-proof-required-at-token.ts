@@ -14,6 +14,8 @@
  * RSA with RS256 and PS256: generated), then with the registered key, which must work.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import type { HttpRequest } from "../../src/check/http.ts";
 import {
   dpopSession,
   pollUntilFinal,
@@ -21,9 +23,7 @@ import {
   register,
   rememberNonce,
 } from "../../src/client/index.ts";
-import type { HttpRequest } from "../../src/http/types.ts";
 import { createDpopProof, type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   type DpopDevice,
   expectAccepted,

@@ -24,7 +24,7 @@
  * `invalid_dpop_proof` (a flipped bit inside the nonce may also answer `use_dpop_nonce`).
  * A valid refresh afterwards shows the refresh token was good all along.
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   assertMutationsRejected,
   keyedDevice,

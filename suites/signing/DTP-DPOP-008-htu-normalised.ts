@@ -12,7 +12,7 @@
  * for `GET` on the resource.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   expectAccepted,
   htuSpellingArb,

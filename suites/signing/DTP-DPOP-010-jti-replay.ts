@@ -15,11 +15,11 @@
  *    200, the others 401 `invalid_dpop_proof`.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { rememberNonce } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { randomToken } from "../../src/protocol/index.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   asksNonce,
   type DpopDevice,

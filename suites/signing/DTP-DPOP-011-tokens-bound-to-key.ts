@@ -10,7 +10,7 @@
  * token whose `cnf.jkt` is the key's RFC 7638 thumbprint (read from the JWT, or from
  * introspection for an opaque token). The keyless half is checked with DTP-DPOP-013.
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { expectBoundTo, keyedDevice, refreshDevice } from "./_dpop-helpers.ts";
 
 const ID = "DTP-DPOP-011";

@@ -16,9 +16,10 @@
  * a proof by another key, see DTP-DPOP-013). Each must get 401 `DPoP error="invalid_dpop_proof"`
  * with the declared `algs`. A valid proof afterwards gets 200.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate } from "../../src/check/expect.ts";
 import { callResource } from "../../src/client/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectWwwAuthenticate } from "../../src/runner/expect.ts";
 import {
   assertMutationsRejected,
   expectAccepted,

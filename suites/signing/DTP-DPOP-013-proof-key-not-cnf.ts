@@ -18,6 +18,8 @@
  * says a proof by another key at a resource is `invalid_dpop_proof`, which contradicts this
  * requirement (see notes/server-bugs-signing-dpop.md); here only 013 applies.
  */
+
+import type { Check } from "../../src/check/check.ts";
 import {
   callResource,
   dpopSession,
@@ -26,7 +28,6 @@ import {
   register,
 } from "../../src/client/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   type DpopDevice,
   expectAccepted,

@@ -17,6 +17,9 @@
  * `invalid_token`. Each token works with its own scheme. Every `DPoP` challenge seen
  * (including the one offered to a request with no token at all) must list the declared algs.
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
   callResource,
   dpopSession,
@@ -26,8 +29,6 @@ import {
   rememberNonce,
 } from "../../src/client/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectStatus, expectWwwAuthenticate, fail } from "../../src/runner/expect.ts";
 import {
   expectAccepted,
   expectDpopAlgs,

@@ -23,10 +23,10 @@
  * WARN: a server that rotates its nonce in between may ask once more with a new one).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { expectHeader } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { rememberNonce } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectHeader } from "../../src/runner/expect.ts";
 import {
   asksNonce,
   expectAccepted,
@@ -63,7 +63,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (nonceRequired(ctx) !== true) {
-      ctx.skip(
+      ctx.notClaimed(
         `the target declares "dtp_dpop_nonce_required": ${JSON.stringify(ctx.target.metadata.dtp_dpop_nonce_required) ?? "(absent)"}; this check needs true (DTP-DPOP-019 covers false)`,
       );
     }

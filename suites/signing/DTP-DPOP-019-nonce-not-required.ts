@@ -13,11 +13,12 @@
  * the way (020), a refresh and a resource call whose proofs carry it must be accepted too
  * (a WARN otherwise).
  */
+
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { dpopSession, readTokens, register, rememberNonce } from "../../src/client/index.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   type DpopDevice,
   expectAccepted,
@@ -47,7 +48,7 @@ export const check: Check = {
   },
   async run(ctx) {
     if (nonceRequired(ctx) !== false) {
-      ctx.skip(
+      ctx.notClaimed(
         `the target declares "dtp_dpop_nonce_required": ${JSON.stringify(ctx.target.metadata.dtp_dpop_nonce_required) ?? "(absent)"}; this check needs false (DTP-DPOP-017 covers true; start the reference server without a required nonce to run it)`,
       );
     }

@@ -1,5 +1,5 @@
 /**
- * DTP-SIG-001 (MUST, seed 004; RFC 9421 §3.2):
+ * DTP-SIG-001 (MUST, SAFEQ Cloud "Register device"; RFC 9421 §3.2):
  * "A `POST /register` for the `client_id` of an approved device with a registered key,
  * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST
  * be approved at once without an administrator: it MUST be answered 200 with the normal
@@ -11,6 +11,8 @@
  * holding an EC P-256, RSA or Ed25519 key): register the device with its key, get it
  * approved, then re-register with a valid signature and poll once — no approval in between.
  */
+
+import type { Check } from "../../src/check/check.ts";
 import { poll } from "../../src/client/device.ts";
 import { readTokens } from "../../src/client/tokens.ts";
 import {
@@ -19,7 +21,6 @@ import {
   type HttpSignatureAlg,
   type KeyType,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   declaredKeyTypes,
   declaredSignatureAlgs,
@@ -57,7 +58,7 @@ export const check: Check = {
     level: "MUST",
     area: "signing",
     title: "A validly signed re-registration is approved at once: 200, first poll returns tokens",
-    specRef: "seed 004; RFC 9421 §3.2",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 9421 §3.2',
     requires: ["dtp", "device_code", "http_signatures", "dpop", "admin"],
   },
   async run(ctx) {
@@ -67,7 +68,7 @@ export const check: Check = {
     const left = VARIANTS.filter((v) => !variants.includes(v)).map((v) => v.name);
     if (left.length > 0) ctx.note(`not declared by the target, not tested: ${left.join("; ")}`);
     if (variants.length === 0) {
-      ctx.skip("the target declares no key type / signature algorithm pair of DTP");
+      ctx.notClaimed("the target declares no key type / signature algorithm pair of DTP");
     }
     // One key per kind (RSA generation is slow); each variant is its own device.
     const keys = new Map<string, DeviceKey>();

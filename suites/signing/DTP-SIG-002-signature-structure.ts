@@ -17,8 +17,8 @@
  * is also run as an explicit example.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { DEFAULT_COMPONENTS, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

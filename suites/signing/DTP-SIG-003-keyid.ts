@@ -1,5 +1,5 @@
 /**
- * DTP-SIG-003 (MUST, RFC 9421 §3.2; seed 004):
+ * DTP-SIG-003 (MUST, RFC 9421 §3.2; SAFEQ Cloud "Register device"):
  * "The signature's `keyid` MUST equal the `jkt` of the approved device with the request's
  * `client_id`; when there is no such device, the device has no key, or `keyid` differs,
  * the request MUST be rejected with 401 `invalid_signature`."
@@ -14,8 +14,8 @@
  * registration is still pending.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,
@@ -49,7 +49,7 @@ export const check: Check = {
     area: "signing",
     title:
       "keyid must be the approved device's jkt (no device, no key, pending, other keyid → 401 invalid_signature)",
-    specRef: "RFC 9421 §3.2; seed 004",
+    specRef: 'RFC 9421 §3.2; SAFEQ Cloud "Register device"',
     requires: ["dtp", "device_code", "http_signatures", "admin"],
     property: true,
   },

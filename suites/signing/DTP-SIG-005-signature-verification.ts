@@ -15,9 +15,9 @@
  * registered.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
 import { type DeviceKey, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

@@ -15,8 +15,8 @@
  */
 import { createHash } from "node:crypto";
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

@@ -20,9 +20,9 @@
  * from its own).
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

@@ -12,10 +12,10 @@
  * exactly one 200, every other answer 401 `invalid_signature`, exactly one new registration.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check } from "../../src/check/check.ts";
+import { expectOAuthError, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   auditApproved,
   expectNothingRegistered,

@@ -11,10 +11,10 @@
  * request with that same nonce → 200.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
 import { contentDigest } from "../../src/protocol/content-digest.ts";
 import { generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

@@ -17,9 +17,9 @@
  *   the device (and its jkt) unchanged.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { generateDeviceKey, registrationKeyFields } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   auditApproved,
   expectSignatureAccepted,

@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-001 (MUST, RFC 7523 §2.2; RFC 6749 §4.4; seed 003):
+ * DTP-SVC-001 (MUST, RFC 7523 §2.2; RFC 6749 §4.4; LoginID "API Service Tokens"):
  * "The server MUST accept `grant_type=client_credentials` with
  * `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and a
  * valid `client_assertion` from an approved device with `client_type=server` and an EC
@@ -19,10 +19,10 @@
  * come from the JWT (RFC 9068) or, for an opaque token, from introspection.
  */
 import fc from "fast-check";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectOAuthError, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { introspect, peekJwt, readTokens } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
-import type { Check, CheckContext } from "../../src/runner/check.ts";
-import { expectJson, expectOAuthError, fail } from "../../src/runner/expect.ts";
 import {
   assertionFor,
   requestServiceToken,
@@ -107,7 +107,7 @@ export const check: Check = {
     area: "signing",
     title:
       "client_credentials with a valid ES256 assertion → Bearer service token, no refresh token, scope me service by default; other scopes → invalid_scope",
-    specRef: "RFC 7523 §2.2; RFC 6749 §3.3, §4.4; seed 003",
+    specRef: 'RFC 7523 §2.2; RFC 6749 §3.3, §4.4; LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

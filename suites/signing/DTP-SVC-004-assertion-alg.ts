@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-004 (MUST, RFC 8725 §2.1, §3.1; seed 003):
+ * DTP-SVC-004 (MUST, RFC 8725 §2.1, §3.1; LoginID "API Service Tokens"):
  * "An assertion whose header `alg` is not `ES256` (including `none`, `HS256` and `RS256`)
  * MUST be rejected with 401 OAuth error `invalid_client`."
  *
@@ -11,6 +11,7 @@
  * at all) → 401 `invalid_client`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import {
   generateDeviceKey,
   hmacSigner,
@@ -18,7 +19,6 @@ import {
   keySigner,
   noneSigner,
 } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   ecSigner,
@@ -39,7 +39,7 @@ export const check: Check = {
     area: "signing",
     title:
       "A client assertion not signed ES256 (none, HS256 with the public key, RS256, ES384, EdDSA, alg lies) → 401 invalid_client",
-    specRef: "RFC 8725 §2.1, §3.1; seed 003",
+    specRef: 'RFC 8725 §2.1, §3.1; LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

@@ -12,7 +12,7 @@
  * `sub` = E (not a server) or P (not approved) → 401 `invalid_client`.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   assertionFor,
   expectInvalidClient,

@@ -11,8 +11,8 @@
  * `invalid_client`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   expectInvalidClient,

@@ -9,8 +9,8 @@
  * → 401 `invalid_client`.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { flipJwsBit, generateDeviceKey } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   expectInvalidClient,

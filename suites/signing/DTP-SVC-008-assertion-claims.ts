@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-008 (MUST, RFC 7523 §3 items 4, 6, 7; seed 003):
+ * DTP-SVC-008 (MUST, RFC 7523 §3 items 4, 6, 7; LoginID "API Service Tokens"):
  * "An assertion without `exp`, `iat` or `jti`, with an `iat` more than skew seconds in the
  * future, or with `exp − iat` greater than `dtp_lifetimes.assertion_max_lifetime` MUST be
  * rejected with 401 `invalid_client`."
@@ -14,8 +14,8 @@
  * than its declared skew is never accused.
  */
 import fc from "fast-check";
+import type { Check } from "../../src/check/check.ts";
 import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
-import type { Check } from "../../src/runner/check.ts";
 import {
   assertionFor,
   expectInvalidClient,
@@ -42,7 +42,7 @@ export const check: Check = {
     area: "signing",
     title:
       "Assertion exp, iat and jti present, iat not in the future, exp − iat ≤ max lifetime, not expired → else 401 invalid_client",
-    specRef: "RFC 7523 §3 (items 4, 6, 7); seed 003",
+    specRef: 'RFC 7523 §3 (items 4, 6, 7); LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-009 (MUST, RFC 7523 §3 item 7; seed 003):
+ * DTP-SVC-009 (MUST, RFC 7523 §3 item 7; LoginID "API Service Tokens"):
  * "An assertion `jti` MUST be accepted only once: a second token request with an assertion
  * carrying an already accepted `jti` (while that assertion has not expired) MUST be
  * rejected with 401 `invalid_client`."
@@ -10,10 +10,10 @@
  * `invalid_client`.
  */
 import fc from "fast-check";
-import type { HttpResponse } from "../../src/http/types.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { randomToken } from "../../src/protocol/index.ts";
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
 import {
   assertionFor,
   expectInvalidClient,
@@ -35,7 +35,7 @@ export const check: Check = {
     area: "signing",
     title:
       "An assertion jti is accepted once: replay, a new assertion with the same jti, N parallel copies → exactly one success",
-    specRef: "RFC 7523 §3 (item 7); seed 003",
+    specRef: 'RFC 7523 §3 (item 7); LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

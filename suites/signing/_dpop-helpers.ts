@@ -7,6 +7,15 @@
 import { constants, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import fc from "fast-check";
 import type { JWK } from "jose";
+import type { CheckContext } from "../../src/check/check.ts";
+import {
+  expectOAuthError,
+  expectStatus,
+  expectWwwAuthenticate,
+  fail,
+} from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
 import {
   applyClientAuth,
   DEVICE_CODE_GRANT,
@@ -23,9 +32,6 @@ import {
   rememberNonce,
   type TokenSet,
 } from "../../src/client/index.ts";
-import { exchangeOfResponse } from "../../src/http/client.ts";
-import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
-import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import {
   algsForKey,
   createDpopProof,
@@ -43,14 +49,7 @@ import {
   randomToken,
   sha256b64url,
 } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import {
-  expectOAuthError,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 
 // ——— what the target declares ———
 
@@ -1167,12 +1166,5 @@ export function failAt(
   actual: string,
   res: HttpResponse,
 ): never {
-  const exchange = exchangeOfResponse(res);
-  throw new CheckFailure({
-    requirement,
-    expected,
-    actual,
-    level,
-    exchanges: exchange ? [exchange] : [],
-  });
+  throw new CheckFailure({ requirement, expected, actual, level, evidence: [res.exchange] });
 }

@@ -14,13 +14,21 @@
  */
 
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import type { CheckContext } from "../../src/check/check.ts";
+import {
+  describe,
+  expectJson,
+  expectOAuthError,
+  expectStatus,
+  fail,
+} from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { listAllRegistrations } from "../../src/client/admin.ts";
 import { basicAuth, oauthAssertionClient } from "../../src/client/auth.ts";
 import { type Registration, register } from "../../src/client/device.ts";
 import { dpopSession } from "../../src/client/dpop-session.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
 import { readTokens, type TokenSet } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   type CreateClientAssertionOptions,
@@ -37,14 +45,6 @@ import {
   registrationKeyFields,
   signRequest,
 } from "../../src/protocol/index.ts";
-import type { CheckContext } from "../../src/runner/check.ts";
-import {
-  describe,
-  expectJson,
-  expectOAuthError,
-  expectStatus,
-  fail,
-} from "../../src/runner/expect.ts";
 
 export const FORM_TYPE = "application/x-www-form-urlencoded";
 const SIG_012 = "DTP-SIG-012";
@@ -124,7 +124,7 @@ export async function keyedDevice(
 ): Promise<KeyedDevice> {
   const alg = options.alg ?? usableSignatureAlgs(ctx, key.kind)[0];
   if (alg === undefined) {
-    ctx.skip(
+    ctx.notClaimed(
       `dtp_http_signature_algs_supported declares no algorithm for ${key.kind} keys (${declaredSignatureAlgs(ctx).join(", ") || "none"})`,
     );
   }

@@ -1,5 +1,5 @@
 /** Signing suite, DTP-DPOP-* checks (one file per requirement ID). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as dpop001 } from "./DTP-DPOP-001-proof-required-at-token.ts";
 import { check as dpop003 } from "./DTP-DPOP-003-proof-checks-at-token.ts";
 import { check as dpop008 } from "./DTP-DPOP-008-htu-normalised.ts";

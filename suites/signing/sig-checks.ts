@@ -1,5 +1,5 @@
 /** Signing suite, DTP-SIG-* checks (one file per requirement ID). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as sig001 } from "./DTP-SIG-001-signed-reregistration-approved.ts";
 import { check as sig002 } from "./DTP-SIG-002-signature-structure.ts";
 import { check as sig003 } from "./DTP-SIG-003-keyid.ts";

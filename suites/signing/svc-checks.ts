@@ -1,5 +1,5 @@
 /** Signing suite, DTP-SVC-* checks (one file per requirement ID). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as svc001 } from "./DTP-SVC-001-service-token.ts";
 import { check as svc004 } from "./DTP-SVC-004-assertion-alg.ts";
 import { check as svc005 } from "./DTP-SVC-005-iss-sub.ts";

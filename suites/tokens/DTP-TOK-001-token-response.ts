@@ -15,7 +15,7 @@
  * grant), DPoP-bound device token, refreshed token, user token (login), service token.
  * A token is certainly not DPoP-bound when its client sent no DPoP proof (no key).
  */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   expectEqual,
   expectHeader,
@@ -23,7 +23,7 @@ import {
   expectNoStore,
   expectStatus,
   fail,
-} from "../../src/runner/expect.ts";
+} from "../../src/check/expect.ts";
 import { allTokenKinds, decodeJwt, type Issued } from "./_helpers.ts";
 
 const ID = "DTP-TOK-001";

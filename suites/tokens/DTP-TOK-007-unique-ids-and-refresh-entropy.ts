@@ -16,8 +16,8 @@
  * bits fails; a random one passes (12+ samples: a random position looks constant with
  * probability at most 10^-11).
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import {
   decodeJwt,
   deviceTokens,

@@ -1,13 +1,13 @@
 /**
- * DTP-TOK-012 (SHOULD, RFC 9700 §4.14.2; seed 000):
+ * DTP-TOK-012 (SHOULD, RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"):
  * "Access tokens SHOULD be short-lived: `dtp_lifetimes.access_token` SHOULD NOT exceed
  * 3600 seconds, and `dtp_lifetimes.refresh_token` SHOULD NOT exceed 7776000 seconds
  * (90 days)."
  *
  * The declared lifetimes, and the `expires_in` of a device token actually issued.
  */
-import type { Check } from "../../src/runner/check.ts";
-import { fail } from "../../src/runner/expect.ts";
+import type { Check } from "../../src/check/check.ts";
+import { fail } from "../../src/check/expect.ts";
 import { deviceTokens } from "./_helpers.ts";
 
 const ID = "DTP-TOK-012";
@@ -21,7 +21,7 @@ export const check: Check = {
     level: "SHOULD",
     area: "tokens",
     title: "Access tokens live at most 1 h and refresh tokens at most 90 days",
-    specRef: "RFC 9700 §4.14.2; seed 000",
+    specRef: 'RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"',
     requires: ["dtp", "device_code", "admin"],
   },
   async run(ctx) {

@@ -4,6 +4,10 @@
  * `jwks_uri`, and reading an access token's header and claims.
  */
 import type { JSONWebKeySet, JWK } from "jose";
+import type { CheckContext } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import type { Feature } from "../../src/check/target.ts";
 import { oauthAssertionClient } from "../../src/client/auth.ts";
 import { register } from "../../src/client/device.ts";
 import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
@@ -16,7 +20,6 @@ import {
   type TokenSet,
   userCredentials,
 } from "../../src/client/tokens.ts";
-import type { HttpResponse } from "../../src/http/types.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   type CreateClientAssertionOptions,
@@ -26,8 +29,6 @@ import {
   generateDeviceKey,
   isCompactJws,
 } from "../../src/protocol/index.ts";
-import type { CheckContext, Feature } from "../../src/runner/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 
 export type TokenKind = "device" | "user" | "service";
 

@@ -1,5 +1,5 @@
 /** The tokens suite: one check per requirement, in files named by ID (add them here). */
-import type { Check } from "../../src/runner/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { check as tok001 } from "./DTP-TOK-001-token-response.ts";
 import { check as tok003 } from "./DTP-TOK-003-jwt-access-token.ts";
 import { check as tok007 } from "./DTP-TOK-007-unique-ids-and-refresh-entropy.ts";

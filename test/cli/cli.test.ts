@@ -123,7 +123,26 @@ describe("dtp (in-process)", () => {
     expect(report.err).toContain('unknown format "xml"');
     const replay = await dtp("test", good.url, "--replay-path", "1:2");
     expect(replay.code).toBe(2);
-    expect(replay.err).toContain("--replay-path needs --seed and --only");
+    expect(replay.err).toContain("--replay-path needs --seed and --only <one check>");
+    // A selection that keeps no check is not a run that passes.
+    const none = await dtp("test", good.url, "--only", "DTP-REF-002", "--exclude", "DTP-REF-002");
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("keeps no check: nothing would be tested");
+    const empty = await dtp("test", good.url, "--area", "discovery", "--exclude", "DTP-DISC-*");
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain("the selection (discovery without DTP-DISC-*) keeps no check");
+    // Check IDs and requirement IDs are distinct: a requirement is named with --requirement.
+    const requirement = await dtp("test", good.url, "--only", "DTP-REF-004");
+    expect(requirement.code).toBe(2);
+    expect(requirement.err).toMatch(
+      /--only DTP-REF-004: DTP-REF-004 is a requirement, not a check; the checks that cover it: DTP-REF-00\d/,
+    );
+    const replayRequirement = await dtp("test", good.url, "--replay", "DTP-REF-004");
+    expect(replayRequirement.code).toBe(2);
+    expect(replayRequirement.err).toContain("is a requirement, not a check");
+    const caseWithoutCheck = await dtp("test", good.url, "--case", "x");
+    expect(caseWithoutCheck.code).toBe(2);
+    expect(caseWithoutCheck.err).toContain("--case needs --only <one check>");
   });
 
   it("--list prints checks with IDs and levels and runs nothing", async () => {
@@ -136,9 +155,9 @@ describe("dtp (in-process)", () => {
   it("a conformant target exits 0 (plain OAuth server: DTP-only checks skipped with the reason)", async () => {
     const r = await dtp("test", good.url, "--area", "discovery", "--seed", "5");
     expect(r.code).toBe(0);
-    expect(r.out).toContain("PASS  DTP-DISC-001");
-    expect(r.out).toContain("PASS  DTP-DISC-002");
-    expect(r.out).toContain("SKIP  DTP-DISC-004");
+    expect(r.out).toMatch(/PASS\s+DTP-DISC-001/);
+    expect(r.out).toMatch(/PASS\s+DTP-DISC-002/);
+    expect(r.out).toMatch(/SKIP\s+DTP-DISC-004/);
     expect(r.out).toContain("target metadata has no dtp_version");
     expect(r.out).toContain("seed      5");
     expect(r.out).toContain("CONFORMANT");
@@ -161,7 +180,7 @@ describe("dtp (in-process)", () => {
       `html=${html}`,
     );
     expect(r.code).toBe(1);
-    expect(r.out).toContain("FAIL  DTP-DISC-002");
+    expect(r.out).toMatch(/FAIL\s+DTP-DISC-002/);
     expect(r.out).toContain('expected       "issuer": "http://127.0.0.1');
     expect(r.out).toContain('actual         "issuer": "https://other.example"');
     expect(r.out).toContain(
@@ -216,15 +235,6 @@ describe("dtp (in-process)", () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain("seed      77");
     expect(r.out).toContain("checks    1\n");
-    const seedPath = await dtp(
-      "test",
-      wrongIssuer.url,
-      "--replay",
-      "77:1:2",
-      "--only",
-      "DTP-DISC-002",
-    );
-    expect(seedPath.code).toBe(1);
     const unknown = await dtp("test", wrongIssuer.url, "--replay", "DTP-DISC-001");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("the last run has no failure of DTP-DISC-001");
@@ -254,7 +264,44 @@ describe("dtp (in-process)", () => {
     await writeFile(file, JSON.stringify({ failures: [{ id: "DTP-NOPE-001", reason: "typo" }] }));
     const unknown = await dtp("test", good.url, "--expected-failures", file);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("unknown checks: DTP-NOPE-001");
+    expect(unknown.err).toContain("DTP-NOPE-001 is not a check");
+    // A requirement ID that is not a check's ID would suppress nothing: exit 2, naming checks.
+    await writeFile(file, JSON.stringify({ failures: [{ id: "DTP-REF-004", reason: "x" }] }));
+    const requirement = await dtp("test", good.url, "--expected-failures", file);
+    expect(requirement.code).toBe(2);
+    expect(requirement.err).toMatch(
+      /DTP-REF-004 is a requirement, not a check \(list the check that fails: DTP-REF-00\d/,
+    );
+  });
+
+  it("verdicts: INCOMPLETE without credentials (exit 1), --allow-untested (exit 0), --requirement selects by requirement", async () => {
+    const incomplete = await dtp("test", good.url, "--area", "polling");
+    expect(incomplete.code).toBe(1);
+    expect(incomplete.out).toMatch(
+      /\nINCOMPLETE — .*MUST requirements: 0 passed, 0 failed, 0 not claimed, \d+ untested of \d+ in scope \(polling;/,
+    );
+    expect(incomplete.out).toContain('no API key: pass --config <file> with "apiKey"');
+    const allowed = await dtp("test", good.url, "--area", "polling", "--allow-untested");
+    expect(allowed.code).toBe(0);
+    expect(allowed.out).toContain("allowed by --allow-untested");
+    const byRequirement = await dtp("test", good.url, "--requirement", "DTP-DISC-002", "--list");
+    expect(byRequirement.out).toMatch(/^DTP-DISC-002 /m);
+    expect(byRequirement.out).toContain("1 checks");
+  });
+
+  it("--wait-for polls the metadata URL until the target answers", async () => {
+    let calls = 0;
+    const slow = await startFixture((req, res, f) => {
+      if (req.url?.startsWith("/.well-known") && ++calls < 3) {
+        res.writeHead(503).end();
+        return;
+      }
+      misbehavingTarget()(req, res, f);
+    });
+    fixtures.push(slow);
+    const r = await dtp("test", slow.url, "--area", "discovery", "--wait-for", "10s");
+    expect(r.code).toBe(0);
+    expect(calls).toBeGreaterThanOrEqual(3);
   });
 
   it("an unreachable target exits 2 with a clear message", async () => {
@@ -322,7 +369,7 @@ describe("dtp as a process", () => {
       out += d.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(out).toContain("PASS  DTP-DISC-001");
+    expect(out).toMatch(/PASS\s+DTP-DISC-001/);
     expect(code).toBe(0);
   });
 });

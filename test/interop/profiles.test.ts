@@ -4,16 +4,15 @@
  * features an entry requires instead of the check's own are real ones.
  */
 import { describe, expect, it } from "vitest";
-import type { Feature } from "../../src/runner/check.ts";
+import type { Feature, Target } from "../../src/check/target.ts";
+import { requiredFeatures } from "../../src/runner/check-run.ts";
 import { missingFeatureReason } from "../../src/runner/discover.ts";
-import { requiredFeatures } from "../../src/runner/engine.ts";
 import {
   DTP_EXTENSION,
   OAUTH_PROFILE,
   profileRequires,
   profileSkipReason,
 } from "../../src/runner/profiles.ts";
-import type { Target } from "../../src/runner/target.ts";
 import { checks } from "../../suites/index.ts";
 
 describe("the OAuth profile's selection", () => {

@@ -52,7 +52,7 @@ console.log(`oidc-provider: ${counts(oauth)}`);
 const refById = new Map(reference.results.map((r) => [r.id, r]));
 const inProfile = oauth.results.filter((r) => OAUTH_PROFILE[r.id]?.oauth);
 const outOfProfile = oauth.results.length - inProfile.length;
-const peerCounts = { PASS: 0, FAIL: 0, SKIP: 0, WARN: 0, ERROR: 0 };
+const peerCounts = { PASS: 0, FAIL: 0, SKIP: 0, WARN: 0, BLOCKED: 0, ERROR: 0 };
 for (const r of oauth.results) peerCounts[r.status]++;
 
 function refCell(id: string): string {

@@ -1,13 +1,15 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Check, CheckContext, CheckMeta, Feature } from "../../src/runner/check.ts";
+import type { Check, CheckContext, CheckMeta } from "../../src/check/check.ts";
+import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { Feature, Target } from "../../src/check/target.ts";
 import { runChecks } from "../../src/runner/engine.ts";
-import { expectJson, expectStatus, fail } from "../../src/runner/expect.ts";
 import { applyExpectedFailures } from "../../src/runner/expected-failures.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 import { selectChecks, validateRegistry } from "../../src/runner/registry.ts";
-import { exitCodeOf, summarize } from "../../src/runner/summary.ts";
-import type { Target } from "../../src/runner/target.ts";
+import { summarize } from "../../src/runner/summary.ts";
+import type { CheckResult } from "../../src/runner/types.ts";
+import { judgeRun } from "../../src/runner/verdict.ts";
 import { type Fixture, misbehavingTarget, startFixture } from "../fixtures/servers.ts";
 
 let fixture: Fixture;
@@ -46,6 +48,30 @@ function fake(run: (ctx: CheckContext) => Promise<void>, meta: Partial<CheckMeta
 
 const base = { seed: 42, timeoutMs: 500, maxWaitMs: 2000 };
 
+/** The run's exit code for these results alone (requirements: the checks' own). */
+function exitCodeOf(results: readonly CheckResult[]): 0 | 1 {
+  return judged(results).exitCode;
+}
+
+function judged(results: readonly CheckResult[], opts: { allowUntested?: boolean } = {}) {
+  const requirements = [...new Set(results.flatMap((r) => r.requirements))].map((id) => ({
+    id,
+    area: "tokens" as const,
+    level: results.find((r) => r.id === id)?.level ?? ("MUST" as const),
+    text: id,
+    operations: [],
+    source: "test",
+    observable: true,
+  }));
+  return judgeRun({ results, requirements, scope: "test", ...opts });
+}
+
+async function run(
+  opts: Omit<Parameters<typeof runChecks>[0], "seed"> & { seed?: number },
+): Promise<CheckResult[]> {
+  return (await runChecks({ ...base, ...opts })).results;
+}
+
 describe("engine", () => {
   it("maps outcomes to PASS / FAIL / WARN / SKIP / ERROR by level and --strict", async () => {
     const failing = async () => fail("", "x", "y");
@@ -59,7 +85,7 @@ describe("engine", () => {
         throw new TypeError("kit bug");
       }),
     ];
-    const results = await runChecks({ ...base, target: target(), checks });
+    const results = await run({ target: target(), checks });
     expect(results.map((r) => r.status)).toEqual(["PASS", "FAIL", "WARN", "WARN", "SKIP", "ERROR"]);
     expect(results[1]!.requirement).toBe(checks[1]!.meta.id); // empty requirement → the check id
     expect(results[4]!.message).toBe("no way to test this");
@@ -67,22 +93,25 @@ describe("engine", () => {
     expect(results[5]!.notes.join()).toContain("stack:");
     expect(exitCodeOf(results)).toBe(1);
 
-    const strict = await runChecks({ ...base, target: target(), checks, strict: true });
+    const strict = await run({ target: target(), checks, strict: true });
     expect(strict.map((r) => r.status)).toEqual(["PASS", "FAIL", "FAIL", "WARN", "SKIP", "ERROR"]);
   });
 
   it("a FAIL carries requirement, expected, actual, evidence and a replay command", async () => {
-    const check = fake(async (ctx) => {
-      await ctx.http.request({ method: "GET", url: "/ok" });
-      const res = await ctx.http.request({ method: "GET", url: "/wrong-content-type" });
-      expectStatus(res, 200, "DTP-TEST-900");
-      expectJson(res, "DTP-TEST-900");
-    });
-    const [r] = await runChecks({
-      ...base,
+    const check = fake(
+      async (ctx) => {
+        await ctx.http.request({ method: "GET", url: "/ok" });
+        const res = await ctx.http.request({ method: "GET", url: "/wrong-content-type" });
+        expectStatus(res, 200, "DTP-TEST-900");
+        expectJson(res, "DTP-TEST-900");
+      },
+      { id: "DTP-TEST-899", requirements: ["DTP-TEST-899", "DTP-TEST-900"] },
+    );
+    const [r] = await run({
       target: target(),
       checks: [check],
-      replayCommand: (m, seed) => `dtp test X --only ${m.id} --seed ${seed}`,
+      replayCommand: (m, seed, replay) =>
+        `dtp test X --only ${m.id} --seed ${seed}${replay.case ? ` --case ${replay.case}` : ""}`,
     });
     expect(r).toMatchObject({
       status: "FAIL",
@@ -101,7 +130,7 @@ describe("engine", () => {
       await ctx.http.request({ method: "GET", url: "/hang" });
     });
     const t0 = performance.now();
-    const [r] = await runChecks({ ...base, timeoutMs: 200, target: target(), checks: [check] });
+    const [r] = await run({ timeoutMs: 200, target: target(), checks: [check] });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(r!.status).toBe("FAIL");
     expect(r!.actual).toContain("no response within 200 ms");
@@ -115,7 +144,7 @@ describe("engine", () => {
       fake(async () => {}, { area: "refresh" }),
       fake(async () => {}, { area: "discovery" }),
     ];
-    const results = await runChecks({ ...base, target: target([]), checks });
+    const results = await run({ target: target([]), checks });
     expect(results.map((r) => r.status)).toEqual(["SKIP", "SKIP", "PASS"]);
     expect(results[0]!.message).toContain("target metadata has no revocation_endpoint");
     expect(results[1]!.message).toContain('pass --config <file> with "apiKey"');
@@ -136,9 +165,9 @@ describe("engine", () => {
           ctx.fc,
         );
       },
-      { property: true },
+      { id: "DTP-TEST-949", requirements: ["DTP-TEST-949", "DTP-TEST-950"], property: true },
     );
-    const [r] = await runChecks({ ...base, seed: 7, runs: 50, target: target(), checks: [check] });
+    const [r] = await run({ seed: 7, runs: 50, target: target(), checks: [check] });
     expect(r).toMatchObject({
       status: "FAIL",
       requirement: "DTP-TEST-950",
@@ -160,8 +189,7 @@ describe("engine", () => {
         ctx.fc,
       );
     });
-    const [again] = await runChecks({
-      ...base,
+    const [again] = await run({
       seed: 7,
       runs: 50,
       replayPath: r!.path!,
@@ -182,7 +210,7 @@ describe("engine", () => {
         ctx.fc,
       );
     });
-    const [r] = await runChecks({ ...base, target: target(), checks: [check] });
+    const [r] = await run({ target: target(), checks: [check] });
     expect(r!.status).toBe("ERROR");
     expect(r!.counterexample).toBe("[1]");
     expect(r!.message).toContain("RangeError: oops");
@@ -207,8 +235,7 @@ describe("engine", () => {
       { waits: true },
     );
     const quick = Array.from({ length: 8 }, busy);
-    const results = await runChecks({
-      ...base,
+    const results = await run({
       concurrency: 2,
       target: target(),
       checks: [waiter, ...quick],
@@ -233,7 +260,7 @@ describe("engine", () => {
       },
       { waits: true },
     );
-    const [r] = await runChecks({ ...base, maxWaitMs: 1000, target: target(), checks: [check] });
+    const [r] = await run({ maxWaitMs: 1000, target: target(), checks: [check] });
     expect(r!.status).toBe("SKIP");
     expect(r!.message).toContain("--max-wait");
   });
@@ -244,8 +271,7 @@ describe("engine", () => {
       await ctx.http.request({ method: "GET", url: "/ok" }); // after the abort: rejected, ignored
     });
     const t0 = performance.now();
-    const [r] = await runChecks({
-      ...base,
+    const [r] = await run({
       checkTimeoutMs: 200,
       target: target(),
       checks: [check],
@@ -261,8 +287,7 @@ describe("engine", () => {
       ctx.http.addSecret("very-secret-token", "access_token");
       fail("DTP-TEST-960", "no token in the URL", "saw very-secret-token in the URL");
     });
-    const [r] = await runChecks({
-      ...base,
+    const [r] = await run({
       target: target(),
       checks: [check],
     });
@@ -275,8 +300,7 @@ describe("engine", () => {
 
   it("ctx.clientId: prefix + label + random suffix in the client_id alphabet", async () => {
     const ids: string[] = [];
-    await runChecks({
-      ...base,
+    await run({
       target: target(),
       checks: [
         fake(async (ctx) => {
@@ -298,13 +322,30 @@ describe("registry and expected failures", () => {
   });
   const b = fake(async () => {}, { id: "DTP-REV-001", area: "revocation" });
 
-  it("selects by area, id, requirement and prefix; unknown names are usage errors", () => {
+  it("--only/--exclude name checks, --requirement requirements; unknown names and empty selections are usage errors", () => {
+    const c = fake(async () => {}, {
+      id: "DTP-REF-006",
+      requirements: ["DTP-REF-006", "DTP-REF-004"],
+      area: "refresh",
+    });
     expect(selectChecks([a, b], { areas: ["refresh"] })).toEqual([a]);
-    expect(selectChecks([a, b], { only: ["DTP-REF-005"] })).toEqual([a]);
+    expect(selectChecks([a, b, c], { only: ["DTP-REF-004"] })).toEqual([a]); // not c
     expect(selectChecks([a, b], { only: ["dtp-re*"] })).toEqual([a, b]);
     expect(selectChecks([a, b], { exclude: ["DTP-REF-004"] })).toEqual([b]);
+    expect(selectChecks([a, b, c], { requirements: ["DTP-REF-004"] })).toEqual([a, c]);
+    expect(selectChecks([a, b, c], { requirements: ["DTP-REF-005"] })).toEqual([a]);
+    expect(() => selectChecks([a, b], { only: ["DTP-REF-005"] })).toThrow(
+      /DTP-REF-005 is a requirement, not a check; the checks that cover it: DTP-REF-004 .*--requirement DTP-REF-005/,
+    );
+    expect(() => selectChecks([a, b], { exclude: ["DTP-REF-005"] })).toThrow(/not a check/);
     expect(() => selectChecks([a, b], { areas: ["nope"] })).toThrow(/unknown area "nope"/);
     expect(() => selectChecks([a, b], { only: ["DTP-XYZ-001"] })).toThrow(/matches no check/);
+    expect(() => selectChecks([a, b], { only: ["DTP-REV-001"], exclude: ["DTP-REV-001"] })).toThrow(
+      /keeps no check/,
+    );
+    expect(() => selectChecks([a, b], { areas: ["refresh"], exclude: ["DTP-REF-*"] })).toThrow(
+      /selection \(refresh without DTP-REF-\*\) keeps no check/,
+    );
   });
 
   it("rejects duplicate ids and inconsistent metadata", () => {
@@ -315,8 +356,7 @@ describe("registry and expected failures", () => {
   });
 
   it("expected failures excuse FAILs, flag stale PASSes, never excuse ERRORs", async () => {
-    const results = await runChecks({
-      ...base,
+    const results = await run({
       target: target(),
       checks: [
         fake(async () => fail("", "a", "b"), { id: "DTP-TEST-101" }),
@@ -355,16 +395,155 @@ describe("cancellation", () => {
     const later = fake(async () => {});
     setTimeout(() => controller.abort(), 100);
     const t0 = performance.now();
-    const results = await runChecks({
-      ...base,
+    const results = await run({
       concurrency: 1,
       target: target(),
       checks: [busy, later],
       signal: controller.signal,
     });
     expect(performance.now() - t0).toBeLessThan(1500);
-    expect(results.map((r) => r.status)).toEqual(["ERROR", "SKIP"]);
-    expect(results[0]!.message).toBe("the run was cancelled while this check ran");
-    expect(exitCodeOf(results)).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(["SKIP", "SKIP"]);
+    expect(results.map((r) => r.skipKind)).toEqual(["untested", "untested"]);
+    expect(results[0]!.message).toBe("stopped before it finished: the run was cancelled");
+    expect(results[1]!.message).toBe("not run: the run was cancelled");
+    expect(
+      judgeRun({ results, requirements: [], scope: "t", stoppedEarly: "cancelled" }).exitCode,
+    ).toBe(1);
+  });
+});
+
+describe("every failing case, one root cause", () => {
+  it("ctx.case records each failing case with its own evidence and goes on; --case runs one", async () => {
+    const ran: string[] = [];
+    const check = fake(
+      async (ctx) => {
+        for (const path of ["/ok", "/wrong-content-type", "/invalid-json"]) {
+          await ctx.case(`GET ${path}`, async () => {
+            ran.push(path);
+            expectJson(await ctx.http.request({ method: "GET", url: path }), "DTP-TEST-971");
+          });
+        }
+      },
+      { id: "DTP-TEST-970", requirements: ["DTP-TEST-970", "DTP-TEST-971"] },
+    );
+    const [r] = await run({ target: target(), checks: [check] });
+    expect(r!.status).toBe("FAIL");
+    expect(r!.completed).toBe(true);
+    expect(r!.failures!.map((f) => [f.case, f.requirement, f.kind, f.evidence])).toEqual([
+      ["GET /wrong-content-type", "DTP-TEST-971", "fail", [1]],
+      ["GET /invalid-json", "DTP-TEST-971", "fail", [2]],
+    ]);
+    expect(r!.failures![1]!.replay).toBe(
+      "dtp test --only DTP-TEST-970 --seed 42 --case 'GET /invalid-json'",
+    );
+    expect(r!.message).toContain("(and 1 more failing case)");
+
+    ran.length = 0;
+    const [one] = await run({ target: target(), checks: [check], replayCase: "GET /invalid-json" });
+    expect(ran).toEqual(["/invalid-json"]);
+    expect(one!.failures!.map((f) => f.case)).toEqual(["GET /invalid-json"]);
+  });
+
+  it("ctx.property records the shrunk counterexample; replaying its case and path reproduces it", async () => {
+    const seen: number[] = [];
+    const check = fake(
+      async (ctx) => {
+        await ctx.case("fixed example", async () => {});
+        await ctx.property(
+          "x stays small",
+          fc.asyncProperty(fc.integer({ min: 0, max: 1000 }), async (x) => {
+            seen.push(x);
+            if (x >= 10) fail("DTP-TEST-981", "x < 10", `x = ${x}`);
+          }),
+        );
+        await ctx.property(
+          "another property",
+          fc.asyncProperty(fc.boolean(), async () => {}),
+        );
+      },
+      { id: "DTP-TEST-980", requirements: ["DTP-TEST-980", "DTP-TEST-981"], property: true },
+    );
+    const [r] = await run({ seed: 7, runs: 50, target: target(), checks: [check] });
+    const f = r!.failures![0]!;
+    expect(f).toMatchObject({
+      case: "x stays small",
+      counterexample: "[10]",
+      seed: 7,
+      actual: "x = 10",
+    });
+    expect(f.replay).toBe(
+      `dtp test --only DTP-TEST-980 --seed 7 --case 'x stays small' --replay-path ${f.path}`,
+    );
+    seen.length = 0;
+    const [again] = await run({
+      seed: 7,
+      runs: 50,
+      target: target(),
+      checks: [check],
+      replayCase: "x stays small",
+      replayPath: f.path!,
+    });
+    expect(seen[0]).toBe(10); // the counterexample first (fast-check then tries to shrink it further)
+    expect(seen.every((x) => x <= 10)).toBe(true); // the other property did not run
+    expect(again!.status).toBe("FAIL");
+    expect(again!.failures).toHaveLength(1);
+  });
+
+  it("a setup step failing on another check's requirement makes the check BLOCKED by it", async () => {
+    const setup = fake(
+      async (ctx) => {
+        const res = await ctx.http.request({ method: "GET", url: "/wrong-content-type" });
+        expectJson(res, "DTP-REG-001"); // owned by the registration check
+      },
+      { id: "DTP-TEST-990" },
+    );
+    const [r] = await run({ target: target(), checks: [setup] });
+    expect(r!.status).toBe("BLOCKED");
+    expect(r!.blockedBy).toBe("DTP-REG-001");
+    expect(r!.failures![0]!.kind).toBe("blocked");
+    expect(r!.message).toMatch(/^blocked by DTP-REG-001: expected/);
+    const j = judged([r!]);
+    expect(j.verdict.rootCauses).toEqual([
+      {
+        requirement: "DTP-REG-001",
+        level: "MUST",
+        failedChecks: [],
+        blockedChecks: ["DTP-TEST-990"],
+        expected: false,
+      },
+    ]);
+    expect(j.exitCode).toBe(1);
+  });
+
+  it("ctx.notClaimed and missing metadata features are not claimed; missing config is untested", async () => {
+    const results = await run({
+      target: target(["api_key"]),
+      checks: [
+        fake(async (ctx) => ctx.notClaimed("the target declares the policy off")),
+        fake(async (ctx) => ctx.skip('needs a user: add "user" to the config')),
+        fake(async () => {}, { requires: ["revocation"] }), // metadata lacks it
+        fake(async () => {}, { requires: ["admin"] }), // config lacks it
+      ],
+    });
+    expect(results.map((r) => r.skipKind)).toEqual([
+      "not-claimed",
+      "untested",
+      "not-claimed",
+      "untested",
+    ]);
+  });
+
+  it("--max-failures stops the run: the rest is untested and the verdict says so", async () => {
+    const failing = () => fake(async () => fail("", "x", "y"));
+    const { results, stoppedEarly } = await runChecks({
+      ...base,
+      concurrency: 1,
+      maxFailures: 2,
+      target: target(),
+      checks: [failing(), fake(async () => {}), failing(), failing(), fake(async () => {})],
+    });
+    expect(results.map((r) => r.status)).toEqual(["FAIL", "PASS", "FAIL", "SKIP", "SKIP"]);
+    expect(results[3]!.message).toBe("not run: stopped after 2 failed checks (--max-failures 2)");
+    expect(stoppedEarly).toBe("stopped after 2 failed checks (--max-failures 2)");
   });
 });

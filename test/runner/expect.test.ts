@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { HttpResponse } from "../../src/http/types.ts";
-import { parseChallenges } from "../../src/http/www-authenticate.ts";
 import {
   expectEqual,
   expectHeader,
@@ -10,8 +8,10 @@ import {
   expectProblem,
   expectStatus,
   expectWwwAuthenticate,
-} from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
+} from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 
 function res(status: number, headers: Record<string, string>, text = ""): HttpResponse {
   let body: unknown;

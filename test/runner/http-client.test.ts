@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectJson } from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
 import { createHttpClient, type RecordingHttpClient } from "../../src/http/client.ts";
+import { TransportError } from "../../src/http/errors.ts";
 import { followRedirects, redirectLocation } from "../../src/http/redirect.ts";
-import { expectJson } from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 import { type Fixture, misbehavingTarget, startFixture } from "../fixtures/servers.ts";
 
 let fixture: Fixture;
@@ -28,12 +29,11 @@ function newClient(timeoutMs = 400) {
     baseUrl: fixture.url,
     timeoutMs,
     maxBodyBytes: 1024 * 1024,
-    requirement: "DTP-TEST-001",
   });
   return client;
 }
 
-/** Requests `path` and returns the CheckFailure it must end in, with the elapsed time. */
+/** Requests `path` and returns the TransportError it must end in, its exchange and the elapsed time. */
 async function failureOf(path: string, timeoutMs = 400) {
   const http = newClient(timeoutMs);
   const t0 = performance.now();
@@ -42,8 +42,13 @@ async function failureOf(path: string, timeoutMs = 400) {
     (e: unknown) => e,
   );
   const elapsed = performance.now() - t0;
-  expect(err).toBeInstanceOf(CheckFailure);
-  return { err: err as CheckFailure, elapsed, http };
+  expect(err).toBeInstanceOf(TransportError);
+  return {
+    err: err as TransportError,
+    elapsed,
+    http,
+    x: http.exchanges()[(err as TransportError).exchange]!,
+  };
 }
 
 describe("HTTP layer against misbehaving servers", () => {
@@ -65,27 +70,26 @@ describe("HTTP layer against misbehaving servers", () => {
   });
 
   it("a hang ends at the deadline as DTP_HTTP_TIMEOUT with the exchange", async () => {
-    const { err, elapsed } = await failureOf("/hang", 300);
+    const { err, elapsed, x } = await failureOf("/hang", 300);
     expect(err.code).toBe("DTP_HTTP_TIMEOUT");
-    expect(err.requirement).toBe("DTP-TEST-001");
     expect(err.actual).toContain("no response within 300 ms");
-    expect(err.exchanges).toHaveLength(1);
-    expect(err.exchanges[0]!.error).toContain("no response within 300 ms");
+    expect(err.exchange).toBe(0);
+    expect(x.error).toContain("no response within 300 ms");
     expect(elapsed).toBeLessThan(2000);
   });
 
   it("a body that stalls after the headers ends at the deadline", async () => {
-    const { err, elapsed } = await failureOf("/stall-body", 300);
+    const { err, elapsed, x } = await failureOf("/stall-body", 300);
     expect(err.code).toBe("DTP_HTTP_TIMEOUT");
     expect(err.actual).toContain("status 200 headers arrived");
-    expect(err.exchanges[0]!.response?.status).toBe(200);
+    expect(x.response?.status).toBe(200);
     expect(elapsed).toBeLessThan(2000);
   });
 
   it("garbage instead of HTTP is DTP_HTTP_PROTOCOL", async () => {
-    const { err } = await failureOf("/garbage");
+    const { err, x } = await failureOf("/garbage");
     expect(["DTP_HTTP_PROTOCOL", "DTP_HTTP_CONNECTION"]).toContain(err.code);
-    expect(err.exchanges[0]!.error).toBeTruthy();
+    expect(x.error).toBeTruthy();
   });
 
   it("invalid chunked framing is DTP_HTTP_PROTOCOL", async () => {
@@ -95,26 +99,26 @@ describe("HTTP layer against misbehaving servers", () => {
   });
 
   it("a 50 MiB body stops at the 1 MiB cap as DTP_HTTP_TOO_LARGE", async () => {
-    const { err, elapsed } = await failureOf("/huge", 5000);
+    const { err, elapsed, x } = await failureOf("/huge", 5000);
     expect(err.code).toBe("DTP_HTTP_TOO_LARGE");
     expect(err.expected).toContain("1048576 bytes");
-    const body = err.exchanges[0]!.response!.body!;
+    const body = x.response!.body!;
     expect(body.length).toBeLessThan(70 * 1024); // evidence is shortened
     expect(body).toContain("more characters not recorded");
     expect(elapsed).toBeLessThan(5000);
   });
 
   it("a connection reset mid-body is DTP_HTTP_CONNECTION or PROTOCOL with the status seen", async () => {
-    const { err } = await failureOf("/reset-mid-body");
+    const { err, x } = await failureOf("/reset-mid-body");
     expect(["DTP_HTTP_CONNECTION", "DTP_HTTP_PROTOCOL"]).toContain(err.code);
-    expect(err.exchanges[0]!.response?.status).toBe(200);
+    expect(x.response?.status).toBe(200);
     expect(err.actual).toContain("status 200");
   });
 
   it("a reset before any response is DTP_HTTP_CONNECTION", async () => {
-    const { err } = await failureOf("/reset");
+    const { err, x } = await failureOf("/reset");
     expect(err.code).toBe("DTP_HTTP_CONNECTION");
-    expect(err.exchanges[0]!.response).toBeUndefined();
+    expect(x.response).toBeUndefined();
   });
 
   it("a refused connection is DTP_HTTP_CONNECTION", async () => {
@@ -124,9 +128,9 @@ describe("HTTP layer against misbehaving servers", () => {
     const http = createHttpClient({ baseUrl: url, timeoutMs: 500 });
     const err = await http.request({ method: "GET", url: "/" }).catch((e: unknown) => e);
     await http.close();
-    expect(err).toBeInstanceOf(CheckFailure);
-    expect((err as CheckFailure).code).toBe("DTP_HTTP_CONNECTION");
-    expect((err as CheckFailure).actual).toContain("connection refused");
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).code).toBe("DTP_HTTP_CONNECTION");
+    expect((err as TransportError).actual).toContain("connection refused");
   });
 
   it("invalid JSON and wrong content types are FAILs quoting what was sent", async () => {
@@ -145,7 +149,7 @@ describe("HTTP layer against misbehaving servers", () => {
     const f = caught as CheckFailure;
     expect(f.requirement).toBe("DTP-TEST-003");
     expect(f.actual).toBe('Content-Type "text/html; charset=utf-8" (status 200)');
-    expect(f.exchanges[0]!.request.url).toBe(`${fixture.url}/wrong-content-type`);
+    expect(http.exchanges()[f.evidence[0]!]!.request.url).toBe(`${fixture.url}/wrong-content-type`);
   });
 
   it("never follows a redirect, and the helper refuses another origin", async () => {
@@ -210,7 +214,7 @@ describe("HTTP layer against misbehaving servers", () => {
     );
     expect(settled.every((s) => s.status === "rejected")).toBe(true);
     for (const s of settled) {
-      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(CheckFailure);
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(TransportError);
     }
     expect(http.exchanges()).toHaveLength(20);
     expect(performance.now() - t0).toBeLessThan(3000);
@@ -247,6 +251,6 @@ describe("HTTP layer against misbehaving servers", () => {
     client = http;
     setTimeout(() => controller.abort(), 50);
     const err = await http.request({ method: "GET", url: "/hang" }).catch((e: unknown) => e);
-    expect((err as CheckFailure).code).toBe("DTP_HTTP_ABORTED");
+    expect((err as TransportError).code).toBe("DTP_HTTP_ABORTED");
   });
 });

@@ -4,13 +4,13 @@ import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Check, CheckMeta } from "../../src/check/check.ts";
+import { expectJson, fail } from "../../src/check/expect.ts";
+import { CheckFailure } from "../../src/check/failure.ts";
 import { createConsoleReporter } from "../../src/reports/console.ts";
 import { renderHtml } from "../../src/reports/html.ts";
 import { renderJson } from "../../src/reports/json.ts";
 import { renderJunit } from "../../src/reports/junit.ts";
-import type { Check, CheckMeta } from "../../src/runner/check.ts";
-import { expectJson, fail } from "../../src/runner/expect.ts";
-import { CheckFailure } from "../../src/runner/failure.ts";
 import { runConformance } from "../../src/runner/run.ts";
 import type { RunReport } from "../../src/runner/types.ts";
 import { type Fixture, misbehavingTarget, startFixture } from "../fixtures/servers.ts";
@@ -41,7 +41,7 @@ const checks: Check[] = [
     const res = await ctx.http.request({ method: "GET", url: "/wrong-content-type" });
     expectJson(res, "DTP-TOK-002");
   }),
-  check("DTP-TOK-003", async () => fail("DTP-TOK-003", "x", "</script><b>y</b>"), {
+  check("DTP-TOK-012", async () => fail("DTP-TOK-012", "x", "</script><b>y</b>"), {
     level: "SHOULD",
   }),
   check("DTP-REV-001", async () => {}, { area: "revocation", requires: ["introspection"] }),
@@ -75,6 +75,7 @@ beforeAll(async () => {
     seed: 99,
     runs: 20,
     timeoutMs: 1000,
+    evidence: "all",
   });
 });
 afterAll(() => fixture.close());
@@ -84,12 +85,25 @@ describe("reports", () => {
     expect(report.results.map((r) => [r.id, r.status])).toEqual([
       ["DTP-TOK-001", "PASS"],
       ["DTP-TOK-002", "FAIL"],
-      ["DTP-TOK-003", "WARN"],
       ["DTP-TOK-004", "ERROR"],
       ["DTP-TOK-005", "FAIL"],
+      ["DTP-TOK-012", "WARN"],
       ["DTP-REV-001", "SKIP"],
     ]);
-    expect(report.summary.byStatus).toEqual({ PASS: 1, FAIL: 2, WARN: 1, SKIP: 1, ERROR: 1 });
+    expect(report.summary.byStatus).toEqual({
+      PASS: 1,
+      FAIL: 2,
+      WARN: 1,
+      BLOCKED: 0,
+      SKIP: 1,
+      ERROR: 1,
+    });
+    expect(report.verdict.verdict).toBe("NOT CONFORMANT");
+    expect(report.verdict.rootCauses.map((c) => [c.requirement, c.level])).toEqual([
+      ["DTP-TOK-002", "MUST"],
+      ["DTP-TOK-005", "MUST"],
+      ["DTP-TOK-012", "SHOULD"],
+    ]);
     expect(report.summary.byLevel.SHOULD.WARN).toBe(1);
     expect(report.exitCode).toBe(1);
     expect(report.discovery).toHaveLength(1);
@@ -117,13 +131,14 @@ describe("reports", () => {
     expect(xml).not.toContain(API_KEY);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
     const suites = doc.testsuites;
-    expect(suites).toMatchObject({ tests: "6", failures: "2", errors: "1", skipped: "1" });
+    expect(suites).toMatchObject({ tests: "7", failures: "2", errors: "1", skipped: "1" });
     const list = [suites.testsuite].flat();
     const cases = list.flatMap((s: { testcase: unknown }) => [s.testcase].flat()) as Record<
       string,
       unknown
     >[];
-    expect(cases).toHaveLength(6);
+    expect(cases).toHaveLength(7); // one per check, and the verdict's coverage testcase
+    expect(cases.at(-1)).toMatchObject({ name: "requirement coverage", classname: "verdict" });
     const byName = new Map(cases.map((c) => [String(c.name).split(" ")[0], c]));
     expect(byName.get("DTP-TOK-002")).toMatchObject({ classname: "tokens" });
     const failure = byName.get("DTP-TOK-002")!.failure as Record<string, string>;
@@ -174,15 +189,20 @@ describe("reports", () => {
     });
     for (const r of report.results) reporter.result(r);
     reporter.finish(report);
-    expect(out).toContain("[1/6] PASS  DTP-TOK-001");
+    expect(out).toContain("[1/6] PASS    DTP-TOK-001");
     expect(out).toMatch(/FAIL DTP-TOK-002 \(MUST, tokens\)/);
     expect(out).toContain("expected       Content-Type application/json");
     expect(out).toContain(
       `replay         dtp test ${fixture.url} --only DTP-TOK-005 --seed 99 --replay-path`,
     );
     expect(out).toContain("counterexample");
-    expect(out).toMatch(/Summary by area\n.*PASS.*\n\s+tokens\s+1\s+2\s+1\s+0\s+1/);
-    expect(out).toContain("NOT CONFORMANT");
+    expect(out).toMatch(/Summary by area\n.*PASS.*\n\s+tokens\s+1\s+2\s+1\s+0\s+0\s+1/);
+    expect(out).toContain("Root causes (3)");
+    expect(out).toContain("DTP-TOK-012 (SHOULD)");
+    expect(out).toMatch(/Requirements in scope \(every area\)/);
+    expect(out).toMatch(
+      /\nNOT CONFORMANT — 2 root causes: DTP-TOK-002, DTP-TOK-005 · MUST requirements: /,
+    );
     expect(out).not.toContain(API_KEY);
     expect(out).not.toContain("\u001b["); // no colours when disabled
   });

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { posix, relative } from "node:path";
-import { UsageError } from "../../runner/failure.ts";
+import { UsageError } from "../../check/failure.ts";
 import { type Catalogue, CatalogueSchema } from "../../spec/catalogue.ts";
 import { isRecord } from "../../spec/openapi-lint.ts";
 import { CATALOGUE_FILE, specFilesAt } from "../files.ts";

@@ -1,4 +1,4 @@
-/** The admin API: approval, denial, devices (seed 004). */
+/** The admin API: approval, denial, devices (SAFEQ Cloud "Register device"). */
 import { ProblemError } from "../../../reference-server/errors.ts";
 import { json } from "../../../reference-server/http/reply.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";

@@ -11,8 +11,9 @@
  *
  * Anything else thrown by a check is a bug in the kit and is reported as ERROR.
  */
-import type { Exchange } from "../http/types.ts";
-import type { Level } from "./check.ts";
+
+import type { Level, SkipKind } from "./check.ts";
+import type { Exchange } from "./http.ts";
 
 export type DtpKitErrorCode =
   /** A check's assertion on the target failed. */
@@ -25,6 +26,8 @@ export type DtpKitErrorCode =
   | "DTP_HTTP_TOO_LARGE"
   /** The response was not valid HTTP (bad framing, invalid chunking, bad headers). */
   | "DTP_HTTP_PROTOCOL"
+  /** The request URL could not be parsed. */
+  | "DTP_HTTP_INVALID_URL"
   /** A redirect pointed away from the target's origin. */
   | "DTP_HTTP_OFF_TARGET_REDIRECT"
   /** The check was stopped because the run was aborted or the check hit its deadline. */
@@ -60,11 +63,11 @@ export interface CheckFailureDetails {
   expected: string;
   /** What the target did, concisely, quoting what it sent. */
   actual: string;
-  /** The exchanges that show the failure (redacted). */
-  exchanges?: Exchange[];
+  /** Indexes of the exchanges (in the check's transcript) that show the failure. */
+  evidence?: readonly number[];
   /** Level of the violated requirement when it differs from the check's level. */
   level?: Level;
-  code?: Extract<DtpKitErrorCode, `DTP_HTTP_${string}` | "DTP_CHECK_FAILED">;
+  code?: Extract<DtpKitErrorCode, "DTP_CHECK_FAILED" | "DTP_HTTP_OFF_TARGET_REDIRECT">;
 }
 
 /**
@@ -83,7 +86,7 @@ export class CheckFailure extends DtpKitError {
   requirement: string;
   readonly expected: string;
   readonly actual: string;
-  readonly exchanges: Exchange[];
+  readonly evidence: readonly number[];
   readonly level: Level | undefined;
   constructor(details: CheckFailureDetails, options?: { cause?: unknown }) {
     const req = details.requirement ?? "";
@@ -96,22 +99,24 @@ export class CheckFailure extends DtpKitError {
     this.requirement = req;
     this.expected = details.expected;
     this.actual = details.actual;
-    this.exchanges = details.exchanges ?? [];
+    this.evidence = details.evidence ?? [];
     this.level = details.level;
   }
 }
 
 /**
- * Ends a check as SKIP. Thrown by `ctx.skip(reason)`; the reason must tell a vendor what
- * to change ("target metadata has no revocation_endpoint", "set --max-wait ≥ 70s or
- * shorten the access-token lifetime").
+ * Ends a check as SKIP. Thrown by `ctx.skip(reason)` (untested: the reason tells a vendor
+ * what would enable the check, "set --max-wait ≥ 70s or shorten the access-token
+ * lifetime") and `ctx.notClaimed(reason)` (the target does not claim the feature).
  */
 export class SkipSignal extends DtpKitError {
   readonly reason: string;
-  constructor(reason: string) {
+  readonly kind: SkipKind;
+  constructor(reason: string, kind: SkipKind = "untested") {
     super("DTP_SKIP", reason);
     this.name = "SkipSignal";
     this.reason = reason;
+    this.kind = kind;
   }
 }
 

@@ -9,10 +9,14 @@
  * const res = await ctx.http.request({ method: "POST", url: tokenEndpoint, form });
  * const err = expectOAuthError(res, { status: 400, error: "invalid_grant" }, "DTP-REF-004");
  */
-import { exchangeOfResponse } from "../http/client.ts";
-import type { Exchange, HttpResponse } from "../http/types.ts";
-import { type Challenge, ChallengeParseError, parseChallenges } from "../http/www-authenticate.ts";
+
+import {
+  type Challenge,
+  ChallengeParseError,
+  parseChallenges,
+} from "../protocol/www-authenticate.ts";
 import { CheckFailure } from "./failure.ts";
+import type { HttpResponse } from "./http.ts";
 
 export type Predicate = string | RegExp | ((value: string) => boolean);
 
@@ -23,7 +27,7 @@ export function fail(
   actual: string,
   res?: HttpResponse | HttpResponse[],
 ): never {
-  throw new CheckFailure({ requirement, expected, actual, exchanges: evidence(res) });
+  throw new CheckFailure({ requirement, expected, actual, evidence: evidence(res) });
 }
 
 /** Fails unless `condition` holds. */
@@ -300,32 +304,29 @@ export function expectWwwAuthenticate(
 
 // ——— helpers ———
 
-function evidence(res: HttpResponse | HttpResponse[] | undefined): Exchange[] {
+/** The indexes of the responses' exchanges in the check's transcript. */
+export function evidence(res: HttpResponse | HttpResponse[] | undefined): number[] {
   if (res === undefined) return [];
-  const list = Array.isArray(res) ? res : [res];
-  const out: Exchange[] = [];
-  for (const r of list) {
-    const x = exchangeOfResponse(r);
-    if (x) out.push(x);
-  }
-  return out;
+  return (Array.isArray(res) ? res : [res]).map((r) => r.exchange);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** "status 500, Content-Type text/html: <html>…" — redacted when the client knows secrets. */
+/**
+ * "status 500, Content-Type text/html: <html>…". Secrets in it are redacted by the runner
+ * (every message, expected and actual of a result goes through the run's redactor).
+ */
 export function describe(res: HttpResponse): string {
   const ct = res.headers["content-type"];
   const body = snippet(res);
   return `status ${res.status}${ct ? `, ${ct}` : ""}${body ? `: ${body}` : ""}`;
 }
 
-/** The start of the (redacted) body, on one line. */
+/** The start of the body, on one line. */
 export function snippet(res: HttpResponse, max = 160): string {
-  const recorded = exchangeOfResponse(res)?.response?.body ?? res.text;
-  const flat = recorded.replace(/\s+/g, " ").trim();
+  const flat = res.text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
