@@ -126,10 +126,18 @@ export const check: Check = {
         const res = await loginThrough(ctx, device, form, ID, `login: ${c.kind}`);
         const failed = (failures.get(form.username) ?? 0) + 1;
         failures.set(form.username, failed);
-        const limited = limit !== undefined && failed > limit.max && res.status === 429;
-        if (limited)
+        if (res.status === 429) {
+          // The device is this check's own: a 429 before this check's own failures reach the
+          // limit means failures elsewhere (another device, another user) locked it out.
+          if (limit === undefined || failed <= limit.max)
+            fail(
+              LOGIN013,
+              `no 429 before ${limit?.max ?? "the declared"} wrong passwords for ${JSON.stringify(form.username)} through this check's own device (failures are counted per user, device and source)`,
+              `429 at its failure #${failed}`,
+              res,
+            );
           expectOAuthError(res, { status: 429, error: "temporarily_unavailable" }, LOGIN013);
-        else expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
+        } else expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
         expectNoToken(res, ID, c.kind);
       }),
       ctx.fc,

@@ -14,15 +14,7 @@ import {
   type ServerFixture,
 } from "../../../reference-server/index.ts";
 import type { Fault } from "../types.ts";
-import {
-  combine,
-  noFailureLimits,
-  oneFailureCounter,
-  replyJson,
-  withJson,
-  withStore,
-  wrap,
-} from "./_lib.ts";
+import { combine, noFailureLimits, replyJson, withJson, withStore, wrap } from "./_lib.ts";
 
 const OAUTH_OPS = ["registerDevice", "token", "login", "revokeToken", "introspectToken"];
 /** The operations that authenticate clients with the API key (DTP-ERR-017). */
@@ -299,22 +291,6 @@ export const errors: Fault[] = [
     fixture: () =>
       combine(
         ...API_KEY_OPS.map((op) => wrap(op, (ctx, next) => next(withStore(ctx, noFailureLimits)))),
-      ),
-  },
-  {
-    id: "F-ERR-13-api-key-limit-locks-out-every-client",
-    area: "errors",
-    description:
-      "Wrong API keys are counted together for every client_id: once one client_id reaches the limit, every device is refused, even with the right key.",
-    requirement: "DTP-ERR-017",
-    catchers: ["DTP-ERR-003"],
-    fixture: () =>
-      combine(
-        ...API_KEY_OPS.map((op) =>
-          wrap(op, (ctx, next) =>
-            next(withStore(ctx, oneFailureCounter(ctx.app.store, "client_secret: every client"))),
-          ),
-        ),
       ),
   },
 ];
