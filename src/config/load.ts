@@ -38,6 +38,9 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
   return resolveConfig(json, env, path, dirname(resolve(path)));
 }
 
+/** The webhook body when the config gives none: the action and the user code as JSON. */
+const DEFAULT_WEBHOOK_BODY = { action: "{action}", user_code: "{user_code}" };
+
 /** Validates a config object and resolves its secrets and durations. */
 export function resolveConfig(
   input: unknown,
@@ -49,7 +52,7 @@ export function resolveConfig(
   const parsed = targetConfigFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(`${source}: ${formatIssues(parsed.error)}`);
   const file: TargetConfigFile = parsed.data;
-  const secret = (value: TargetConfigFile["apiKey"], field: string): string => {
+  const secret = (value: NonNullable<TargetConfigFile["apiKey"]>, field: string): string => {
     if (typeof value === "string") return value;
     const v = env[value.env];
     if (v === undefined || v === "") {
@@ -69,7 +72,7 @@ export function resolveConfig(
   };
 
   const out: TargetConfig = {
-    apiKey: secret(file.apiKey, "apiKey"),
+    apiKey: file.apiKey !== undefined ? secret(file.apiKey, "apiKey") : "",
     clientIdPrefix: file.clientIdPrefix ?? DEFAULT_CLIENT_ID_PREFIX,
   };
   if (file.baseUrl !== undefined) out.baseUrl = file.baseUrl;
@@ -89,7 +92,25 @@ export function resolveConfig(
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(a.headers ?? {}))
           headers[k] = secret(v, `approval.headers.${k}`);
-        approval = { method: "webhook", url: a.url, headers };
+        if (a.denyUrl !== undefined && a.approveUrl === undefined) {
+          throw new ConfigError(`${source}: approval "webhook": "denyUrl" goes with "approveUrl"`);
+        }
+        const approveUrl = a.approveUrl ?? a.url;
+        if (approveUrl === undefined || (a.url !== undefined && a.approveUrl !== undefined)) {
+          throw new ConfigError(
+            `${source}: approval "webhook" needs either "url" (one URL for both decisions) or "approveUrl" (with "denyUrl")`,
+          );
+        }
+        const denyUrl = a.denyUrl ?? a.url;
+        approval = {
+          method: "webhook",
+          approveUrl,
+          ...(denyUrl !== undefined ? { denyUrl } : {}),
+          body:
+            typeof a.body === "string" ? a.body : JSON.stringify(a.body ?? DEFAULT_WEBHOOK_BODY),
+          contentType: a.contentType ?? "application/json",
+          headers,
+        };
         break;
       }
     }
@@ -111,6 +132,11 @@ export function resolveConfig(
             c.clientSecret !== undefined
               ? secret(c.clientSecret, `oauth.clients.${i}.clientSecret`)
               : out.apiKey;
+          if (client.clientSecret === "") {
+            throw new ConfigError(
+              `${source}: "oauth.clients.${i}.clientSecret" is required for ${c.authMethod} (there is no apiKey to default to)`,
+            );
+          }
         }
         if (c.authMethod === "private_key_jwt") {
           if (c.privateKey === undefined) {

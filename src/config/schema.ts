@@ -61,9 +61,32 @@ export const approvalSchema = z
     z
       .strictObject({
         method: z.literal("webhook"),
-        url: httpUrl.describe(
-          'URL that receives POST {"action": "approve"|"deny", "user_code": "..."} as JSON',
-        ),
+        url: httpUrl
+          .optional()
+          .describe(
+            'One URL for both decisions; it gets the body with the action in it (default body: {"action": "approve"|"deny", "user_code": "..."} as JSON)',
+          ),
+        approveUrl: httpUrl
+          .optional()
+          .describe("URL that approves (instead of url); {user_code} in it is substituted"),
+        denyUrl: httpUrl
+          .optional()
+          .describe(
+            "URL that denies (with approveUrl); without it, checks that need a denial are untested",
+          ),
+        body: z
+          .union([z.string(), z.record(z.string(), z.unknown())])
+          .optional()
+          .describe(
+            'Body template: a string, or a JSON object whose string values are templates; {user_code} and {action} are substituted (escaped for the content type). Default: {"action": "{action}", "user_code": "{user_code}"}',
+          ),
+        contentType: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Content-Type of the body (default application/json; application/x-www-form-urlencoded escapes substitutions as form values)",
+          ),
         headers: z
           .record(z.string(), secretSchema)
           .optional()
@@ -86,7 +109,9 @@ export const oauthClientSchema = z
     clientId: z.string().min(1).describe("The client_id registered at the server"),
     clientSecret: secretSchema
       .optional()
-      .describe("Its client secret (client_secret_basic / _post); default: apiKey"),
+      .describe(
+        "Its client secret (client_secret_basic / _post); default: apiKey (one of the two is required for those methods)",
+      ),
     authMethod: z
       .enum(OAUTH_CLIENT_AUTH_METHODS)
       .describe("Its token_endpoint_auth_method (RFC 7591 §2)"),
@@ -170,9 +195,11 @@ export const targetConfigFileSchema = z
       .describe(
         "Where to fetch RFC 8414 metadata; default <baseUrl>/.well-known/oauth-authorization-server",
       ),
-    apiKey: secretSchema.describe(
-      "The vendor API key: the client_secret devices authenticate with (OAuth profile: the default secret of the oauth.clients)",
-    ),
+    apiKey: secretSchema
+      .optional()
+      .describe(
+        "The vendor API key: the client_secret devices authenticate with. Required by the dtp profile's checks (without it they are untested); under the OAuth profile only the default secret of client_secret_basic / _post clients that give none",
+      ),
     clientIdPrefix: z
       .string()
       .regex(/^[A-Za-z0-9._~-]{0,64}$/)
@@ -225,7 +252,16 @@ export type ApprovalFileConfig = z.input<typeof approvalSchema>;
 export type ApprovalConfig =
   | { method: "admin-api" }
   | { method: "command"; approve: string; deny?: string }
-  | { method: "webhook"; url: string; headers: Record<string, string> };
+  | {
+      method: "webhook";
+      approveUrl: string;
+      /** Undefined: denials cannot be asked for (checks needing one are untested). */
+      denyUrl?: string;
+      /** The body template, {user_code} and {action} substituted when sent. */
+      body: string;
+      contentType: string;
+      headers: Record<string, string>;
+    };
 
 /** A pre-registered client of the OAuth profile, secrets resolved. */
 export interface OAuthClient {

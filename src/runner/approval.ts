@@ -4,7 +4,9 @@
  *   admin bearer token (recorded in the check's transcript);
  * - `command`: a shell command, given the user code as `DTP_USER_CODE` (and `DTP_ACTION`)
  *   and substituted for `{user_code}`;
- * - `webhook`: `POST {"action", "user_code"}` as JSON to a URL.
+ * - `webhook`: a POST to one URL for both decisions, or to separate approve and deny URLs,
+ *   with a body template (default `{"action", "user_code"}` as JSON); `{user_code}` and
+ *   `{action}` are substituted in the URLs and the body, escaped for where they land.
  *
  * A failed approval is an {@link ApprovalError}: the check cannot go on, and the result is
  * ERROR with the reason (a misconfigured approval is not the target's fault).
@@ -41,8 +43,11 @@ export function createApprover(target: Target, http: HttpClient): Approver {
         if (!cmd) throw new SkipSignal('approval "command" has no "deny" command in the config');
         return viaCommand(cmd, action, userCode);
       }
-      case "webhook":
-        return viaWebhook(http, approval.url, approval.headers, action, userCode);
+      case "webhook": {
+        const url = action === "approve" ? approval.approveUrl : approval.denyUrl;
+        if (!url) throw new SkipSignal('approval "webhook" has no "denyUrl" in the config');
+        return viaWebhook(http, { ...approval, url }, action, userCode);
+      }
     }
   };
   return {
@@ -107,21 +112,41 @@ function viaCommand(command: string, action: "approve" | "deny", userCode: strin
 
 async function viaWebhook(
   http: HttpClient,
-  url: string,
-  headers: Record<string, string>,
+  hook: { url: string; body: string; contentType: string; headers: Record<string, string> },
   action: "approve" | "deny",
   userCode: string,
 ): Promise<void> {
   const res = await http.request({
     method: "POST",
-    url,
-    headers,
-    json: { action, user_code: userCode },
+    url: substitute(hook.url, action, userCode, encodeURIComponent),
+    headers: { ...hook.headers, "content-type": hook.contentType },
+    body: substitute(hook.body, action, userCode, escaperFor(hook.contentType)),
     label: `webhook ${action} ${userCode}`,
   });
   if (res.status < 200 || res.status > 299) {
     throw new ApprovalError(
-      `approval webhook for ${userCode} (${action}) answered status ${res.status}`,
+      `approval webhook for ${userCode} (${action}) answered status ${res.status} ${res.text.slice(0, 160)}`,
     );
   }
+}
+
+/** Puts the action and the user code into a URL or body template, each escaped. */
+export function substitute(
+  template: string,
+  action: "approve" | "deny",
+  userCode: string,
+  escape: (value: string) => string,
+): string {
+  return template
+    .replaceAll("{action}", escape(action))
+    .replaceAll("{user_code}", escape(userCode));
+}
+
+/** How a substituted value is escaped in a body of this content type. */
+function escaperFor(contentType: string): (value: string) => string {
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "application/json" || type.endsWith("+json"))
+    return (v) => JSON.stringify(v).slice(1, -1);
+  if (type === "application/x-www-form-urlencoded") return encodeURIComponent;
+  return (v) => v;
 }

@@ -92,7 +92,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
       if (ms > remaining) {
         return Promise.reject(
           new SkipSignal(
-            `needs to wait ${formatDuration(ms)} more but --max-wait ${formatDuration(maxWaitMs)} leaves ${formatDuration(Math.max(0, remaining))}: raise --max-wait or shorten the target's lifetimes`,
+            `needs to wait ${formatDuration(ms)} more${reason ? ` ${reason}` : ""} but --max-wait ${formatDuration(maxWaitMs)} leaves ${formatDuration(Math.max(0, remaining))}: raise --max-wait or shorten ${reason ? "that lifetime or interval" : "the lifetimes and intervals"} on the target`,
           ),
         );
       }

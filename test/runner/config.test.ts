@@ -40,7 +40,10 @@ describe("target config", () => {
       admin: { token: "admin-literal" },
       approval: {
         method: "webhook",
-        url: "https://ci.example/approve",
+        approveUrl: "https://ci.example/approve",
+        denyUrl: "https://ci.example/approve",
+        body: '{"action":"{action}","user_code":"{user_code}"}',
+        contentType: "application/json",
         headers: { authorization: "Bearer h" },
       },
       user: { username: "alice", password: "pw", cardId: "CARD-1" },
@@ -48,6 +51,44 @@ describe("target config", () => {
       checkTimeoutMs: 60_000,
       maxWaitMs: 90_000,
     });
+  });
+
+  it("a webhook with separate approve and deny URLs and a body template", () => {
+    const config = resolveConfig({
+      approval: {
+        method: "webhook",
+        approveUrl: "https://ci.example/codes/{user_code}/approve",
+        denyUrl: "https://ci.example/codes/{user_code}/deny",
+        body: { code: "{user_code}", by: "dtp-kit" },
+      },
+    });
+    expect(config.approval).toEqual({
+      method: "webhook",
+      approveUrl: "https://ci.example/codes/{user_code}/approve",
+      denyUrl: "https://ci.example/codes/{user_code}/deny",
+      body: '{"code":"{user_code}","by":"dtp-kit"}',
+      contentType: "application/json",
+      headers: {},
+    });
+    expect(() =>
+      resolveConfig({ approval: { method: "webhook", denyUrl: "https://ci.example/deny" } }),
+    ).toThrow(/"denyUrl" goes with "approveUrl"/);
+    expect(() => resolveConfig({ approval: { method: "webhook" } })).toThrow(
+      /needs either "url" .* or "approveUrl"/,
+    );
+  });
+
+  it("apiKey is optional; a secret client then needs its own secret", () => {
+    expect(
+      resolveConfig({ oauth: { clients: [{ clientId: "pub", authMethod: "none" }] } }),
+    ).toEqual({
+      apiKey: "",
+      clientIdPrefix: "dtp-kit-",
+      oauth: { clients: [{ clientId: "pub", authMethod: "none" }] },
+    });
+    expect(() =>
+      resolveConfig({ oauth: { clients: [{ clientId: "c", authMethod: "client_secret_post" }] } }),
+    ).toThrow(/"oauth.clients.0.clientSecret" is required for client_secret_post/);
   });
 
   it("a missing environment variable is a config error naming it", () => {
@@ -74,7 +115,7 @@ describe("target config", () => {
       }
       throw new Error("accepted");
     };
-    expect(bad({})).toContain('"apiKey"');
+    expect(bad({ apiKey: 5 })).toContain('"apiKey"');
     expect(bad({ apiKey: "k", approval: { method: "carrier-pigeon" } })).toContain(
       '"approval.method"',
     );
@@ -174,7 +215,7 @@ describe("published JSON Schemas", () => {
     };
     expect(validate(good)).toBe(true);
     expect(validate({ ...good, approval: { method: "command" } })).toBe(false);
-    expect(validate({ baseUrl: "https://as.example" })).toBe(false);
+    expect(validate({ baseUrl: "https://as.example", apiKey: 5 })).toBe(false);
     expect(validate({ ...good, maxWait: "later" })).toBe(false);
   });
 });
