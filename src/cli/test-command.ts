@@ -61,6 +61,7 @@ interface TestFlags {
   insecure?: boolean;
   proxy?: string;
   header?: [string, string][];
+  instance?: string[];
 }
 
 export function testCommand(io: CliIo, setExit: (code: number) => void): Command {
@@ -172,6 +173,11 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
       "extra header for every request to the target (a gateway's); repeatable; redacted in transcripts",
       header,
     )
+    .option(
+      "--instance <url>",
+      "an instance of the server (one of several behind the issuer's load balancer): requests are spread over the instances, a replay always to another one; repeatable",
+      collect,
+    )
     .option("--list", "print the selected checks with their IDs, levels and needs; run nothing")
     .addOption(new Option("--color", "force colours"))
     .addOption(new Option("--no-color", "no colours"))
@@ -231,6 +237,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.key !== undefined ? ["--key", flags.key] : []),
     ...(flags.insecure ? ["--insecure"] : []),
     ...(flags.proxy !== undefined ? ["--proxy", flags.proxy] : []),
+    ...(flags.instance ?? []).flatMap((u) => ["--instance", u]),
   ].join(" ");
   const transport: TransportFiles = {
     ...(flags.ca ? { ca: flags.ca.map((f) => resolve(io.cwd, f)) } : {}),
@@ -277,6 +284,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     replayPrefix,
     ...(Object.keys(transport).length ? { transport } : {}),
     ...(flags.header ? { headers: Object.fromEntries(flags.header) } : {}),
+    ...(flags.instance ? { instances: flags.instance } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     onStart: (info) => {
       reporter.start(info);

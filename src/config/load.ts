@@ -116,6 +116,7 @@ export function resolveConfig(
     }
     out.approval = approval;
   }
+  if (file.instances !== undefined) out.instances = file.instances;
   if (file.user) {
     out.user = {
       username: file.user.username,

@@ -236,6 +236,13 @@ export const targetConfigFileSchema = z
       .describe(
         "Forward proxy for every request (http and https targets; https is tunnelled with CONNECT). Default: HTTPS_PROXY / HTTP_PROXY; NO_PROXY applies either way. --proxy wins",
       ),
+    instances: z
+      .array(httpUrl)
+      .min(1)
+      .optional()
+      .describe(
+        "Instances of the server behind the issuer (their origins): the checks' requests are spread over them, a replay always to another one than the original. --instance wins",
+      ),
     headers: z
       .record(headerName, secretSchema)
       .optional()
@@ -298,6 +305,8 @@ export interface TargetConfig {
   transport?: TransportFiles;
   /** Extra headers for requests to the target's origin, secrets resolved. */
   headers?: Record<string, string>;
+  /** Origins of the target's instances (`instances`). */
+  instances?: string[];
 }
 
 export const DEFAULT_CLIENT_ID_PREFIX = "dtp-kit-";

@@ -14,6 +14,7 @@ import { type Dispatcher, request as undiciRequest } from "undici";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "../check/http.ts";
 import { classifyTransportError, isTimeout } from "./classify.ts";
 import { TransportError, type TransportErrorCode } from "./errors.ts";
+import type { InstanceRouter } from "./instances.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
 import { prepare } from "./prepare.ts";
 import { Redactor } from "./redact.ts";
@@ -50,6 +51,11 @@ export interface HttpClientOptions {
    * request's own headers (which win). Their values are redacted like secrets.
    */
   extraHeaders?: Record<string, string>;
+  /**
+   * Instances of the target (`--instance`): requests for `baseUrl`'s origin are spread over
+   * them, a replay always to another instance than the original (see instances.ts).
+   */
+  instances?: InstanceRouter;
 }
 
 /** The HttpClient implementation, with a few extras for the runner. */
@@ -180,6 +186,14 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         baseUrl,
         origin !== undefined ? { origin, headers: extra } : undefined,
       );
+      if (options.instances) {
+        prepared.url = options.instances.route(
+          req.method,
+          prepared.url,
+          prepared.headers,
+          prepared.body,
+        );
+      }
       const started = performance.now();
       const x: RawExchange = {
         index: raw.length,

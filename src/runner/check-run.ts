@@ -81,6 +81,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
     dispatcher: opts.dispatcher,
     redactor: opts.redactor,
     ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+    ...(opts.instances ? { instances: opts.instances } : {}),
   });
   const notes: string[] = [];
   const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;

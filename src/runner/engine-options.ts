@@ -5,6 +5,7 @@
 import type { Dispatcher } from "undici";
 import type { Check, CheckMeta } from "../check/check.ts";
 import type { Target } from "../check/target.ts";
+import type { InstanceRouter } from "../http/instances.ts";
 import type { Redactor } from "../http/redact.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -51,6 +52,8 @@ export interface EngineOptions {
   dispatcher?: Dispatcher;
   /** Extra headers for requests to the target's origin (`--header`, config `headers`). */
   extraHeaders?: Record<string, string>;
+  /** The target's instances (`--instance`): requests are spread over them. */
+  instances?: InstanceRouter;
   signal?: AbortSignal;
   replayCommand?: ReplayCommand;
   /** Called when a check starts and when it finishes. */

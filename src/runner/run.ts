@@ -17,6 +17,7 @@ import {
   type TargetConfigFile,
 } from "../config/schema.ts";
 import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
+import { InstanceRouter } from "../http/instances.ts";
 import { Redactor } from "../http/redact.ts";
 import { loadTransport, type TransportFiles } from "../http/transport.ts";
 import { loadCatalogue, type Requirement } from "../spec/catalogue.ts";
@@ -115,6 +116,11 @@ export interface RunOptions {
   transport?: TransportFiles;
   /** Extra headers for requests to the target's origin, on top of the config's `headers`. */
   headers?: Record<string, string>;
+  /**
+   * Instances of the target (`--instance`, config `instances`): the checks' requests are
+   * spread over them, a replay always to another instance than the original.
+   */
+  instances?: string[];
 }
 
 /**
@@ -189,6 +195,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         "--ca, --cert, --key, --insecure, --proxy and --header need a target URL (the embedded reference server is reached directly)",
       );
     }
+    if (options.instances?.length) {
+      throw new UsageError(
+        "--instance needs a target URL (the issuer whose instances they are); the embedded reference server is one instance",
+      );
+    }
     const { startEmbeddedTarget } = await import("../cli/embedded.ts");
     const server = await startEmbeddedTarget();
     embedded = server;
@@ -212,6 +223,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
     : await loadTransport(mergeTransport(config.transport, options.transport));
   const extraHeaders = { ...config.headers, ...options.headers };
   const dispatcher = createAgent(transport);
+  const instanceUrls = options.instances ?? config.instances ?? [];
+  let instances: InstanceRouter | undefined;
+  if (instanceUrls.length > 0) {
+    if (baseUrl === undefined) throw new UsageError("--instance needs a target URL (the issuer)");
+    try {
+      instances = new InstanceRouter(baseUrl, instanceUrls);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
 
   try {
     if (options.waitForMs !== undefined) {
@@ -257,6 +278,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       redactor,
       dispatcher,
       ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
+      ...(instances ? { instances } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       replayCommand: (meta: CheckMeta, s: number, replay) =>
         `${prefix} --only ${meta.id} --seed ${s}${replayArgs(replay)}`,
@@ -306,6 +328,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
         ...(options.evidence === "all" ? { evidence: "all" as const } : {}),
         ...("insecure" in transport && transport.insecure ? { insecure: true as const } : {}),
+        ...(instances ? { instances: [...instances.origins] } : {}),
       },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),

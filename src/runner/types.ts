@@ -218,6 +218,8 @@ export interface RunReport {
     evidence?: "all";
     /** The target's TLS certificate was not verified (`--insecure`). */
     insecure?: true;
+    /** The target's instances (`--instance`); exchanges name the one that answered. */
+    instances?: string[];
   };
   startedAt: string;
   finishedAt: string;

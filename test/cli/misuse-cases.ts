@@ -69,6 +69,18 @@ export const MISUSE: [string, string[], number, RegExp][] = [
     2,
     /proxy "notaurl" is not a URL/,
   ],
+  [
+    "instance that is not an origin",
+    ["test", "http://127.0.0.1:{port}", "--instance", "http://127.0.0.1:1/base"],
+    2,
+    /give the instance's origin only/,
+  ],
+  [
+    "instance without a target URL",
+    ["test", "--instance", "http://127.0.0.1:1"],
+    2,
+    /--instance needs a target URL/,
+  ],
   ["TLS options without a URL", ["test", "--ca", "x.pem"], 2, /need a target URL/],
   [
     "--cert without --key",
