@@ -34,15 +34,39 @@ export function oauthClient(target: Target, clientId: string): OAuthClient | und
 }
 
 /**
- * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: those with a
- * secret (client_secret_basic first, then client_secret_post).
+ * The client authentication methods the target's token endpoint offers
+ * (`token_endpoint_auth_methods_supported`; RFC 8414 §2: client_secret_basic when absent).
+ */
+export function offeredAuthMethods(metadata: Record<string, unknown>): string[] {
+  const v = metadata.token_endpoint_auth_methods_supported;
+  return Array.isArray(v)
+    ? v.filter((m): m is string => typeof m === "string")
+    : ["client_secret_basic"];
+}
+
+/**
+ * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: the configured
+ * clients whose method the target offers: those with a secret (client_secret_basic, then
+ * client_secret_post: they also exercise client authentication), or, when the target
+ * offers none of those or none is configured, the public ones.
+ * private_key_jwt clients are the assertion issuers of client_credentials, not in the pool.
  */
 export function oauthClientPool(target: Target): OAuthClient[] {
-  const clients = target.config.oauth?.clients ?? [];
-  return [
-    ...clients.filter((c) => c.authMethod === "client_secret_basic"),
-    ...clients.filter((c) => c.authMethod === "client_secret_post"),
-  ];
+  return usableOAuthClients(target.metadata, target.config.oauth?.clients ?? []);
+}
+
+/** See {@link oauthClientPool}. */
+export function usableOAuthClients(
+  metadata: Record<string, unknown>,
+  clients: readonly OAuthClient[],
+): OAuthClient[] {
+  const offered = offeredAuthMethods(metadata);
+  const of = (methods: readonly string[]) =>
+    methods
+      .filter((m) => offered.includes(m))
+      .flatMap((m) => clients.filter((c) => c.authMethod === m));
+  const secret = of(["client_secret_basic", "client_secret_post"]);
+  return secret.length > 0 ? secret : of(["none"]);
 }
 
 /**

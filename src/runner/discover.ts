@@ -7,6 +7,7 @@ import type { Dispatcher } from "undici";
 import { TargetError } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
 import type { Feature, Profile, Target } from "../check/target.ts";
+import { offeredAuthMethods, usableOAuthClients } from "../client/auth.ts";
 import type { TargetConfig } from "../config/schema.ts";
 import { createHttpClient } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";
@@ -213,7 +214,7 @@ function deriveOAuthFeatures(
   if (config.oauth?.resourceUrl) f.add("resource");
   const method = effectiveApproval(config)?.method;
   if (method === "command" || method === "webhook") f.add("admin");
-  if (clients.some((c) => c.clientSecret !== undefined)) f.add("api_key");
+  if (usableOAuthClients(metadata, clients).length > 0) f.add("api_key");
   return f;
 }
 
@@ -364,8 +365,20 @@ function missingOAuthFeatureReason(feature: Feature, target: Target): string | u
         : 'OAuth profile: no private_key_jwt client in "oauth": { "clients": … }';
     case "admin":
       return 'OAuth profile: no way to approve device codes: add "approval" (command or webhook) to the config';
-    case "api_key":
-      return 'OAuth profile: no pre-registered client with a secret: add "oauth": { "clients": [{ "clientId", "clientSecret", "authMethod": "client_secret_basic" }] } to the config';
+    case "api_key": {
+      const offered = offeredAuthMethods(target.metadata).filter((m) =>
+        ["client_secret_basic", "client_secret_post", "none"].includes(m),
+      );
+      const configured = [
+        ...new Set((target.config.oauth?.clients ?? []).map((c) => c.authMethod)),
+      ];
+      const first = offered[0] ?? "client_secret_basic";
+      const example =
+        first === "none"
+          ? `{ "clientId", "authMethod": "none" }`
+          : `{ "clientId", "clientSecret", "authMethod": "${first}" }`;
+      return `OAuth profile: no pre-registered client the target accepts (its token_endpoint_auth_methods_supported: ${offered.join(", ") || "none the kit can use"}${configured.length ? `; configured: ${configured.join(", ")}` : ""}): add "oauth": { "clients": [${example}] } to the config`;
+    }
     default:
       return undefined;
   }

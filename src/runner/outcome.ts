@@ -13,6 +13,7 @@ import { CheckFailure, DtpKitError, SkipSignal } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
 import type { RecordingHttpClient } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";
+import { crossCuttingCause } from "./cross-cutting.ts";
 import { curlScript } from "./curl.ts";
 import type { CheckRunOptions } from "./engine-options.ts";
 import { PROPERTY_INFO, propertyDoesNotHold, unwrapProperty } from "./fast-check-error.ts";
@@ -74,7 +75,7 @@ export function resultOf(input: {
     error = outcome.message;
   }
 
-  const records = caught.map((c) => record(c, meta, opts));
+  const records = caught.map((c) => record(c, meta, opts, http));
   const own = records.filter((r) => r.kind === "fail");
   const blocked = records.filter((r) => r.kind === "blocked");
   const strict = opts.strict ?? false;
@@ -173,11 +174,18 @@ export function failureStatus(level: Level, strict: boolean): Status {
   return "WARN";
 }
 
-function record(c: Caught, meta: CheckMeta, opts: CheckRunOptions): FailureRecord {
+function record(
+  c: Caught,
+  meta: CheckMeta,
+  opts: CheckRunOptions,
+  http: RecordingHttpClient,
+): FailureRecord {
   const err = c.error;
-  const requirement = (err instanceof CheckFailure && err.requirement) || meta.id;
+  const last = err instanceof CheckFailure ? err.evidence.at(-1) : undefined;
+  const cause = last !== undefined ? crossCuttingCause(http.exchangesAt([last])[0]) : undefined;
+  const requirement = cause ?? ((err instanceof CheckFailure && err.requirement) || meta.id);
   const level =
-    (err instanceof CheckFailure ? err.level : undefined) ??
+    (err instanceof CheckFailure && !cause ? err.level : undefined) ??
     opts.levelOf?.(requirement) ??
     meta.level;
   const out: FailureRecord = {
