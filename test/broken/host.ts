@@ -18,6 +18,8 @@ export interface HostedServer {
   apiKey: string;
   adminKey: string;
   users: { username: string; password: string; cardId?: string }[];
+  /** A multi-instance fault's instances (proxies in front of the server), else absent. */
+  instances?: string[];
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ type Response =
       apiKey: string;
       adminKey: string;
       users: HostedServer["users"];
+      instances?: string[];
     }
   | { type: "closed"; id: number }
   | { type: "error"; id: number; message: string };
@@ -81,6 +84,7 @@ export async function startFaultHost(): Promise<FaultHost> {
         apiKey: r.apiKey,
         adminKey: r.adminKey,
         users: r.users,
+        ...(r.instances ? { instances: r.instances } : {}),
         close: async () => {
           const c = await call({ type: "close", serverId });
           if (c.type === "error") throw new Error(c.message);
@@ -101,6 +105,7 @@ async function runHost(): Promise<void> {
   const { startReferenceServer, SHORT_LIFETIMES } = await import("../../reference-server/index.ts");
   const { faultById } = await import("./faults/index.ts");
   const { randomToken } = await import("../../src/protocol/random.ts");
+  const { startInstanceProxies } = await import("./instance-proxies.ts");
   // The faults crash handlers on purpose: keep their 500s out of the test output.
   const error = console.error;
   console.error = (...args: unknown[]) => {
@@ -128,7 +133,15 @@ async function runHost(): Promise<void> {
           },
           fault ? fault.fixture() : {},
         );
-        servers.set(req.id, server);
+        const proxies = fault?.instances
+          ? await startInstanceProxies(server.url, fault.instances)
+          : undefined;
+        servers.set(req.id, {
+          close: async () => {
+            await proxies?.close();
+            await server.close();
+          },
+        });
         reply({
           type: "started",
           id: req.id,
@@ -136,6 +149,7 @@ async function runHost(): Promise<void> {
           apiKey: server.apiKey,
           adminKey: server.adminKey,
           users: server.users,
+          ...(proxies ? { instances: proxies.urls } : {}),
         });
       } else {
         const server = servers.get(req.serverId);

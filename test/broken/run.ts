@@ -81,9 +81,11 @@ async function runAgainst(
   server: HostedServer,
   only: string[],
   seed: number,
-  options: { replays?: boolean } = {},
+  options: { replays?: boolean; withoutInstances?: boolean } = {},
 ): Promise<Omit<FaultResult, "id" | "missed" | "caught">> {
   const t0 = performance.now();
+  const instances = options.withoutInstances ? undefined : server.instances;
+  const instanceArgs = (instances ?? []).map((u) => ` --instance ${u}`).join("");
   const dir = await mkdtemp(join(tmpdir(), "dtp-broken-"));
   const configFile = join(dir, "dtp.config.json");
   await writeFile(configFile, JSON.stringify(configOf(server)));
@@ -94,8 +96,9 @@ async function runAgainst(
       only,
       seed,
       maxWaitMs: 90_000,
+      ...(instances ? { instances } : {}),
       // The replay lines are what `dtp test <url> --config <file> --max-wait 90s` prints.
-      replayPrefix: `dtp test ${server.url} --config ${configFile} --max-wait ${MAX_WAIT}`,
+      replayPrefix: `dtp test ${server.url} --config ${configFile} --max-wait ${MAX_WAIT}${instanceArgs}`,
     });
     const statuses: Record<string, Status> = {};
     const messages: Record<string, string> = {};
@@ -197,6 +200,14 @@ export async function runFault(
   try {
     const r = await runAgainst(server, fault.catchers, seed, options);
     const missed = fault.catchers.filter((id) => r.statuses[id] !== "FAIL");
+    if (fault.instances) {
+      // The documented claim: on one instance the catchers pass (only --instance sees it).
+      const alone = await runAgainst(server, fault.catchers, seed, { withoutInstances: true });
+      for (const id of fault.catchers) {
+        if (alone.statuses[id] !== "PASS")
+          missed.push(`${id} ${alone.statuses[id] ?? "not run"} without --instance`);
+      }
+    }
     return { id: fault.id, ...r, missed, caught: r.exitCode === 1 && missed.length === 0 };
   } finally {
     await server.close();

@@ -32,6 +32,7 @@ export const AREA_PREFIXES: Readonly<Record<FaultArea, readonly string[]>> = {
   errors: ["ERR"],
   concurrency: ["CONC"],
   persistence: ["PERS"],
+  instances: ["INST"],
 };
 
 /** What results.json holds: per fault, how many recorded runs caught it. */

@@ -22,7 +22,8 @@ export type FaultArea =
   | "resource"
   | "errors"
   | "concurrency"
-  | "persistence";
+  | "persistence"
+  | "instances";
 
 export interface Fault {
   /** `F-<AREA>-NN-slug`, stable. */
@@ -42,6 +43,12 @@ export interface Fault {
   fixture: () => ServerFixture;
   /** A legal configuration the fault needs (merged over the catalogue's base options). */
   options?: ServerOptionsInput;
+  /**
+   * The fault shows only across instances: the catalogue runs the target as this many
+   * instances (instance-proxies.ts) and the kit with `--instance` over them, and checks that
+   * its catchers pass without `--instance`.
+   */
+  instances?: number;
   /** How the catchers see the fault, when it is not obvious (shown in the docs). */
   note?: string;
 }

@@ -3,6 +3,7 @@
  * server (its store, options, clock, signer), read who the client is.
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { basicCredentials } from "../../../reference-server/auth/client-auth.ts";
 import type { Reply } from "../../../reference-server/http/reply.ts";
 import {
@@ -14,6 +15,7 @@ import {
   type Store,
 } from "../../../reference-server/index.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
+import { INSTANCE_HEADER } from "../instance-proxies.ts";
 
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -220,4 +222,30 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function presentedToken(ctx: RequestContext): { scheme: string; token: string } | undefined {
   const m = /^(\S+) +(\S+)$/.exec(ctx.headers.authorization ?? "");
   return m ? { scheme: m[1]!.toLowerCase(), token: m[2]! } : undefined;
+}
+
+/**
+ * State a fault keeps "in process memory" when the target is several instances (the
+ * catalogue's instance proxies, see instance-proxies.ts): one copy per instance, chosen by
+ * the instance that received the request. `fixture` must be combined into the fault (it
+ * notes the instance of every request); `state()` is this request's instance's copy.
+ */
+export function perInstance<T>(make: () => T): { fixture: ServerFixture; state: () => T } {
+  const current = new AsyncLocalStorage<string>();
+  const states = new Map<string, T>();
+  return {
+    fixture: wrapAll((ctx, next) => {
+      const header = ctx.headers[INSTANCE_HEADER];
+      return current.run(typeof header === "string" ? header : "0", () => next(ctx));
+    }),
+    state: () => {
+      const instance = current.getStore() ?? "0";
+      let s = states.get(instance);
+      if (s === undefined) {
+        s = make();
+        states.set(instance, s);
+      }
+      return s;
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { concurrency } from "./concurrency.ts";
 import { discovery } from "./discovery.ts";
 import { errors } from "./errors.ts";
 import { expiry } from "./expiry.ts";
+import { instances } from "./instances.ts";
 import { login } from "./login.ts";
 import { persistence } from "./persistence.ts";
 import { personalTokens } from "./personal-tokens.ts";
@@ -38,6 +39,7 @@ export const FAULTS: readonly Fault[] = [
   ...resource,
   ...concurrency,
   ...persistence,
+  ...instances,
 ];
 
 const byId = new Map(FAULTS.map((f) => [f.id, f]));
