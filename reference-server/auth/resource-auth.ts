@@ -75,7 +75,7 @@ export async function authenticateResource(
       jkt: null,
     };
   } else {
-    const active = await activeAccessToken(app, creds.token);
+    const active = activeAccessToken(app, creds.token);
     if (!active.ok) throw deny(active.reason);
     const r = active.record;
     if (r.jkt !== null && creds.scheme !== "DPoP")

@@ -82,7 +82,7 @@ async function describe(app: App, token: string): Promise<ActiveToken | undefine
       ...(f.jkt === null ? {} : { cnf: { jkt: f.jkt } }),
     };
   }
-  const access = await activeAccessToken(app, token);
+  const access = activeAccessToken(app, token);
   if (!access.ok) return undefined;
   const r = access.record;
   return {

@@ -24,7 +24,7 @@ export const revokeToken: Handler = async (ctx) => {
   // 3. An access token of this client: revoke its jti. (Personal tokens belong to the
   //    user: DELETE /personal-tokens/{id} revokes them.)
   if (!found) {
-    const verified = await app.signer.verify(token, now);
+    const verified = app.signer.verify(token, now);
     const record = verified.ok ? app.store.accessToken(verified.claims.jti) : undefined;
     if (record && record.clientId === client.clientId) app.store.revokeAccessToken(record.jti, now);
   }

@@ -20,11 +20,15 @@ export function deviceCurrent(app: App, clientId: string, deviceUid: string | nu
   return deviceUid === null || app.store.device(clientId)?.uid === deviceUid;
 }
 
-export async function activeAccessToken(
+/**
+ * The signature and claims (the signer may answer from its cache of verified tokens), then
+ * the store, on every call: revoked, family revoked, device gone.
+ */
+export function activeAccessToken(
   app: App,
   token: string,
-): Promise<{ ok: true; claims: AccessTokenClaims; record: AccessTokenRecord } | Inactive> {
-  const verified = await app.signer.verify(token, app.now());
+): { ok: true; claims: AccessTokenClaims; record: AccessTokenRecord } | Inactive {
+  const verified = app.signer.verify(token, app.now());
   if (!verified.ok)
     return {
       ok: false,
