@@ -5,7 +5,7 @@
  */
 import { sha256b64url } from "../../src/protocol/random.ts";
 import { authenticateClient } from "../auth/client-auth.ts";
-import type { RequestContext } from "../context.ts";
+import { inTransaction, type RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
@@ -48,17 +48,20 @@ export async function deviceCodeGrant(ctx: RequestContext): Promise<Reply> {
   const device = app.store.device(reg.clientId);
   if (!device || device.registrationId !== reg.id)
     throw fail("invalid_grant", "the registration was superseded");
-  // 8. Redeem atomically: exactly one request wins.
-  if (!app.store.redeemRegistration(reg.id, now))
-    throw fail("invalid_grant", "the device code was already used");
-  // 9. Issue the device token pair, DPoP-bound to the device key (or the proof key).
-  const family = createFamily(app, {
-    clientId: device.clientId,
-    deviceUid: device.uid,
-    sub: device.clientId,
-    kind: "device",
-    scope: device.scope,
-    jkt: dpop.jkt,
+  // 8. Redeem atomically: exactly one request wins. 9. Issue the device token pair,
+  //    DPoP-bound to the device key (or the proof key), in the same transaction.
+  const pair = inTransaction(app, (tx) => {
+    if (!tx.store.redeemRegistration(reg.id, now)) return undefined;
+    const family = createFamily(tx, {
+      clientId: device.clientId,
+      deviceUid: device.uid,
+      sub: device.clientId,
+      kind: "device",
+      scope: device.scope,
+      jkt: dpop.jkt,
+    });
+    return issueTokenPair(tx, family, device.scope, null);
   });
-  return secretJson(200, issueTokenPair(app, family, device.scope, null), dpop.headers);
+  if (!pair) throw fail("invalid_grant", "the device code was already used");
+  return secretJson(200, pair, dpop.headers);
 }

@@ -4,7 +4,7 @@
  * survive it (DTP-PAT-014).
  */
 import { authenticateAdmin } from "../auth/admin-auth.ts";
-import type { Handler } from "../context.ts";
+import { type Handler, inTransaction } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { empty } from "../http/reply.ts";
 import { validateParams } from "../http/validate.ts";
@@ -17,8 +17,10 @@ export const deleteDevice: Handler = (ctx) => {
   // 2. The device, or 404.
   const device = app.store.device(ctx.params.client_id ?? "");
   if (!device) throw notFound("no device has this client_id");
-  // 3. Revoke everything issued under this device record, then delete it.
-  app.store.revokeDeviceTokens(device.uid, app.now());
-  app.store.deleteDevice(device.clientId);
+  // 3. Revoke everything issued under this device record, then delete it (one transaction).
+  inTransaction(app, (tx) => {
+    tx.store.revokeDeviceTokens(device.uid, app.now());
+    tx.store.deleteDevice(device.clientId);
+  });
   return empty(204);
 };

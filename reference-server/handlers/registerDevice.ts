@@ -5,7 +5,7 @@
 import type { components } from "../../src/generated/openapi.ts";
 import { type KeyType, parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { authenticateClient } from "../auth/client-auth.ts";
-import type { Handler } from "../context.ts";
+import { type Handler, inTransaction } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
@@ -42,22 +42,26 @@ export const registerDevice: Handler = (ctx) => {
     key = { keyType: device.keyType!, publicKey: device.publicKey!, jkt: device.jkt! };
   }
   // 6. Store the registration: pending (at most limits.pendingRegistrations per API key),
-  //    or approved at once when the signature verified.
-  const { record, deviceCode } = createRegistration(
-    app,
-    {
-      clientId: client.clientId,
-      clientType: form.client_type as ClientType,
-      clientDescription: form.client_description ?? null,
-      keyType: key?.keyType ?? null,
-      publicKey: key?.publicKey ?? null,
-      jkt: key?.jkt ?? null,
-      scope: normaliseScope(form.scope ?? "me login"),
-      apiKeyHash: client.apiKeyHash,
-    },
-    signed ? "approved" : "pending",
-  );
-  if (signed) installDevice(app, record);
+  //    or approved at once when the signature verified, with its device record (one
+  //    transaction).
+  const { record, deviceCode } = inTransaction(app, (tx) => {
+    const created = createRegistration(
+      tx,
+      {
+        clientId: client.clientId,
+        clientType: form.client_type as ClientType,
+        clientDescription: form.client_description ?? null,
+        keyType: key?.keyType ?? null,
+        publicKey: key?.publicKey ?? null,
+        jkt: key?.jkt ?? null,
+        scope: normaliseScope(form.scope ?? "me login"),
+        apiKeyHash: client.apiKeyHash,
+      },
+      signed ? "approved" : "pending",
+    );
+    if (signed) installDevice(tx, created.record);
+    return created;
+  });
   // 7. Answer the device authorization response (state echoed only when sent).
   const userCode = displayUserCode(record.userCode);
   const body: DeviceAuthorizationResponse = {

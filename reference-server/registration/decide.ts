@@ -6,7 +6,7 @@
 import type { components } from "../../src/generated/openapi.ts";
 import { normalizeUserCode } from "../../src/protocol/random.ts";
 import { authenticateAdmin } from "../auth/admin-auth.ts";
-import type { RequestContext } from "../context.ts";
+import { inTransaction, type RequestContext } from "../context.ts";
 import { InputError, ProblemError } from "../errors.ts";
 import { json, type Reply } from "../http/reply.ts";
 import { validateParams } from "../http/validate.ts";
@@ -33,16 +33,20 @@ export function decideRegistration(ctx: RequestContext, decision: "approved" | "
   }
   const reg = app.store.registrationByUserCode(normalizeUserCode(ctx.params.user_code ?? ""));
   if (!reg) throw failed(new ProblemError("not-found", 404, "no registration has this user code"));
-  // 3. Decide atomically: only a pending, unexpired registration.
+  // 3. Decide atomically: only a pending, unexpired registration. 4. Approval installs the
+  //    device record (replacing, and revoking, an older one) in the same transaction.
   const now = app.now();
-  if (!app.store.decideRegistration(reg.id, decision, now)) {
+  const decided = inTransaction(app, (tx) => {
+    if (!tx.store.decideRegistration(reg.id, decision, now)) return false;
+    if (decision === "approved") installDevice(tx, { ...reg, status: "approved", decidedAt: now });
+    return true;
+  });
+  if (!decided) {
     const current = app.store.registrationByUserCode(reg.userCode) ?? reg;
     if (current.status !== "pending")
       throw new ProblemError("conflict", 409, `the registration was already ${current.status}`);
     throw new ProblemError("gone", 410, "the registration has expired");
   }
-  // 4. Approval installs the device record (replacing, and revoking, an older one).
-  if (decision === "approved") installDevice(app, { ...reg, status: "approved", decidedAt: now });
   const body: RegistrationDecision = {
     user_code: displayUserCode(reg.userCode),
     client_id: reg.clientId,

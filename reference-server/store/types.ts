@@ -137,6 +137,28 @@ export interface FailureCount {
 export type OnceKind = "dpop_jti" | "assertion_jti" | "signature_nonce";
 
 export interface Store {
+  /**
+   * Runs `fn` as one transaction and returns what it returns: every write `fn` makes
+   * through `tx` is committed together when it returns, and none is when it throws (the
+   * error is rethrown). One commit instead of one per write is what makes a grant cheap on
+   * a durable store; all-or-nothing means a crash never leaves half a grant (a rotated
+   * refresh token without its successor).
+   *
+   * The contract, which an asynchronous store (issue 18: several instances on one database)
+   * keeps with `fn` returning a promise:
+   * - `fn` does all its store work through `tx`, the store bound to the transaction (these
+   *   synchronous stores pass themselves; a pooled database store passes its one connection);
+   * - `fn` waits on nothing but `tx` (no network, no timers): a transaction holds locks;
+   * - `fn` decides nothing from what it read: single-use and limit decisions stay the one
+   *   conditional statement each method documents, correct at any isolation level, so the
+   *   transaction adds atomicity and one commit, never correctness of a decision;
+   * - a caller answers only after `transaction` returned (committed): an acknowledged
+   *   write is a durable write;
+   * - transactions do not nest (a call inside `fn` throws).
+   * Here `fn` must be synchronous: a promise returned by it is rolled back and refused.
+   */
+  transaction<T>(fn: (tx: Store) => T): T;
+
   /** Remembers the hash of an API or admin key (idempotent). */
   addSecretHash(kind: SecretKind, hash: string): void;
   secretHashes(kind: SecretKind): string[];
@@ -223,3 +245,7 @@ export interface Store {
   purge(now: number, registrationRetention: number): void;
   close(): void;
 }
+
+/** What a transaction's function must not return (`Store.transaction` is synchronous here). */
+export const isPromise = (v: unknown): v is PromiseLike<unknown> =>
+  typeof (v as PromiseLike<unknown> | null)?.then === "function";

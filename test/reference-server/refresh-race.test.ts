@@ -17,6 +17,7 @@ import {
   OPERATIONS,
   type RunningServer,
   SHORT_LIFETIMES,
+  type Store,
   startReferenceServer,
 } from "../../reference-server/index.ts";
 import { claims, deviceWithTokens, generateDeviceKey, me, refresh } from "./helpers.ts";
@@ -52,13 +53,17 @@ beforeAll(async () => {
           },
         },
       },
-      wrapStore: (store) => ({
-        ...store,
-        revokeFamily(id, now) {
-          events.push({ kind: "revoked", family: id });
-          store.revokeFamily(id, now);
-        },
-      }),
+      wrapStore: (store) => {
+        const recording: Store = {
+          ...store,
+          transaction: (fn) => store.transaction(() => fn(recording)),
+          revokeFamily(id, now) {
+            events.push({ kind: "revoked", family: id });
+            store.revokeFamily(id, now);
+          },
+        };
+        return recording;
+      },
     },
   );
 });

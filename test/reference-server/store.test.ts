@@ -182,6 +182,65 @@ describe.each(makers)("%s store", (_name, make) => {
     st.close();
   });
 
+  it("transactions: all writes or none, no nesting, synchronous only", () => {
+    const st = make();
+    st.insertRegistration(registration());
+    // Committed together.
+    expect(
+      st.transaction((tx) => {
+        expect(tx.decideRegistration("r1", "approved", 150)).toBe(true);
+        expect(tx.redeemRegistration("r1", 151)).toBe(true);
+        tx.addSecretHash("api_key", "k1");
+        return "done";
+      }),
+    ).toBe("done");
+    expect(st.registrationByUserCode("BCDFGHJK")).toMatchObject({ status: "approved" });
+    // Rolled back on a throw: inserts, updates and deletes, then the error rethrown.
+    st.insertRegistration(registration({ id: "r2", userCode: "CDFGHJKL", deviceCodeHash: "h2" }));
+    const boom = new Error("boom");
+    expect(() =>
+      st.transaction((tx) => {
+        tx.insertRegistration(
+          registration({ id: "r3", userCode: "DFGHJKLM", deviceCodeHash: "h3" }),
+        );
+        tx.decideRegistration("r2", "denied", 150);
+        expect(tx.recordPoll("r2", 1_000)).toBe("ok");
+        tx.addSecretHash("api_key", "k2");
+        tx.addSecretHash("admin_key", "a1");
+        tx.consumeOnce("dpop_jti", "x", 10);
+        throw boom;
+      }),
+    ).toThrow(boom);
+    expect(st.registrationByDeviceCodeHash("h3")).toBeUndefined();
+    expect(st.registrationByUserCode("DFGHJKLM")).toBeUndefined();
+    expect(st.registrationByUserCode("CDFGHJKL")).toMatchObject({
+      status: "pending",
+      lastPollAtMs: null,
+    });
+    expect(st.secretHashes("api_key")).toEqual(["k1"]);
+    expect(st.secretHashes("admin_key")).toEqual([]);
+    expect(st.consumeOnce("dpop_jti", "x", 10)).toBe(true);
+    // A rolled-back store still works, in and out of transactions.
+    expect(st.transaction((tx) => tx.decideRegistration("r2", "denied", 150))).toBe(true);
+    expect(() => st.transaction((tx) => tx.transaction(() => 1))).toThrow(/do not nest/);
+    expect(() =>
+      st.transaction(async (tx) => {
+        tx.addSecretHash("api_key", "k3");
+      }),
+    ).toThrow(/synchronous/);
+    expect(st.secretHashes("api_key")).toEqual(["k1"]);
+    // The store's own multi-statement operations join a caller's transaction.
+    expect(() =>
+      st.transaction((tx) => {
+        tx.recordPoll("r1", 5_000);
+        tx.purge(1_000, 0);
+        throw boom;
+      }),
+    ).toThrow(boom);
+    expect(st.registrationByUserCode("BCDFGHJK")).toMatchObject({ lastPollAtMs: null });
+    st.close();
+  });
+
   it("single-use values and DPoP nonces", () => {
     const st = make();
     expect(st.consumeOnce("dpop_jti", "a", 10)).toBe(true);

@@ -68,9 +68,19 @@ export function combine(...parts: ServerFixture[]): ServerFixture {
   };
 }
 
-/** A store whose methods in `overrides` replace the base ones (the others delegate). */
+/**
+ * A store whose methods in `overrides` replace the base ones (the others delegate). Its
+ * transactions are the base's, run on this view, so a fault stays in place inside them
+ * (`Store.transaction`: the function works through the store it is given; the stores here
+ * pass themselves, so the view's methods reach the same connection).
+ */
 export function overrideStore(base: Store, overrides: Partial<Store>): Store {
-  return { ...base, ...overrides };
+  const view: Store = {
+    ...base,
+    transaction: (fn) => base.transaction(() => fn(view)),
+    ...overrides,
+  };
+  return view;
 }
 
 /** A fixture wrapping the store. */
