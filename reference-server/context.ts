@@ -42,10 +42,10 @@ export interface App {
 /**
  * Runs `fn` as one store transaction (`Store.transaction`), giving it the App whose store
  * is the transaction's: everything `fn` writes commits together, or nothing when it throws.
- * Decide what to answer from what `fn` returns, after it returned (committed).
+ * Decide what to answer from what `fn` returns, after it resolved (committed).
  */
-export function inTransaction<T>(app: App, fn: (tx: App) => T): T {
-  return app.store.transaction((store) => fn(store === app.store ? app : { ...app, store }));
+export function inTransaction<T>(app: App, fn: (tx: App) => Promise<T>): Promise<T> {
+  return app.store.transaction((store) => fn({ ...app, store }));
 }
 
 export interface RequestContext {

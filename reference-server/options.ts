@@ -22,7 +22,11 @@ export interface ServerUser {
   cardId?: string;
 }
 
-export type StoreOptions = { kind: "sqlite"; file: string } | { kind: "memory" };
+/** Where state lives: a sqlite file (default), memory, or PostgreSQL (several instances). */
+export type StoreOptions =
+  | { kind: "sqlite"; file: string }
+  | { kind: "memory" }
+  | { kind: "postgres"; url: string };
 
 export interface Policies {
   /** Login without a device token (the API key authenticates the client instead). */
@@ -60,6 +64,11 @@ export interface ServerOptions {
   dpopNonceRequired: boolean;
   policies: Policies;
   limits: Limits;
+  /**
+   * The issuer identifier (no trailing slash) when it is not the URL this process listens
+   * on: instances of one server behind one issuer (`dtp serve --instances`).
+   */
+  issuer?: string;
   /** Admin credential (`Authorization: Bearer <adminKey>`); random when absent. */
   adminKey?: string;
   /** The vendor API key (`client_secret`); random when absent. */

@@ -40,7 +40,7 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   const clientId = form.client_id ?? (typeof iss === "string" ? iss : "");
   if (!CLIENT_ID.test(clientId)) throw invalidClient("the assertion does not name a client");
   // 4. It must be an approved `server` device with an EC P-256 key.
-  const device = app.store.device(clientId);
+  const device = await app.store.device(clientId);
   const key =
     device?.publicKey && device.keyType
       ? parseRegisteredKey(device.publicKey, device.keyType)
@@ -69,8 +69,12 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   //    service token (Bearer unless a DPoP proof was sent, no refresh token), in one
   //    transaction.
   const scope = [...new Set((form.scope ?? "me service").split(" "))].join(" ");
-  const access = inTransaction(app, (tx) =>
-    tx.store.consumeOnce("assertion_jti", `${clientId}:${verified.jti}`, verified.exp + skew + 1)
+  const access = await inTransaction(app, async (tx) =>
+    (await tx.store.consumeOnce(
+      "assertion_jti",
+      `${clientId}:${verified.jti}`,
+      verified.exp + skew + 1,
+    ))
       ? issueAccessToken(tx, {
           clientId,
           deviceUid: device.uid,

@@ -42,8 +42,8 @@ export const login: Handler = async (ctx) => {
   );
   // 5. Issue a user token pair through this device, bound to the device key if it has one
   //    (one transaction: the family and its tokens).
-  const pair = inTransaction(app, (tx) => {
-    const family = createFamily(tx, {
+  const pair = await inTransaction(app, async (tx) => {
+    const family = await createFamily(tx, {
       clientId: caller.clientId,
       deviceUid: caller.deviceUid,
       sub: user,
@@ -53,7 +53,7 @@ export const login: Handler = async (ctx) => {
     });
     return issueTokenPair(tx, family, USER_SCOPE, null);
   });
-  return secretJson(200, pair, dpopNonceHeader(app));
+  return secretJson(200, pair, await dpopNonceHeader(app));
 };
 
 async function authenticateCaller(
@@ -61,8 +61,8 @@ async function authenticateCaller(
 ): Promise<{ clientId: string; deviceUid: string | null; jkt: string | null }> {
   const { app } = ctx;
   if (app.options.policies.allowUntrustedEndpoints && basicCredentials(ctx)) {
-    const client = authenticateClient(ctx);
-    const device = app.store.device(client.clientId);
+    const client = await authenticateClient(ctx);
+    const device = await app.store.device(client.clientId);
     return { clientId: client.clientId, deviceUid: device?.uid ?? null, jkt: device?.jkt ?? null };
   }
   const principal = await authenticateResource(ctx, "login");

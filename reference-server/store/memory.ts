@@ -1,9 +1,12 @@
 /**
- * In-memory store. Each method runs synchronously to completion, so single-use decisions
- * are atomic exactly as in the sqlite store. Records are copied in and out, and replaced,
+ * In-memory store: a synchronous core made asynchronous by `serialized.ts`. Each method
+ * runs synchronously to completion, so single-use decisions are atomic exactly as in the
+ * sqlite store. Records are copied in and out, and replaced,
  * never changed in place: every write is a `set` or `delete` on one of the tables, which
  * a transaction journals so that a throw undoes them all.
  */
+
+import { serialized } from "./serialized.ts";
 import type {
   AccessTokenRecord,
   DeviceRecord,
@@ -15,8 +18,8 @@ import type {
   RegistrationRecord,
   SecretKind,
   Store,
+  SyncCore,
 } from "./types.ts";
-import { isPromise } from "./types.ts";
 
 const copy = <T extends object>(v: T | undefined): T | undefined => (v ? { ...v } : undefined);
 
@@ -74,28 +77,29 @@ export function createMemoryStore(): Store {
       (r) => r.apiKeyHash === apiKeyHash && r.status === "pending" && r.expiresAt > now,
     );
 
-  const store: Store = {
-    transaction(fn) {
+  let undo: (() => void)[] = [];
+  const core: SyncCore = {
+    begin() {
       if (journal.undo !== undefined) throw new Error("store transactions do not nest");
-      const undo: (() => void)[] = [];
+      undo = [];
       journal.undo = undo;
-      try {
-        const result = fn(store);
-        if (isPromise(result)) throw new TypeError("a store transaction must be synchronous");
-        return result;
-      } catch (e) {
-        journal.undo = undefined;
-        for (const step of undo.reverse()) step();
-        throw e;
-      } finally {
-        journal.undo = undefined;
-      }
+    },
+    commit() {
+      journal.undo = undefined;
+    },
+    rollback() {
+      journal.undo = undefined;
+      for (const step of undo.reverse()) step();
     },
 
     addSecretHash: (kind: SecretKind, hash) => void secrets[kind].set(hash, true),
     secretHashes: (kind: SecretKind) => [...secrets[kind].keys()],
     signingKey: () => settings.get("signing_key"),
-    saveSigningKey: (sealed) => void settings.set("signing_key", sealed),
+    saveSigningKey(sealed, previous) {
+      if (settings.get("signing_key") !== previous) return false;
+      settings.set("signing_key", sealed);
+      return true;
+    },
 
     insertRegistration(r, maxPending) {
       if (byDeviceCode.has(r.deviceCodeHash) || byUserCode.has(r.userCode))
@@ -244,5 +248,5 @@ export function createMemoryStore(): Store {
     },
     close() {},
   };
-  return store;
+  return serialized(core);
 }

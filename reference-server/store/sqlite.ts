@@ -1,15 +1,19 @@
 /**
  * node:sqlite store: one file, WAL journal, schema created on open. node:sqlite is
  * synchronous, so each conditional UPDATE/INSERT below is one atomic decision; the
- * single-use operations check `changes === 1`.
+ * single-use operations check `changes === 1`. The synchronous core is made asynchronous
+ * by `serialized.ts` (a transaction owns the one connection until it ends). Several
+ * processes may share the file: `BEGIN IMMEDIATE` and the conditional statements hold
+ * across processes too (SQLite's file lock).
  *
  * The file is created with mode 0600 (an existing one is narrowed to it), and SQLite gives
  * its `-wal` and `-shm` files the mode of the database file (DTP-SEC-010).
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { serialized } from "./serialized.ts";
 import { INDEXES, MIGRATIONS, SCHEMA } from "./sqlite-schema.ts";
-import { type FailureCount, isPromise, type RegistrationRecord, type Store } from "./types.ts";
+import type { FailureCount, RegistrationRecord, Store, SyncCore } from "./types.ts";
 
 export function createSqliteStore(file: string): Store {
   ownerOnly(file);
@@ -70,23 +74,29 @@ export function createSqliteStore(file: string): Store {
   const rollback = db.prepare("ROLLBACK");
 
   /** Several statements in one commit (inside a caller's transaction: part of it). */
-  const together = <T>(fn: () => T): T => (db.isTransaction ? fn() : store.transaction(fn));
+  const together = <T>(fn: () => T): T => {
+    if (db.isTransaction) return fn();
+    core.begin();
+    try {
+      const result = fn();
+      core.commit();
+      return result;
+    } catch (e) {
+      core.rollback();
+      throw e;
+    }
+  };
 
-  const store: Store = {
-    transaction(fn) {
-      // IMMEDIATE: the write lock from the start, so no other connection to the file can
-      // write between this transaction's reads and writes (and none waits to upgrade).
+  const core: SyncCore = {
+    // IMMEDIATE: the write lock from the start, so no other connection to the file can
+    // write between this transaction's reads and writes (and none waits to upgrade).
+    begin() {
       if (db.isTransaction) throw new Error("store transactions do not nest");
       begin.run();
-      try {
-        const result = fn(store);
-        if (isPromise(result)) throw new TypeError("a store transaction must be synchronous");
-        commit.run();
-        return result;
-      } catch (e) {
-        if (db.isTransaction) rollback.run();
-        throw e;
-      }
+    },
+    commit: () => void commit.run(),
+    rollback() {
+      if (db.isTransaction) rollback.run();
     },
     addSecretHash: (kind, hash) =>
       void run("INSERT OR IGNORE INTO secrets (kind, hash) VALUES (?, ?)", kind, hash),
@@ -94,11 +104,21 @@ export function createSqliteStore(file: string): Store {
       all<{ hash: string }>("SELECT hash FROM secrets WHERE kind = ?", kind).map((r) => r.hash),
     signingKey: () =>
       one<{ value: string }>("SELECT value FROM settings WHERE name = 'signing_key'")?.value,
-    saveSigningKey(sealed) {
-      run("INSERT OR REPLACE INTO settings (name, value) VALUES ('signing_key', ?)", sealed);
+    saveSigningKey(sealed, previous) {
+      const saved =
+        previous === undefined
+          ? run("INSERT OR IGNORE INTO settings (name, value) VALUES ('signing_key', ?)", sealed)
+          : run(
+              "UPDATE settings SET value = ? WHERE name = 'signing_key' AND value = ?",
+              sealed,
+              previous,
+            );
+      if (saved !== 1) return false;
       // Rare (first start, or encrypting a key an older version kept in plain text): rewrite
       // the file so no page of the journal or the database still holds the old value.
-      db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+      if (!db.isTransaction)
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+      return true;
     },
 
     insertRegistration(r, maxPending) {
@@ -274,7 +294,7 @@ export function createSqliteStore(file: string): Store {
       }),
     close: () => db.close(),
   };
-  return store;
+  return serialized(core);
 }
 
 /** Creates the database file with mode 0600, or narrows an existing one (and its journal). */

@@ -39,13 +39,17 @@ export interface AccessTokenSigner {
 
 /** The signing key from the store (decrypted), or a new one saved there (encrypted). */
 export async function loadSigningKey(store: Store, kek: KeyEncryptionKey): Promise<SigningKey> {
-  const stored = store.signingKey();
-  if (stored !== undefined && !isPlainJwk(stored))
-    return importSigningKey(await openSigningKey(stored, kek));
-  const key =
-    stored === undefined ? createSigningKey() : importSigningKey(JSON.parse(stored) as JWK);
-  store.saveSigningKey(await sealSigningKey(exportSigningKey(key), kek));
-  return key;
+  for (;;) {
+    const stored = await store.signingKey();
+    if (stored !== undefined && !isPlainJwk(stored))
+      return importSigningKey(await openSigningKey(stored, kek));
+    const key =
+      stored === undefined ? createSigningKey() : importSigningKey(JSON.parse(stored) as JWK);
+    // Saved only if nobody saved one meanwhile (another instance starting on the same
+    // store): otherwise read again and use that one, so all instances sign with one key.
+    if (await store.saveSigningKey(await sealSigningKey(exportSigningKey(key), kek), stored))
+      return key;
+  }
 }
 
 export function createSigner(key: SigningKey, issuer: string): AccessTokenSigner {

@@ -15,13 +15,14 @@ describe("server fixtures", () => {
       { store: { kind: "memory" }, lifetimes: SHORT_LIFETIMES },
       {
         wrapStore: (store) => {
-          // A wrapper runs transactions on itself, so the fault holds inside them too.
-          const forgetful: Store = {
-            ...store,
-            transaction: (fn) => store.transaction(() => fn(forgetful)),
-            rotateRefreshToken: () => true,
-          };
-          return forgetful;
+          // A wrapper runs transactions on its view of their tx, so the fault holds inside
+          // them too.
+          const forgetful = (base: Store): Store => ({
+            ...base,
+            transaction: (fn) => base.transaction((tx) => fn(forgetful(tx))),
+            rotateRefreshToken: async () => true,
+          });
+          return forgetful(store);
         },
       },
     );

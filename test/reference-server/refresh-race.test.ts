@@ -46,7 +46,7 @@ beforeAll(async () => {
               body?.access_token
             ) {
               const jti = claims(body.access_token).jti as string;
-              const family = ctx.app.store.accessToken(jti)?.familyId ?? "";
+              const family = (await ctx.app.store.accessToken(jti))?.familyId ?? "";
               events.push({ kind: "issued", family });
             }
             return reply;
@@ -54,15 +54,15 @@ beforeAll(async () => {
         },
       },
       wrapStore: (store) => {
-        const recording: Store = {
-          ...store,
-          transaction: (fn) => store.transaction(() => fn(recording)),
+        const recording = (base: Store): Store => ({
+          ...base,
+          transaction: (fn) => base.transaction((tx) => fn(recording(tx))),
           revokeFamily(id, now) {
             events.push({ kind: "revoked", family: id });
-            store.revokeFamily(id, now);
+            return base.revokeFamily(id, now);
           },
-        };
-        return recording;
+        });
+        return recording(store);
       },
     },
   );
