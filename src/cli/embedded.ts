@@ -18,7 +18,9 @@ export interface EmbeddedTarget {
 export interface ServeOptions {
   port?: number;
   host?: string;
-  store?: { kind: "sqlite"; file: string } | { kind: "memory" };
+  store?: { kind: "sqlite"; file: string } | { kind: "memory" } | { kind: "postgres"; url: string };
+  /** The issuer when it is not the listening URL (instances behind one issuer). */
+  issuer?: string;
   lifetimes?: Partial<{
     accessToken: number;
     refreshToken: number;
@@ -44,6 +46,7 @@ export interface ServeOptions {
 
 export interface RunningReferenceServer {
   url: string;
+  issuer: string;
   adminKey: string;
   apiKey: string;
   users: { username: string; password: string; cardId?: string }[];
