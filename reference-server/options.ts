@@ -160,6 +160,21 @@ export const SHORT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
   signatureMaxAge: 300,
 });
 
+/**
+ * The embedded server of `dtp test` with no URL (`src/cli/embedded.ts`): SHORT_LIFETIMES
+ * with the waited-on lifetimes shorter still, so that the default run is not mostly waiting
+ * (issue 17): a device code lives 9 s (DTP-POLL-002 needs interval + 5 s + 2 s = 8 s), a
+ * refresh-token family 8 s, and client-supplied times may be off by 1 s. Every flow that
+ * must finish before expiry (register, approve, poll; refresh) takes milliseconds, a few
+ * hundred under load. Tests and `dtp serve --short` keep SHORT_LIFETIMES.
+ */
+export const EMBEDDED_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
+  ...SHORT_LIFETIMES,
+  refreshToken: 8,
+  deviceCode: 9,
+});
+export const EMBEDDED_CLOCK_SKEW = 1;
+
 export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze<ServerOptions>({
   port: 0,
   host: "127.0.0.1",

@@ -10,7 +10,12 @@
  * its `-wal` and `-shm` files the mode of the database file (DTP-SEC-010).
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from "node:sqlite";
 import { serialized } from "./serialized.ts";
 import { INDEXES, MIGRATIONS, SCHEMA } from "./sqlite-schema.ts";
 import type { FailureCount, RegistrationRecord, Store, SyncCore } from "./types.ts";
@@ -35,26 +40,38 @@ export function createSqliteStore(file: string): Store {
   }
   db.exec(INDEXES);
 
-  // Every statement is prepared once and reused (an INSERT per table and verb, prepared on
-  // its first record: named parameters bind by column name).
-  const prepared = new Map<string, StatementSync>();
-  const stmt = (sql: string): StatementSync => {
-    let s = prepared.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      prepared.set(sql, s);
+  // Every statement is prepared once per store and reused (an INSERT per table and verb,
+  // prepared on its first record: named parameters bind by column name). Rows come back as
+  // arrays and are made records here, all of one shape: node:sqlite's row objects are
+  // built property by property and copying them cost more than the lookup itself.
+  const prepared = new Map<string, { s: StatementSync; columns: string[] }>();
+  const stmt = (sql: string) => {
+    let p = prepared.get(sql);
+    if (!p) {
+      const s = db.prepare(sql);
+      s.setReturnArrays(true);
+      p = { s, columns: s.columns().map((c) => c.name) };
+      prepared.set(sql, p);
     }
-    return s;
+    return p;
   };
-  const run = (sql: string, ...params: SQLInputValue[]) => Number(stmt(sql).run(...params).changes);
+  const record = <T>(columns: string[], row: unknown): T => {
+    const values = row as SQLOutputValue[];
+    const r: Record<string, SQLOutputValue> = {};
+    for (let i = 0; i < columns.length; i++) r[columns[i]!] = values[i]!;
+    return r as T;
+  };
+  const run = (sql: string, ...params: SQLInputValue[]) =>
+    Number(stmt(sql).s.run(...params).changes);
   const one = <T>(sql: string, ...params: SQLInputValue[]): T | undefined => {
-    const row = stmt(sql).get(...params);
-    return row ? ({ ...row } as T) : undefined;
+    const { s, columns } = stmt(sql);
+    const row = s.get(...params);
+    return row === undefined ? undefined : record<T>(columns, row);
   };
-  const all = <T>(sql: string, ...params: SQLInputValue[]): T[] =>
-    stmt(sql)
-      .all(...params)
-      .map((row) => ({ ...row }) as T);
+  const all = <T>(sql: string, ...params: SQLInputValue[]): T[] => {
+    const { s, columns } = stmt(sql);
+    return s.all(...params).map((row) => record<T>(columns, row));
+  };
   const inserts = new Map<string, StatementSync>();
   /** INSERT of a record whose fields are the table's columns. */
   const insert = (table: string, record: object, verb = "INSERT"): number => {
@@ -130,7 +147,7 @@ export function createSqliteStore(file: string): Store {
           `INSERT OR IGNORE INTO registrations (${cols.join(", ")}) SELECT ${values}
            WHERE :maxPending IS NULL OR :status <> 'pending' OR (SELECT COUNT(*) FROM registrations
              WHERE apiKeyHash = :apiKeyHash AND status = 'pending' AND expiresAt > :createdAt) < :maxPending`,
-        ).run({
+        ).s.run({
           ...(r as unknown as Record<string, SQLInputValue>),
           maxPending: maxPending ?? null,
         }).changes,

@@ -127,14 +127,15 @@ async function runWorker(): Promise<void> {
   if (!parentPort) return;
   const port = parentPort;
   try {
-    const { startReferenceServer, SHORT_LIFETIMES } = await import(
+    const { startReferenceServer, EMBEDDED_LIFETIMES, EMBEDDED_CLOCK_SKEW } = await import(
       "../../reference-server/index.ts"
     );
     const server = await startReferenceServer({
       port: 0,
       host: "127.0.0.1",
       store: { kind: "memory" },
-      lifetimes: SHORT_LIFETIMES,
+      lifetimes: EMBEDDED_LIFETIMES,
+      clockSkew: EMBEDDED_CLOCK_SKEW,
     });
     port.on("message", async (m: unknown) => {
       if (m !== "close") return;

@@ -10,11 +10,10 @@ import {
   generateKeyPairSync,
   type JsonWebKey,
   type KeyObject,
-  verify as verifySignature,
 } from "node:crypto";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, jwtVerify } from "jose";
+import { signEs256, verifyEs256 } from "./ecdsa.ts";
 import { jwkThumbprint, publicJwk } from "./jwk.ts";
-import { keySigner } from "./jws.ts";
 
 export const ACCESS_TOKEN_TYP = "at+jwt";
 
@@ -89,13 +88,18 @@ export function signAccessToken(key: SigningKey, claims: AccessTokenClaims): str
  * const token = sign({ iss, sub, aud: iss, client_id, iat, exp, jti, scope, dtp_kind: "device" });
  */
 export function accessTokenSigner(key: SigningKey): (claims: AccessTokenClaims) => string {
-  const signer = keySigner(key.privateKey, "ES256");
+  const privateKey = key.privateKey;
+  if (
+    privateKey.asymmetricKeyType !== "ec" ||
+    privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1"
+  )
+    throw new TypeError("an access-token signing key is a P-256 private key");
   const header = Buffer.from(
     JSON.stringify({ alg: "ES256", typ: ACCESS_TOKEN_TYP, kid: key.kid }),
   ).toString("base64url");
   return (claims) => {
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
-    return `${input}.${signer.sign(Buffer.from(input, "latin1")).toString("base64url")}`;
+    return `${input}.${signEs256(privateKey, Buffer.from(input, "latin1")).toString("base64url")}`;
   };
 }
 
@@ -196,7 +200,7 @@ export function accessTokenVerifier(
     if (signature === undefined || signature.length !== 64 || !BASE64URL.test(p))
       return fail("ERR_JWS_SIGNATURE_VERIFICATION_FAILED: signature verification failed");
     const input = Buffer.from(`${h}.${p}`, "latin1");
-    if (!verifySignature("sha256", input, { key, dsaEncoding: "ieee-p1363" }, signature))
+    if (!verifyEs256(key, input, signature))
       return fail("ERR_JWS_SIGNATURE_VERIFICATION_FAILED: signature verification failed");
     const claims = decodeObject(p);
     if (claims === undefined)
