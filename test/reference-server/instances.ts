@@ -53,13 +53,16 @@ export async function startInstances(
   const instances = await new Promise<string[]>((resolve, reject) => {
     child.stdout!.on("data", (c) => {
       out += c;
-      if (/API key/.test(out)) resolve([...out.matchAll(/instance \d+ +(\S+)/g)].map((m) => m[1]!));
+      if (!/API key/.test(out)) return;
+      // One instance: `dtp serve` as usual ("listening on URL").
+      const single = /listening on (\S+)/.exec(out)?.[1];
+      resolve(single ? [single] : [...out.matchAll(/instance \d+ +(\S+)/g)].map((m) => m[1]!));
     });
     child.once("exit", (code) =>
       reject(new Error(`dtp serve --instances exited (${code}):\n${out}\n${err}`)),
     );
   });
-  const issuer = /issuer (\S+)/.exec(out)![1]!;
+  const issuer = /issuer (\S+)/.exec(out)?.[1] ?? instances[0]!;
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
