@@ -17,6 +17,7 @@ import {
   signAccessToken,
   verifyAccessToken,
 } from "../src/protocol/access-token.ts";
+import { signEs256, verifyEs256 } from "../src/protocol/ecdsa.ts";
 import { machineLine, table } from "./lib/report.ts";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
@@ -64,15 +65,20 @@ async function cpuPerCall(f: () => unknown): Promise<number> {
 
 const cases: [string, () => unknown][] = [
   [
-    "ES256 sign (node:crypto)",
+    "ES256 sign (node:crypto, dsaEncoding option)",
     () => sign("sha256", input, { key: key.privateKey, dsaEncoding: "ieee-p1363" }),
   ],
   [
-    "ES256 verify (node:crypto)",
+    "ES256 verify (node:crypto, dsaEncoding option)",
     () => verify("sha256", input, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature),
   ],
+  ["ES256 sign, bare KeyObject + r‖s in JS (signEs256)", () => signEs256(key.privateKey, input)],
   [
-    "verifyAccessToken (as the server calls it)",
+    "ES256 verify, bare KeyObject + r‖s in JS (verifyEs256)",
+    () => verifyEs256(publicKey, input, signature),
+  ],
+  [
+    "verifyAccessToken (jose, new JWKS per call)",
     () => verifyAccessToken(token, { keys, issuer, now }),
   ],
   ["jose jwtVerify, JWKS built once", () => jwtVerify(token, cachedJwks, joseOptions)],

@@ -39,6 +39,15 @@ export interface App {
   now(): number;
 }
 
+/**
+ * Runs `fn` as one store transaction (`Store.transaction`), giving it the App whose store
+ * is the transaction's: everything `fn` writes commits together, or nothing when it throws.
+ * Decide what to answer from what `fn` returns, after it resolved (committed).
+ */
+export function inTransaction<T>(app: App, fn: (tx: App) => Promise<T>): Promise<T> {
+  return app.store.transaction((store) => fn({ ...app, store }));
+}
+
 export interface RequestContext {
   app: App;
   operationId: string;

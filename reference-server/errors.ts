@@ -64,7 +64,11 @@ export type ServerErrorCode =
   | `challenge:${ChallengeErrorCode | "none"}`
   | `input:${InputErrorKind}`;
 
-/** Base class: every error the server raises on purpose. Anything else is a 500. */
+/**
+ * Base class: every error the server raises on purpose. Anything else is a 500.
+ * These are answers (`authorization_pending` on every poll), not bugs: no stack trace is
+ * captured for them (it was most of their cost, and nothing reads it).
+ */
 export class DtpServerError extends Error {
   readonly code: ServerErrorCode;
   readonly status: number;
@@ -72,7 +76,13 @@ export class DtpServerError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(code: ServerErrorCode, status: number, message: string, headers = {}) {
-    super(message);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = new.target.name;
     this.code = code;
     this.status = status;

@@ -14,6 +14,8 @@ export {
   DEFAULT_LIFETIMES,
   DEFAULT_LIMITS,
   DEFAULT_OPTIONS,
+  EMBEDDED_CLOCK_SKEW,
+  EMBEDDED_LIFETIMES,
   type FailureKind,
   type FailureLimit,
   type Lifetimes,

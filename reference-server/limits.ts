@@ -38,18 +38,18 @@ export function attemptOf(ctx: RequestContext, kind: FailureKind, ...subject: st
 }
 
 /** Seconds until this attempt may be made (0: now). */
-export function waitFor(app: App, a: Attempt): number {
+export async function waitFor(app: App, a: Attempt): Promise<number> {
   const { max } = app.options.limits.failedAttempts[a.kind];
   const now = app.now();
-  const f = app.store.failures(a.key, now);
+  const f = await app.store.failures(a.key, now);
   return f.count >= max ? Math.max(1, f.resetAt - now) : 0;
 }
 
 /** Counts a failure; the seconds to wait when it is over the limit (0: within it). */
-export function countFailure(app: App, a: Attempt): number {
+export async function countFailure(app: App, a: Attempt): Promise<number> {
   const { max, window } = app.options.limits.failedAttempts[a.kind];
   const now = app.now();
-  const f = app.store.countFailure(a.key, now, window);
+  const f = await app.store.countFailure(a.key, now, window);
   return f.count > max ? Math.max(1, f.resetAt - now) : 0;
 }
 
@@ -65,32 +65,32 @@ export async function checkAttempt<T>(
   wrong: () => Error,
   refused: (seconds: number) => DtpServerError,
 ): Promise<T> {
-  const before = waitFor(app, a);
+  const before = await waitFor(app, a);
   if (before > 0) throw refused(before);
   const result = await check();
   if (result === undefined) {
-    const wait = countFailure(app, a);
+    const wait = await countFailure(app, a);
     throw wait > 0 ? refused(wait) : wrong();
   }
-  const after = waitFor(app, a);
+  const after = await waitFor(app, a);
   if (after > 0) throw refused(after);
   return result;
 }
 
-/** The synchronous form, for cheap checks (hash comparisons). */
-export function checkAttemptSync<T>(
+/** The form for cheap checks (hash comparisons): no look at the limit before the check. */
+export async function checkCheapAttempt<T>(
   app: App,
   a: Attempt,
-  check: () => T | undefined,
+  check: () => T | undefined | Promise<T | undefined>,
   wrong: () => Error,
   refused: (seconds: number) => DtpServerError,
-): T {
-  const result = check();
+): Promise<T> {
+  const result = await check();
   if (result === undefined) {
-    const wait = countFailure(app, a);
+    const wait = await countFailure(app, a);
     throw wait > 0 ? refused(wait) : wrong();
   }
-  const wait = waitFor(app, a);
+  const wait = await waitFor(app, a);
   if (wait > 0) throw refused(wait);
   return result;
 }

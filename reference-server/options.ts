@@ -22,7 +22,11 @@ export interface ServerUser {
   cardId?: string;
 }
 
-export type StoreOptions = { kind: "sqlite"; file: string } | { kind: "memory" };
+/** Where state lives: a sqlite file (default), memory, or PostgreSQL (several instances). */
+export type StoreOptions =
+  | { kind: "sqlite"; file: string }
+  | { kind: "memory" }
+  | { kind: "postgres"; url: string };
 
 export interface Policies {
   /** Login without a device token (the API key authenticates the client instead). */
@@ -60,6 +64,11 @@ export interface ServerOptions {
   dpopNonceRequired: boolean;
   policies: Policies;
   limits: Limits;
+  /**
+   * The issuer identifier (no trailing slash) when it is not the URL this process listens
+   * on: instances of one server behind one issuer (`dtp serve --instances`).
+   */
+  issuer?: string;
   /** Admin credential (`Authorization: Bearer <adminKey>`); random when absent. */
   adminKey?: string;
   /** The vendor API key (`client_secret`); random when absent. */
@@ -150,6 +159,21 @@ export const SHORT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
   assertionMaxLifetime: 300,
   signatureMaxAge: 300,
 });
+
+/**
+ * The embedded server of `dtp test` with no URL (`src/cli/embedded.ts`): SHORT_LIFETIMES
+ * with the waited-on lifetimes shorter still, so that the default run is not mostly waiting
+ * (issue 17): a device code lives 9 s (DTP-POLL-002 needs interval + 5 s + 2 s = 8 s), a
+ * refresh-token family 8 s, and client-supplied times may be off by 1 s. Every flow that
+ * must finish before expiry (register, approve, poll; refresh) takes milliseconds, a few
+ * hundred under load. Tests and `dtp serve --short` keep SHORT_LIFETIMES.
+ */
+export const EMBEDDED_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
+  ...SHORT_LIFETIMES,
+  refreshToken: 8,
+  deviceCode: 9,
+});
+export const EMBEDDED_CLOCK_SKEW = 1;
 
 export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze<ServerOptions>({
   port: 0,

@@ -1,6 +1,8 @@
 /**
  * A tiny router keyed by operationId: the spec's paths (`/admin/devices/{client_id}`) are
  * compiled to matchers; a request resolves to an operationId and its path parameters.
+ * Paths without parameters (`/me`, `/token`) are found in a map, the others by their
+ * matchers in the spec's order.
  */
 
 export interface RouteDef {
@@ -38,13 +40,23 @@ export function createRouter(routes: readonly RouteDef[]): Router {
     return { ...r, method: r.method.toUpperCase(), regex: new RegExp(`^${source}$`), names };
   });
 
+  const fixed = new Map<string, Compiled[]>();
+  for (const route of compiled)
+    if (route.names.length === 0) fixed.set(route.path, [...(fixed.get(route.path) ?? []), route]);
+  const templated = compiled.filter((r) => r.names.length > 0);
+
   return {
     match(method, pathname) {
-      const allow: string[] = [];
-      for (const route of compiled) {
+      const effective = method === "HEAD" ? "GET" : method;
+      const exact = fixed.get(pathname);
+      if (exact) {
+        const route = exact.find((r) => r.method === effective);
+        if (route) return { kind: "found", operationId: route.operationId, params: {} };
+      }
+      const allow: string[] = exact ? exact.map((r) => r.method) : [];
+      for (const route of templated) {
         const m = route.regex.exec(pathname);
         if (!m) continue;
-        const effective = method === "HEAD" ? "GET" : method;
         if (route.method !== effective) {
           allow.push(route.method);
           continue;

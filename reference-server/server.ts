@@ -13,10 +13,16 @@ import type { App, OperationSpec, Verifiers } from "./context.ts";
 import { OPERATIONS } from "./handlers/index.ts";
 import { handleConnections } from "./http/connections.ts";
 import { createPipeline } from "./http/pipeline.ts";
-import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
+import {
+  resolveOptions,
+  type ServerOptionsInput,
+  type ServerUser,
+  type StoreOptions,
+} from "./options.ts";
 import { createRouter } from "./router.ts";
 import { loadServerSpec } from "./spec-source.ts";
 import { createMemoryStore } from "./store/memory.ts";
+import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/types.ts";
 import { loadKeyEncryptionKey } from "./tokens/key-encryption.ts";
@@ -28,8 +34,10 @@ import { compileValidators } from "./validation.ts";
 const PURGE_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
-  /** The base URL and issuer identifier, e.g. `http://127.0.0.1:40123`. */
+  /** The base URL this process listens on, e.g. `http://127.0.0.1:40123`. */
   url: string;
+  /** The issuer identifier: `url`, unless the `issuer` option named another. */
+  issuer: string;
   adminKey: string;
   apiKey: string;
   users: ServerUser[];
@@ -78,16 +86,15 @@ export async function startReferenceServer(
   // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid)
   //    and the signing key, kept in it encrypted under a key from outside it.
   const kek = loadKeyEncryptionKey(options);
-  const opened =
-    options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
+  const opened = await openStore(options.store);
   const store = fixture.wrapStore ? fixture.wrapStore(opened) : opened;
   let signingKey: Awaited<ReturnType<typeof loadSigningKey>>;
   try {
-    store.addSecretHash("api_key", sha256b64url(apiKey));
-    store.addSecretHash("admin_key", sha256b64url(adminKey));
+    await store.addSecretHash("api_key", sha256b64url(apiKey));
+    await store.addSecretHash("admin_key", sha256b64url(adminKey));
     signingKey = await loadSigningKey(store, kek);
   } catch (e) {
-    store.close();
+    await store.close();
     throw e;
   }
   // 4. Listen; the issuer is the address we got.
@@ -101,12 +108,13 @@ export async function startReferenceServer(
   try {
     await listen(server, options.port, options.host);
   } catch (e) {
-    store.close();
+    await store.close();
     throw e;
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  const issuer = `${options.tls ? "https" : "http"}://${host}:${port}`;
+  const url = `${options.tls ? "https" : "http"}://${host}:${port}`;
+  const issuer = options.issuer ?? url;
   const clock = options.clock ?? Date.now;
   const app: App = {
     options,
@@ -129,29 +137,32 @@ export async function startReferenceServer(
   handleConnections(server);
   // Expired registrations are kept for another device-code lifetime (DTP-POLL-006).
   const purge = setInterval(
-    () => store.purge(app.now(), options.lifetimes.deviceCode),
+    () => void store.purge(app.now(), options.lifetimes.deviceCode).catch(onError),
     PURGE_INTERVAL_MS,
   );
   purge.unref();
 
   let closed: Promise<void> | undefined;
   return {
-    url: issuer,
+    url,
+    issuer,
     adminKey,
     apiKey,
     users: users.map((u) => ({ ...u })),
     close() {
       closed ??= new Promise<void>((resolve) => {
         clearInterval(purge);
-        server.close(() => {
-          store.close();
-          resolve();
-        });
+        server.close(() => void store.close().then(resolve, resolve));
         server.closeAllConnections();
       });
       return closed;
     },
   };
+}
+
+function openStore(s: StoreOptions): Promise<Store> | Store {
+  if (s.kind === "postgres") return createPostgresStore(s.url);
+  return s.kind === "sqlite" ? createSqliteStore(s.file) : createMemoryStore();
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

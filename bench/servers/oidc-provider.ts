@@ -10,6 +10,8 @@
  * - introspect-refresh: introspection of a refresh token (it refuses JWT access tokens).
  * - userinfo: `GET /me` with an opaque access token (a lookup, no JWT verification): the
  *   nearest thing it has to a protected resource; shown for information only.
+ * - introspect-access: introspection of those opaque access tokens (it refuses its JWT
+ *   ones): the baseline of DTP's access-token introspection (a JWT verified, then looked up).
  *
  * Storage: its own in-memory adapter over an unbounded Map. Its default quick-start
  * storage is an LRU capped at 1000 entries, which evicts tokens under any real load; the
@@ -178,6 +180,7 @@ serveChild<OidcConfig>(async (config) => {
       post({ grant_type: "refresh_token", refresh_token: t }),
     );
 
+  const accessTokens = await many(config.tokens, opaqueAccessToken);
   const sets: Record<string, RequestSet> = {
     refresh: { method: "POST", path: "/token", items: [], cycle: false, expect: '"access_token"' },
     poll: {
@@ -199,11 +202,18 @@ serveChild<OidcConfig>(async (config) => {
     userinfo: {
       method: "GET",
       path: "/me",
-      items: (await many(config.tokens, opaqueAccessToken)).map((t) => ({
-        headers: { authorization: `Bearer ${t}` },
-      })),
+      items: accessTokens.map((t) => ({ headers: { authorization: `Bearer ${t}` } })),
       cycle: true,
       expect: '"sub"',
+    },
+    // Its nearest to DTP's access-token introspection: it introspects opaque access tokens
+    // only (a lookup), not its JWT ones.
+    "introspect-access": {
+      method: "POST",
+      path: "/token/introspection",
+      items: accessTokens.map((t) => post({ token: t })),
+      cycle: true,
+      expect: '"active":true',
     },
   };
   return {

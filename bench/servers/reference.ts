@@ -92,7 +92,7 @@ serveChild<ReferenceConfig>(async (config) => {
   const apiKeyHash = sha256b64url(server.apiKey);
 
   /** A keyless device with one token pair, as a device-code redemption leaves it. */
-  const device = () => {
+  const device = async () => {
     const id = clientId();
     const fields = {
       clientId: id,
@@ -104,10 +104,10 @@ serveChild<ReferenceConfig>(async (config) => {
       scope: SCOPE,
       apiKeyHash,
     };
-    const { record } = createRegistration(app, fields, "approved");
-    const d = installDevice(app, record);
-    s.redeemRegistration(record.id, app.now());
-    const family = createFamily(app, {
+    const { record } = await createRegistration(app, fields, "approved");
+    const d = await installDevice(app, record);
+    await s.redeemRegistration(record.id, app.now());
+    const family = await createFamily(app, {
       clientId: id,
       deviceUid: d.uid,
       sub: id,
@@ -115,14 +115,20 @@ serveChild<ReferenceConfig>(async (config) => {
       scope: SCOPE,
       jkt: null,
     });
-    const pair = issueTokenPair(app, family, SCOPE, null);
+    const pair = await issueTokenPair(app, family, SCOPE, null);
     return { clientId: id, access: pair.access_token, refresh: pair.refresh_token! };
   };
 
-  const devices = Array.from({ length: config.tokens }, device);
-  const pending = Array.from({ length: config.pollCodes }, () => {
+  /** `count` results of `make`, made one after the other. */
+  const serially = async <T>(count: number, make: () => Promise<T>): Promise<T[]> => {
+    const out: T[] = [];
+    for (let i = 0; i < count; i++) out.push(await make());
+    return out;
+  };
+  const devices = await serially(config.tokens, device);
+  const pending = await serially(config.pollCodes, async () => {
     const id = clientId();
-    const { deviceCode } = createRegistration(
+    const { deviceCode } = await createRegistration(
       app,
       {
         clientId: id,
@@ -142,9 +148,9 @@ serveChild<ReferenceConfig>(async (config) => {
     headers: { authorization: auth(id), "content-type": FORM },
     body: form(fields),
   });
-  const refreshItems = (count: number): RequestItem[] =>
-    Array.from({ length: count }, () => {
-      const d = device();
+  const refreshItems = (count: number): Promise<RequestItem[]> =>
+    serially(count, async () => {
+      const d = await device();
       return post(d.clientId, { grant_type: "refresh_token", refresh_token: d.refresh });
     });
 

@@ -8,7 +8,7 @@ import { sha256b64url, timingSafeEqualStr } from "../../src/protocol/random.ts";
 import type { App, RequestContext } from "../context.ts";
 import type { DtpServerError } from "../errors.ts";
 import { ChallengeError } from "../errors.ts";
-import { attemptOf, checkAttemptSync, refusedProblem } from "../limits.ts";
+import { attemptOf, checkCheapAttempt, refusedProblem } from "../limits.ts";
 
 /** The bearer token of the request, if its scheme is Bearer. */
 export function bearerToken(ctx: RequestContext): string | undefined {
@@ -17,10 +17,10 @@ export function bearerToken(ctx: RequestContext): string | undefined {
   return m?.[1];
 }
 
-function isAdminKey(app: App, secret: string): boolean {
+async function isAdminKey(app: App, secret: string): Promise<boolean> {
   const hash = sha256b64url(secret);
   let found = false;
-  for (const stored of app.store.secretHashes("admin_key"))
+  for (const stored of await app.store.secretHashes("admin_key"))
     found = timingSafeEqualStr(stored, hash) || found;
   return found;
 }
@@ -35,11 +35,11 @@ export function checkAdminKey(
   token: string,
   wrong: () => Error,
   refused: (seconds: number) => DtpServerError = refusedProblem,
-): string {
-  return checkAttemptSync(
+): Promise<string> {
+  return checkCheapAttempt(
     ctx.app,
     attemptOf(ctx, "admin_key"),
-    () => (isAdminKey(ctx.app, token) ? sha256b64url(token) : undefined),
+    async () => ((await isAdminKey(ctx.app, token)) ? sha256b64url(token) : undefined),
     wrong,
     refused,
   );
@@ -50,7 +50,7 @@ export function checkAdminKey(
  * No credential → 401 challenge without `error`; a wrong one → 401 `invalid_token`; past
  * the failed-attempt limit of this source → 429.
  */
-export function authenticateAdmin(ctx: RequestContext): string {
+export function authenticateAdmin(ctx: RequestContext): Promise<string> {
   const token = bearerToken(ctx);
   if (token === undefined)
     throw new ChallengeError("Bearer", undefined, "admin credential required");

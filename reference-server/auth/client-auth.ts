@@ -8,7 +8,7 @@
 import { sha256b64url, timingSafeEqualStr } from "../../src/protocol/random.ts";
 import type { App, RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
-import { attemptOf, checkAttemptSync, refusedOAuth } from "../limits.ts";
+import { attemptOf, checkCheapAttempt, refusedOAuth } from "../limits.ts";
 
 export interface ClientAuth {
   clientId: string;
@@ -37,11 +37,11 @@ export function basicCredentials(ctx: RequestContext): { id: string; secret: str
 }
 
 /** The stored hash of `secret` when it is one of the server's API keys. */
-export function apiKeyHashOf(app: App, secret: string): string | undefined {
+export async function apiKeyHashOf(app: App, secret: string): Promise<string | undefined> {
   const hash = sha256b64url(secret);
   let found: string | undefined;
   // Compare against every stored hash, without stopping early.
-  for (const stored of app.store.secretHashes("api_key"))
+  for (const stored of await app.store.secretHashes("api_key"))
     if (timingSafeEqualStr(stored, hash)) found = stored;
   return found;
 }
@@ -52,9 +52,9 @@ function checkKey(
   clientId: string,
   secret: string,
   challenge: boolean,
-): string {
+): Promise<string> {
   const headers = challenge ? BASIC_CHALLENGE : {};
-  return checkAttemptSync(
+  return checkCheapAttempt(
     ctx.app,
     attemptOf(ctx, "client_secret", clientId),
     () => apiKeyHashOf(ctx.app, secret),
@@ -71,7 +71,7 @@ function checkKey(
  * 4. No credentials, or a wrong key → 401 `invalid_client`.
  * 5. Past the failed-attempt limit of this `client_id` from this source → 429.
  */
-export function authenticateClient(ctx: RequestContext): ClientAuth {
+export async function authenticateClient(ctx: RequestContext): Promise<ClientAuth> {
   const basic = basicCredentials(ctx);
   const { client_id: formId, client_secret: formSecret } = ctx.form;
   const assertion =
@@ -91,13 +91,13 @@ export function authenticateClient(ctx: RequestContext): ClientAuth {
       throw new OAuthError("invalid_request", '"client_id" does not match the Basic user name');
     if (!CLIENT_ID.test(basic.id))
       throw new OAuthError("invalid_request", '"client_id" is invalid');
-    const apiKeyHash = checkKey(ctx, basic.id, basic.secret, true);
+    const apiKeyHash = await checkKey(ctx, basic.id, basic.secret, true);
     return { clientId: basic.id, method: "client_secret_basic", apiKeyHash };
   }
   if (formSecret !== undefined) {
     if (formId === undefined) throw new OAuthError("invalid_request", '"client_id" is required');
     if (!CLIENT_ID.test(formId)) throw new OAuthError("invalid_request", '"client_id" is invalid');
-    const apiKeyHash = checkKey(ctx, formId, formSecret, false);
+    const apiKeyHash = await checkKey(ctx, formId, formSecret, false);
     return { clientId: formId, method: "client_secret_post", apiKeyHash };
   }
   throw new OAuthError("invalid_client", "client authentication is required", 401, BASIC_CHALLENGE);

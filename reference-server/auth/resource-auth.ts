@@ -55,16 +55,16 @@ export async function authenticateResource(
     throw new ChallengeError("Bearer", undefined, "an access token is required", {
       offer: ["Bearer", "DPoP"],
     });
-  const deny = (reason: string) =>
+  const deny = async (reason: string) =>
     new ChallengeError(creds.scheme, "invalid_token", reason, {
-      headers: nonceFor(app, creds.scheme),
+      headers: await nonceFor(app, creds.scheme),
     });
 
   let principal: Principal;
   if (creds.token.startsWith(PERSONAL_TOKEN_PREFIX)) {
-    if (creds.scheme !== "Bearer") throw deny("personal tokens are Bearer tokens");
-    const pat = activePersonalToken(app, creds.token);
-    if (!pat.ok) throw deny(pat.reason);
+    if (creds.scheme !== "Bearer") throw await deny("personal tokens are Bearer tokens");
+    const pat = await activePersonalToken(app, creds.token);
+    if (!pat.ok) throw await deny(pat.reason);
     const r = pat.record;
     principal = {
       kind: "personal",
@@ -76,12 +76,12 @@ export async function authenticateResource(
     };
   } else {
     const active = await activeAccessToken(app, creds.token);
-    if (!active.ok) throw deny(active.reason);
+    if (!active.ok) throw await deny(active.reason);
     const r = active.record;
     if (r.jkt !== null && creds.scheme !== "DPoP")
-      throw deny("this token is DPoP-bound: use the DPoP scheme");
+      throw await deny("this token is DPoP-bound: use the DPoP scheme");
     if (r.jkt === null && creds.scheme === "DPoP")
-      throw deny("this token is not DPoP-bound: use the Bearer scheme");
+      throw await deny("this token is not DPoP-bound: use the Bearer scheme");
     if (r.jkt !== null) {
       const proof = await checkDpopProof(ctx, { jkt: r.jkt, accessToken: creds.token });
       // A valid proof made with another key: the token is not usable by this client.
@@ -90,7 +90,7 @@ export async function authenticateResource(
           "DPoP",
           proof.error === "key_mismatch" ? "invalid_token" : proof.error,
           proof.reason,
-          { headers: dpopNonceHeader(app) },
+          { headers: await dpopNonceHeader(app) },
         );
     }
     principal = {
@@ -114,6 +114,6 @@ export async function authenticateResource(
   return principal;
 }
 
-function nonceFor(app: App, scheme: Scheme): Record<string, string> {
+async function nonceFor(app: App, scheme: Scheme): Promise<Record<string, string>> {
   return scheme === "DPoP" ? dpopNonceHeader(app) : {};
 }

@@ -62,10 +62,10 @@ export async function checkDpopProof(
     const claims = decodeJwsJson(raw.split(".")[1] ?? "") ?? {};
     if (claims.nonce === undefined)
       return { ok: false, error: "use_dpop_nonce", reason: "the DPoP proof has no nonce" };
-    if (!isValidDpopNonce(app, claims.nonce))
+    if (!(await isValidDpopNonce(app, claims.nonce)))
       return { ok: false, error: "use_dpop_nonce", reason: "the DPoP nonce is stale or unknown" };
   }
-  if (!app.store.consumeOnce("dpop_jti", result.jti, now + maxAge + 2 * skew))
+  if (!(await app.store.consumeOnce("dpop_jti", result.jti, now + maxAge + 2 * skew)))
     return {
       ok: false,
       error: "invalid_dpop_proof",

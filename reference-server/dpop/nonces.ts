@@ -13,21 +13,21 @@ function rotation(app: App): number {
 }
 
 /** The nonce to hand out now (creates a new one when the newest is past its first period). */
-export function currentDpopNonce(app: App): string {
+export async function currentDpopNonce(app: App): Promise<string> {
   const now = app.now();
   const period = rotation(app);
-  const latest = app.store.latestDpopNonce(now);
+  const latest = await app.store.latestDpopNonce(now);
   if (latest && latest.expiresAt - now > period) return latest.value;
   const value = randomToken(16);
-  app.store.addDpopNonce(value, now + 2 * period);
+  await app.store.addDpopNonce(value, now + 2 * period);
   return value;
 }
 
-export function isValidDpopNonce(app: App, value: unknown): boolean {
-  return typeof value === "string" && app.store.dpopNonceValid(value, app.now());
+export async function isValidDpopNonce(app: App, value: unknown): Promise<boolean> {
+  return typeof value === "string" && (await app.store.dpopNonceValid(value, app.now()));
 }
 
 /** `DPoP-Nonce` header for responses of endpoints that take DPoP proofs. */
-export function dpopNonceHeader(app: App): Record<string, string> {
-  return app.options.dpopNonceRequired ? { "DPoP-Nonce": currentDpopNonce(app) } : {};
+export async function dpopNonceHeader(app: App): Promise<Record<string, string>> {
+  return app.options.dpopNonceRequired ? { "DPoP-Nonce": await currentDpopNonce(app) } : {};
 }

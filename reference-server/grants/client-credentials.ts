@@ -5,7 +5,7 @@
 import { decodeJwsJson } from "../../src/protocol/jws.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { basicCredentials } from "../auth/client-auth.ts";
-import type { RequestContext } from "../context.ts";
+import { inTransaction, type RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
@@ -40,7 +40,7 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   const clientId = form.client_id ?? (typeof iss === "string" ? iss : "");
   if (!CLIENT_ID.test(clientId)) throw invalidClient("the assertion does not name a client");
   // 4. It must be an approved `server` device with an EC P-256 key.
-  const device = app.store.device(clientId);
+  const device = await app.store.device(clientId);
   const key =
     device?.publicKey && device.keyType
       ? parseRegisteredKey(device.publicKey, device.keyType)
@@ -65,22 +65,28 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   // 5b. A DPoP proof, if sent, binds the token to its key (checked before the jti is spent,
   //     so a use_dpop_nonce retry can reuse the assertion).
   const dpop = await dpopForToken(ctx, null);
-  // 6. `jti` single use (recorded atomically until the assertion expires).
-  if (
-    !app.store.consumeOnce("assertion_jti", `${clientId}:${verified.jti}`, verified.exp + skew + 1)
-  )
-    throw invalidClient('the assertion "jti" was already used');
-  // 7. Issue a service token (Bearer unless a DPoP proof was sent), no refresh token.
+  // 6. `jti` single use (recorded atomically until the assertion expires), and 7. a
+  //    service token (Bearer unless a DPoP proof was sent, no refresh token), in one
+  //    transaction.
   const scope = [...new Set((form.scope ?? "me service").split(" "))].join(" ");
-  const access = issueAccessToken(app, {
-    clientId,
-    deviceUid: device.uid,
-    sub: clientId,
-    kind: "service",
-    scope,
-    jkt: dpop.jkt,
-    familyId: null,
-  });
+  const access = await inTransaction(app, async (tx) =>
+    (await tx.store.consumeOnce(
+      "assertion_jti",
+      `${clientId}:${verified.jti}`,
+      verified.exp + skew + 1,
+    ))
+      ? issueAccessToken(tx, {
+          clientId,
+          deviceUid: device.uid,
+          sub: clientId,
+          kind: "service",
+          scope,
+          jkt: dpop.jkt,
+          familyId: null,
+        })
+      : undefined,
+  );
+  if (!access) throw invalidClient('the assertion "jti" was already used');
   const body: TokenResponse = {
     access_token: access.token,
     token_type: dpop.jkt === null ? "Bearer" : "DPoP",

@@ -21,7 +21,7 @@ export async function dpopForToken(
 ): Promise<DpopBinding> {
   if (boundJkt === null && !hasDpopHeader(ctx)) return { jkt: null, headers: {} };
   const proof = await checkDpopProof(ctx, { jkt: boundJkt });
-  const headers = dpopNonceHeader(ctx.app);
+  const headers = await dpopNonceHeader(ctx.app);
   if (!proof.ok)
     throw new OAuthError(
       proof.error === "key_mismatch" ? "invalid_dpop_proof" : proof.error,

@@ -39,7 +39,7 @@ export const createPersonalToken: Handler = async (ctx) => {
     expiresAt: now + req.expires_in,
     revokedAt: null,
   };
-  app.store.insertPersonalToken(record);
+  await app.store.insertPersonalToken(record);
   const body: Created = {
     id: record.id,
     name: record.name,

@@ -8,12 +8,12 @@ import { validateParams } from "../http/validate.ts";
 
 type Device = components["schemas"]["Device"];
 
-export const getDevice: Handler = (ctx) => {
+export const getDevice: Handler = async (ctx) => {
   // 1. The admin credential; a well-formed client_id.
-  authenticateAdmin(ctx);
+  await authenticateAdmin(ctx);
   validateParams(ctx);
   // 2. The device, or 404.
-  const d = ctx.app.store.device(ctx.params.client_id ?? "");
+  const d = await ctx.app.store.device(ctx.params.client_id ?? "");
   if (!d) throw notFound("no device has this client_id");
   const body: Device = {
     client_id: d.clientId,

@@ -17,5 +17,8 @@ export const getMe: Handler = async (ctx) => {
     token_kind: p.kind,
     scope: p.scope,
   };
-  return json(200, body, { ...NO_STORE, ...(p.jkt === null ? {} : dpopNonceHeader(ctx.app)) });
+  return json(200, body, {
+    ...NO_STORE,
+    ...(p.jkt === null ? {} : await dpopNonceHeader(ctx.app)),
+  });
 };

@@ -27,7 +27,7 @@ export const introspectToken: Handler = async (ctx) => {
   const admin = bearerToken(ctx);
   let clientId: string | undefined;
   if (admin !== undefined) {
-    checkAdminKey(
+    await checkAdminKey(
       ctx,
       admin,
       () =>
@@ -37,7 +37,7 @@ export const introspectToken: Handler = async (ctx) => {
       refusedOAuth,
     );
   } else {
-    clientId = authenticateClient(ctx).clientId;
+    clientId = (await authenticateClient(ctx)).clientId;
   }
   // 2. Validate the form against IntrospectionRequest.
   validateBody(ctx);
@@ -50,7 +50,7 @@ export const introspectToken: Handler = async (ctx) => {
 async function describe(app: App, token: string): Promise<ActiveToken | undefined> {
   const common = { active: true as const, iss: app.issuer };
   if (token.startsWith(PERSONAL_TOKEN_PREFIX)) {
-    const pat = activePersonalToken(app, token);
+    const pat = await activePersonalToken(app, token);
     if (!pat.ok) return undefined;
     const r = pat.record;
     return {
@@ -65,9 +65,9 @@ async function describe(app: App, token: string): Promise<ActiveToken | undefine
       dtp_kind: "personal",
     };
   }
-  const refresh = findRefreshToken(app, token);
+  const refresh = await findRefreshToken(app, token);
   if (refresh) {
-    if (!refreshTokenActive(app, refresh)) return undefined;
+    if (!(await refreshTokenActive(app, refresh))) return undefined;
     const { token: t, family: f } = refresh;
     return {
       ...common,

@@ -11,8 +11,7 @@ export const listPersonalTokens: Handler = async (ctx) => {
   const user = await authenticateResource(ctx, "tokens");
   // 2. The user's tokens that are not revoked (expired ones stay listed with expires_at).
   const body: PersonalTokenList = {
-    tokens: ctx.app.store
-      .listPersonalTokens(user.sub)
+    tokens: (await ctx.app.store.listPersonalTokens(user.sub))
       .filter((t) => t.revokedAt === null)
       .map((t) => ({
         id: t.id,

@@ -15,10 +15,10 @@ type RegistrationList = components["schemas"]["RegistrationList"];
 
 const DEFAULT_LIMIT = 100;
 
-export const listRegistrations: Handler = (ctx) => {
+export const listRegistrations: Handler = async (ctx) => {
   const { app } = ctx;
   // 1. The admin credential; valid `status` (default pending), `limit` (1–100), `cursor`.
-  authenticateAdmin(ctx);
+  await authenticateAdmin(ctx);
   validateParams(ctx);
   const q = ctx.url.searchParams;
   const status = (q.get("status") || "pending") as RegistrationStatus;
@@ -27,7 +27,7 @@ export const listRegistrations: Handler = (ctx) => {
   const after = cursor ? decodeCursor(cursor) : undefined;
   // 2. One page, oldest first, after the cursor (pending ones that expired are not listed:
   //    they can no longer be decided); one more to know whether another page follows.
-  const records = app.store.listRegistrations({
+  const records = await app.store.listRegistrations({
     status,
     now: app.now(),
     limit: limit + 1,

@@ -4,7 +4,7 @@
  */
 import { authenticateClient, basicCredentials } from "../auth/client-auth.ts";
 import { authenticateResource } from "../auth/resource-auth.ts";
-import type { App, Handler, RequestContext } from "../context.ts";
+import { type App, type Handler, inTransaction, type RequestContext } from "../context.ts";
 import { dpopNonceHeader } from "../dpop/nonces.ts";
 import { ChallengeError, OAuthError } from "../errors.ts";
 import { secretJson } from "../http/reply.ts";
@@ -40,16 +40,20 @@ export const login: Handler = async (ctx) => {
     () => new OAuthError("invalid_grant", "the user credentials are not valid"),
     refusedOAuth,
   );
-  // 5. Issue a user token pair through this device, bound to the device key if it has one.
-  const family = createFamily(app, {
-    clientId: caller.clientId,
-    deviceUid: caller.deviceUid,
-    sub: user,
-    kind: "user",
-    scope: USER_SCOPE,
-    jkt: caller.jkt,
+  // 5. Issue a user token pair through this device, bound to the device key if it has one
+  //    (one transaction: the family and its tokens).
+  const pair = await inTransaction(app, async (tx) => {
+    const family = await createFamily(tx, {
+      clientId: caller.clientId,
+      deviceUid: caller.deviceUid,
+      sub: user,
+      kind: "user",
+      scope: USER_SCOPE,
+      jkt: caller.jkt,
+    });
+    return issueTokenPair(tx, family, USER_SCOPE, null);
   });
-  return secretJson(200, issueTokenPair(app, family, USER_SCOPE, null), dpopNonceHeader(app));
+  return secretJson(200, pair, await dpopNonceHeader(app));
 };
 
 async function authenticateCaller(
@@ -57,8 +61,8 @@ async function authenticateCaller(
 ): Promise<{ clientId: string; deviceUid: string | null; jkt: string | null }> {
   const { app } = ctx;
   if (app.options.policies.allowUntrustedEndpoints && basicCredentials(ctx)) {
-    const client = authenticateClient(ctx);
-    const device = app.store.device(client.clientId);
+    const client = await authenticateClient(ctx);
+    const device = await app.store.device(client.clientId);
     return { clientId: client.clientId, deviceUid: device?.uid ?? null, jkt: device?.jkt ?? null };
   }
   const principal = await authenticateResource(ctx, "login");

@@ -5,7 +5,7 @@
 import type { components } from "../../src/generated/openapi.ts";
 import { type KeyType, parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { authenticateClient } from "../auth/client-auth.ts";
-import type { Handler } from "../context.ts";
+import { type Handler, inTransaction } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
@@ -16,10 +16,10 @@ import type { ClientType } from "../store/types.ts";
 type DeviceAuthorizationResponse = components["schemas"]["DeviceAuthorizationResponse"];
 const REGISTRATION_SCOPES = new Set(["me", "login"]);
 
-export const registerDevice: Handler = (ctx) => {
+export const registerDevice: Handler = async (ctx) => {
   const { app, form } = ctx;
   // 1. Authenticate the client with the API key (Basic or client_secret, not both).
-  const client = authenticateClient(ctx);
+  const client = await authenticateClient(ctx);
   // 2. response_type must be device_code; scope a subset of "me login".
   if (form.response_type !== undefined && form.response_type !== "device_code")
     throw new OAuthError("unsupported_response_type", '"response_type" must be device_code');
@@ -38,26 +38,30 @@ export const registerDevice: Handler = (ctx) => {
   //    keeps the device's registered key.
   const signed = isSigned(ctx);
   if (signed) {
-    const device = verifySignedReRegistration(ctx, client.clientId, key?.jkt);
+    const device = await verifySignedReRegistration(ctx, client.clientId, key?.jkt);
     key = { keyType: device.keyType!, publicKey: device.publicKey!, jkt: device.jkt! };
   }
   // 6. Store the registration: pending (at most limits.pendingRegistrations per API key),
-  //    or approved at once when the signature verified.
-  const { record, deviceCode } = createRegistration(
-    app,
-    {
-      clientId: client.clientId,
-      clientType: form.client_type as ClientType,
-      clientDescription: form.client_description ?? null,
-      keyType: key?.keyType ?? null,
-      publicKey: key?.publicKey ?? null,
-      jkt: key?.jkt ?? null,
-      scope: normaliseScope(form.scope ?? "me login"),
-      apiKeyHash: client.apiKeyHash,
-    },
-    signed ? "approved" : "pending",
-  );
-  if (signed) installDevice(app, record);
+  //    or approved at once when the signature verified, with its device record (one
+  //    transaction).
+  const { record, deviceCode } = await inTransaction(app, async (tx) => {
+    const created = await createRegistration(
+      tx,
+      {
+        clientId: client.clientId,
+        clientType: form.client_type as ClientType,
+        clientDescription: form.client_description ?? null,
+        keyType: key?.keyType ?? null,
+        publicKey: key?.publicKey ?? null,
+        jkt: key?.jkt ?? null,
+        scope: normaliseScope(form.scope ?? "me login"),
+        apiKeyHash: client.apiKeyHash,
+      },
+      signed ? "approved" : "pending",
+    );
+    if (signed) await installDevice(tx, created.record);
+    return created;
+  });
   // 7. Answer the device authorization response (state echoed only when sent).
   const userCode = displayUserCode(record.userCode);
   const body: DeviceAuthorizationResponse = {

@@ -10,7 +10,7 @@ export const revokePersonalToken: Handler = async (ctx) => {
   const user = await authenticateResource(ctx, "tokens");
   validateParams(ctx);
   // 2. Unknown, already revoked or another user's → 404.
-  if (!ctx.app.store.revokePersonalToken(ctx.params.id ?? "", user.sub, ctx.app.now()))
+  if (!(await ctx.app.store.revokePersonalToken(ctx.params.id ?? "", user.sub, ctx.app.now())))
     throw notFound("no such personal token");
   return empty(204);
 };

@@ -66,7 +66,7 @@ export function createPipeline(
       const op = operations[match.operationId];
       if (!op) throw new Error(`no handler for ${match.operationId}`);
       style = op.style;
-      const rawBody = await readBody(req);
+      const rawBody = declaresBody(req) ? await readBody(req) : NO_BODY;
       const ctx: RequestContext = {
         app,
         operationId: match.operationId,
@@ -105,6 +105,18 @@ function requestUrl(issuer: string, target: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * HTTP/1.1 framing (RFC 9112 §6.3): a request without `Content-Length` or
+ * `Transfer-Encoding` has no body, so there is nothing to wait for (node:http has already
+ * ended it when the handler answers: the reply keeps the connection open).
+ */
+function declaresBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /** Reads a body nobody needs; past the limit it is left to the reply (which discards it). */

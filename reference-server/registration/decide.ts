@@ -6,7 +6,7 @@
 import type { components } from "../../src/generated/openapi.ts";
 import { normalizeUserCode } from "../../src/protocol/random.ts";
 import { authenticateAdmin } from "../auth/admin-auth.ts";
-import type { RequestContext } from "../context.ts";
+import { inTransaction, type RequestContext } from "../context.ts";
 import { InputError, ProblemError } from "../errors.ts";
 import { json, type Reply } from "../http/reply.ts";
 import { validateParams } from "../http/validate.ts";
@@ -15,34 +15,43 @@ import { displayUserCode, installDevice } from "./install.ts";
 
 type RegistrationDecision = components["schemas"]["RegistrationDecision"];
 
-export function decideRegistration(ctx: RequestContext, decision: "approved" | "denied"): Reply {
+export async function decideRegistration(
+  ctx: RequestContext,
+  decision: "approved" | "denied",
+): Promise<Reply> {
   const { app } = ctx;
   // 1. The admin credential; refuse while this source is over its failed-lookup limit.
-  const lookups = attemptOf(ctx, "user_code", authenticateAdmin(ctx));
-  const wait = waitFor(app, lookups);
+  const lookups = attemptOf(ctx, "user_code", await authenticateAdmin(ctx));
+  const wait = await waitFor(app, lookups);
   if (wait > 0) throw refusedProblem(wait);
-  const failed = (err: ProblemError | InputError) => {
-    const over = countFailure(app, lookups);
+  const failed = async (err: ProblemError | InputError) => {
+    const over = await countFailure(app, lookups);
     return over > 0 ? refusedProblem(over) : err;
   };
   // 2. A well-formed user code that names a registration (failures count).
   try {
     validateParams(ctx);
   } catch (e) {
-    throw e instanceof InputError ? failed(e) : e;
+    throw e instanceof InputError ? await failed(e) : e;
   }
-  const reg = app.store.registrationByUserCode(normalizeUserCode(ctx.params.user_code ?? ""));
-  if (!reg) throw failed(new ProblemError("not-found", 404, "no registration has this user code"));
-  // 3. Decide atomically: only a pending, unexpired registration.
+  const reg = await app.store.registrationByUserCode(normalizeUserCode(ctx.params.user_code ?? ""));
+  if (!reg)
+    throw await failed(new ProblemError("not-found", 404, "no registration has this user code"));
+  // 3. Decide atomically: only a pending, unexpired registration. 4. Approval installs the
+  //    device record (replacing, and revoking, an older one) in the same transaction.
   const now = app.now();
-  if (!app.store.decideRegistration(reg.id, decision, now)) {
-    const current = app.store.registrationByUserCode(reg.userCode) ?? reg;
+  const decided = await inTransaction(app, async (tx) => {
+    if (!(await tx.store.decideRegistration(reg.id, decision, now))) return false;
+    if (decision === "approved")
+      await installDevice(tx, { ...reg, status: "approved", decidedAt: now });
+    return true;
+  });
+  if (!decided) {
+    const current = (await app.store.registrationByUserCode(reg.userCode)) ?? reg;
     if (current.status !== "pending")
       throw new ProblemError("conflict", 409, `the registration was already ${current.status}`);
     throw new ProblemError("gone", 410, "the registration has expired");
   }
-  // 4. Approval installs the device record (replacing, and revoking, an older one).
-  if (decision === "approved") installDevice(app, { ...reg, status: "approved", decidedAt: now });
   const body: RegistrationDecision = {
     user_code: displayUserCode(reg.userCode),
     client_id: reg.clientId,

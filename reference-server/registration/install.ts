@@ -28,11 +28,11 @@ export type NewRegistration = Pick<
  * pending one only while its API key has fewer than `limits.pendingRegistrations` pending
  * (DTP-REG-026): past the cap, 429 `temporarily_unavailable` until the oldest expires.
  */
-export function createRegistration(
+export async function createRegistration(
   app: App,
   fields: NewRegistration,
   status: "pending" | "approved",
-): { record: RegistrationRecord; deviceCode: string } {
+): Promise<{ record: RegistrationRecord; deviceCode: string }> {
   const now = app.now();
   for (let attempt = 0; ; attempt++) {
     const deviceCode = randomToken(32);
@@ -51,7 +51,7 @@ export function createRegistration(
       redeemedAt: null,
     };
     const cap = app.options.limits.pendingRegistrations;
-    const result = app.store.insertRegistration(record, cap);
+    const result = await app.store.insertRegistration(record, cap);
     if (result.inserted) return { record, deviceCode };
     if (result.reason === "too_many_pending") {
       const wait = Math.max(1, result.retryAt - now);
@@ -70,10 +70,10 @@ export function createRegistration(
  * Makes an approved registration the device record for its `client_id`. A previous record
  * is replaced: every token issued under it is revoked.
  */
-export function installDevice(app: App, r: RegistrationRecord): DeviceRecord {
+export async function installDevice(app: App, r: RegistrationRecord): Promise<DeviceRecord> {
   const now = app.now();
-  const previous = app.store.device(r.clientId);
-  if (previous) app.store.revokeDeviceTokens(previous.uid, now);
+  const previous = await app.store.device(r.clientId);
+  if (previous) await app.store.revokeDeviceTokens(previous.uid, now);
   const device: DeviceRecord = {
     clientId: r.clientId,
     uid: randomToken(12),
@@ -86,7 +86,7 @@ export function installDevice(app: App, r: RegistrationRecord): DeviceRecord {
     approvedAt: now,
     registrationId: r.id,
   };
-  app.store.putDevice(device);
+  await app.store.putDevice(device);
   return device;
 }
 

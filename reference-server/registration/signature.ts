@@ -41,13 +41,13 @@ function hasSha256Digest(ctx: RequestContext): boolean {
  * Any failure → 401 `invalid_signature`, nothing stored. Returns the device, whose key
  * the re-registration keeps.
  */
-export function verifySignedReRegistration(
+export async function verifySignedReRegistration(
   ctx: RequestContext,
   clientId: string,
   formJkt: string | undefined,
-): DeviceRecord {
+): Promise<DeviceRecord> {
   const { app } = ctx;
-  const device = app.store.device(clientId);
+  const device = await app.store.device(clientId);
   if (!device?.publicKey || !device.keyType || !device.jkt)
     throw invalid("no approved device with a registered key has this client_id");
   const key = parseRegisteredKey(device.publicKey, device.keyType);
@@ -78,7 +78,7 @@ export function verifySignedReRegistration(
   const keep =
     Math.max(result.params.expires, now + app.options.lifetimes.signatureMaxAge) +
     app.options.clockSkew;
-  if (!app.store.consumeOnce("signature_nonce", `${device.jkt}:${nonce}`, keep))
+  if (!(await app.store.consumeOnce("signature_nonce", `${device.jkt}:${nonce}`, keep)))
     throw invalid('"nonce" was already used');
   return device;
 }

@@ -1,7 +1,12 @@
 /**
- * In-memory store. Each method runs synchronously to completion, so single-use decisions
- * are atomic exactly as in the sqlite store. Records are copied in and out.
+ * In-memory store: a synchronous core made asynchronous by `serialized.ts`. Each method
+ * runs synchronously to completion, so single-use decisions are atomic exactly as in the
+ * sqlite store. Records are copied in and out, and replaced,
+ * never changed in place: every write is a `set` or `delete` on one of the tables, which
+ * a transaction journals so that a throw undoes them all.
  */
+
+import { serialized } from "./serialized.ts";
 import type {
   AccessTokenRecord,
   DeviceRecord,
@@ -13,36 +18,87 @@ import type {
   RegistrationRecord,
   SecretKind,
   Store,
+  SyncCore,
 } from "./types.ts";
 
 const copy = <T extends object>(v: T | undefined): T | undefined => (v ? { ...v } : undefined);
 
+/** The undo steps of the open transaction, if any. */
+interface Journal {
+  undo: (() => void)[] | undefined;
+}
+
+/** A Map whose writes are journaled while a transaction is open. */
+class Table<K, V> extends Map<K, V> {
+  private readonly journal: Journal;
+  constructor(journal: Journal) {
+    super();
+    this.journal = journal;
+  }
+  override set(key: K, value: V): this {
+    this.remember(key);
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.remember(key);
+    return super.delete(key);
+  }
+  private remember(key: K): void {
+    const undo = this.journal.undo;
+    if (undo === undefined) return;
+    const had = super.has(key);
+    const before = super.get(key);
+    undo.push(() => void (had ? super.set(key, before as V) : super.delete(key)));
+  }
+}
+
 export function createMemoryStore(): Store {
-  const secrets = { api_key: new Set<string>(), admin_key: new Set<string>() };
-  let signingKey: string | undefined;
-  const registrations = new Map<string, RegistrationRecord>();
-  const byDeviceCode = new Map<string, string>();
-  const byUserCode = new Map<string, string>();
-  const devices = new Map<string, DeviceRecord>();
-  const families = new Map<string, FamilyRecord>();
-  const access = new Map<string, AccessTokenRecord>();
-  const refresh = new Map<string, RefreshTokenRecord>();
-  const personal = new Map<string, PersonalTokenRecord>();
-  const personalByHash = new Map<string, string>();
-  const once = new Map<string, number>();
-  const nonces = new Map<string, number>();
-  const failures = new Map<string, FailureCount>();
+  const journal: Journal = { undo: undefined };
+  const table = <K, V>() => new Table<K, V>(journal);
+  const secrets = { api_key: table<string, true>(), admin_key: table<string, true>() };
+  const settings = table<"signing_key", string>();
+  const registrations = table<string, RegistrationRecord>();
+  const byDeviceCode = table<string, string>();
+  const byUserCode = table<string, string>();
+  const devices = table<string, DeviceRecord>();
+  const families = table<string, FamilyRecord>();
+  const access = table<string, AccessTokenRecord>();
+  const refresh = table<string, RefreshTokenRecord>();
+  const personal = table<string, PersonalTokenRecord>();
+  const personalByHash = table<string, string>();
+  const once = table<string, number>();
+  const nonces = table<string, number>();
+  const failures = table<string, FailureCount>();
+  /** Replaces a record with `changes` applied (records are never changed in place). */
+  const update = <V extends object>(t: Map<string, V>, key: string, v: V, changes: Partial<V>) =>
+    void t.set(key, { ...v, ...changes });
   const pendingOf = (apiKeyHash: string, now: number) =>
     [...registrations.values()].filter(
       (r) => r.apiKeyHash === apiKeyHash && r.status === "pending" && r.expiresAt > now,
     );
 
-  return {
-    addSecretHash: (kind: SecretKind, hash) => void secrets[kind].add(hash),
-    secretHashes: (kind: SecretKind) => [...secrets[kind]],
-    signingKey: () => signingKey,
-    saveSigningKey: (jwk) => {
-      signingKey = jwk;
+  let undo: (() => void)[] = [];
+  const core: SyncCore = {
+    begin() {
+      if (journal.undo !== undefined) throw new Error("store transactions do not nest");
+      undo = [];
+      journal.undo = undo;
+    },
+    commit() {
+      journal.undo = undefined;
+    },
+    rollback() {
+      journal.undo = undefined;
+      for (const step of undo.reverse()) step();
+    },
+
+    addSecretHash: (kind: SecretKind, hash) => void secrets[kind].set(hash, true),
+    secretHashes: (kind: SecretKind) => [...secrets[kind].keys()],
+    signingKey: () => settings.get("signing_key"),
+    saveSigningKey(sealed, previous) {
+      if (settings.get("signing_key") !== previous) return false;
+      settings.set("signing_key", sealed);
+      return true;
     },
 
     insertRegistration(r, maxPending) {
@@ -79,23 +135,23 @@ export function createMemoryStore(): Store {
     decideRegistration(id, status, now) {
       const r = registrations.get(id);
       if (r?.status !== "pending" || r.expiresAt <= now) return false;
-      r.status = status;
-      r.decidedAt = now;
+      update(registrations, id, r, { status, decidedAt: now });
       return true;
     },
     recordPoll(id, nowMs) {
       const r = registrations.get(id);
       if (!r) return "ok";
       const tooSoon = r.lastPollAtMs !== null && nowMs - r.lastPollAtMs < r.interval * 1000;
-      r.lastPollAtMs = nowMs;
-      if (!tooSoon) return "ok";
-      r.interval += 5;
-      return "slow_down";
+      update(registrations, id, r, {
+        lastPollAtMs: nowMs,
+        interval: tooSoon ? r.interval + 5 : r.interval,
+      });
+      return tooSoon ? "slow_down" : "ok";
     },
     redeemRegistration(id, now) {
       const r = registrations.get(id);
       if (r?.status !== "approved" || r.redeemedAt !== null) return false;
-      r.redeemedAt = now;
+      update(registrations, id, r, { redeemedAt: now });
       return true;
     },
 
@@ -107,20 +163,22 @@ export function createMemoryStore(): Store {
     family: (id) => copy(families.get(id)),
     revokeFamily(id, now) {
       const f = families.get(id);
-      if (f && f.revokedAt === null) f.revokedAt = now;
+      if (f && f.revokedAt === null) update(families, id, f, { revokedAt: now });
     },
     revokeDeviceTokens(deviceUid, now) {
-      for (const f of families.values())
-        if (f.deviceUid === deviceUid && f.revokedAt === null) f.revokedAt = now;
-      for (const t of access.values())
-        if (t.deviceUid === deviceUid && t.revokedAt === null) t.revokedAt = now;
+      for (const [id, f] of families)
+        if (f.deviceUid === deviceUid && f.revokedAt === null)
+          update(families, id, f, { revokedAt: now });
+      for (const [jti, t] of access)
+        if (t.deviceUid === deviceUid && t.revokedAt === null)
+          update(access, jti, t, { revokedAt: now });
     },
 
     insertAccessToken: (t: AccessTokenRecord) => void access.set(t.jti, { ...t }),
     accessToken: (jti) => copy(access.get(jti)),
     revokeAccessToken(jti, now) {
       const t = access.get(jti);
-      if (t && t.revokedAt === null) t.revokedAt = now;
+      if (t && t.revokedAt === null) update(access, jti, t, { revokedAt: now });
     },
 
     insertRefreshToken: (t: RefreshTokenRecord) => void refresh.set(t.hash, { ...t }),
@@ -129,7 +187,7 @@ export function createMemoryStore(): Store {
       const t = refresh.get(hash);
       if (!t || t.rotatedAtMs !== null) return false;
       if (families.get(t.familyId)?.revokedAt !== null) return false;
-      t.rotatedAtMs = nowMs;
+      update(refresh, hash, t, { rotatedAtMs: nowMs });
       return true;
     },
 
@@ -143,7 +201,7 @@ export function createMemoryStore(): Store {
     revokePersonalToken(id, sub, now) {
       const t = personal.get(id);
       if (!t || t.sub !== sub || t.revokedAt !== null) return false;
-      t.revokedAt = now;
+      update(personal, id, t, { revokedAt: now });
       return true;
     },
 
@@ -190,4 +248,5 @@ export function createMemoryStore(): Store {
     },
     close() {},
   };
+  return serialized(core);
 }

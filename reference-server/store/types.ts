@@ -1,10 +1,12 @@
 /**
- * The store interface. Every method is synchronous, so each single-use decision
- * (redeeming a device code, rotating a refresh token, consuming a nonce or `jti`) is one
- * conditional statement and therefore atomic, in memory and in node:sqlite alike.
- * Limits are decided the same way: a pending registration is inserted only while its API
- * key is under the cap, and each failed attempt is counted by one upsert that returns the
- * count it decides on. Everything that instances of one server must share lives here.
+ * The store interface. Every method is asynchronous (a database store answers over the
+ * network), and each single-use decision (redeeming a device code, rotating a refresh token,
+ * consuming a nonce or `jti`) is still one conditional statement, atomic in memory, in
+ * node:sqlite and in PostgreSQL alike: it is decided by the statement, never by a read
+ * followed by a write. Limits are decided the same way: a pending registration is inserted
+ * only while its API key is under the cap, and each failed attempt is counted by one upsert
+ * that returns the count it decides on. Everything that instances of one server must share
+ * lives here (issue 18: N processes on one PostgreSQL behave as one server).
  * Secrets (API keys, device codes, refresh and personal tokens) are stored as SHA-256 hashes.
  * Times are integer seconds unless the name says `Ms`.
  */
@@ -137,89 +139,129 @@ export interface FailureCount {
 export type OnceKind = "dpop_jti" | "assertion_jti" | "signature_nonce";
 
 export interface Store {
+  /**
+   * Runs `fn` as one transaction and returns what it returns: every write `fn` makes
+   * through `tx` is committed together when it returns, and none is when it throws (the
+   * error is rethrown). One commit instead of one per write is what makes a grant cheap on
+   * a durable store; all-or-nothing means a crash never leaves half a grant (a rotated
+   * refresh token without its successor).
+   *
+   * The contract:
+   * - `fn` does all its store work through `tx`, the store bound to the transaction (the
+   *   PostgreSQL store: its one pooled connection; memory and sqlite: their one connection,
+   *   other callers waiting until the transaction ends); a call on the outer store from
+   *   inside `fn` is refused by memory and sqlite (it would wait for itself);
+   * - `fn` waits on nothing but `tx` (no network, no timers): a transaction holds locks;
+   * - `fn` decides nothing from what it read: single-use and limit decisions stay the one
+   *   conditional statement each method documents, correct at PostgreSQL's default isolation
+   *   (read committed), so the transaction adds atomicity and one commit, never correctness
+   *   of a decision;
+   * - a caller answers only after `transaction` resolved (committed): an acknowledged
+   *   write is a durable write;
+   * - transactions do not nest (`tx.transaction` rejects).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
   /** Remembers the hash of an API or admin key (idempotent). */
-  addSecretHash(kind: SecretKind, hash: string): void;
-  secretHashes(kind: SecretKind): string[];
+  addSecretHash(kind: SecretKind, hash: string): Promise<void>;
+  secretHashes(kind: SecretKind): Promise<string[]>;
 
   /**
    * The access-token signing key, kept so old tokens still verify: a JWE encrypted under a
    * key-encryption key that is never in the store (DTP-SEC-009, `tokens/key-encryption.ts`).
    */
-  signingKey(): string | undefined;
-  saveSigningKey(sealed: string): void;
+  signingKey(): Promise<string | undefined>;
+  /**
+   * Stores `sealed` only while the stored key is still `previous` (undefined: none stored
+   * yet); true when it did. One conditional statement, so instances starting together on an
+   * empty store agree on one key: the losers read the winner's.
+   */
+  saveSigningKey(sealed: string, previous: string | undefined): Promise<boolean>;
 
   /**
    * Inserts a registration: `taken` when its user code or device code exists (the caller
    * retries with new ones); with `maxPending`, a pending one only while its API key has
    * fewer pending, unexpired registrations (one conditional statement, DTP-REG-026).
    */
-  insertRegistration(r: RegistrationRecord, maxPending?: number): InsertRegistrationResult;
-  registrationByDeviceCodeHash(hash: string): RegistrationRecord | undefined;
-  registrationByUserCode(userCode: string): RegistrationRecord | undefined;
-  listRegistrations(q: RegistrationQuery): RegistrationRecord[];
+  insertRegistration(r: RegistrationRecord, maxPending?: number): Promise<InsertRegistrationResult>;
+  registrationByDeviceCodeHash(hash: string): Promise<RegistrationRecord | undefined>;
+  registrationByUserCode(userCode: string): Promise<RegistrationRecord | undefined>;
+  listRegistrations(q: RegistrationQuery): Promise<RegistrationRecord[]>;
   /** pending → status, only while pending and unexpired; true when this call decided. */
-  decideRegistration(id: string, status: "approved" | "denied", now: number): boolean;
+  decideRegistration(id: string, status: "approved" | "denied", now: number): Promise<boolean>;
   /**
    * Records a poll. If the previous poll was less than `interval` ago, the interval grows
    * by 5 s and the result is `slow_down`.
    */
-  recordPoll(id: string, nowMs: number): "ok" | "slow_down";
+  recordPoll(id: string, nowMs: number): Promise<"ok" | "slow_down">;
   /** Marks an approved code redeemed; true only for the one call that did it. */
-  redeemRegistration(id: string, now: number): boolean;
+  redeemRegistration(id: string, now: number): Promise<boolean>;
 
-  putDevice(d: DeviceRecord): void;
-  device(clientId: string): DeviceRecord | undefined;
-  deleteDevice(clientId: string): boolean;
+  putDevice(d: DeviceRecord): Promise<void>;
+  device(clientId: string): Promise<DeviceRecord | undefined>;
+  deleteDevice(clientId: string): Promise<boolean>;
 
-  insertFamily(f: FamilyRecord): void;
-  family(id: string): FamilyRecord | undefined;
-  revokeFamily(id: string, now: number): void;
+  insertFamily(f: FamilyRecord): Promise<void>;
+  family(id: string): Promise<FamilyRecord | undefined>;
+  revokeFamily(id: string, now: number): Promise<void>;
   /**
    * Revokes every family and access token issued under this device record. Personal tokens
    * belong to the user and are left alone (DTP-PAT-014).
    */
-  revokeDeviceTokens(deviceUid: string, now: number): void;
+  revokeDeviceTokens(deviceUid: string, now: number): Promise<void>;
 
-  insertAccessToken(t: AccessTokenRecord): void;
-  accessToken(jti: string): AccessTokenRecord | undefined;
-  revokeAccessToken(jti: string, now: number): void;
+  insertAccessToken(t: AccessTokenRecord): Promise<void>;
+  accessToken(jti: string): Promise<AccessTokenRecord | undefined>;
+  revokeAccessToken(jti: string, now: number): Promise<void>;
 
-  insertRefreshToken(t: RefreshTokenRecord): void;
-  refreshToken(hash: string): RefreshTokenRecord | undefined;
+  insertRefreshToken(t: RefreshTokenRecord): Promise<void>;
+  refreshToken(hash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * Marks the token rotated, only while it is unrotated and its family is not revoked: true
    * only for the one call that did it. One conditional statement, so a reuse that revokes
    * the family and the rotation of its newest token cannot both win (issue 16, point 6).
    */
-  rotateRefreshToken(hash: string, nowMs: number): boolean;
+  rotateRefreshToken(hash: string, nowMs: number): Promise<boolean>;
 
-  insertPersonalToken(t: PersonalTokenRecord): void;
-  personalTokenByHash(hash: string): PersonalTokenRecord | undefined;
-  listPersonalTokens(sub: string): PersonalTokenRecord[];
+  insertPersonalToken(t: PersonalTokenRecord): Promise<void>;
+  personalTokenByHash(hash: string): Promise<PersonalTokenRecord | undefined>;
+  listPersonalTokens(sub: string): Promise<PersonalTokenRecord[]>;
   /** True when an active token of this user was revoked by this call. */
-  revokePersonalToken(id: string, sub: string, now: number): boolean;
+  revokePersonalToken(id: string, sub: string, now: number): Promise<boolean>;
 
   /** Records a single-use value; true the first time, false on replay. */
-  consumeOnce(kind: OnceKind, value: string, expiresAt: number): boolean;
+  consumeOnce(kind: OnceKind, value: string, expiresAt: number): Promise<boolean>;
 
-  addDpopNonce(value: string, expiresAt: number): void;
-  dpopNonceValid(value: string, now: number): boolean;
+  addDpopNonce(value: string, expiresAt: number): Promise<void>;
+  dpopNonceValid(value: string, now: number): Promise<boolean>;
   /** The newest unexpired nonce. */
-  latestDpopNonce(now: number): { value: string; expiresAt: number } | undefined;
+  latestDpopNonce(now: number): Promise<{ value: string; expiresAt: number } | undefined>;
 
   /**
    * Counts one failed attempt for `key` (a hash of the limit's kind, subject and source) in a
    * fixed window of `window` seconds from its first failure: one upsert, which returns the
    * count the caller decides on (over the limit: refused).
    */
-  countFailure(key: string, now: number, window: number): FailureCount;
+  countFailure(key: string, now: number, window: number): Promise<FailureCount>;
   /** The failures counted for `key` in its current window (0 when none). */
-  failures(key: string, now: number): FailureCount;
+  failures(key: string, now: number): Promise<FailureCount>;
 
   /**
    * Drops expired single-use values, nonces and failure counts, and the registrations that
    * have been expired for `registrationRetention` seconds (DTP-POLL-006).
    */
-  purge(now: number, registrationRetention: number): void;
-  close(): void;
+  purge(now: number, registrationRetention: number): Promise<void>;
+  close(): Promise<void>;
 }
+
+/** The synchronous core of the memory and sqlite stores; `serialized.ts` makes it a Store. */
+export type SyncCore = {
+  [K in Exclude<keyof Store, "transaction">]: Store[K] extends (...a: infer A) => Promise<infer R>
+    ? (...a: A) => R
+    : never;
+} & {
+  /** Opens a transaction on the one connection (nothing else runs until it ends). */
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+};

@@ -20,7 +20,10 @@ export interface AccessGrant {
 }
 
 /** Signs and records an access token. */
-export function issueAccessToken(app: App, g: AccessGrant): { token: string; expiresIn: number } {
+export async function issueAccessToken(
+  app: App,
+  g: AccessGrant,
+): Promise<{ token: string; expiresIn: number }> {
   const iat = app.now();
   const expiresIn = app.options.lifetimes.accessToken;
   const jti = randomToken(16);
@@ -36,7 +39,7 @@ export function issueAccessToken(app: App, g: AccessGrant): { token: string; exp
     dtp_kind: g.kind,
     ...(g.jkt === null ? {} : { cnf: { jkt: g.jkt } }),
   });
-  app.store.insertAccessToken({
+  await app.store.insertAccessToken({
     jti,
     familyId: g.familyId,
     clientId: g.clientId,
@@ -53,12 +56,12 @@ export function issueAccessToken(app: App, g: AccessGrant): { token: string; exp
 }
 
 /** Starts a token family (one per device-code redemption or login). */
-export function createFamily(
+export async function createFamily(
   app: App,
   f: Omit<FamilyRecord, "id" | "createdAt" | "revokedAt">,
-): FamilyRecord {
+): Promise<FamilyRecord> {
   const family: FamilyRecord = { ...f, id: randomToken(16), createdAt: app.now(), revokedAt: null };
-  app.store.insertFamily(family);
+  await app.store.insertFamily(family);
   return family;
 }
 
@@ -67,15 +70,15 @@ export function createFamily(
  * `jkt` (the family's key, or a proof key for an unbound family); the refresh token with
  * `refreshScope` (a narrowed refresh keeps the presented refresh token's scope).
  */
-export function issueTokenPair(
+export async function issueTokenPair(
   app: App,
   family: FamilyRecord,
   scope: string,
   parentHash: string | null,
   jkt: string | null = family.jkt,
   refreshScope: string = scope,
-): TokenResponse {
-  const access = issueAccessToken(app, {
+): Promise<TokenResponse> {
+  const access = await issueAccessToken(app, {
     clientId: family.clientId,
     deviceUid: family.deviceUid,
     sub: family.sub,
@@ -86,7 +89,7 @@ export function issueTokenPair(
   });
   const refreshToken = randomToken(32);
   const now = app.now();
-  app.store.insertRefreshToken({
+  await app.store.insertRefreshToken({
     hash: sha256b64url(refreshToken),
     familyId: family.id,
     parentHash,

@@ -34,6 +34,10 @@ export function loadKeyEncryptionKey(options: ServerOptions): KeyEncryptionKey {
     };
   const file =
     options.keyFile ?? (options.store.kind === "sqlite" ? `${options.store.file}.key` : undefined);
+  if (file === undefined && options.store.kind === "postgres")
+    throw new Error(
+      "the PostgreSQL store needs the key that encrypts the signing key, the same for every instance: set DTP_KEY_ENCRYPTION_KEY or --key-file",
+    );
   if (file === undefined) return { key: randomBytes(KEK_BYTES), source: "a random in-memory key" };
   if (!existsSync(file)) {
     // "wx": never overwrite a key file another process created meanwhile.

@@ -18,7 +18,9 @@ export interface EmbeddedTarget {
 export interface ServeOptions {
   port?: number;
   host?: string;
-  store?: { kind: "sqlite"; file: string } | { kind: "memory" };
+  store?: { kind: "sqlite"; file: string } | { kind: "memory" } | { kind: "postgres"; url: string };
+  /** The issuer when it is not the listening URL (instances behind one issuer). */
+  issuer?: string;
   lifetimes?: Partial<{
     accessToken: number;
     refreshToken: number;
@@ -44,6 +46,7 @@ export interface ServeOptions {
 
 export interface RunningReferenceServer {
   url: string;
+  issuer: string;
   adminKey: string;
   apiKey: string;
   users: { username: string; password: string; cardId?: string }[];
@@ -124,14 +127,15 @@ async function runWorker(): Promise<void> {
   if (!parentPort) return;
   const port = parentPort;
   try {
-    const { startReferenceServer, SHORT_LIFETIMES } = await import(
+    const { startReferenceServer, EMBEDDED_LIFETIMES, EMBEDDED_CLOCK_SKEW } = await import(
       "../../reference-server/index.ts"
     );
     const server = await startReferenceServer({
       port: 0,
       host: "127.0.0.1",
       store: { kind: "memory" },
-      lifetimes: SHORT_LIFETIMES,
+      lifetimes: EMBEDDED_LIFETIMES,
+      clockSkew: EMBEDDED_CLOCK_SKEW,
     });
     port.on("message", async (m: unknown) => {
       if (m !== "close") return;

@@ -7,18 +7,21 @@
  * `DTP_KEY_ENCRYPTION_KEY` or `--key-file`.
  */
 import { resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../check/failure.ts";
 import { readTextFile } from "../config/read-file.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
+import { serveInstances } from "./instances.ts";
 import type { CliIo } from "./io.ts";
 import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";
 
-interface ServeFlags {
+export interface ServeFlags {
   port?: number;
   host?: string;
   store?: string;
   memory?: boolean;
+  issuer?: string;
+  instances?: number;
   short?: boolean;
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
@@ -56,7 +59,25 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
     )
     .addOption(opt("--host <host>", "address to listen on", "DTP_HOST").default("127.0.0.1"))
     .addOption(
-      opt("--store <file>", "SQLite store file (default dtp-reference.sqlite)", "DTP_STORE"),
+      opt(
+        "--store <file|url>",
+        "SQLite store file (default dtp-reference.sqlite), or a PostgreSQL URL postgres://user:password@host:port/database",
+        "DTP_STORE",
+      ),
+    )
+    .addOption(
+      opt(
+        "--instances <n>",
+        "start n processes on one store (sqlite file or PostgreSQL) behind one issuer: the first instance's URL, or --issuer; ports --port, --port+1, … (0: free ports)",
+        "DTP_INSTANCES",
+      ).argParser(instanceCount),
+    )
+    .addOption(
+      opt(
+        "--issuer <url>",
+        "the issuer identifier when it is not this process's URL (e.g. a load balancer in front of --instances)",
+        "DTP_ISSUER",
+      ),
     )
     .addOption(
       opt("--memory", "keep everything in memory (lost on exit)", "DTP_MEMORY").conflicts("store"),
@@ -198,7 +219,11 @@ export function serveOptionsOf(
   if (flags.port !== undefined) o.port = flags.port;
   if (flags.host !== undefined) o.host = flags.host;
   if (flags.memory) o.store = { kind: "memory" };
-  else if (flags.store !== undefined) o.store = { kind: "sqlite", file: flags.store };
+  else if (flags.store !== undefined)
+    o.store = /^postgres(ql)?:\/\//.test(flags.store)
+      ? { kind: "postgres", url: flags.store }
+      : { kind: "sqlite", file: flags.store };
+  if (flags.issuer !== undefined) o.issuer = flags.issuer.replace(/\/+$/, "");
   const lifetimes: NonNullable<ServeOptions["lifetimes"]> = {};
   const set = <K extends keyof typeof lifetimes>(k: K, v: number | undefined) => {
     if (v !== undefined) lifetimes[k] = v;
@@ -229,27 +254,18 @@ export function serveOptionsOf(
 }
 
 async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
-  const options = serveOptionsOf(flags);
-  for (const [file, option, key] of [
-    [flags.adminKeyFile, "--admin-key-file", "adminKey"],
-    [flags.apiKeyFile, "--api-key-file", "apiKey"],
-  ] as const) {
-    if (file !== undefined) options[key] = await readSecret(resolve(io.cwd, file), option);
-  }
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
-    throw new UsageError("--tls-cert and --tls-key go together");
-  }
-  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
-    options.tls = {
-      cert: await readPem(resolve(io.cwd, flags.tlsCert), "--tls-cert"),
-      key: await readPem(resolve(io.cwd, flags.tlsKey), "--tls-key"),
-    };
-  }
+  if ((flags.instances ?? 1) > 1)
+    return serveInstances(await serverOptionsOf(flags, io), flags, io);
+  const options = await serverOptionsOf(flags, io);
   const server = await startServer(options, flags.short ?? false);
   io.stdout(`DTP reference server listening on ${server.url}\n`);
   io.stdout(`  admin key   ${server.adminKey}\n`);
   io.stdout(`  API key     ${server.apiKey}\n`);
-  if (options.store?.kind !== "memory" && options.keyEncryptionKey === undefined) {
+  if (
+    options.store?.kind !== "memory" &&
+    options.store?.kind !== "postgres" &&
+    options.keyEncryptionKey === undefined
+  ) {
     const file = options.store?.kind === "sqlite" ? options.store.file : "dtp-reference.sqlite";
     io.stdout(
       `  key file    ${options.keyFile ?? `${file}.key`} (encrypts the signing key kept in the store: keep it apart from copies of the store)\n`,
@@ -277,6 +293,34 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   io.stdout("stopping\n");
   await server.close();
   return 0;
+}
+
+/** The options of `flags`, with the key files and TLS files read. */
+async function serverOptionsOf(flags: ServeFlags, io: CliIo): Promise<ServeOptions> {
+  const options = serveOptionsOf(flags);
+  for (const [file, option, key] of [
+    [flags.adminKeyFile, "--admin-key-file", "adminKey"],
+    [flags.apiKeyFile, "--api-key-file", "apiKey"],
+  ] as const) {
+    if (file !== undefined) options[key] = await readSecret(resolve(io.cwd, file), option);
+  }
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    options.tls = {
+      cert: await readPem(resolve(io.cwd, flags.tlsCert), "--tls-cert"),
+      key: await readPem(resolve(io.cwd, flags.tlsKey), "--tls-key"),
+    };
+  }
+  return options;
+}
+
+function instanceCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new InvalidArgumentError("expected a whole number of instances from 1 to 64");
+  return n;
 }
 
 function readPem(path: string, option: string): Promise<string> {

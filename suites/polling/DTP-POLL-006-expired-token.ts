@@ -5,9 +5,9 @@
  *
  * A registration left pending is polled once, then again once `expires_in` has passed
  * since the kit received it (no clock skew: the lifetime is the server's own, DTP-EXP-006),
- * and a last time shortly before it has been expired for `expires_in` seconds again (as far
- * as --max-wait allows: a DTP server keeps an expired code that long, DTP-POLL-051, and may
- * forget it after), to catch a server that forgets expired codes too early and answers
+ * and a last time a few seconds later (LONG_AFTER_S, at least the interval; never past
+ * the time the server must still keep the code, `expires_in` after expiry, DTP-POLL-051, nor
+ * --max-wait), to catch a server that forgets expired codes at expiry and answers
  * `invalid_grant`.
  */
 import type { Check } from "../../src/check/check.ts";
@@ -16,6 +16,8 @@ import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "../expiry/_helpers.
 import { registerTimed, skipIfExpiredOnTheWay, sleepUntil, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-006";
+/** How long after the expired poll the last one comes (seconds). */
+const LONG_AFTER_S = 2;
 
 export const check: Check = {
   meta: {
@@ -42,10 +44,14 @@ export const check: Check = {
     expectOAuthError(expired.res, { status: 400, error: "expired_token" }, ID);
 
     // "Long after", while the server must still remember the code: before it has been
-    // expired for expires_in seconds (less a margin), within the budget.
+    // expired for expires_in seconds (less a margin), within the budget, a few seconds on.
     const rememberedUntil = registeredAt + 2 * reg.expiresIn * 1000 - EXPIRY_MARGIN_MS;
     const later = Math.floor(
-      Math.min((rememberedUntil - expired.recvAt) / 1000, ctx.waitBudget() - 1),
+      Math.min(
+        (rememberedUntil - expired.recvAt) / 1000,
+        ctx.waitBudget() - 1,
+        Math.max(LONG_AFTER_S, reg.interval),
+      ),
     );
     if (later < reg.interval) {
       ctx.note("no time left for a poll long after expiry (--max-wait, or a short device_code)");

@@ -31,7 +31,9 @@ describe.concurrent("bench scripts (--quick)", () => {
     expect(out).toMatch(/ceiling GET \(node:http\)/);
     expect(out).toMatch(/reference\[memory\] refresh/);
     expect(out).toMatch(/oidc-provider refresh/);
-    expect(out).toMatch(/(MET|MISSED) +reference\[memory\] GET \/me vs node:http ceiling/);
+    expect(out).toMatch(/(MET|MISSED) +reference\[memory\] GET \/me \/ node:http \(GET\)/);
+    expect(out).toMatch(/(MET|MISSED) +reference\[memory\] introspect \(access\) \/ oidc-provider/);
+    expect(out).toMatch(/(MET|MISSED) +reference\[memory\] peak RSS with 1,000 stored records/);
     expect(out).not.toMatch(/wrong answers/);
   });
 
@@ -53,7 +55,7 @@ describe.concurrent("bench scripts (--quick)", () => {
   test("crypto-micro", { timeout: 60_000 }, async () => {
     const { code, out } = await runQuick("crypto-micro.ts");
     expect(code, out).toBe(0);
-    expect(out).toMatch(/verifyAccessToken \(as the server calls it\)/);
+    expect(out).toMatch(/verifyAccessToken \(jose, new JWKS per call\)/);
   });
 
   test("full-suite", { timeout: 60_000 }, async () => {

@@ -79,20 +79,20 @@ describe.each([
   ["memory", createMemoryStore],
   ["sqlite", () => createSqliteStore(join(dir, `${Math.random().toString(36).slice(2)}.sqlite`))],
 ] as [string, () => Store][])("%s store: expired registrations are forgotten", (_name, make) => {
-  it("kept for the retention after they expire (expired_token), then purged", () => {
+  it("kept for the retention after they expire (expired_token), then purged", async () => {
     const st = make();
-    st.insertRegistration(registration("1", { expiresAt: 200 }));
-    st.insertRegistration(registration("2", { expiresAt: 300, status: "approved" }));
+    await st.insertRegistration(registration("1", { expiresAt: 200 }));
+    await st.insertRegistration(registration("2", { expiresAt: 300, status: "approved" }));
     // Expired at 200; retention 600: kept until 800.
-    st.purge(799, 600);
-    expect(st.registrationByDeviceCodeHash("h-1")).toBeDefined();
-    st.purge(800, 600);
-    expect(st.registrationByDeviceCodeHash("h-1")).toBeUndefined();
-    expect(st.registrationByUserCode(registration("1").userCode)).toBeUndefined();
-    expect(st.registrationByDeviceCodeHash("h-2")).toBeDefined();
-    st.purge(900, 600);
-    expect(st.registrationByDeviceCodeHash("h-2")).toBeUndefined();
-    st.close();
+    await st.purge(799, 600);
+    expect(await st.registrationByDeviceCodeHash("h-1")).toBeDefined();
+    await st.purge(800, 600);
+    expect(await st.registrationByDeviceCodeHash("h-1")).toBeUndefined();
+    expect(await st.registrationByUserCode(registration("1").userCode)).toBeUndefined();
+    expect(await st.registrationByDeviceCodeHash("h-2")).toBeDefined();
+    await st.purge(900, 600);
+    expect(await st.registrationByDeviceCodeHash("h-2")).toBeUndefined();
+    await st.close();
   });
 });
 

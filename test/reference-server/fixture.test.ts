@@ -1,14 +1,30 @@
 /** The test-fixture hook (for the broken-server catalogue): a wrapped store or a replaced operation. */
 import { describe, expect, it } from "vitest";
 import { json } from "../../reference-server/http/reply.ts";
-import { OPERATIONS, SHORT_LIFETIMES, startReferenceServer } from "../../reference-server/index.ts";
+import {
+  OPERATIONS,
+  SHORT_LIFETIMES,
+  type Store,
+  startReferenceServer,
+} from "../../reference-server/index.ts";
 import { deviceWithTokens, refresh, send } from "./helpers.ts";
 
 describe("server fixtures", () => {
   it("a store that forgets rotations lets a rotated refresh token through (the fault shows)", async () => {
     const s = await startReferenceServer(
       { store: { kind: "memory" }, lifetimes: SHORT_LIFETIMES },
-      { wrapStore: (store) => ({ ...store, rotateRefreshToken: () => true }) },
+      {
+        wrapStore: (store) => {
+          // A wrapper runs transactions on its view of their tx, so the fault holds inside
+          // them too.
+          const forgetful = (base: Store): Store => ({
+            ...base,
+            transaction: (fn) => base.transaction((tx) => fn(forgetful(tx))),
+            rotateRefreshToken: async () => true,
+          });
+          return forgetful(store);
+        },
+      },
     );
     try {
       const d = await deviceWithTokens(s);

@@ -119,8 +119,8 @@ describe("the store at rest", () => {
     const legacy = exportSigningKey(createSigningKey());
     const old = createSqliteStore(file);
     // What the previous version wrote: the private JWK as JSON (no VACUUM then).
-    old.saveSigningKey(JSON.stringify(legacy));
-    old.close();
+    await old.saveSigningKey(JSON.stringify(legacy), undefined);
+    await old.close();
     const s = await start({ store: { kind: "sqlite", file } });
     servers.push(s);
     const jwks = (await send(`${s.url}/jwks`)).body;

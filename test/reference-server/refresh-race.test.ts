@@ -17,6 +17,7 @@ import {
   OPERATIONS,
   type RunningServer,
   SHORT_LIFETIMES,
+  type Store,
   startReferenceServer,
 } from "../../reference-server/index.ts";
 import { claims, deviceWithTokens, generateDeviceKey, me, refresh } from "./helpers.ts";
@@ -45,20 +46,24 @@ beforeAll(async () => {
               body?.access_token
             ) {
               const jti = claims(body.access_token).jti as string;
-              const family = ctx.app.store.accessToken(jti)?.familyId ?? "";
+              const family = (await ctx.app.store.accessToken(jti))?.familyId ?? "";
               events.push({ kind: "issued", family });
             }
             return reply;
           },
         },
       },
-      wrapStore: (store) => ({
-        ...store,
-        revokeFamily(id, now) {
-          events.push({ kind: "revoked", family: id });
-          store.revokeFamily(id, now);
-        },
-      }),
+      wrapStore: (store) => {
+        const recording = (base: Store): Store => ({
+          ...base,
+          transaction: (fn) => base.transaction((tx) => fn(recording(tx))),
+          revokeFamily(id, now) {
+            events.push({ kind: "revoked", family: id });
+            return base.revokeFamily(id, now);
+          },
+        });
+        return recording(store);
+      },
     },
   );
 });

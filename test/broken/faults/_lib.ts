@@ -70,14 +70,26 @@ export function combine(...parts: ServerFixture[]): ServerFixture {
   };
 }
 
-/** A store whose methods in `overrides` replace the base ones (the others delegate). */
-export function overrideStore(base: Store, overrides: Partial<Store>): Store {
-  return { ...base, ...overrides };
+/**
+ * Methods that replace a store's, made over the store they act on: the server's store, or
+ * inside a transaction its `tx` (`Store.transaction`: a transaction's work goes through
+ * `tx`), so that a fault stays in place inside transactions and reaches their connection.
+ * State a fault keeps across requests lives outside `make`.
+ */
+export type StoreOverrides = (base: Store) => Partial<Store>;
+
+/** The store with `make(base)`'s methods in place of its own (the others delegate). */
+export function overrideStore(base: Store, make: StoreOverrides): Store {
+  return {
+    ...base,
+    transaction: (fn) => base.transaction((tx) => fn(overrideStore(tx, make))),
+    ...make(base),
+  };
 }
 
 /** A fixture wrapping the store. */
-export function store(make: (base: Store) => Partial<Store>): ServerFixture {
-  return { wrapStore: (base) => overrideStore(base, make(base)) };
+export function store(make: StoreOverrides): ServerFixture {
+  return { wrapStore: (base) => overrideStore(base, make) };
 }
 
 /** The request as seen by a server whose App differs in `overrides`. */
@@ -85,23 +97,23 @@ export function withApp(ctx: RequestContext, overrides: Partial<App>): RequestCo
   return { ...ctx, app: { ...ctx.app, ...overrides } };
 }
 
-/** The request as seen by a server whose store differs in `overrides` (this request only). */
-export function withStore(ctx: RequestContext, overrides: Partial<Store>): RequestContext {
-  return withApp(ctx, { store: overrideStore(ctx.app.store, overrides) });
+/** The request as seen by a server whose store differs by `make` (this request only). */
+export function withStore(ctx: RequestContext, make: StoreOverrides): RequestContext {
+  return withApp(ctx, { store: overrideStore(ctx.app.store, make) });
 }
 
 /** A store view that never counts a failed attempt: no failed-attempt limit applies. */
-export const noFailureLimits: Partial<Store> = {
-  countFailure: (_key, now) => ({ count: 0, resetAt: now }),
-  failures: (_key, now) => ({ count: 0, resetAt: now }),
-};
+export const noFailureLimits: StoreOverrides = () => ({
+  countFailure: async (_key, now) => ({ count: 0, resetAt: now }),
+  failures: async (_key, now) => ({ count: 0, resetAt: now }),
+});
 
 /** A store view in which every failed attempt counts against one `shared` counter. */
-export function oneFailureCounter(base: Store, shared: string): Partial<Store> {
-  return {
+export function oneFailureCounter(shared: string): StoreOverrides {
+  return (base) => ({
     countFailure: (_key, now, window) => base.countFailure(shared, now, window),
     failures: (_key, now) => base.failures(shared, now),
-  };
+  });
 }
 
 /** The request with a different form. */
@@ -160,12 +172,12 @@ export function withAcceptedSecret(
 ): { ctx: RequestContext; secret: string } {
   const secret = `fault-${kind}`;
   const hash = sha256b64url(secret);
-  const base = ctx.app.store;
   return {
     secret,
-    ctx: withStore(ctx, {
-      secretHashes: (k) => (k === kind ? [...base.secretHashes(k), hash] : base.secretHashes(k)),
-    }),
+    ctx: withStore(ctx, (base) => ({
+      secretHashes: async (k) =>
+        k === kind ? [...(await base.secretHashes(k)), hash] : base.secretHashes(k),
+    })),
   };
 }
 

@@ -66,7 +66,7 @@ export const approval: Fault[] = [
               return await next(ctx);
             } catch (e) {
               if (!(e instanceof ProblemError) || e.slug !== "conflict") throw e;
-              const reg = ctx.app.store.registrationByUserCode(
+              const reg = await ctx.app.store.registrationByUserCode(
                 normalizeUserCode(ctx.params.user_code ?? ""),
               );
               if (!reg) throw e;
@@ -86,7 +86,7 @@ export const approval: Fault[] = [
     catchers: ["DTP-APR-009"],
     fixture: () =>
       store((base) => ({
-        decideRegistration: (id, status) => base.decideRegistration(id, status, 0),
+        decideRegistration: async (id, status) => await base.decideRegistration(id, status, 0),
       })),
   },
   {
@@ -99,14 +99,15 @@ export const approval: Fault[] = [
     fixture: () => {
       const deleted = new Map<string, DeviceRecord>();
       const ghost = (ctx: RequestContext) => {
-        const base = ctx.app.store;
-        return withStore(ctx, { device: (id) => base.device(id) ?? deleted.get(id) });
+        return withStore(ctx, (base) => ({
+          device: async (id) => (await base.device(id)) ?? deleted.get(id),
+        }));
       };
       return combine(
-        wrap("deleteDevice", (ctx, next) => {
-          const device = ctx.app.store.device(ctx.params.client_id ?? "");
+        wrap("deleteDevice", async (ctx, next) => {
+          const device = await ctx.app.store.device(ctx.params.client_id ?? "");
           if (device) deleted.set(device.clientId, device);
-          return next(withStore(ctx, { revokeDeviceTokens: () => {} }));
+          return next(withStore(ctx, () => ({ revokeDeviceTokens: async () => {} })));
         }),
         ...["token", ...RESOURCES].map((op) => wrap(op, (ctx, next) => next(ghost(ctx)))),
       );
@@ -144,7 +145,7 @@ export const approval: Fault[] = [
         if (typeof body.next_cursor !== "string") return reply;
         const [createdAt, id] = JSON.parse(Buffer.from(body.next_cursor, "base64url").toString());
         const status = (ctx.url.searchParams.get("status") || "pending") as RegistrationStatus;
-        const [skipped] = ctx.app.store.listRegistrations({
+        const [skipped] = await ctx.app.store.listRegistrations({
           status,
           now: ctx.app.now(),
           after: { createdAt, id },

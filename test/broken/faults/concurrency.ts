@@ -35,16 +35,15 @@ function racyOnce(kind: OnceKind, keyOf: (ctx: RequestContext) => string | undef
     if (key === undefined || used.has(key)) return next(ctx);
     await sleep(ROUND_TRIP_MS);
     // Use: the write does not look at what is already there.
-    const base = ctx.app.store;
     return next(
-      withStore(ctx, {
-        consumeOnce: (k, value, expiresAt) => {
-          if (k !== kind) return base.consumeOnce(k, value, expiresAt);
-          base.consumeOnce(k, value, expiresAt);
+      withStore(ctx, (base) => ({
+        consumeOnce: async (k, value, expiresAt) => {
+          if (k !== kind) return await base.consumeOnce(k, value, expiresAt);
+          await base.consumeOnce(k, value, expiresAt);
           used.add(key);
           return true;
         },
-      }),
+      })),
     );
   };
 }
@@ -66,16 +65,16 @@ export const concurrency: Fault[] = [
     fixture: () =>
       wrapGrant("refresh_token", async (ctx, next) => {
         const base = ctx.app.store;
-        const token = base.refreshToken(sha256b64url(ctx.form.refresh_token ?? ""));
+        const token = await base.refreshToken(sha256b64url(ctx.form.refresh_token ?? ""));
         if (!token || token.rotatedAtMs !== null) return next(ctx);
         await sleep(ROUND_TRIP_MS);
         return next(
-          withStore(ctx, {
-            rotateRefreshToken: (hash, nowMs) => {
-              base.rotateRefreshToken(hash, nowMs);
+          withStore(ctx, (base) => ({
+            rotateRefreshToken: async (hash, nowMs) => {
+              await base.rotateRefreshToken(hash, nowMs);
               return true;
             },
-          }),
+          })),
         );
       }),
   },
@@ -89,26 +88,28 @@ export const concurrency: Fault[] = [
     fixture: () =>
       wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
         const base = ctx.app.store;
-        const reg = base.registrationByDeviceCodeHash(sha256b64url(ctx.form.device_code ?? ""));
+        const reg = await base.registrationByDeviceCodeHash(
+          sha256b64url(ctx.form.device_code ?? ""),
+        );
         if (reg?.status !== "approved" || reg.redeemedAt !== null) return next(ctx);
         const due =
           reg.lastPollAtMs === null || Date.now() - reg.lastPollAtMs >= reg.interval * 1000;
         if (!due) return next(ctx);
         await sleep(ROUND_TRIP_MS);
         return next(
-          withStore(ctx, {
+          withStore(ctx, (base) => ({
             // The handler goes on with the row it read before the round trip.
-            registrationByDeviceCodeHash: (hash) =>
-              hash === reg.deviceCodeHash ? reg : base.registrationByDeviceCodeHash(hash),
-            recordPoll: (id, nowMs) => {
-              base.recordPoll(id, nowMs);
+            registrationByDeviceCodeHash: async (hash) =>
+              hash === reg.deviceCodeHash ? reg : await base.registrationByDeviceCodeHash(hash),
+            recordPoll: async (id, nowMs) => {
+              await base.recordPoll(id, nowMs);
               return "ok";
             },
-            redeemRegistration: (id, now) => {
-              base.redeemRegistration(id, now);
+            redeemRegistration: async (id, now) => {
+              await base.redeemRegistration(id, now);
               return true;
             },
-          }),
+          })),
         );
       }),
   },

@@ -45,8 +45,8 @@ export const expiry: Fault[] = [
     catchers: ["DTP-EXP-002"],
     fixture: () =>
       store((base) => ({
-        personalTokenByHash: (hash) => {
-          const t = base.personalTokenByHash(hash);
+        personalTokenByHash: async (hash) => {
+          const t = await base.personalTokenByHash(hash);
           return t && { ...t, expiresAt: FAR_FUTURE };
         },
       })),
@@ -60,10 +60,10 @@ export const expiry: Fault[] = [
     catchers: ["DTP-EXP-003"],
     fixture: () =>
       store((base) => ({
-        insertRefreshToken: (t) => {
-          const family = base.family(t.familyId);
+        insertRefreshToken: async (t) => {
+          const family = await base.family(t.familyId);
           const lifetime = family ? t.expiresAt - family.createdAt : 0;
-          base.insertRefreshToken({ ...t, expiresAt: t.createdAt + lifetime });
+          await base.insertRefreshToken({ ...t, expiresAt: t.createdAt + lifetime });
         },
       })),
   },
@@ -76,8 +76,8 @@ export const expiry: Fault[] = [
     catchers: ["DTP-EXP-004"],
     fixture: () =>
       store((base) => ({
-        registrationByDeviceCodeHash: (hash) => {
-          const r = base.registrationByDeviceCodeHash(hash);
+        registrationByDeviceCodeHash: async (hash) => {
+          const r = await base.registrationByDeviceCodeHash(hash);
           return r?.status === "approved" ? { ...r, expiresAt: FAR_FUTURE } : r;
         },
       })),

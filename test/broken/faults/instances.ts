@@ -18,7 +18,7 @@ function onceCachePerInstance(kind: OnceKind) {
   return combine(
     local.fixture,
     store((base) => ({
-      consumeOnce: (k, value, expiresAt) => {
+      consumeOnce: async (k, value, expiresAt) => {
         if (k !== kind) return base.consumeOnce(k, value, expiresAt);
         const seen = local.state();
         if (seen.has(value)) return false;
@@ -80,17 +80,17 @@ export const instances: Fault[] = [
       return combine(
         local.fixture,
         store((base) => ({
-          registrationByDeviceCodeHash: (hash) => {
-            const r = base.registrationByDeviceCodeHash(hash);
+          registrationByDeviceCodeHash: async (hash) => {
+            const r = await base.registrationByDeviceCodeHash(hash);
             return r
               ? { ...r, redeemedAt: local.state().has(r.id) ? (r.redeemedAt ?? 0) : null }
               : r;
           },
-          redeemRegistration: (id, now) => {
+          redeemRegistration: async (id, now) => {
             const redeemed = local.state();
             if (redeemed.has(id)) return false;
             redeemed.add(id);
-            base.redeemRegistration(id, now);
+            await base.redeemRegistration(id, now);
             return true;
           },
         })),
@@ -111,13 +111,13 @@ export const instances: Fault[] = [
       return combine(
         local.fixture,
         store((base) => ({
-          refreshToken: (hash) => {
-            const t = base.refreshToken(hash);
+          refreshToken: async (hash) => {
+            const t = await base.refreshToken(hash);
             return t && { ...t, rotatedAtMs: local.state().get(hash) ?? null };
           },
-          rotateRefreshToken: (hash, nowMs) => {
+          rotateRefreshToken: async (hash, nowMs) => {
             const rotated = local.state();
-            if (!base.refreshToken(hash) || rotated.has(hash)) return false;
+            if (!(await base.refreshToken(hash)) || rotated.has(hash)) return false;
             rotated.set(hash, nowMs);
             return true;
           },
@@ -140,11 +140,11 @@ export const instances: Fault[] = [
       return combine(
         local.fixture,
         store(() => ({
-          addDpopNonce: (value, expiresAt) => {
+          addDpopNonce: async (value, expiresAt) => {
             local.state().set(value, expiresAt);
           },
-          dpopNonceValid: (value, now) => (local.state().get(value) ?? 0) > now,
-          latestDpopNonce: (now) => {
+          dpopNonceValid: async (value, now) => (local.state().get(value) ?? 0) > now,
+          latestDpopNonce: async (now) => {
             let latest: { value: string; expiresAt: number } | undefined;
             for (const [value, expiresAt] of local.state()) {
               if (expiresAt > now && (!latest || expiresAt > latest.expiresAt))

@@ -77,14 +77,13 @@ export const login: Fault[] = [
     catchers: ["DTP-LOGIN-010"],
     fixture: () =>
       wrap("login", (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            accessToken: (jti) => {
-              const t = base.accessToken(jti);
+          withStore(ctx, (base) => ({
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
               return t && { ...t, scope: `${t.scope} login` };
             },
-          }),
+          })),
         );
       }),
   },
@@ -97,18 +96,17 @@ export const login: Fault[] = [
     catchers: ["DTP-LOGIN-009"],
     fixture: () =>
       wrap("login", (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            accessToken: (jti) => {
-              const t = base.accessToken(jti);
+          withStore(ctx, (base) => ({
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
               return t && { ...t, revokedAt: null };
             },
-            family: (id) => {
-              const f = base.family(id);
+            family: async (id) => {
+              const f = await base.family(id);
               return f && { ...f, revokedAt: null };
             },
-          }),
+          })),
         );
       }),
   },
@@ -191,12 +189,7 @@ export const login: Fault[] = [
     catchers: ["DTP-LOGIN-004"],
     fixture: () =>
       wrap("login", (ctx, next) =>
-        next(
-          withStore(
-            ctx,
-            oneFailureCounter(ctx.app.store, `password: ${ctx.form.username ?? "card"}`),
-          ),
-        ),
+        next(withStore(ctx, oneFailureCounter(`password: ${ctx.form.username ?? "card"}`))),
       ),
   },
 ];

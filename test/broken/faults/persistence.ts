@@ -42,12 +42,12 @@ export const persistence: Fault[] = [
           rotated = new Map();
         },
         store((base) => ({
-          refreshToken: (hash) => {
-            const t = base.refreshToken(hash);
+          refreshToken: async (hash) => {
+            const t = await base.refreshToken(hash);
             return t && { ...t, rotatedAtMs: rotated.get(hash) ?? null };
           },
-          rotateRefreshToken: (hash, nowMs) => {
-            if (!base.refreshToken(hash) || rotated.has(hash)) return false;
+          rotateRefreshToken: async (hash, nowMs) => {
+            if (!(await base.refreshToken(hash)) || rotated.has(hash)) return false;
             rotated.set(hash, nowMs);
             return true;
           },
@@ -72,16 +72,16 @@ export const persistence: Fault[] = [
           accessTokens = new Map();
         },
         store((base) => ({
-          family: (id) => {
-            const f = base.family(id);
+          family: async (id) => {
+            const f = await base.family(id);
             return f && { ...f, revokedAt: families.get(id) ?? null };
           },
-          revokeFamily: (id, now) => void families.set(id, now),
-          accessToken: (jti) => {
-            const t = base.accessToken(jti);
+          revokeFamily: async (id, now) => void families.set(id, now),
+          accessToken: async (jti) => {
+            const t = await base.accessToken(jti);
             return t && { ...t, revokedAt: accessTokens.get(jti) ?? null };
           },
-          revokeAccessToken: (jti, now) => void accessTokens.set(jti, now),
+          revokeAccessToken: async (jti, now) => void accessTokens.set(jti, now),
         })),
       );
     },
@@ -99,8 +99,8 @@ export const persistence: Fault[] = [
       wrapAll(async (ctx, next) => {
         const volatile = {
           ...ctx.app.store,
-          signingKey: () => undefined,
-          saveSigningKey: () => {},
+          signingKey: async () => undefined,
+          saveSigningKey: async () => true,
         };
         const key = await loadSigningKey(volatile, { key: randomBytes(32), source: "memory" });
         return next(withApp(ctx, { signer: createSigner(key, ctx.app.issuer) }));

@@ -67,8 +67,8 @@ export const personalTokens: Fault[] = [
     catchers: ["DTP-PAT-010"],
     fixture: () =>
       store((base) => ({
-        personalTokenByHash: (hash) => {
-          const t = base.personalTokenByHash(hash);
+        personalTokenByHash: async (hash) => {
+          const t = await base.personalTokenByHash(hash);
           return t && { ...t, revokedAt: null };
         },
       })),
@@ -82,14 +82,13 @@ export const personalTokens: Fault[] = [
     catchers: ["DTP-PAT-010"],
     fixture: () =>
       wrap("revokePersonalToken", (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            revokePersonalToken: (id, sub, now) => {
-              base.revokePersonalToken(id, sub, now);
+          withStore(ctx, (base) => ({
+            revokePersonalToken: async (id, sub, now) => {
+              await base.revokePersonalToken(id, sub, now);
               return true;
             },
-          }),
+          })),
         );
       }),
   },
@@ -103,14 +102,14 @@ export const personalTokens: Fault[] = [
     fixture: () => {
       const created: PersonalTokenRecord[] = [];
       return store((base) => ({
-        insertPersonalToken: (t) => {
+        insertPersonalToken: async (t) => {
           created.push(t);
-          base.insertPersonalToken(t);
+          await base.insertPersonalToken(t);
         },
-        revokeDeviceTokens: (uid, now) => {
-          base.revokeDeviceTokens(uid, now);
+        revokeDeviceTokens: async (uid, now) => {
+          await base.revokeDeviceTokens(uid, now);
           for (const t of created)
-            if (t.deviceUid === uid) base.revokePersonalToken(t.id, t.sub, now);
+            if (t.deviceUid === uid) await base.revokePersonalToken(t.id, t.sub, now);
         },
       }));
     },
@@ -126,14 +125,13 @@ export const personalTokens: Fault[] = [
       combine(
         ...PAT_OPS.map((op) =>
           wrap(op, (ctx, next) => {
-            const base = ctx.app.store;
             return next(
-              withStore(ctx, {
-                accessToken: (jti) => {
-                  const t = base.accessToken(jti);
+              withStore(ctx, (base) => ({
+                accessToken: async (jti) => {
+                  const t = await base.accessToken(jti);
                   return t && { ...t, scope: `${t.scope} tokens` };
                 },
-              }),
+              })),
             );
           }),
         ),

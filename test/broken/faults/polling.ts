@@ -21,7 +21,7 @@ export const polling: Fault[] = [
       "The polling interval is never enforced: a device polling as fast as it likes is never answered slow_down.",
     requirement: "DTP-POLL-002",
     catchers: ["DTP-POLL-002"],
-    fixture: () => store(() => ({ recordPoll: () => "ok" })),
+    fixture: () => store(() => ({ recordPoll: async () => "ok" })),
   },
   {
     id: "F-POLL-02-slow-down-on-first-poll",
@@ -32,7 +32,8 @@ export const polling: Fault[] = [
     catchers: ["DTP-POLL-001"],
     fixture: () =>
       store((base) => ({
-        insertRegistration: (r) => base.insertRegistration({ ...r, lastPollAtMs: Date.now() }),
+        insertRegistration: async (r) =>
+          await base.insertRegistration({ ...r, lastPollAtMs: Date.now() }),
       })),
   },
   {
@@ -59,8 +60,8 @@ export const polling: Fault[] = [
     requirement: "DTP-POLL-008",
     catchers: ["DTP-POLL-008"],
     fixture: () =>
-      wrapGrant(DEVICE_CODE_GRANT, (ctx, next) => {
-        const reg = ctx.app.store.registrationByDeviceCodeHash(
+      wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const reg = await ctx.app.store.registrationByDeviceCodeHash(
           sha256b64url(ctx.form.device_code ?? ""),
         );
         const claimed = claimedClientId(ctx);
@@ -78,8 +79,8 @@ export const polling: Fault[] = [
     catchers: ["DTP-POLL-006", "DTP-EXP-004"],
     fixture: () =>
       store((base) => ({
-        registrationByDeviceCodeHash: (hash) => {
-          const r = base.registrationByDeviceCodeHash(hash);
+        registrationByDeviceCodeHash: async (hash) => {
+          const r = await base.registrationByDeviceCodeHash(hash);
           return r && r.expiresAt <= nowSeconds() ? undefined : r;
         },
       })),
@@ -93,8 +94,8 @@ export const polling: Fault[] = [
     catchers: ["DTP-POLL-005", "DTP-APR-004"],
     fixture: () =>
       store((base) => ({
-        registrationByDeviceCodeHash: (hash) => {
-          const r = base.registrationByDeviceCodeHash(hash);
+        registrationByDeviceCodeHash: async (hash) => {
+          const r = await base.registrationByDeviceCodeHash(hash);
           return r?.status === "denied" ? { ...r, status: "pending" } : r;
         },
       })),
@@ -108,12 +109,12 @@ export const polling: Fault[] = [
     catchers: ["DTP-POLL-009"],
     fixture: () =>
       store((base) => ({
-        registrationByDeviceCodeHash: (hash) => {
-          const r = base.registrationByDeviceCodeHash(hash);
+        registrationByDeviceCodeHash: async (hash) => {
+          const r = await base.registrationByDeviceCodeHash(hash);
           return r ? { ...r, redeemedAt: null } : r;
         },
-        redeemRegistration: (id, now) => {
-          base.redeemRegistration(id, now);
+        redeemRegistration: async (id, now) => {
+          await base.redeemRegistration(id, now);
           return true;
         },
       })),
@@ -126,9 +127,12 @@ export const polling: Fault[] = [
     requirement: "DTP-POLL-007",
     catchers: ["DTP-POLL-007"],
     fixture: () =>
-      wrapGrant(DEVICE_CODE_GRANT, (ctx, next) => {
+      wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
         const hash = sha256b64url(ctx.form.device_code ?? "");
-        if (ctx.form.device_code !== undefined && !ctx.app.store.registrationByDeviceCodeHash(hash))
+        if (
+          ctx.form.device_code !== undefined &&
+          !(await ctx.app.store.registrationByDeviceCodeHash(hash))
+        )
           throw new TypeError("Cannot read properties of undefined (reading 'clientId')");
         return next(ctx);
       }),

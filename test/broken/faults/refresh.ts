@@ -16,7 +16,7 @@ export const refresh: Fault[] = [
       "Rotation is not enforced: a refresh issues a new refresh token but the presented one keeps working.",
     requirement: "DTP-REF-003",
     catchers: ["DTP-REF-002"],
-    fixture: () => store(() => ({ rotateRefreshToken: () => true })),
+    fixture: () => store(() => ({ rotateRefreshToken: async () => true })),
   },
   {
     id: "F-REF-02-reuse-spares-family",
@@ -26,7 +26,9 @@ export const refresh: Fault[] = [
     requirement: "DTP-REF-004",
     catchers: ["DTP-REF-002"],
     fixture: () =>
-      wrapGrant("refresh_token", (ctx, next) => next(withStore(ctx, { revokeFamily: () => {} }))),
+      wrapGrant("refresh_token", (ctx, next) =>
+        next(withStore(ctx, () => ({ revokeFamily: async () => {} }))),
+      ),
   },
   {
     id: "F-REF-03-scope-widened",
@@ -39,14 +41,13 @@ export const refresh: Fault[] = [
       wrapGrant("refresh_token", (ctx, next) => {
         const requested = ctx.form.scope;
         if (requested === undefined) return next(ctx);
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            refreshToken: (hash) => {
-              const t = base.refreshToken(hash);
+          withStore(ctx, (base) => ({
+            refreshToken: async (hash) => {
+              const t = await base.refreshToken(hash);
               return t && { ...t, scope: scopeUnion(t.scope, requested) };
             },
-          }),
+          })),
         );
       }),
   },
@@ -59,8 +60,8 @@ export const refresh: Fault[] = [
     catchers: ["DTP-REF-008"],
     fixture: () =>
       // The ownership check is skipped: the request is served as the token's owner.
-      wrapGrant("refresh_token", (ctx, next) => {
-        const found = findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
         return found ? next(asClient(ctx, found.family.clientId)) : next(ctx);
       }),
   },
@@ -72,12 +73,13 @@ export const refresh: Fault[] = [
     requirement: "DTP-REF-009",
     catchers: ["DTP-REF-008"],
     fixture: () =>
-      wrapGrant("refresh_token", (ctx, next) => {
+      wrapGrant("refresh_token", async (ctx, next) => {
         try {
-          authenticateClient(ctx);
+          await authenticateClient(ctx);
         } catch (e) {
           const hash = sha256b64url(ctx.form.refresh_token ?? "");
-          if (ctx.app.store.refreshToken(hash)) ctx.app.store.rotateRefreshToken(hash, Date.now());
+          if (await ctx.app.store.refreshToken(hash))
+            await ctx.app.store.rotateRefreshToken(hash, Date.now());
           throw e;
         }
         return next(ctx);
@@ -92,14 +94,13 @@ export const refresh: Fault[] = [
     catchers: ["DTP-REF-010"],
     fixture: () =>
       wrapGrant("refresh_token", (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            family: (id) => {
-              const f = base.family(id);
+          withStore(ctx, (base) => ({
+            family: async (id) => {
+              const f = await base.family(id);
               return f && { ...f, jkt: null };
             },
-          }),
+          })),
         );
       }),
   },
@@ -112,14 +113,13 @@ export const refresh: Fault[] = [
     catchers: ["DTP-REF-012"],
     fixture: () =>
       wrapGrant("refresh_token", (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            family: (id) => {
-              const f = base.family(id);
+          withStore(ctx, (base) => ({
+            family: async (id) => {
+              const f = await base.family(id);
               return f && { ...f, kind: "device", sub: f.clientId };
             },
-          }),
+          })),
         );
       }),
   },

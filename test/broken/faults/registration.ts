@@ -98,12 +98,12 @@ export const registration: Fault[] = [
     requirement: "DTP-REG-022",
     catchers: ["DTP-REG-022"],
     fixture: () =>
-      wrap("registerDevice", (ctx, next) => {
+      wrap("registerDevice", async (ctx, next) => {
         const signed =
           ctx.headers.signature !== undefined || ctx.headers["signature-input"] !== undefined;
         const claimed = claimedClientId(ctx);
-        const device = claimed === undefined ? undefined : ctx.app.store.device(claimed);
-        if (!signed && device) ctx.app.store.revokeDeviceTokens(device.uid, ctx.app.now());
+        const device = claimed === undefined ? undefined : await ctx.app.store.device(claimed);
+        if (!signed && device) await ctx.app.store.revokeDeviceTokens(device.uid, ctx.app.now());
         return next(ctx);
       }),
   },
@@ -115,14 +115,14 @@ export const registration: Fault[] = [
     requirement: "DTP-REG-025",
     catchers: ["DTP-REG-024"],
     fixture: () =>
-      wrap("getVerificationPage", (ctx, next) => {
+      wrap("getVerificationPage", async (ctx, next) => {
         const code = ctx.url.searchParams.get("user_code");
         const reg = code
-          ? ctx.app.store.registrationByUserCode(normalizeUserCode(code))
+          ? await ctx.app.store.registrationByUserCode(normalizeUserCode(code))
           : undefined;
         const now = ctx.app.now();
-        if (reg && ctx.app.store.decideRegistration(reg.id, "approved", now))
-          installDevice(ctx.app, { ...reg, status: "approved", decidedAt: now });
+        if (reg && (await ctx.app.store.decideRegistration(reg.id, "approved", now)))
+          await installDevice(ctx.app, { ...reg, status: "approved", decidedAt: now });
         return next(ctx);
       }),
   },

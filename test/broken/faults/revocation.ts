@@ -18,7 +18,7 @@ import {
 /** True when the server knows the token (one of its refresh tokens, or an access token it signed). */
 async function known(ctx: RequestContext): Promise<boolean> {
   const token = ctx.form.token ?? "";
-  if (findRefreshToken(ctx.app, token)) return true;
+  if (await findRefreshToken(ctx.app, token)) return true;
   return (await ctx.app.signer.verify(token, ctx.app.now())).ok;
 }
 
@@ -59,7 +59,9 @@ export const revocation: Fault[] = [
     requirement: "DTP-REV-004",
     catchers: ["DTP-REV-001"],
     fixture: () =>
-      wrap("revokeToken", (ctx, next) => next(withStore(ctx, { revokeAccessToken: () => {} }))),
+      wrap("revokeToken", (ctx, next) =>
+        next(withStore(ctx, () => ({ revokeAccessToken: async () => {} }))),
+      ),
   },
   {
     id: "F-REV-04-refresh-revocation-spares-access-tokens",
@@ -72,10 +74,10 @@ export const revocation: Fault[] = [
       const revoked = new Set<string>();
       return combine(
         wrap("revokeToken", (ctx, next) =>
-          next(withStore(ctx, { revokeFamily: (id) => void revoked.add(id) })),
+          next(withStore(ctx, () => ({ revokeFamily: async (id) => void revoked.add(id) }))),
         ),
-        wrapGrant("refresh_token", (ctx, next) => {
-          const found = findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+        wrapGrant("refresh_token", async (ctx, next) => {
+          const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
           if (found && revoked.has(found.family.id))
             throw new OAuthError("invalid_grant", "the refresh token was revoked");
           return next(ctx);
@@ -94,18 +96,17 @@ export const revocation: Fault[] = [
       wrap("revokeToken", (ctx, next) => {
         const claimed = claimedClientId(ctx);
         if (claimed === undefined) return next(ctx);
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            family: (id) => {
-              const f = base.family(id);
+          withStore(ctx, (base) => ({
+            family: async (id) => {
+              const f = await base.family(id);
               return f && { ...f, clientId: claimed };
             },
-            accessToken: (jti) => {
-              const t = base.accessToken(jti);
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
               return t && { ...t, clientId: claimed };
             },
-          }),
+          })),
         );
       }),
   },
@@ -117,11 +118,11 @@ export const revocation: Fault[] = [
     requirement: "DTP-REV-012",
     catchers: ["DTP-REV-003"],
     fixture: () =>
-      wrap("introspectToken", (ctx, next) => {
+      wrap("introspectToken", async (ctx, next) => {
         if (/^bearer /i.test(ctx.headers.authorization ?? "")) return next(ctx);
         const token = ctx.form.token ?? "";
         const owner =
-          findRefreshToken(ctx.app, token)?.family.clientId ?? jwtPayload(token)?.client_id;
+          (await findRefreshToken(ctx.app, token))?.family.clientId ?? jwtPayload(token)?.client_id;
         return typeof owner === "string" ? next(asClient(ctx, owner)) : next(ctx);
       }),
   },
@@ -150,7 +151,7 @@ export const revocation: Fault[] = [
     fixture: () =>
       wrap("revokeToken", (ctx, next) =>
         ctx.form.token_type_hint === "access_token"
-          ? next(withStore(ctx, { refreshToken: () => undefined }))
+          ? next(withStore(ctx, () => ({ refreshToken: async () => undefined })))
           : next(ctx),
       ),
   },

@@ -59,8 +59,8 @@ export const assertions: Fault[] = [
     catchers: ["DTP-SVC-009"],
     fixture: () =>
       store((base) => ({
-        consumeOnce: (kind, value, expiresAt) =>
-          kind === "assertion_jti" ? true : base.consumeOnce(kind, value, expiresAt),
+        consumeOnce: async (kind, value, expiresAt) =>
+          kind === "assertion_jti" ? true : await base.consumeOnce(kind, value, expiresAt),
       })),
   },
   {

@@ -55,8 +55,8 @@ export const dpop: Fault[] = [
     catchers: ["DTP-DPOP-010"],
     fixture: () =>
       store((base) => ({
-        consumeOnce: (kind, value, expiresAt) =>
-          kind === "dpop_jti" ? true : base.consumeOnce(kind, value, expiresAt),
+        consumeOnce: async (kind, value, expiresAt) =>
+          kind === "dpop_jti" ? true : await base.consumeOnce(kind, value, expiresAt),
       })),
   },
   {
@@ -71,12 +71,15 @@ export const dpop: Fault[] = [
         const proof = ctx.headers.dpop;
         const htu = typeof proof === "string" ? jwtPayload(proof)?.htu : undefined;
         if (typeof htu !== "string") return next(ctx);
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            consumeOnce: (kind, value, expiresAt) =>
-              base.consumeOnce(kind, kind === "dpop_jti" ? `${htu} ${value}` : value, expiresAt),
-          }),
+          withStore(ctx, (base) => ({
+            consumeOnce: async (kind, value, expiresAt) =>
+              await base.consumeOnce(
+                kind,
+                kind === "dpop_jti" ? `${htu} ${value}` : value,
+                expiresAt,
+              ),
+          })),
         );
       }),
   },
@@ -131,7 +134,7 @@ export const dpop: Fault[] = [
       "The server requires a DPoP nonce but accepts any value: a proof with a made-up or stale nonce is not answered use_dpop_nonce.",
     requirement: "DTP-DPOP-017",
     catchers: ["DTP-DPOP-017"],
-    fixture: () => store(() => ({ dpopNonceValid: () => true })),
+    fixture: () => store(() => ({ dpopNonceValid: async () => true })),
   },
   {
     id: "F-DPOP-09-bound-token-typed-bearer",
@@ -160,14 +163,13 @@ export const dpop: Fault[] = [
       wrapAll((ctx, next) => {
         if (!RESOURCES.includes(ctx.operationId) || presentedToken(ctx)?.scheme !== "bearer")
           return next(ctx);
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            accessToken: (jti) => {
-              const t = base.accessToken(jti);
+          withStore(ctx, (base) => ({
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
               return t && { ...t, jkt: null };
             },
-          }),
+          })),
         );
       }),
   },
@@ -180,14 +182,13 @@ export const dpop: Fault[] = [
     catchers: ["DTP-DPOP-001"],
     fixture: () =>
       wrapGrant(DEVICE_CODE_GRANT, (ctx, next) => {
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            registrationByDeviceCodeHash: (hash) => {
-              const r = base.registrationByDeviceCodeHash(hash);
+          withStore(ctx, (base) => ({
+            registrationByDeviceCodeHash: async (hash) => {
+              const r = await base.registrationByDeviceCodeHash(hash);
               return r && { ...r, jkt: null };
             },
-          }),
+          })),
         );
       }),
   },
@@ -202,14 +203,13 @@ export const dpop: Fault[] = [
       wrapAll((ctx, next) => {
         const jkt = proofJkt(ctx);
         if (!RESOURCES.includes(ctx.operationId) || jkt === undefined) return next(ctx);
-        const base = ctx.app.store;
         return next(
-          withStore(ctx, {
-            accessToken: (jti) => {
-              const t = base.accessToken(jti);
+          withStore(ctx, (base) => ({
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
               return t && t.jkt !== null ? { ...t, jkt } : t;
             },
-          }),
+          })),
         );
       }),
   },

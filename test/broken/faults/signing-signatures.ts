@@ -33,8 +33,8 @@ export const signatures: Fault[] = [
     catchers: ["DTP-SIG-010"],
     fixture: () =>
       store((base) => ({
-        consumeOnce: (kind, value, expiresAt) =>
-          kind === "signature_nonce" ? true : base.consumeOnce(kind, value, expiresAt),
+        consumeOnce: async (kind, value, expiresAt) =>
+          kind === "signature_nonce" ? true : await base.consumeOnce(kind, value, expiresAt),
       })),
   },
   {
@@ -45,22 +45,22 @@ export const signatures: Fault[] = [
     requirement: "DTP-SIG-011",
     catchers: ["DTP-SIG-011"],
     fixture: () =>
-      wrap("registerDevice", (ctx, next) => {
+      wrap("registerDevice", async (ctx, next) => {
         const input = ctx.headers["signature-input"];
         const nonce = param(input, "nonce");
         const keyid = param(input, "keyid");
         if (nonce === undefined || keyid === undefined) return next(ctx);
         const value = `${keyid}:${nonce}`;
-        const base = ctx.app.store;
-        if (!base.consumeOnce("signature_nonce", value, ctx.app.now() + 3600)) return next(ctx);
+        if (!(await ctx.app.store.consumeOnce("signature_nonce", value, ctx.app.now() + 3600)))
+          return next(ctx);
         // Recorded for this request: its own (later) consumption must not refuse it.
         return next(
-          withStore(ctx, {
-            consumeOnce: (kind, v, expiresAt) =>
+          withStore(ctx, (base) => ({
+            consumeOnce: async (kind, v, expiresAt) =>
               kind === "signature_nonce" && v === value
                 ? true
-                : base.consumeOnce(kind, v, expiresAt),
-          }),
+                : await base.consumeOnce(kind, v, expiresAt),
+          })),
         );
       }),
   },
@@ -105,7 +105,7 @@ export const signatures: Fault[] = [
         } catch (e) {
           const clientId = claimedClientId(ctx);
           if (e instanceof OAuthError && e.error === "invalid_signature" && clientId)
-            createRegistration(
+            await createRegistration(
               ctx.app,
               {
                 clientId,
