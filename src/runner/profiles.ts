@@ -193,6 +193,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-ERR-012": oauth("RFC 6749 §3.1, §3.2: repeated parameters"),
   "DTP-ERR-013": oauth("RFC 6749 §3.1, §3.2: empty and unknown parameters"),
   "DTP-ERR-015": dtp("DTP secrets (API key, signatures)"),
+  "DTP-ERR-052": oauth(
+    "RFC 6749 §4.4.2, §6; RFC 8628 §3.1; RFC 7009 §2.1; RFC 7662 §2.1: form-encoded bodies",
+  ),
 };
 
 /** The features `meta` needs under `profile` (the OAuth profile's override, if any). */

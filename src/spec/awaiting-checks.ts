@@ -227,11 +227,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-ERR-003",
     fault: 'a DTP Basic challenge with realm="oauth"',
   },
-  "DTP-ERR-052": {
-    check: "new check",
-    fault:
-      "the token endpoint answers 415 to an application/x-www-form-urlencoded body (better-auth)",
-  },
   "DTP-ERR-053": {
     check: "DTP-ERR-001",
     fault: "an error_description carrying a double quote, a backslash or a non-ASCII character",

@@ -10,6 +10,7 @@ import { check as err010 } from "./DTP-ERR-010-unsupported-grant-type.ts";
 import { check as err012 } from "./DTP-ERR-012-repeated-parameter.ts";
 import { check as err013 } from "./DTP-ERR-013-empty-and-unknown-parameters.ts";
 import { check as err015 } from "./DTP-ERR-015-secrets-not-echoed.ts";
+import { check as err052 } from "./DTP-ERR-052-form-bodies-accepted.ts";
 
 export const checks: Check[] = [
   err001,
@@ -22,4 +23,5 @@ export const checks: Check[] = [
   err012,
   err013,
   err015,
+  err052,
 ];

@@ -293,4 +293,19 @@ export const errors: Fault[] = [
         ...API_KEY_OPS.map((op) => wrap(op, (ctx, next) => next(withStore(ctx, noFailureLimits)))),
       ),
   },
+  {
+    id: "F-ERR-13-token-form-body-415",
+    area: "errors",
+    description:
+      "The token endpoint answers 415 Unsupported Media Type to application/x-www-form-urlencoded bodies (it reads JSON only), as better-auth does.",
+    requirement: "DTP-ERR-052",
+    catchers: ["DTP-ERR-052"],
+    fixture: () =>
+      wrap("token", (ctx, next) =>
+        ctx.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() ===
+        "application/x-www-form-urlencoded"
+          ? problem("unsupported-media-type", 415, "the body must be application/json")
+          : next(ctx),
+      ),
+  },
 ];
