@@ -244,9 +244,4 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-ERR-013",
     fault: "a revocation request with token_type_hint= (empty) answered invalid_request",
   },
-  "DTP-ERR-057": {
-    check: "new check",
-    fault:
-      "a 401 invalid_client without WWW-Authenticate to a client that authenticated in the body",
-  },
 };

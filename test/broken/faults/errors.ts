@@ -308,4 +308,32 @@ export const errors: Fault[] = [
           : next(ctx),
       ),
   },
+  {
+    id: "F-ERR-14-body-auth-401-without-challenge",
+    area: "errors",
+    description:
+      "A client whose authentication fails in the body (client_secret_post, a client assertion) or that sent none gets 401 invalid_client without a WWW-Authenticate header; only HTTP Basic failures carry the challenge.",
+    requirement: "DTP-ERR-057",
+    catchers: ["DTP-ERR-057"],
+    fixture: () =>
+      combine(
+        ...API_KEY_OPS.map((op) =>
+          wrap(op, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (
+                e instanceof OAuthError &&
+                e.error === "invalid_client" &&
+                ctx.headers.authorization === undefined
+              ) {
+                const { "WWW-Authenticate": _challenge, ...headers } = e.headers;
+                throw new OAuthError("invalid_client", e.message, e.status, headers);
+              }
+              throw e;
+            }
+          }),
+        ),
+      ),
+  },
 ];
