@@ -17,7 +17,13 @@ export interface ClientAuth {
   apiKeyHash: string;
 }
 
-const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="dtp"' };
+/**
+ * The challenge of every 401 `invalid_client` (and `invalid_signature`): RFC 9110 §15.5.2
+ * wants one on every 401 (DTP-ERR-057), also when the client authenticated in the body or
+ * by assertion, where RFC 6749 §5.2's 401 says "which HTTP authentication schemes are
+ * supported": HTTP Basic, in realm "dtp" (DTP-ERR-051).
+ */
+export const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="dtp"' };
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 /** The Basic credentials of the request, `null` when it has none, or throws when malformed. */
@@ -47,18 +53,12 @@ export async function apiKeyHashOf(app: App, secret: string): Promise<string | u
 }
 
 /** 5. The key, under the failed-attempt limit of this client_id from this source. */
-function checkKey(
-  ctx: RequestContext,
-  clientId: string,
-  secret: string,
-  challenge: boolean,
-): Promise<string> {
-  const headers = challenge ? BASIC_CHALLENGE : {};
+function checkKey(ctx: RequestContext, clientId: string, secret: string): Promise<string> {
   return checkCheapAttempt(
     ctx.app,
     attemptOf(ctx, "client_secret", clientId),
     () => apiKeyHashOf(ctx.app, secret),
-    () => new OAuthError("invalid_client", "client authentication failed", 401, headers),
+    () => new OAuthError("invalid_client", "client authentication failed", 401, BASIC_CHALLENGE),
     refusedOAuth,
   );
 }
@@ -68,7 +68,7 @@ function checkKey(
  * 1. Two methods at once (Basic, `client_secret`, a client assertion) → `invalid_request`.
  * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_request`).
  * 3. Post: `client_id` and `client_secret` from the form.
- * 4. No credentials, or a wrong key → 401 `invalid_client`.
+ * 4. No credentials, or a wrong key → 401 `invalid_client` with a Basic challenge.
  * 5. Past the failed-attempt limit of this `client_id` from this source → 429.
  */
 export async function authenticateClient(ctx: RequestContext): Promise<ClientAuth> {
@@ -91,13 +91,13 @@ export async function authenticateClient(ctx: RequestContext): Promise<ClientAut
       throw new OAuthError("invalid_request", '"client_id" does not match the Basic user name');
     if (!CLIENT_ID.test(basic.id))
       throw new OAuthError("invalid_request", '"client_id" is invalid');
-    const apiKeyHash = await checkKey(ctx, basic.id, basic.secret, true);
+    const apiKeyHash = await checkKey(ctx, basic.id, basic.secret);
     return { clientId: basic.id, method: "client_secret_basic", apiKeyHash };
   }
   if (formSecret !== undefined) {
     if (formId === undefined) throw new OAuthError("invalid_request", '"client_id" is required');
     if (!CLIENT_ID.test(formId)) throw new OAuthError("invalid_request", '"client_id" is invalid');
-    const apiKeyHash = await checkKey(ctx, formId, formSecret, false);
+    const apiKeyHash = await checkKey(ctx, formId, formSecret);
     return { clientId: formId, method: "client_secret_post", apiKeyHash };
   }
   throw new OAuthError("invalid_client", "client authentication is required", 401, BASIC_CHALLENGE);

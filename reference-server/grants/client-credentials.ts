@@ -4,7 +4,7 @@
  */
 import { decodeJwsJson } from "../../src/protocol/jws.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
-import { basicCredentials } from "../auth/client-auth.ts";
+import { BASIC_CHALLENGE, basicCredentials } from "../auth/client-auth.ts";
 import { inTransaction, type RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
@@ -18,7 +18,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply> {
   const { app, form } = ctx;
-  const invalidClient = (reason: string) => new OAuthError("invalid_client", reason, 401);
+  const invalidClient = (reason: string) =>
+    new OAuthError("invalid_client", reason, 401, BASIC_CHALLENGE);
   // 1. One authentication method: the assertion, not the API key as well.
   if (basicCredentials(ctx) || form.client_secret !== undefined)
     throw new OAuthError(

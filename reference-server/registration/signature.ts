@@ -7,6 +7,7 @@ import { getHeader } from "../../src/protocol/headers.ts";
 import { parseSignatureHeaders } from "../../src/protocol/http-signature.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
 import { parseDictionary } from "../../src/protocol/structured-fields.ts";
+import { BASIC_CHALLENGE } from "../auth/client-auth.ts";
 import type { RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import type { DeviceRecord } from "../store/types.ts";
@@ -16,7 +17,9 @@ export function isSigned(ctx: RequestContext): boolean {
   return ctx.headers.signature !== undefined || ctx.headers["signature-input"] !== undefined;
 }
 
-const invalid = (reason: string) => new OAuthError("invalid_signature", reason, 401);
+/** A 401 carries a challenge (RFC 9110 §15.5.2): the endpoint's client authentication. */
+const invalid = (reason: string) =>
+  new OAuthError("invalid_signature", reason, 401, BASIC_CHALLENGE);
 
 const LABEL = "sig1";
 

@@ -1065,7 +1065,7 @@ export interface components {
          *     `error_description`. The DPoP challenge carries `algs="ES256 EdDSA RS256 PS256"`.
          */
         WWWAuthenticateChallenge: string;
-        /** @description `Basic realm="dtp"` when the client authenticated with HTTP Basic (RFC 6749 §5.2, RFC 7617). */
+        /** @description `Basic realm="dtp"` on every 401 `invalid_client` or `invalid_signature`, whichever way the client authenticated (RFC 9110 §15.5.2, RFC 6749 §5.2, RFC 7617). */
         WWWAuthenticateBasic: string;
         /** @description A fresh server nonce for DPoP proofs (RFC 9449 §8.1); sent with `use_dpop_nonce` and possibly on any response. */
         DPoPNonce: string;
@@ -1161,9 +1161,9 @@ export interface operations {
                 };
             };
             /**
-             * @description `invalid_client` (bad API key; `WWW-Authenticate: Basic realm="dtp"` when the client
-             *     used Basic, RFC 6749 §5.2) or `invalid_signature` (a signed re-registration that
-             *     does not verify, RFC 9421 §3.2).
+             * @description `invalid_client` (bad API key, RFC 6749 §5.2) or `invalid_signature` (a signed
+             *     re-registration that does not verify, RFC 9421 §3.2); either with
+             *     `WWW-Authenticate: Basic realm="dtp"` (RFC 9110 §15.5.2).
              */
             401: {
                 headers: {

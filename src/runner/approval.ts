@@ -135,11 +135,11 @@ export function substitute(
   template: string,
   action: "approve" | "deny",
   userCode: string,
-  escape: (value: string) => string,
+  escapeValue: (value: string) => string,
 ): string {
   return template
-    .replaceAll("{action}", escape(action))
-    .replaceAll("{user_code}", escape(userCode));
+    .replaceAll("{action}", escapeValue(action))
+    .replaceAll("{user_code}", escapeValue(userCode));
 }
 
 /** How a substituted value is escaped in a body of this content type. */

@@ -56,6 +56,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-DISC-013": dtp("dtp_lifetimes and declared timings"),
   "DTP-DISC-014": dtp("DTP's access-token signing keys (ES256 JWT access tokens)"),
   "DTP-DISC-015": oauth("RFC 7517 §4, §5: no private key material in the JWK Set"),
+  "DTP-DISC-052": oauth("RFC 8414 §2: issuer, response_types_supported, token_endpoint"),
+  "DTP-DISC-053": oauth("RFC 8414 §2: signing algorithms of JWT client authentication"),
+  "DTP-DISC-056": oauth("RFC 8414 §3.2: members with zero elements omitted"),
   // registration = the RFC 8628 device authorization request; DTP adds client types,
   // device-chosen client_ids, keys and an approval API
   "DTP-REG-001": dtp("DTP registrations (device-chosen client_id, client_type, keys, state)"),
@@ -190,6 +193,10 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-ERR-012": oauth("RFC 6749 §3.1, §3.2: repeated parameters"),
   "DTP-ERR-013": oauth("RFC 6749 §3.1, §3.2: empty and unknown parameters"),
   "DTP-ERR-015": dtp("DTP secrets (API key, signatures)"),
+  "DTP-ERR-052": oauth(
+    "RFC 6749 §4.4.2, §6; RFC 8628 §3.1; RFC 7009 §2.1; RFC 7662 §2.1: form-encoded bodies",
+  ),
+  "DTP-ERR-057": oauth("RFC 9110 §15.5.2; RFC 6749 §5.2: a challenge on every 401"),
 };
 
 /** The features `meta` needs under `profile` (the OAuth profile's override, if any). */

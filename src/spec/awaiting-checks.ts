@@ -22,22 +22,9 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-DISC-002",
     fault: "a DTP server whose issuer (and metadata URL base) ends with a slash",
   },
-  "DTP-DISC-052": {
-    check: "new check",
-    fault: "the metadata omits response_types_supported (or token_endpoint)",
-  },
-  "DTP-DISC-053": {
-    check: "new check",
-    fault:
-      "the metadata lists private_key_jwt without token_endpoint_auth_signing_alg_values_supported, or lists none in it",
-  },
   "DTP-DISC-055": {
     check: "DTP-DISC-014",
     fault: "a DTP JWK Set served as application/jwk-set+json, or holding an RSA key",
-  },
-  "DTP-DISC-056": {
-    check: "new check",
-    fault: 'the metadata carries an empty array ("scopes_supported": [])',
   },
   "DTP-REG-050": {
     check: "new check",
@@ -240,11 +227,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-ERR-003",
     fault: 'a DTP Basic challenge with realm="oauth"',
   },
-  "DTP-ERR-052": {
-    check: "new check",
-    fault:
-      "the token endpoint answers 415 to an application/x-www-form-urlencoded body (better-auth)",
-  },
   "DTP-ERR-053": {
     check: "DTP-ERR-001",
     fault: "an error_description carrying a double quote, a backslash or a non-ASCII character",
@@ -261,10 +243,5 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
   "DTP-ERR-056": {
     check: "DTP-ERR-013",
     fault: "a revocation request with token_type_hint= (empty) answered invalid_request",
-  },
-  "DTP-ERR-057": {
-    check: "new check",
-    fault:
-      "a 401 invalid_client without WWW-Authenticate to a client that authenticated in the body",
   },
 };

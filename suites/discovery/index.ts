@@ -15,6 +15,9 @@ import { check as disc012 } from "./DTP-DISC-012-policies-default-off.ts";
 import { check as disc013 } from "./DTP-DISC-013-lifetimes.ts";
 import { check as disc014 } from "./DTP-DISC-014-jwks.ts";
 import { check as disc015 } from "./DTP-DISC-015-jwks-public-only.ts";
+import { check as disc052 } from "./DTP-DISC-052-required-members.ts";
+import { check as disc053 } from "./DTP-DISC-053-auth-signing-algs.ts";
+import { check as disc056 } from "./DTP-DISC-056-no-empty-arrays.ts";
 
 export const checks: Check[] = [
   disc001,
@@ -32,4 +35,7 @@ export const checks: Check[] = [
   disc013,
   disc014,
   disc015,
+  disc052,
+  disc053,
+  disc056,
 ];

@@ -10,6 +10,8 @@ import { check as err010 } from "./DTP-ERR-010-unsupported-grant-type.ts";
 import { check as err012 } from "./DTP-ERR-012-repeated-parameter.ts";
 import { check as err013 } from "./DTP-ERR-013-empty-and-unknown-parameters.ts";
 import { check as err015 } from "./DTP-ERR-015-secrets-not-echoed.ts";
+import { check as err052 } from "./DTP-ERR-052-form-bodies-accepted.ts";
+import { check as err057 } from "./DTP-ERR-057-challenge-on-every-401.ts";
 
 export const checks: Check[] = [
   err001,
@@ -22,4 +24,6 @@ export const checks: Check[] = [
   err012,
   err013,
   err015,
+  err052,
+  err057,
 ];

@@ -84,6 +84,13 @@ export const PEER_DEVIATIONS: Readonly<Record<string, Deviation>> = {
       'revoking a malformed token shaped like a JWT is answered 400 unsupported_token_type ("Structured JWT Tokens cannot be revoked"); an invalid token MUST be answered 200 (the peer issues only opaque tokens, so such a string is simply invalid)',
     message: /expected status 200; got status 400.*unsupported_token_type/,
   },
+  "DTP-ERR-057": {
+    requirement: "DTP-ERR-057",
+    rfc: "RFC 9110 §15.5.2 (RFC 6749 §5.2)",
+    finding:
+      "a client authentication that fails in the body (client_secret_post with a wrong secret, at the device authorization, token, revocation and introspection endpoints) or by a private_key_jwt assertion is answered 401 invalid_client without WWW-Authenticate: the peer adds its Basic challenge only when the request carried an Authorization header (lib/shared/client_auth.js, setWWWAuthenticateHeader); every 401 MUST carry a challenge",
+    message: /no WWW-Authenticate header: status 401.*invalid_client/,
+  },
 };
 
 export const PEER_SKIPS: Readonly<Record<string, { reason: string; message: RegExp }>> = {

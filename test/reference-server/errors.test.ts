@@ -87,6 +87,46 @@ describe("bad input at OAuth endpoints", () => {
   });
 });
 
+describe("every 401 carries a challenge (DTP-ERR-057)", () => {
+  const challenged = (r: { status: number; headers: Headers }) => {
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toBe('Basic realm="dtp"');
+  };
+
+  it("a wrong client_secret in the body, at every endpoint that authenticates clients", async () => {
+    const params: Record<string, string> = {
+      "/register": "client_type=printer&response_type=device_code",
+      "/token": "grant_type=refresh_token&refresh_token=x",
+      "/revoke": "token=x",
+      "/introspect": "token=x",
+    };
+    for (const [path, form] of Object.entries(params))
+      challenged(await post(path, `${form}&client_id=${newId()}&client_secret=wrong`));
+  });
+
+  it("a client assertion of an unknown client, and a signature of an unknown device", async () => {
+    challenged(
+      await post(
+        "/token",
+        `grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=${"e30.e30.c2ln"}&client_id=${newId()}`,
+      ),
+    );
+    const id = newId();
+    challenged(
+      await post(
+        "/register",
+        `client_id=${id}&client_type=printer&response_type=device_code`,
+        undefined,
+        {
+          ...basic(s, id),
+          "signature-input": 'sig1=("@method");created=1',
+          signature: "sig1=:AAAA:",
+        },
+      ),
+    );
+  });
+});
+
 describe("bad input elsewhere", () => {
   it("answers problems with type, title, status and detail", async () => {
     const r = await send(`${s.url}/personal-tokens`, {

@@ -113,7 +113,7 @@ describe("docs/oauth-coverage.md", () => {
 
   it("shows a requirement without a check as no check yet, with the check that should carry it", () => {
     const md = renderOAuthCoverage(audit, catalogue, checks);
-    expect(md).toContain("DTP-ERR-052: no check yet (new check)");
+    expect(md).toContain("DTP-REG-052: no check yet (new check)");
     expect(md).toContain("DTP-REV-001: DTP-REF-001, DTP-REV-001");
   });
 });

@@ -48,4 +48,46 @@ export const discovery: Fault[] = [
         return withJson(reply, body);
       }),
   },
+  {
+    id: "F-DISC-04-response-types-omitted",
+    area: "discovery",
+    description:
+      "The metadata omits response_types_supported, which RFC 8414 §2 requires of every server (a device-grant-only server sends it empty).",
+    requirement: "DTP-DISC-052",
+    catchers: ["DTP-DISC-052"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { response_types_supported: _types, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
+  {
+    id: "F-DISC-05-assertion-algs-omitted",
+    area: "discovery",
+    description:
+      "token_endpoint_auth_methods_supported lists private_key_jwt, but the metadata omits token_endpoint_auth_signing_alg_values_supported, so clients cannot know which algorithms to sign assertions with.",
+    requirement: "DTP-DISC-053",
+    catchers: ["DTP-DISC-053"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { token_endpoint_auth_signing_alg_values_supported: _algs, ...body } =
+          replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
+  {
+    id: "F-DISC-06-empty-array-member",
+    area: "discovery",
+    description:
+      'The metadata carries a member with zero elements ("ui_locales_supported": []) instead of omitting it (RFC 8414 §3.2).',
+    requirement: "DTP-DISC-056",
+    catchers: ["DTP-DISC-056"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        return withJson(reply, { ...replyJson(reply), ui_locales_supported: [] });
+      }),
+  },
 ];

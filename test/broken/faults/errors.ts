@@ -293,4 +293,47 @@ export const errors: Fault[] = [
         ...API_KEY_OPS.map((op) => wrap(op, (ctx, next) => next(withStore(ctx, noFailureLimits)))),
       ),
   },
+  {
+    id: "F-ERR-13-token-form-body-415",
+    area: "errors",
+    description:
+      "The token endpoint answers 415 Unsupported Media Type to application/x-www-form-urlencoded bodies (it reads JSON only), as better-auth does.",
+    requirement: "DTP-ERR-052",
+    catchers: ["DTP-ERR-052"],
+    fixture: () =>
+      wrap("token", (ctx, next) =>
+        ctx.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() ===
+        "application/x-www-form-urlencoded"
+          ? problem("unsupported-media-type", 415, "the body must be application/json")
+          : next(ctx),
+      ),
+  },
+  {
+    id: "F-ERR-14-body-auth-401-without-challenge",
+    area: "errors",
+    description:
+      "A client whose authentication fails in the body (client_secret_post, a client assertion) or that sent none gets 401 invalid_client without a WWW-Authenticate header; only HTTP Basic failures carry the challenge.",
+    requirement: "DTP-ERR-057",
+    catchers: ["DTP-ERR-057"],
+    fixture: () =>
+      combine(
+        ...API_KEY_OPS.map((op) =>
+          wrap(op, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (
+                e instanceof OAuthError &&
+                e.error === "invalid_client" &&
+                ctx.headers.authorization === undefined
+              ) {
+                const { "WWW-Authenticate": _challenge, ...headers } = e.headers;
+                throw new OAuthError("invalid_client", e.message, e.status, headers);
+              }
+              throw e;
+            }
+          }),
+        ),
+      ),
+  },
 ];
