@@ -14,8 +14,8 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { register } from "../../src/client/device.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { register } from "../../src/client/legacy/device.ts";
 import {
   adminApi,
   adminRequest,

@@ -24,7 +24,7 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectProblem, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { register } from "../../src/client/device.ts";
+import { register } from "../../src/client/legacy/device.ts";
 import { generateDeviceKey } from "../../src/protocol/keys.ts";
 import {
   adminApi,

@@ -20,8 +20,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, expectProblem, fail } from "../../src/check/expect.ts";
-import { poll, register } from "../../src/client/device.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { poll, register } from "../../src/client/legacy/device.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import {
   adminApi,
   type Decision,

@@ -10,7 +10,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, fail } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
+import { register } from "../../src/client/legacy/device.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-006";

@@ -9,8 +9,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectProblem } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
-import { waitPast } from "../../src/client/wait.ts";
+import { register } from "../../src/client/legacy/device.ts";
+import { waitPast } from "../../src/client/legacy/wait.ts";
 import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-009";

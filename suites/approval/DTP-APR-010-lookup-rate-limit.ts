@@ -17,7 +17,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { describe, expectHeader, expectProblem, fail } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
+import { register } from "../../src/client/legacy/device.ts";
 import { userCode } from "../../src/protocol/random.ts";
 import { adminApi, decide } from "./_helpers.ts";
 

@@ -32,7 +32,7 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
+import { declaredLifetime, endpoint } from "../../src/client/legacy/endpoints.ts";
 import {
   callResource,
   login,
@@ -41,7 +41,7 @@ import {
   refresh,
   type TokenSet,
   userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/legacy/tokens.ts";
 import { type AdminApi, adminApi, deleteDevice, getDevice } from "./_helpers.ts";
 
 const ID = "DTP-APR-012";

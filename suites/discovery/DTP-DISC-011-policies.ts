@@ -18,9 +18,9 @@
 import { randomBytes } from "node:crypto";
 import type { Check } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { login, obtainDeviceTokens } from "../../src/client/tokens.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
+import { login, obtainDeviceTokens } from "../../src/client/legacy/tokens.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-011";

@@ -15,8 +15,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { sendRegistration } from "../../src/client/device.ts";
-import { obtainDeviceTokens } from "../../src/client/tokens.ts";
+import { sendRegistration } from "../../src/client/legacy/device.ts";
+import { obtainDeviceTokens } from "../../src/client/legacy/tokens.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-013";

@@ -10,7 +10,7 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { obtainDeviceTokens } from "../../src/client/tokens.ts";
+import { obtainDeviceTokens } from "../../src/client/legacy/tokens.ts";
 import { getJwks } from "./jwks.ts";
 import { show } from "./metadata.ts";
 

@@ -2,7 +2,7 @@
 
 import type { CheckContext } from "../../src/check/check.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
+import { endpointOf } from "../../src/client/legacy/endpoints.ts";
 
 /** GET the `jwks_uri` without credentials, or SKIP when the metadata has none. */
 export function getJwks(ctx: CheckContext): Promise<HttpResponse> {

@@ -18,7 +18,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
+import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import {

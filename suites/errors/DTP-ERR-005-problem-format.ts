@@ -20,8 +20,8 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import type { HttpRequest } from "../../src/check/http.ts";
-import { register } from "../../src/client/device.ts";
-import { declaredLifetime, endpointOf } from "../../src/client/endpoints.ts";
+import { register } from "../../src/client/legacy/device.ts";
+import { declaredLifetime, endpointOf } from "../../src/client/legacy/endpoints.ts";
 import { adminApi, decide, expectDecision } from "../approval/_helpers.ts";
 import { ERR006, expectProblemFormat, Findings, openSession, type Session } from "./_helpers.ts";
 

@@ -30,8 +30,8 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { type EndpointName, endpointOf } from "../../src/client/legacy/endpoints.ts";
 import { wellKnownUrl } from "../../src/runner/discover.ts";
 import {
   describeShort,

@@ -11,7 +11,7 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
+import { endpointOf } from "../../src/client/legacy/endpoints.ts";
 import {
   expectOAuthErrorFormat,
   expectProblemFormat,

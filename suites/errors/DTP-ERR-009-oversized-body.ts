@@ -13,7 +13,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
+import { endpointOf } from "../../src/client/legacy/endpoints.ts";
 import {
   describeShort,
   expectOAuthErrorFormat,

@@ -11,8 +11,8 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
+import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 import { expectOAuthErrorFormat, formBody } from "./_helpers.ts";
 

@@ -16,8 +16,8 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
+import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
+import { endpointOf } from "../../src/client/legacy/endpoints.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 import {
   DEVICE_CODE_GRANT,

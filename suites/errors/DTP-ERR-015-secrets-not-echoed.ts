@@ -15,10 +15,10 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { register } from "../../src/client/device.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
-import { obtainDeviceTokens, userCredentials } from "../../src/client/tokens.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { register } from "../../src/client/legacy/device.ts";
+import { endpointOf } from "../../src/client/legacy/endpoints.ts";
+import { obtainDeviceTokens, userCredentials } from "../../src/client/legacy/tokens.ts";
 import { DEVICE_CODE_GRANT, formBody, openSession, type Session } from "./_helpers.ts";
 
 const ID = "DTP-ERR-015";

@@ -15,9 +15,9 @@ import {
 } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { type Registration, register } from "../../src/client/device.ts";
-import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
+import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
+import { type Registration, register } from "../../src/client/legacy/device.ts";
+import { type EndpointName, endpointOf } from "../../src/client/legacy/endpoints.ts";
 import {
   callResource,
   login,
@@ -26,7 +26,7 @@ import {
   refresh,
   type TokenSet,
   userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/legacy/tokens.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 
 // ——— error codes and problem types ———

@@ -24,7 +24,7 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
+import { declaredLifetime, declaredSkew, endpointOf } from "../../src/client/legacy/endpoints.ts";
 import {
   callResource,
   type Device,
@@ -32,7 +32,7 @@ import {
   peekJwt,
   type TokenSet,
   userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/legacy/tokens.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import { deviceTokens, offers, provablyValid, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";

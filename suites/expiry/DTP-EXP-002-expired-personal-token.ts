@@ -11,8 +11,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { callResource } from "../../src/client/tokens.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
+import { callResource } from "../../src/client/legacy/tokens.ts";
 import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, waitLifetime } from "./_helpers.ts";
 

@@ -11,7 +11,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { poll, register } from "../../src/client/device.ts";
+import { poll, register } from "../../src/client/legacy/device.ts";
 import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
 
 const ID = "DTP-EXP-004";

@@ -12,8 +12,8 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { declaredLifetime, declaredSkew } from "../../src/client/legacy/endpoints.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import { requestServiceToken, serviceClient } from "../tokens/_helpers.ts";
 import { nowSeconds } from "./_helpers.ts";
 

@@ -19,9 +19,9 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
-import { declaredLifetime, declaredSkew, endpoint } from "../../src/client/endpoints.ts";
-import type { Device } from "../../src/client/tokens.ts";
+import { register } from "../../src/client/legacy/device.ts";
+import { declaredLifetime, declaredSkew, endpoint } from "../../src/client/legacy/endpoints.ts";
+import type { Device } from "../../src/client/legacy/tokens.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   deviceTokens,

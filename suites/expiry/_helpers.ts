@@ -11,9 +11,9 @@
 
 import type { CheckContext } from "../../src/check/check.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { type DpopSession, rememberNonce } from "../../src/client/dpop-session.ts";
-import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { type DpopSession, rememberNonce } from "../../src/client/legacy/dpop-session.ts";
+import { declaredLifetime, endpoint } from "../../src/client/legacy/endpoints.ts";
 import { createDpopProof, type DeviceKey, signRequest } from "../../src/protocol/index.ts";
 
 /** Covers whole-second rounding of `exp`/`expires_at` and timer slack (ms). */

@@ -24,7 +24,7 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { endpointOf, newDeviceKey, readTokens } from "../../src/client/index.ts";
+import { endpointOf, newDeviceKey, readTokens } from "../../src/client/legacy/index.ts";
 import type { KeyKind } from "../../src/protocol/index.ts";
 import {
   claimsOf,

@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { basicAuth, readTokens } from "../../src/client/index.ts";
+import { basicAuth, readTokens } from "../../src/client/legacy/index.ts";
 import {
   apiKeyAuth,
   claimsOf,

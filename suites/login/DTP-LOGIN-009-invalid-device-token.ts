@@ -21,7 +21,7 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectStatus } from "../../src/check/expect.ts";
-import { login, newDeviceKey, revoke, type TokenSet } from "../../src/client/index.ts";
+import { login, newDeviceKey, revoke, type TokenSet } from "../../src/client/legacy/index.ts";
 import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
 import {
   claimsOf,

@@ -18,7 +18,7 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpointOf, login, type TokenSet } from "../../src/client/index.ts";
+import { endpointOf, login, type TokenSet } from "../../src/client/legacy/index.ts";
 import {
   claimsOf,
   expectNoToken,

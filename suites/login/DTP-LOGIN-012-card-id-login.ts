@@ -16,7 +16,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { readTokens } from "../../src/client/index.ts";
+import { readTokens } from "../../src/client/legacy/index.ts";
 import {
   claimsOf,
   declaredPolicy,

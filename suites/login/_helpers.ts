@@ -24,7 +24,7 @@ import {
   register,
   type TokenSet,
   userCredentials,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   createClientAssertion,

@@ -41,7 +41,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/check/expect.ts";
-import { declaredSkew } from "../../src/client/index.ts";
+import { declaredSkew } from "../../src/client/legacy/index.ts";
 import {
   type Created,
   createRaw,

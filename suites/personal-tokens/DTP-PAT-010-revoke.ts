@@ -35,7 +35,7 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource } from "../../src/client/index.ts";
+import { callResource } from "../../src/client/legacy/index.ts";
 import type { UserSession } from "../login/_helpers.ts";
 import {
   type Created,

@@ -19,7 +19,7 @@
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { callResource, type TokenSet } from "../../src/client/index.ts";
+import { callResource, type TokenSet } from "../../src/client/legacy/index.ts";
 import {
   type LiveHolder,
   refreshPair,

@@ -23,7 +23,7 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/index.ts";
+import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/legacy/index.ts";
 import {
   expectInvalidToken,
   provablyValid,

@@ -7,7 +7,7 @@
 import type { CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, endpoint } from "../../src/client/index.ts";
+import { declaredLifetime, endpoint } from "../../src/client/legacy/index.ts";
 import { asUser, trustedDevice, type UserSession, userSession } from "../login/_helpers.ts";
 
 export type { UserSession };

@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { poll, type Registration } from "../../src/client/device.ts";
+import { poll, type Registration } from "../../src/client/legacy/device.ts";
 import { registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-007";

@@ -17,10 +17,10 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { DEVICE_CODE_GRANT, type Registration } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
+import { DEVICE_CODE_GRANT, type Registration } from "../../src/client/legacy/device.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import {
   answerOf,
   errorOf,

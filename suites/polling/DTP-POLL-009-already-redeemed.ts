@@ -10,7 +10,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import { pollAfter, registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-009";

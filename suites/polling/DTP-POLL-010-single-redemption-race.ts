@@ -11,8 +11,8 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { poll } from "../../src/client/device.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { poll } from "../../src/client/legacy/device.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import { answerOf, errorOf, mayHaveExpired, registerTimed } from "./_helpers.ts";
 
 const ID = "DTP-POLL-010";

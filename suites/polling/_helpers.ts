@@ -18,7 +18,7 @@ import {
   type RegisterOptions,
   type Registration,
   register,
-} from "../../src/client/device.ts";
+} from "../../src/client/legacy/device.ts";
 
 /** Added to every computed wait, against timer and clock granularity (ms). */
 export const TIMER_MARGIN_MS = 150;

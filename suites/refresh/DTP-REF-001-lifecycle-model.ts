@@ -48,7 +48,7 @@ import {
   refresh,
   register,
   type TokenSet,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import {
   aliveUntil,
   declaredGrace,

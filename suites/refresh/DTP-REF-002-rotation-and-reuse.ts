@@ -22,7 +22,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { refresh, waitPast } from "../../src/client/index.ts";
+import { refresh, waitPast } from "../../src/client/legacy/index.ts";
 import {
   declaredGrace,
   deviceWithRefresh,

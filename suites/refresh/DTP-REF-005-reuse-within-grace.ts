@@ -11,7 +11,7 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
+import { refresh } from "../../src/client/legacy/index.ts";
 import {
   declaredGrace,
   deviceWithRefresh,

@@ -16,7 +16,7 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
+import { refresh } from "../../src/client/legacy/index.ts";
 import {
   deviceWithRefresh,
   expectActive,

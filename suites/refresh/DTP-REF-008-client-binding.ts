@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/legacy/index.ts";
 import { deviceWithRefresh, expectInvalidGrant, refreshOk } from "./_helpers.ts";
 
 const ID = "DTP-REF-008";

@@ -22,7 +22,7 @@ import {
   newDeviceKey,
   peekJwt,
   sendWithDpop,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import { deviceWithRefresh, expectAccepted, readPair, requireAlive } from "./_helpers.ts";
 
 const ID = "DTP-REF-010";

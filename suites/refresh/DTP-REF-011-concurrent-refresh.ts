@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
+import { refresh } from "../../src/client/legacy/index.ts";
 import { declaredGrace, deviceWithRefresh, expectInvalidGrant } from "./_helpers.ts";
 
 const ID = "DTP-REF-011";

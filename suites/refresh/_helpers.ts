@@ -34,7 +34,7 @@ import {
   refresh,
   type TokenSet,
   userCredentials,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 
 /** `dtp_refresh_token_reuse_grace_period` as the target declares it (seconds, default 0). */
 export function declaredGrace(ctx: CheckContext): number {

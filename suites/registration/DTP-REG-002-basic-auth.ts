@@ -22,8 +22,8 @@ import {
   expectStatus,
   fail,
 } from "../../src/check/expect.ts";
-import { DEVICE_CODE_GRANT } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
+import { DEVICE_CODE_GRANT } from "../../src/client/legacy/device.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
 import {
   baseForm,
   expectDeviceAuthorization,

@@ -14,8 +14,8 @@ import type { Check } from "../../src/check/check.ts";
 import { describe } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { DEVICE_CODE_GRANT, sendRegistration } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
+import { DEVICE_CODE_GRANT, sendRegistration } from "../../src/client/legacy/device.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
 import { baseForm, expectDeviceAuthorization, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-003";

@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { obtainDeviceTokens, peekJwt } from "../../src/client/tokens.ts";
+import { obtainDeviceTokens, peekJwt } from "../../src/client/legacy/tokens.ts";
 import { baseForm, expectRegistrationError, postRegistration } from "./_helpers.ts";
 
 const ID = "DTP-REG-009";

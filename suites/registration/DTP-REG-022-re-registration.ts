@@ -31,7 +31,7 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
+import { endpoint } from "../../src/client/legacy/endpoints.ts";
 import {
   callResource,
   login,
@@ -39,7 +39,7 @@ import {
   readTokens,
   type TokenSet,
   userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/legacy/tokens.ts";
 import {
   generateDeviceKey,
   normalizeUserCode,

@@ -25,7 +25,7 @@ import {
   mediaType,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { poll, register } from "../../src/client/device.ts";
+import { poll, register } from "../../src/client/legacy/device.ts";
 import { normalizeUserCode, USER_CODE_ALPHABET } from "../../src/protocol/index.ts";
 import { expectDeviceAuthorization, listRegistrations } from "./_helpers.ts";
 

@@ -23,8 +23,8 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { declaredLifetime, endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { basicAuth } from "../../src/client/legacy/auth.ts";
+import { declaredLifetime, endpoint, issuerOf } from "../../src/client/legacy/endpoints.ts";
 import { type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
 import { ensureReflectMetadata } from "../../src/protocol/reflect-metadata-shim.ts";
 

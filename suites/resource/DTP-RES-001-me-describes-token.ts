@@ -25,7 +25,7 @@ import {
   newDeviceKey,
   peekJwt,
   type TokenSet,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import {
   deviceWithRefresh,
   personalToken,

@@ -15,7 +15,7 @@
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpRequest } from "../../src/check/http.ts";
-import { endpoint, endpointOf } from "../../src/client/index.ts";
+import { endpoint, endpointOf } from "../../src/client/legacy/index.ts";
 import { expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-004";

@@ -26,7 +26,13 @@ import { createPublicKey, type JsonWebKey } from "node:crypto";
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
-import { endpoint, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
+import {
+  endpoint,
+  issuerOf,
+  newDeviceKey,
+  peekJwt,
+  revoke,
+} from "../../src/client/legacy/index.ts";
 import {
   decodeJwsJson,
   encodeCompactJws,

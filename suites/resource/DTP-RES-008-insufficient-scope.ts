@@ -18,7 +18,7 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpoint, endpointOf, login, type TokenSet } from "../../src/client/index.ts";
+import { endpoint, endpointOf, login, type TokenSet } from "../../src/client/legacy/index.ts";
 import {
   atLevel,
   deviceWithRefresh,

@@ -12,7 +12,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate } from "../../src/check/expect.ts";
-import { endpoint } from "../../src/client/index.ts";
+import { endpoint } from "../../src/client/legacy/index.ts";
 import { deviceWithRefresh, expectAccepted, requireAlive } from "../refresh/_helpers.ts";
 import { expectChallengeProblem } from "./_helpers.ts";
 

@@ -10,7 +10,7 @@ import {
   readTokens,
   register,
   type TokenSet,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import { CLIENT_ASSERTION_TYPE, createClientAssertion } from "../../src/protocol/index.ts";
 
 /**

@@ -24,7 +24,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { describe, expectStatus, fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/legacy/index.ts";
 import {
   deviceWithRefresh,
   expectAccepted,

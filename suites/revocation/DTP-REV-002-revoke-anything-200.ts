@@ -17,7 +17,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectStatus } from "../../src/check/expect.ts";
-import { revoke } from "../../src/client/index.ts";
+import { revoke } from "../../src/client/legacy/index.ts";
 import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
 import {
   deviceWithRefresh,

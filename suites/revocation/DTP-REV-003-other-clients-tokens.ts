@@ -27,7 +27,13 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectOAuthError, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
+import {
+  callResource,
+  issuerOf,
+  newDeviceKey,
+  peekJwt,
+  revoke,
+} from "../../src/client/legacy/index.ts";
 import {
   deviceWithRefresh,
   expectActive,

@@ -10,7 +10,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint } from "../../src/client/index.ts";
+import { basicAuth, clientSecret, endpoint } from "../../src/client/legacy/index.ts";
 import { deviceWithRefresh } from "../refresh/_helpers.ts";
 
 const ID = "DTP-REV-007";

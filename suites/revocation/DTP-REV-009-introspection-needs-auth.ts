@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { endpoint } from "../../src/client/index.ts";
+import { endpoint } from "../../src/client/legacy/index.ts";
 
 const ID = "DTP-REV-009";
 

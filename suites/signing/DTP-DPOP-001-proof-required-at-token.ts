@@ -22,7 +22,7 @@ import {
   readTokens,
   register,
   rememberNonce,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import { createDpopProof, type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   type DpopDevice,

@@ -18,7 +18,7 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { rememberNonce } from "../../src/client/index.ts";
+import { rememberNonce } from "../../src/client/legacy/index.ts";
 import { randomToken } from "../../src/protocol/index.ts";
 import {
   asksNonce,

@@ -19,7 +19,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate } from "../../src/check/expect.ts";
-import { callResource } from "../../src/client/index.ts";
+import { callResource } from "../../src/client/legacy/index.ts";
 import {
   assertMutationsRejected,
   expectAccepted,

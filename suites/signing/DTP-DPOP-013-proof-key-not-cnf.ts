@@ -26,7 +26,7 @@ import {
   pollUntilFinal,
   readTokens,
   register,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   type DpopDevice,

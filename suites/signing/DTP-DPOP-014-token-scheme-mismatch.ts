@@ -27,7 +27,7 @@ import {
   readTokens,
   register,
   rememberNonce,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   expectAccepted,

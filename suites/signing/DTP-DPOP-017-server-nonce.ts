@@ -26,7 +26,7 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectHeader } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { rememberNonce } from "../../src/client/index.ts";
+import { rememberNonce } from "../../src/client/legacy/index.ts";
 import {
   asksNonce,
   expectAccepted,

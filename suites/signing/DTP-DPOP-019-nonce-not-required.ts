@@ -17,7 +17,7 @@
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { dpopSession, readTokens, register, rememberNonce } from "../../src/client/index.ts";
+import { dpopSession, readTokens, register, rememberNonce } from "../../src/client/legacy/index.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   type DpopDevice,

@@ -13,8 +13,8 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
-import { poll } from "../../src/client/device.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { poll } from "../../src/client/legacy/device.ts";
+import { readTokens } from "../../src/client/legacy/tokens.ts";
 import {
   type DeviceKey,
   generateDeviceKey,

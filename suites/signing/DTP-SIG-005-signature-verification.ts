@@ -16,7 +16,7 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { endpoint, issuerOf } from "../../src/client/legacy/endpoints.ts";
 import { type DeviceKey, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
 import {
   auditApproved,

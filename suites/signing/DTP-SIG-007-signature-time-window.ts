@@ -22,7 +22,7 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
+import { declaredLifetime, declaredSkew } from "../../src/client/legacy/endpoints.ts";
 import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
   auditApproved,

@@ -12,7 +12,7 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
+import { declaredLifetime, declaredSkew } from "../../src/client/legacy/endpoints.ts";
 import { contentDigest } from "../../src/protocol/content-digest.ts";
 import { generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
 import {

@@ -22,7 +22,7 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectOAuthError, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { introspect, peekJwt, readTokens } from "../../src/client/tokens.ts";
+import { introspect, peekJwt, readTokens } from "../../src/client/legacy/tokens.ts";
 import {
   assertionFor,
   requestServiceToken,

@@ -12,7 +12,7 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { endpoint, issuerOf } from "../../src/client/legacy/endpoints.ts";
 import {
   assertionFor,
   expectInvalidClient,

@@ -31,7 +31,7 @@ import {
   register,
   rememberNonce,
   type TokenSet,
-} from "../../src/client/index.ts";
+} from "../../src/client/legacy/index.ts";
 import {
   algsForKey,
   createDpopProof,

@@ -22,11 +22,11 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, oauthAssertionClient } from "../../src/client/auth.ts";
-import { type Registration, register } from "../../src/client/device.ts";
-import { dpopSession } from "../../src/client/dpop-session.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
-import { readTokens, type TokenSet } from "../../src/client/tokens.ts";
+import { basicAuth, oauthAssertionClient } from "../../src/client/legacy/auth.ts";
+import { type Registration, register } from "../../src/client/legacy/device.ts";
+import { dpopSession } from "../../src/client/legacy/dpop-session.ts";
+import { endpoint, issuerOf } from "../../src/client/legacy/endpoints.ts";
+import { readTokens, type TokenSet } from "../../src/client/legacy/tokens.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   type CreateClientAssertionOptions,

@@ -33,7 +33,7 @@ import fc from "fast-check";
 import { compactVerify, type JSONWebKeySet } from "jose";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectEqual, fail } from "../../src/check/expect.ts";
-import { declaredLifetime, issuerOf } from "../../src/client/endpoints.ts";
+import { declaredLifetime, issuerOf } from "../../src/client/legacy/endpoints.ts";
 import {
   allTokenKinds,
   decodeJwt,

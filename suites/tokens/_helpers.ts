@@ -8,9 +8,9 @@ import type { CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
 import type { Feature } from "../../src/check/target.ts";
-import { oauthAssertionClient } from "../../src/client/auth.ts";
-import { register } from "../../src/client/device.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
+import { oauthAssertionClient } from "../../src/client/legacy/auth.ts";
+import { register } from "../../src/client/legacy/device.ts";
+import { endpoint, issuerOf } from "../../src/client/legacy/endpoints.ts";
 import {
   type Device,
   login,
@@ -19,7 +19,7 @@ import {
   refresh,
   type TokenSet,
   userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/legacy/tokens.ts";
 import {
   CLIENT_ASSERTION_TYPE,
   type CreateClientAssertionOptions,

@@ -2,7 +2,7 @@
  * Waiting on lifetimes and intervals: computed from what the target declared, charged to
  * the run's --max-wait budget, and a SKIP naming the setting to shorten when it does not fit.
  */
-import type { CheckContext } from "../check/check.ts";
+import type { CheckContext } from "../../check/check.ts";
 import { declaredSkew } from "./endpoints.ts";
 
 /**

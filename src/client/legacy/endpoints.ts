@@ -1,4 +1,4 @@
-import type { Target } from "../check/target.ts";
+import type { Target } from "../../check/target.ts";
 
 /** Metadata fields that name endpoints (RFC 8414 and the DTP extensions). */
 export type EndpointName =
