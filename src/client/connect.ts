@@ -4,6 +4,7 @@
  */
 import type { DtpContext, Http, HttpRequest, HttpResponse } from "./context.ts";
 import { systemClock } from "./context.ts";
+import { wellKnownUrl } from "./metadata.ts";
 
 export interface FetchHttpOptions {
   /** Resolves relative request URLs. */
@@ -88,7 +89,7 @@ export async function connect(issuer: string, options: FetchHttpOptions = {}): P
   const http = fetchHttp({ ...options, baseUrl });
   const res = await http.request({
     method: "GET",
-    url: `${baseUrl}/.well-known/oauth-authorization-server`,
+    url: wellKnownUrl(baseUrl),
   });
   const metadata = res.body;
   if (res.status !== 200 || typeof metadata !== "object" || metadata === null) {

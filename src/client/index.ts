@@ -13,6 +13,7 @@ export * from "./connect.ts";
 export * from "./context.ts";
 export * from "./device.ts";
 export * from "./dpop-session.ts";
+export * from "./jwks.ts";
 export * from "./keys.ts";
 export * from "./metadata.ts";
 export * from "./oauth.ts";

@@ -5,6 +5,26 @@
  */
 import type { Server } from "./context.ts";
 
+/** RFC 8414 §3.1: where an issuer's metadata is. */
+export const WELL_KNOWN = "/.well-known/oauth-authorization-server";
+
+/**
+ * RFC 8414 §3.1: the metadata URL of an issuer; the well-known segment goes between the
+ * host and the issuer's path (`https://h/as` → `https://h/.well-known/oauth-authorization-server/as`).
+ */
+export function wellKnownUrl(issuer: string): string {
+  const u = new URL(issuer);
+  const path = u.pathname.replace(/\/+$/, "");
+  return `${u.origin}${WELL_KNOWN}${path}`;
+}
+
+/** The issuer a metadata URL was derived from (inverse of {@link wellKnownUrl}). */
+export function issuerFromWellKnown(url: string): string | undefined {
+  const u = new URL(url);
+  if (!u.pathname.startsWith(WELL_KNOWN)) return undefined;
+  return `${u.origin}${u.pathname.slice(WELL_KNOWN.length)}`.replace(/\/+$/, "");
+}
+
 /** Metadata fields that name endpoints (RFC 8414 and the DTP extensions). */
 export type EndpointName =
   | "token_endpoint"

@@ -1,12 +1,12 @@
 /**
  * DTP-DISC-002 (MUST, RFC 8414 §2, §3.3):
  * "The metadata `issuer` MUST be identical to the base URL from which the client derived
- * the metadata URL (same scheme, host, port and path), with no trailing slash, no query
- * and no fragment."
+ * the metadata URL (same scheme, host, port and path), with no trailing slash, no query and
+ * no fragment."
  */
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { issuerFromWellKnown } from "../../src/runner/discover.ts";
+import { issuerFromWellKnown } from "../../src/client/index.ts";
 import { getMetadata, metadataUrl } from "./metadata.ts";
 
 const ID = "DTP-DISC-002";

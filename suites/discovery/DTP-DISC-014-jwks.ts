@@ -10,8 +10,8 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { obtainDeviceTokens } from "../../src/client/legacy/tokens.ts";
-import { getJwks } from "./jwks.ts";
+import { endpointOf, getJwks } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
 import { show } from "./metadata.ts";
 
 const ID = "DTP-DISC-014";
@@ -27,6 +27,9 @@ export const check: Check = {
     requires: ["dtp"],
   },
   async run(ctx) {
+    if (endpointOf(ctx.target, "jwks_uri") === undefined) {
+      ctx.notClaimed("the target metadata has no jwks_uri");
+    }
     const res = await getJwks(ctx);
     expectStatus(res, 200, ID);
     const body = expectJson(res, ID, "application/json");
@@ -66,8 +69,8 @@ export const check: Check = {
         "the JWK Set is well-formed; checking that it holds the key of a current access token needs a device token: configure approval",
       );
     }
-    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("jwks") });
-    const token = device.tokens.accessToken;
+    const { tokens } = await approvedDevice(ctx, { label: "jwks" });
+    const token = tokens.accessToken;
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -76,7 +79,7 @@ export const check: Check = {
         ID,
         "an access token that is a JWS (RFC 9068)",
         "the access token is not a JWS",
-        device.tokens.res,
+        tokens.tokens.res,
       );
     }
     const candidates = (keys as JWK[]).filter((k) => kid === undefined || k.kid === kid);
@@ -85,7 +88,7 @@ export const check: Check = {
         ID,
         "the JWK Set to contain the key that signed a current access token",
         `the access token's kid ${show(kid)} is not in the JWK Set`,
-        [device.tokens.res, res],
+        [tokens.tokens.res, res],
       );
     }
     for (const jwk of candidates) {
@@ -100,7 +103,7 @@ export const check: Check = {
       ID,
       "the JWK Set to contain the key that signed a current access token",
       `the access token (kid ${show(kid)}) does not verify with ${kid === undefined ? "any key" : "the key of that kid"} in the JWK Set`,
-      [device.tokens.res, res],
+      [tokens.tokens.res, res],
     );
   },
 };
