@@ -62,17 +62,22 @@ export function anonymous(clientId = ""): ClientAuth {
 }
 
 /**
- * HTTP Basic with the client secret (DTP: the vendor's API key).
+ * HTTP Basic with the client secret (DTP: the vendor's API key), encoded as {@link basicAuth}
+ * says (`encoding`: "whatwg" for the WHATWG form serializer).
  *
  * @example
  * const auth = clientSecretBasic("printer-42", process.env.DTP_API_KEY!);
  */
-export function clientSecretBasic(clientId: string, secret: string): ClientAuth {
+export function clientSecretBasic(
+  clientId: string,
+  secret: string,
+  encoding: "rfc6749" | "whatwg" = "rfc6749",
+): ClientAuth {
   return {
     method: "client_secret_basic",
     clientId,
     apply: (req) => {
-      req.headers.authorization = basicAuth(clientId, secret);
+      req.headers.authorization = basicAuth(clientId, secret, encoding);
     },
   };
 }

@@ -156,16 +156,15 @@ export class Device implements OAuthClient {
 
   /** Sends a registration (`POST /register`) and returns the answer. */
   async sendRegistration(options: RegisterOptions = {}): Promise<HttpResponse> {
-    const form = await this.registrationForm(options);
-    const headers: Record<string, string> = { ...options.headers };
-    (options.auth ?? this.auth).apply({ headers, form }, this.ctx.target, this.#now());
-    return this.ctx.http.request({
-      method: "POST",
-      url: endpoint(this.ctx.target, "device_authorization_endpoint"),
-      headers,
-      form,
-      label: options.label ?? "register",
-    });
+    return postRegistration(
+      this.ctx,
+      await this.registrationForm(options),
+      options.auth ?? this.auth,
+      {
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.label ? { label: options.label } : {}),
+      },
+    );
   }
 
   /**
@@ -290,10 +289,28 @@ export class Device implements OAuthClient {
   ): Promise<HttpResponse> {
     return introspect(this.ctx, this, token, options);
   }
+}
 
-  #now(): number {
-    return Math.floor(this.ctx.clock.now() / 1000);
-  }
+/**
+ * `POST /register` with `form` exactly as given (`undefined` values left out), `auth` added,
+ * and `headers` (the answer).
+ */
+export function postRegistration(
+  ctx: DtpContext,
+  form: Record<string, string | undefined>,
+  auth: ClientAuth,
+  options: { label?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  const body = { ...form };
+  auth.apply({ headers, form: body }, ctx.target, Math.floor(ctx.clock.now() / 1000));
+  return ctx.http.request({
+    method: "POST",
+    url: endpoint(ctx.target, "device_authorization_endpoint"),
+    headers,
+    form: body,
+    label: options.label ?? "register",
+  });
 }
 
 /** Reads a device authorization response (RFC 8628 §3.2); fails `requirement` otherwise. */

@@ -5,10 +5,11 @@
  * algorithm for. Setup steps name their owners (src/client/owners.ts).
  */
 import type { CheckContext } from "../../check/check.ts";
+import type { HttpResponse } from "../../check/http.ts";
 import { algsForKey, type KeyKind } from "../../protocol/jwk.ts";
 import { type DeviceKey, generateDeviceKey, type KeyType } from "../../protocol/keys.ts";
 import type { ClientAuth } from "../auth.ts";
-import { Device, type RegisterOptions, type Registration } from "../device.ts";
+import { Device, postRegistration, type RegisterOptions, type Registration } from "../device.ts";
 import { dpopAlgs } from "../metadata.ts";
 import type { TokenHolder } from "../token-holder.ts";
 import { type AuthPreference, clientAuthFor, oauthPublicClient } from "./auth.ts";
@@ -88,6 +89,29 @@ export async function approvedDevice(
   const { device, reg } = await registeredDevice(ctx, options);
   await ctx.approval.approve(reg.userCode);
   return { device, reg, tokens: await device.waitForTokens(reg) };
+}
+
+/**
+ * `POST /register` with `form` exactly as given (a check's own, possibly wrong, form),
+ * authenticated as `form.client_id` the target's way unless `auth` says otherwise.
+ */
+export function sendRegistrationForm(
+  ctx: CheckContext,
+  form: Record<string, string | undefined>,
+  options: {
+    label?: string;
+    auth?: AuthPreference | ClientAuth;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<HttpResponse> {
+  const auth =
+    typeof options.auth === "object"
+      ? options.auth
+      : clientAuthFor(ctx.target, form.client_id ?? "", options.auth);
+  return postRegistration(ctx, form, auth, {
+    ...(options.label ? { label: options.label } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
 }
 
 /**
