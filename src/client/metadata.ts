@@ -132,6 +132,20 @@ export function declaredKeyTypes(target: Server): string[] {
     : ["rsa", "x509", "ed25519"];
 }
 
+/**
+ * The cheapest key the server accepts (`dtp_key_types_supported`): Ed25519, else an EC P-256
+ * key in an X.509 certificate, else RSA.
+ */
+export function cheapestKey(target: Server): {
+  kind: "ed25519" | "ec-p256" | "rsa";
+  keyType: "ed25519" | "x509" | "rsa";
+} {
+  const types = declaredKeyTypes(target);
+  if (types.includes("ed25519")) return { kind: "ed25519", keyType: "ed25519" };
+  if (types.includes("x509")) return { kind: "ec-p256", keyType: "x509" };
+  return { kind: "rsa", keyType: "rsa" };
+}
+
 /** The DTP client types. */
 export const CLIENT_TYPES = [
   "printer",

@@ -7,8 +7,8 @@
  *
  * DTP-APR-003 (MUST, DTP):
  * "`GET /admin/registrations?status=<s>` MUST list exactly the registrations with status
- * `<s>` for `pending`, `approved` and `denied`, and MUST answer 400 with a problem body
- * for any other value."
+ * `<s>` for `pending`, `approved` and `denied`, and MUST answer 400 with a problem body for
+ * any other value."
  *
  * DTP-APR-011 (MUST, DTP):
  * "`GET /admin/devices/{client_id}` MUST answer 200 with the device's `client_id`,
@@ -24,20 +24,14 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectProblem, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { register } from "../../src/client/legacy/device.ts";
-import { generateDeviceKey } from "../../src/protocol/keys.ts";
 import {
-  adminApi,
-  decide,
-  expectDecision,
-  expectRegistrationList,
-  getDevice,
-  isUnixSeconds,
+  cheapestKey,
+  declaredClientTypes,
   type ListedRegistration,
-  listRegistrations,
-  supportedClientTypes,
-  supportedKey,
-} from "./_helpers.ts";
+} from "../../src/client/index.ts";
+import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
+import { generateDeviceKey } from "../../src/protocol/keys.ts";
+import { expectDecision, expectRegistrationList, isUnixSeconds } from "./_helpers.ts";
 
 const ID = "DTP-APR-002";
 const APR003 = "DTP-APR-003";
@@ -69,37 +63,35 @@ export const check: Check = {
   },
   async run(ctx) {
     const admin = adminApi(ctx);
-    const { kind, keyType } = supportedKey(ctx);
+    const { kind, keyType } = cheapestKey(ctx.target);
     const keyA = await generateDeviceKey(kind);
     const keyC = kind === "rsa" ? keyA : await generateDeviceKey(kind);
-    const types = supportedClientTypes(ctx);
+    const types = declaredClientTypes(ctx.target);
     const [typeA, typeB, typeC] = [types[0]!, types[1 % types.length]!, types[2 % types.length]!];
     const started = ctx.clock.now();
-    const a = await register(ctx, ID, {
+    const { reg: a } = await registeredDevice(ctx, {
       key: keyA,
       keyType,
       clientType: typeA,
-      description: "dtp-kit: stays pending",
-      label: "register A (stays pending)",
+      register: { description: "dtp-kit: stays pending", label: "register A (stays pending)" },
     });
-    const b = await register(ctx, ID, {
+    const { reg: b } = await registeredDevice(ctx, {
       clientType: typeB,
-      label: "register B (denied)",
+      register: { label: "register B (denied)" },
     });
-    const c = await register(ctx, ID, {
+    const { reg: c } = await registeredDevice(ctx, {
       key: keyC,
       keyType,
       clientType: typeC,
-      description: "dtp-kit: approved",
-      label: "register C (approved)",
+      register: { description: "dtp-kit: approved", label: "register C (approved)" },
     });
     expectDecision(
-      await decide(ctx, admin, "deny", b.userCode),
+      await admin.decide("deny", b.userCode),
       { userCode: b.userCode, clientId: b.clientId, status: "denied" },
       ID,
     );
     expectDecision(
-      await decide(ctx, admin, "approve", c.userCode),
+      await admin.decide("approve", c.userCode),
       { userCode: c.userCode, clientId: c.clientId, status: "approved" },
       ID,
     );
@@ -132,46 +124,54 @@ export const check: Check = {
       { status: "denied", requirement: APR003 },
     ];
     for (const { status, requirement } of lists) {
-      const res = await listRegistrations(ctx, admin, status);
-      const items = expectRegistrationList(res, ID);
-      const want: Status = status ?? "pending";
-      const what = status === undefined ? "without ?status" : `with ?status=${status}`;
-      for (const item of items) checkFields(item, res);
-      const other = items.find((r) => r.status !== want);
-      if (other) {
-        fail(
-          requirement,
-          `only ${want} registrations ${what}`,
-          `a ${JSON.stringify(other.status)} registration: ${JSON.stringify(other).slice(0, 200)}`,
-          res,
-        );
-      }
-      for (const e of mine) {
-        const found = items.find((r) => r.user_code === e.userCode);
-        if (e.status === want && !found) {
-          // A pending registration drops out when it expires: only then is it fine to miss it.
-          if (e.status === "pending" && ctx.clock.now() >= started + a.expiresIn * 1000 - 1000) {
-            ctx.skip(
-              `the pending registration expired before it could be listed: lengthen dtp_lifetimes.device_code (now ${a.expiresIn} s)`,
+      await ctx.case(
+        `list ${status === undefined ? "without ?status" : `?status=${status}`}`,
+        async () => {
+          const res = await admin.listRegistrations(status);
+          const items = expectRegistrationList(res, ID);
+          const want: Status = status ?? "pending";
+          const what = status === undefined ? "without ?status" : `with ?status=${status}`;
+          for (const item of items) checkFields(item, res);
+          const other = items.find((r) => r.status !== want);
+          if (other) {
+            fail(
+              requirement,
+              `only ${want} registrations ${what}`,
+              `a ${JSON.stringify(other.status)} registration: ${JSON.stringify(other).slice(0, 200)}`,
+              res,
             );
           }
-          fail(
-            requirement,
-            `the ${e.status} registration ${e.userCode} (client_id ${e.clientId}) listed ${what}`,
-            `it is not among the ${items.length} listed`,
-            res,
-          );
-        }
-        if (e.status !== want && found) {
-          fail(
-            requirement,
-            `only ${want} registrations ${what}`,
-            `the ${e.status} registration ${e.userCode} is listed`,
-            res,
-          );
-        }
-        if (found) checkMine(found, e, res);
-      }
+          for (const e of mine) {
+            const found = items.find((r) => r.user_code === e.userCode);
+            if (e.status === want && !found) {
+              // A pending registration drops out when it expires: only then is it fine to miss it.
+              if (
+                e.status === "pending" &&
+                ctx.clock.now() >= started + a.expiresIn * 1000 - 1000
+              ) {
+                ctx.skip(
+                  `the pending registration expired before it could be listed: lengthen dtp_lifetimes.device_code (now ${a.expiresIn} s)`,
+                );
+              }
+              fail(
+                requirement,
+                `the ${e.status} registration ${e.userCode} (client_id ${e.clientId}) listed ${what}`,
+                `it is not among the ${items.length} listed`,
+                res,
+              );
+            }
+            if (e.status !== want && found) {
+              fail(
+                requirement,
+                `only ${want} registrations ${what}`,
+                `the ${e.status} registration ${e.userCode} is listed`,
+                res,
+              );
+            }
+            if (found) checkMine(found, e, res);
+          }
+        },
+      );
     }
 
     // Any other status value: 400 with a problem body.
@@ -191,47 +191,49 @@ export const check: Check = {
         fc.string({ unit: "grapheme", minLength: 1, maxLength: 24 }),
       )
       .filter((s) => !(STATUSES as readonly string[]).includes(s));
-    await fc.assert(
+    await ctx.property(
+      "other status values: 400",
       fc.asyncProperty(otherStatus, async (status) => {
-        const res = await listRegistrations(ctx, admin, status);
+        const res = await admin.listRegistrations(status);
         expectProblem(res, 400, APR003);
       }),
-      ctx.fc,
     );
 
     // DTP-APR-011: the approved device, with its key; an unknown client_id is 404.
-    const dev = await getDevice(ctx, admin, c.clientId);
-    expectStatus(dev, 200, APR011);
-    const d = expectJson(dev, APR011, "application/json");
-    const wantDevice = {
-      client_id: c.clientId,
-      client_type: typeC,
-      key_type: keyType,
-      jkt: keyC.jkt,
-    };
-    for (const [k, v] of Object.entries(wantDevice)) {
-      if (d[k] !== v) {
-        fail(APR011, `"${k}": ${JSON.stringify(v)}`, `"${k}": ${JSON.stringify(d[k])}`, dev);
+    await ctx.case("GET /admin/devices/{client_id}", async () => {
+      const dev = await admin.device(c.clientId);
+      expectStatus(dev, 200, APR011);
+      const d = expectJson(dev, APR011, "application/json");
+      const wantDevice = {
+        client_id: c.clientId,
+        client_type: typeC,
+        key_type: keyType,
+        jkt: keyC.jkt,
+      };
+      for (const [k, v] of Object.entries(wantDevice)) {
+        if (d[k] !== v) {
+          fail(APR011, `"${k}": ${JSON.stringify(v)}`, `"${k}": ${JSON.stringify(d[k])}`, dev);
+        }
       }
-    }
-    if (typeof d.scope !== "string" || d.scope.trim() === "") {
-      fail(
-        APR011,
-        '"scope": the device\'s scope string',
-        `"scope": ${JSON.stringify(d.scope)}`,
-        dev,
-      );
-    }
-    if (!isUnixSeconds(d.approved_at)) {
-      fail(
-        APR011,
-        '"approved_at" in Unix seconds',
-        `"approved_at": ${JSON.stringify(d.approved_at)}`,
-        dev,
-      );
-    }
-    const unknown = await getDevice(ctx, admin, ctx.clientId("never-registered"));
-    expectProblem(unknown, 404, APR011);
+      if (typeof d.scope !== "string" || d.scope.trim() === "") {
+        fail(
+          APR011,
+          '"scope": the device\'s scope string',
+          `"scope": ${JSON.stringify(d.scope)}`,
+          dev,
+        );
+      }
+      if (!isUnixSeconds(d.approved_at)) {
+        fail(
+          APR011,
+          '"approved_at" in Unix seconds',
+          `"approved_at": ${JSON.stringify(d.approved_at)}`,
+          dev,
+        );
+      }
+      const unknown = await admin.device(ctx.clientId("never-registered"));
+      expectProblem(unknown, 404, APR011);
+    });
   },
 };
 

@@ -17,9 +17,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { describe, expectHeader, expectProblem, fail } from "../../src/check/expect.ts";
-import { register } from "../../src/client/legacy/device.ts";
+import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-010";
 export const RATE_LIMIT_OPT_IN = "DTP_KIT_RATE_LIMIT_CHECKS";
@@ -42,22 +41,24 @@ export const check: Check = {
       );
     }
     const admin = adminApi(ctx);
-    const pending = await register(ctx, ID, { label: "register (pending)" });
+    const { reg: pending } = await registeredDevice(ctx, {
+      register: { label: "register (pending)" },
+    });
     for (let i = 1; i <= LIMIT; i++) {
       const action = i % 2 === 0 ? "deny" : "approve";
       const code = userCode();
-      const res = await decide(ctx, admin, action, code, {
+      const res = await admin.decide(action, code, {
         label: `failed lookup #${i}: ${action} the unknown user code ${code}`,
       });
       if (res.status !== 404 && res.status !== 429) {
         fail(ID, `failed lookup #${i}: 404 (or 429 once limited)`, describe(res), res);
       }
     }
-    const unknown = await decide(ctx, admin, "approve", userCode(), {
+    const unknown = await admin.decide("approve", userCode(), {
       label: `lookup #${LIMIT + 1}: an unknown user code`,
     });
     expectRateLimited(unknown);
-    const real = await decide(ctx, admin, "approve", pending.userCode, {
+    const real = await admin.decide("approve", pending.userCode, {
       label: `lookup #${LIMIT + 2}: the pending registration ${pending.userCode}`,
     });
     expectRateLimited(real);

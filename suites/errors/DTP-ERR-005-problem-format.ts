@@ -22,7 +22,8 @@ import type { Check, CheckContext } from "../../src/check/check.ts";
 import type { HttpRequest } from "../../src/check/http.ts";
 import { register } from "../../src/client/legacy/device.ts";
 import { declaredLifetime, endpointOf } from "../../src/client/legacy/endpoints.ts";
-import { adminApi, decide, expectDecision } from "../approval/_helpers.ts";
+import { adminApi } from "../../src/client/kit/index.ts";
+import { expectDecision } from "../approval/_helpers.ts";
 import { ERR006, expectProblemFormat, Findings, openSession, type Session } from "./_helpers.ts";
 
 const ID = "DTP-ERR-005";
@@ -221,11 +222,11 @@ async function buildCases(ctx: CheckContext, session: Session): Promise<Case[]> 
   }
   if (ctx.target.config.admin?.token && endpointOf(ctx.target, "dtp_admin_endpoint")) {
     const admin = adminApi(ctx);
-    const auth = { authorization: `Bearer ${admin.token}` };
+    const auth = { authorization: `Bearer ${ctx.target.config.admin.token}` };
     // A decided registration, for the 409.
     const decided = await register(ctx, ID, { label: "register (to decide twice)" });
     expectDecision(
-      await decide(ctx, admin, "approve", decided.userCode),
+      await admin.decide("approve", decided.userCode),
       { userCode: decided.userCode, clientId: decided.clientId, status: "approved" },
       ID,
     );
