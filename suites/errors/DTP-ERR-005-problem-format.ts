@@ -20,9 +20,9 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import type { HttpRequest } from "../../src/check/http.ts";
+import { adminApi } from "../../src/client/kit/index.ts";
 import { register } from "../../src/client/legacy/device.ts";
 import { declaredLifetime, endpointOf } from "../../src/client/legacy/endpoints.ts";
-import { adminApi } from "../../src/client/kit/index.ts";
 import { expectDecision } from "../approval/_helpers.ts";
 import { ERR006, expectProblemFormat, Findings, openSession, type Session } from "./_helpers.ts";
 
