@@ -13,8 +13,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
+import { sleepUntil } from "../../src/client/kit/index.ts";
 import { readTokens, refresh } from "../../src/client/legacy/tokens.ts";
-import { sleepUntil } from "../polling/_helpers.ts";
 import { deviceTokens } from "../tokens/_helpers.ts";
 import { EXPIRY_MARGIN_MS, lifetimeOrSkip, requireWait, waitLifetime } from "./_helpers.ts";
 

@@ -35,11 +35,11 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register (to be denied)" });
+    const timed = await registerTimed(ctx, "register (to be denied)");
     const { reg } = timed;
     // The earliest the code may expire (registered after the request left, whole seconds).
     const expiresAt = timed.sentAt + (reg.expiresIn - 1) * 1000;
-    const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    const first = await timedPoll(ctx, timed, "poll #1 (pending)");
     skipIfExpiredOnTheWay(ctx, timed, first);
     expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
     await ctx.approval.deny(reg.userCode);
@@ -49,7 +49,7 @@ export const check: Check = {
     for (let n = 2; n <= 3; n++) {
       const at = prev.recvAt + reg.interval * 1000 + TIMER_MARGIN_MS;
       if (at + 500 > expiresAt) break;
-      const next = await pollAfter(ctx, reg, prev, reg.interval, `poll #${n} (denied)`);
+      const next = await pollAfter(ctx, timed, prev, reg.interval, `poll #${n} (denied)`);
       skipIfExpiredOnTheWay(ctx, timed, next);
       const later = n > 2 && !ctx.target.features.has("dtp");
       expectOAuthError(
