@@ -10,7 +10,8 @@ import type { DtpContext } from "./context.ts";
 import type { Device } from "./device.ts";
 import { endpoint } from "./metadata.ts";
 import { ownerOf } from "./owners.ts";
-import { TokenHolder } from "./token-holder.ts";
+import type { DpopSession } from "./dpop-session.ts";
+import { presentToken, TokenHolder } from "./token-holder.ts";
 import { claimsOf, readStepTokens, type TokenSet } from "./tokens.ts";
 
 /** The user's credentials: a password, or a card id (when the server allows it). */
@@ -42,6 +43,21 @@ export function loginThrough(
 ): Promise<HttpResponse> {
   const url = endpoint(ctx.target, "dtp_login_endpoint");
   return deviceTokens.send({ method: "POST", url, form, label });
+}
+
+/**
+ * `POST /login` with exactly `tokens` as the credential (no renewal: an expired, revoked or
+ * wrong-kind token stays what it is), DPoP-bound with `dpop` (the answer).
+ */
+export function loginWith(
+  ctx: DtpContext,
+  tokens: Pick<TokenSet, "accessToken" | "tokenType">,
+  dpop: DpopSession | undefined,
+  form: Record<string, string | undefined>,
+  label = "login",
+): Promise<HttpResponse> {
+  const url = endpoint(ctx.target, "dtp_login_endpoint");
+  return presentToken(ctx, tokens, dpop, { method: "POST", url, form, label });
 }
 
 /** A personal token as created (201). */

@@ -24,7 +24,8 @@ import {
   expectStatus,
   fail,
 } from "../../src/check/expect.ts";
-import { allTokenKinds, decodeJwt, type Issued } from "./_helpers.ts";
+import { decodeJwt } from "../../src/client/index.ts";
+import { type Issued, tokenKinds } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-TOK-001";
 const NO_STORE = "DTP-TOK-002";
@@ -42,9 +43,15 @@ export const check: Check = {
     requires: ["device_code", "admin"],
   },
   async run(ctx) {
-    const { issued } = await allTokenKinds(ctx, ID);
-    for (const x of issued) examine(x);
-    ctx.note(`examined: ${issued.map((x) => x.label).join(", ")}`);
+    const examined: string[] = [];
+    for (const kind of tokenKinds(ctx)) {
+      await ctx.case(kind.label, async () => {
+        const x = await kind.issue();
+        examined.push(x.label);
+        examine(x);
+      });
+    }
+    ctx.note(`examined: ${examined.join(", ")}`);
   },
 };
 

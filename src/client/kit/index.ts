@@ -6,4 +6,5 @@
 export * from "./actors.ts";
 export * from "./auth.ts";
 export * from "./devices.ts";
+export * from "./token-kinds.ts";
 export * from "./wait.ts";

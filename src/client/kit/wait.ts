@@ -76,3 +76,8 @@ export function declaredLifetimeOrSkip(ctx: CheckContext, name: string): number 
     ctx.skip(`the target metadata declares no dtp_lifetimes.${name}`);
   return v;
 }
+
+/** The check clock's current time in whole seconds. */
+export function nowSeconds(ctx: CheckContext): number {
+  return Math.floor(ctx.clock.now() / 1000);
+}
