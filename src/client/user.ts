@@ -8,9 +8,9 @@ import { expectJson, expectStatus, fail } from "../check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../check/http.ts";
 import type { DtpContext } from "./context.ts";
 import type { Device } from "./device.ts";
+import type { DpopSession } from "./dpop-session.ts";
 import { endpoint } from "./metadata.ts";
 import { ownerOf } from "./owners.ts";
-import type { DpopSession } from "./dpop-session.ts";
 import { presentToken, TokenHolder } from "./token-holder.ts";
 import { claimsOf, readStepTokens, type TokenSet } from "./tokens.ts";
 
