@@ -124,13 +124,18 @@ export class AdminApi {
     });
   }
 
-  /** `POST /introspect` with the admin bearer (the answer). */
+  /** `POST /introspect` of `token` with the admin bearer (the answer). */
   introspect(token: string, label = "introspect (admin)"): Promise<HttpResponse> {
+    return this.introspectForm({ token }, label);
+  }
+
+  /** `POST /introspect` with the admin bearer and `form` exactly as given (the answer). */
+  introspectForm(form: Record<string, string | undefined>, label: string): Promise<HttpResponse> {
     return this.#ctx.http.request({
       method: "POST",
       url: endpoint(this.#ctx.target, "introspection_endpoint"),
       headers: { authorization: `Bearer ${this.#token}` },
-      form: { token },
+      form,
       label,
     });
   }

@@ -278,7 +278,11 @@ export class Device implements OAuthClient {
   }
 
   /** `POST /revoke` as this device (the answer). */
-  revoke(token: string, hint?: string, options: SendOptions = {}): Promise<HttpResponse> {
+  revoke(
+    token: string,
+    hint?: string,
+    options: SendOptions & { label?: string } = {},
+  ): Promise<HttpResponse> {
     return revoke(this.ctx, this, token, hint, options);
   }
 

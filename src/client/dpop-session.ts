@@ -86,6 +86,12 @@ export class DpopSession {
     });
   }
 
+  /** Takes over the nonces `other` knows (a second key presenting proofs to the same server). */
+  adoptNonces(other: DpopSession): this {
+    for (const [origin, nonce] of other.nonces) this.nonces.set(origin, nonce);
+    return this;
+  }
+
   /** Remembers the `DPoP-Nonce` of a response. */
   remember(url: string, res: HttpResponse): void {
     const nonce = res.headers["dpop-nonce"];

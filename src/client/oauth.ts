@@ -25,6 +25,8 @@ export interface SendOptions {
   proof?: ProofBuilder | false;
   /** Use this DPoP session instead of the client's (a key that is not the client's). */
   dpop?: DpopSession;
+  /** Extra request headers (client authentication may still set `authorization`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -41,7 +43,7 @@ export function sendAs(
   label: string,
   options: SendOptions = {},
 ): Promise<HttpResponse> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   const body = { ...form };
   (options.auth ?? client.auth).apply(
     { headers, form: body },
@@ -101,14 +103,14 @@ export function revoke(
   client: OAuthClient,
   token: string,
   hint?: string,
-  options: SendOptions = {},
+  options: SendOptions & { label?: string } = {},
 ): Promise<HttpResponse> {
   return sendAs(
     ctx,
     client,
     "revocation_endpoint",
     { token, token_type_hint: hint },
-    `revoke${hint ? ` (${hint})` : ""}`,
+    options.label ?? `revoke${hint ? ` (${hint})` : ""}`,
     options,
   );
 }

@@ -142,6 +142,23 @@ export class TokenHolder {
 }
 
 /**
+ * For a token that must not be renewed (its own identity is what a check examines): when it
+ * may already have expired, an answer about it would prove nothing, and a check ends as
+ * untested naming the setting (the pinned side of the one policy).
+ */
+export function requireValid(
+  ctx: DtpContext,
+  tokens: Pick<TokenSet, "accessToken" | "expiresIn" | "receivedAt" | "res">,
+  what: string,
+): void {
+  if (!provablyValid(tokens, ctx.clock.now())) {
+    ctx.skip?.(
+      `the access token (expires_in ${tokens.expiresIn} s) may have expired before ${what}, so the answer would prove nothing: lengthen dtp_lifetimes.access_token on the target`,
+    );
+  }
+}
+
+/**
  * Sends `req` with `tokens`' access token as issued: DPoP-bound (with `dpop`'s proof) or
  * Bearer; `scheme` forces the authorization scheme (a bound token sent as Bearer, …).
  */

@@ -63,6 +63,14 @@ export function readStepTokens(
   return readTokens(ctx, res);
 }
 
+/** A token response's pair, which must carry a refresh token (the token response's owner). */
+export function withRefreshToken(tokens: TokenSet): TokenSet & { refreshToken: string } {
+  if (tokens.refreshToken === undefined) {
+    fail(ownerOf("tokenResponse"), "a refresh_token in the token response", "none", tokens.res);
+  }
+  return { ...tokens, refreshToken: tokens.refreshToken };
+}
+
 /** "status 400 invalid_grant: …" on one line. */
 export function describeAnswer(res: HttpResponse): string {
   const error = (res.body as { error?: unknown } | undefined)?.error;

@@ -84,7 +84,7 @@ export function tokenForgeries(
     ([name, change]): Forgery => ({
       kind: "claim",
       claim: name,
-      what: `"${name}" changed, original signature kept`,
+      what: `"${name}" changed to ${JSON.stringify(change[name])}, original signature kept`,
       token: `${h}.${Buffer.from(JSON.stringify({ ...claims, ...change })).toString("base64url")}.${sig}`,
     }),
   );

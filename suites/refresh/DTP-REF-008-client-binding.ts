@@ -14,8 +14,17 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/legacy/index.ts";
-import { deviceWithRefresh, expectInvalidGrant, refreshOk } from "./_helpers.ts";
+import { expectInvalidGrant } from "../../src/check/expect-oauth.ts";
+import {
+  anonymous,
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+  none,
+  withRefreshToken,
+} from "../../src/client/index.ts";
+import { approvedDevice, clientSecret, otherDevice } from "../../src/client/kit/index.ts";
+import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-008";
 
@@ -37,9 +46,9 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await deviceWithRefresh(ctx, ID, "owner");
-    const apiKey = clientSecret(ctx.target, dev.clientId);
-    let current = dev.tokens.refreshToken;
+    const { device, tokens } = await approvedDevice(ctx, { label: "owner" });
+    let current = withRefreshToken(tokens.tokens).refreshToken;
+    const apiKey = clientSecret(ctx.target, device.clientId);
     const wrongKey = fc.string({ minLength: 0, maxLength: 40 }).filter((s) => s !== apiKey);
     const badAuth: fc.Arbitrary<BadAuth> = fc.oneof(
       fc.record({ kind: fc.constant("none" as const), formClientId: fc.boolean() }),
@@ -49,39 +58,39 @@ export const check: Check = {
         secret: wrongKey.filter((s) => s !== ""),
       }),
     );
-    await fc.assert(
-      fc.asyncProperty(badAuth, async (auth) => {
-        const headers: Record<string, string> = {};
-        const form: Record<string, string | undefined> = {
-          grant_type: "refresh_token",
-          refresh_token: current,
-        };
-        if (auth.kind === "none" && auth.formClientId) form.client_id = dev.clientId;
-        if (auth.kind === "basic-wrong-key") {
-          headers.authorization = basicAuth(dev.clientId, auth.secret);
-        }
-        if (auth.kind === "post-wrong-key") {
-          form.client_id = dev.clientId;
-          form.client_secret = auth.secret;
-        }
-        const res = await ctx.http.request({
-          method: "POST",
-          url: endpoint(ctx.target, "token_endpoint"),
-          headers,
-          form,
-          label: `refresh with bad client auth (${auth.kind})`,
-        });
+    await ctx.property(
+      "refreshes with bad client authentication",
+      fc.asyncProperty(badAuth, async (bad) => {
+        // The faults are in the client authentication itself: each method is named on purpose.
+        const auth: ClientAuth =
+          bad.kind === "none"
+            ? bad.formClientId
+              ? none(device.clientId)
+              : anonymous()
+            : bad.kind === "basic-wrong-key"
+              ? clientSecretBasic(device.clientId, bad.secret)
+              : clientSecretPost(device.clientId, bad.secret);
+        const res = await device.refresh(
+          current,
+          {},
+          {
+            auth,
+            label: `refresh with bad client auth (${bad.kind})`,
+          },
+        );
         expectOAuthError(res, { status: 401, error: "invalid_client" }, "DTP-REF-009");
         // Not consumed: the same token still refreshes, with proper authentication.
-        const next = await refreshOk(ctx, dev, current, "DTP-REF-009");
+        const next = expectRefreshed(ctx, await device.refresh(current), "DTP-REF-009");
         current = next.refreshToken;
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
     );
 
-    // DTP-REF-008: another approved device (same API key) presents the token.
-    const other = await deviceWithRefresh(ctx, ID, "other");
-    const res = await refresh(ctx, other, current);
-    expectInvalidGrant(res, ID);
+    // DTP-REF-008: another approved device (its own valid credentials) presents the token.
+    await ctx.case("another client presents the token", async () => {
+      const other = await otherDevice(ctx);
+      const res = await other.device.refresh(current);
+      expectInvalidGrant(res, ID);
+    });
   },
 };

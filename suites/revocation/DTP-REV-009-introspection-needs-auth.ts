@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { endpoint } from "../../src/client/legacy/index.ts";
+import { anonymous, none as publicClient, sendAs } from "../../src/client/index.ts";
 
 const ID = "DTP-REV-009";
 
@@ -43,24 +43,26 @@ export const check: Check = {
           }),
         );
     const token = fc.stringMatching(/^[A-Za-z0-9_-]{20,60}$/);
-    await fc.assert(
+    await ctx.property(
+      "introspection without credentials or with a wrong admin bearer",
       fc.asyncProperty(caller, token, async (c, t) => {
-        const form: Record<string, string> = { token: t };
-        const headers: Record<string, string> = {};
-        if (c.kind === "none" && c.clientId) form.client_id = ctx.clientId("nocreds");
-        if (c.kind === "wrong-admin") headers.authorization = `Bearer ${c.bearer}`;
-        const res = await ctx.http.request({
-          method: "POST",
-          url: endpoint(ctx.target, "introspection_endpoint"),
-          headers,
-          form,
-          label:
-            c.kind === "none" ? "introspect without credentials" : "introspect, wrong admin bearer",
-        });
+        // No client authentication at all: a client_id alone, or nothing.
+        const id = ctx.clientId("nocreds");
+        const client = {
+          clientId: id,
+          auth: c.kind === "none" && c.clientId ? publicClient(id) : anonymous(),
+        };
+        const res = await sendAs(
+          ctx,
+          client,
+          "introspection_endpoint",
+          { token: t },
+          c.kind === "none" ? "introspect without credentials" : "introspect, wrong admin bearer",
+          c.kind === "wrong-admin" ? { headers: { authorization: `Bearer ${c.bearer}` } } : {},
+        );
         const error = c.kind === "none" ? "invalid_client" : "invalid_token";
         expectOAuthError(res, { status: 401, error }, ID);
       }),
-      ctx.fc,
     );
   },
 };
