@@ -5,8 +5,8 @@
  *
  * DTP-LOGIN-005 (MUST, RFC 6749 §5.2):
  * "A `/login` request without user credentials (neither `username` + `password` nor
- * `card_id`), with `username` but no `password`, or with both `username` and `card_id`
- * MUST be answered 400 OAuth error `invalid_request`."
+ * `card_id`), with `username` but no `password`, or with both `username` and `card_id` MUST
+ * be answered 400 OAuth error `invalid_request`."
  *
  * Property, through one trusted device with a valid device token: generated wrong
  * passwords (for the configured user), unknown user names (with the right password, or a
@@ -18,7 +18,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { expectNoToken, loginThrough, passwordForm, trustedDevice } from "./_helpers.ts";
+import { loginThrough } from "../../src/client/index.ts";
+import { approvedDevice, userCredentials } from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-004";
 const INCOMPLETE = "DTP-LOGIN-005";
@@ -45,8 +47,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const user = passwordForm(ctx);
-    const device = await trustedDevice(ctx, ID, "badcreds");
+    const user = userCredentials(ctx);
+    const { tokens } = await approvedDevice(ctx, { label: "badcreds" });
 
     const norm = (s: string) => s.normalize("NFKC").trim().toLowerCase();
     const value = fc
@@ -88,10 +90,11 @@ export const check: Check = {
       ),
     );
 
-    await fc.assert(
+    await ctx.property(
+      "wrong, unknown, missing or mixed user credentials",
       fc.asyncProperty(cases, async (c) => {
         if (c.kind === "incomplete") {
-          const res = await loginThrough(ctx, device, c.form, INCOMPLETE, `login: ${c.why}`);
+          const res = await loginThrough(ctx, tokens, c.form, `login: ${c.why}`);
           expectOAuthError(res, { status: 400, error: "invalid_request" }, INCOMPLETE);
           expectNoToken(res, INCOMPLETE, c.why);
           return;
@@ -100,11 +103,10 @@ export const check: Check = {
           c.kind === "wrong password"
             ? { username: user.username, password: c.password }
             : { username: c.username, password: c.password ?? user.password };
-        const res = await loginThrough(ctx, device, form, ID, `login: ${c.kind}`);
+        const res = await loginThrough(ctx, tokens, form, `login: ${c.kind}`);
         expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
         expectNoToken(res, ID, c.kind);
       }),
-      ctx.fc,
     );
   },
 };

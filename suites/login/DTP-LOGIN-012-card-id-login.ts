@@ -1,8 +1,8 @@
 /**
  * DTP-LOGIN-012 (MUST, seed 000):
  * "When `allow_unauthenticated_requests` is true, the server MUST log in the user holding
- * the given `card_id` without a password, and MUST answer 400 OAuth error
- * `invalid_grant` for an unknown `card_id`."
+ * the given `card_id` without a password, and MUST answer 400 OAuth error `invalid_grant`
+ * for an unknown `card_id`."
  *
  * Run against the policy the target declares in `dtp_policies`; when it declares `false`
  * (or nothing: the default), DTP-LOGIN-011 applies instead and this check SKIPs.
@@ -16,15 +16,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { readTokens } from "../../src/client/legacy/index.ts";
-import {
-  claimsOf,
-  declaredPolicy,
-  expectNoToken,
-  loginThrough,
-  trustedDevice,
-  userSession,
-} from "./_helpers.ts";
+import { claimsOf, loginThrough, readStepTokens } from "../../src/client/index.ts";
+import { approvedDevice, loggedInUser, policyInEffect } from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-012";
 
@@ -41,13 +35,13 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    if (!declaredPolicy(ctx, "allow_unauthenticated_requests")) {
+    if (!policyInEffect(ctx, "allow_unauthenticated_requests")) {
       ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = false (or leaves it at its default): DTP-LOGIN-012 applies only when it is true (DTP-LOGIN-011 tests the declared behaviour)",
       );
     }
     const configured = ctx.target.config.user?.cardId;
-    const device = await trustedDevice(ctx, ID, "cardid-on");
+    const device = await approvedDevice(ctx, { label: "cardid-on" });
 
     const norm = (s: string) => s.normalize("NFKC").trim().toLowerCase();
     const unknown = fc
@@ -57,19 +51,18 @@ export const check: Check = {
         fc.stringMatching(/^[A-Za-z0-9_-]{22,43}$/).map((s) => `unknown-${s}`),
       )
       .filter((s) => s.trim() !== "" && (configured === undefined || norm(s) !== norm(configured)));
-    await fc.assert(
+    await ctx.property(
+      "unknown card ids",
       fc.asyncProperty(unknown, async (card_id) => {
         const res = await loginThrough(
           ctx,
-          device,
+          device.tokens,
           { card_id },
-          ID,
           "login with an unknown card_id",
         );
         expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
         expectNoToken(res, ID, "an unknown card_id");
       }),
-      ctx.fc,
     );
 
     if (configured === undefined) {
@@ -80,12 +73,11 @@ export const check: Check = {
     ctx.http.addSecret(configured, "card-id");
     const res = await loginThrough(
       ctx,
-      device,
+      device.tokens,
       { card_id: configured },
-      ID,
       "login with the user's card_id",
     );
-    const tokens = readTokens(ctx, res, ID);
+    const tokens = readStepTokens(ctx, res, ID, "a card_id login");
     if (tokens.refreshToken === undefined) {
       fail(ID, "a user token pair (with a refresh_token)", "no refresh_token", res);
     }
@@ -99,7 +91,7 @@ export const check: Check = {
       );
     }
     if (ctx.target.config.user?.password !== undefined) {
-      const byPassword = await userSession(ctx, device, ID);
+      const byPassword = await loggedInUser(ctx, { through: device });
       if (claims.sub !== byPassword.sub) {
         fail(
           ID,

@@ -5,6 +5,7 @@
  */
 export * from "./actors.ts";
 export * from "./auth.ts";
+export * from "./declared.ts";
 export * from "./devices.ts";
 export * from "./token-kinds.ts";
 export * from "./wait.ts";
