@@ -18,17 +18,23 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret } from "../../src/client/legacy/auth.ts";
-import { randomToken } from "../../src/protocol/random.ts";
-import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import {
-  expectOAuthErrorFormat,
-  formBody,
+  anonymous,
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+} from "../../src/client/index.ts";
+import {
+  clientSecret,
   harmlessRequest,
   type OAuthOperation,
   oauthOperations,
-  openSession,
-} from "./_helpers.ts";
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
+import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-003";
 const ERR004 = "DTP-ERR-004";
@@ -56,9 +62,9 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session).filter((op) => op !== "login");
-    const apiKey = clientSecret(ctx.target, session.clientId);
+    const apiKey = clientSecret(ctx.target, session.device.clientId);
     const wrongKey = fc
       .string({ unit: fc.constantFrom(...SECRET_CHARS), minLength: 1, maxLength: 48 })
       .filter((k) => k !== apiKey);
@@ -102,90 +108,92 @@ export const check: Check = {
         .filter((k) => k.kind !== "Basic + client_assertion" || op === "token")
         .map((k) => [op, k] as [OAuthOperation, Mistake]),
     );
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ops), mistake, async (op: OAuthOperation, m) => {
-        if (m.kind === "Basic + client_assertion" && op !== "token") return;
-        const req = await harmlessRequest(ctx, session, op);
-        const headers: Record<string, string> = {
-          "content-type": "application/x-www-form-urlencoded",
-        };
-        const params = [...req.params];
-        let basic = false;
-        switch (m.kind) {
-          case "wrong key (Basic)":
-            headers.authorization = basicAuth(req.clientId, m.key);
-            basic = true;
-            break;
-          case "wrong key (form)":
-            if (!params.some(([k]) => k === "client_id")) params.push(["client_id", req.clientId]);
-            params.push(["client_secret", m.key]);
-            break;
-          case "no credentials":
-            break;
-          case "malformed Basic":
-            headers.authorization = m.header;
-            basic = true;
-            break;
-          case "Basic + client_secret":
-            headers.authorization = req.authorization;
-            params.push([
-              "client_secret",
-              m.right ? clientSecret(ctx.target, req.clientId) : m.key,
-            ]);
-            break;
-          case "Basic + client_assertion":
-            headers.authorization = req.authorization;
-            if (m.grant === "client_credentials")
-              params.splice(0, params.length, ["grant_type", "client_credentials"]);
-            params.push(
-              ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
-              ["client_assertion", `eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.${randomToken(64)}`],
-            );
-            break;
+    // The mistakes are in the client authentication itself: each method is named on purpose.
+    const judgeMistake = async (op: OAuthOperation, m: Mistake) => {
+      if (m.kind === "Basic + client_assertion" && op !== "token") return;
+      const req = harmlessRequest(ctx, session, op);
+      const params = [...req.params];
+      const headers: Record<string, string> = {};
+      const right = clientSecret(ctx.target, req.clientId);
+      let auth: ClientAuth = anonymous();
+      let basic = false;
+      switch (m.kind) {
+        case "wrong key (Basic)":
+          auth = clientSecretBasic(req.clientId, m.key);
+          basic = true;
+          break;
+        case "wrong key (form)":
+          auth = clientSecretPost(req.clientId, m.key);
+          break;
+        case "no credentials":
+          break;
+        case "malformed Basic":
+          headers.authorization = m.header;
+          basic = true;
+          break;
+        case "Basic + client_secret":
+          auth = clientSecretBasic(req.clientId, right);
+          params.push(["client_secret", m.right ? right : m.key]);
+          break;
+        case "Basic + client_assertion":
+          auth = clientSecretBasic(req.clientId, right);
+          if (m.grant === "client_credentials")
+            params.splice(0, params.length, ["grant_type", "client_credentials"]);
+          params.push(
+            ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+            ["client_assertion", `eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.${randomToken(64)}`],
+          );
+          break;
+      }
+      const res = await sendProbe(ctx, req, {
+        params,
+        auth,
+        headers,
+        label: `${op} with ${m.kind}${m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : ""}`,
+      });
+      if (m.kind === "Basic + client_secret" || m.kind === "Basic + client_assertion") {
+        expectOAuthErrorFormat(res, ERR004, { status: 400, error: "invalid_request" });
+        return;
+      }
+      if (m.kind === "malformed Basic" && !ctx.target.features.has("dtp") && res.status === 400) {
+        // Outside DTP: a malformed Authorization header is also "otherwise malformed"
+        // (RFC 6749 §5.2 invalid_request); DTP chose invalid_client.
+        expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
+        return;
+      }
+      expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
+      // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
+      if (basic && ctx.target.features.has("dtp")) {
+        const header = res.headers["www-authenticate"];
+        const ok =
+          header !== undefined &&
+          (() => {
+            try {
+              return parseChallenges(header).some(
+                (c) => c.scheme.toLowerCase() === "basic" && c.params.realm === "dtp",
+              );
+            } catch {
+              return false;
+            }
+          })();
+        if (!ok) {
+          fail(
+            ID,
+            'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)',
+            header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
+            res,
+          );
         }
-        const res = await ctx.http.request({
-          method: "POST",
-          url: req.url,
-          headers,
-          body: formBody(params),
-          label: `${op} with ${m.kind}${m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : ""}`,
-        });
-        if (m.kind === "Basic + client_secret" || m.kind === "Basic + client_assertion") {
-          expectOAuthErrorFormat(res, ERR004, { status: 400, error: "invalid_request" });
-          return;
-        }
-        if (m.kind === "malformed Basic" && !ctx.target.features.has("dtp") && res.status === 400) {
-          // Outside DTP: a malformed Authorization header is also "otherwise malformed"
-          // (RFC 6749 §5.2 invalid_request); DTP chose invalid_client.
-          expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
-          return;
-        }
-        expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
-        // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
-        if (basic && ctx.target.features.has("dtp")) {
-          const header = res.headers["www-authenticate"];
-          const ok =
-            header !== undefined &&
-            (() => {
-              try {
-                return parseChallenges(header).some(
-                  (c) => c.scheme.toLowerCase() === "basic" && c.params.realm === "dtp",
-                );
-              } catch {
-                return false;
-              }
-            })();
-          if (!ok) {
-            fail(
-              ID,
-              'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)',
-              header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
-              res,
-            );
-          }
-        }
-      }),
-      { ...ctx.fc, numRuns: ctx.fc.numRuns + examples.length, examples },
+      }
+    };
+    // Every kind of mistake at every endpoint is a case, then generated ones.
+    for (const [op, m] of examples) {
+      const grant = m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : "";
+      await ctx.case(`${op}: ${m.kind}${grant}`, () => judgeMistake(op, m));
+    }
+    await ctx.property(
+      "client authentication mistakes",
+      fc.asyncProperty(fc.constantFrom(...ops), mistake, judgeMistake),
     );
   },
 };

@@ -15,11 +15,15 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { basicAuth } from "../../src/client/legacy/auth.ts";
-import { register } from "../../src/client/legacy/device.ts";
-import { endpointOf } from "../../src/client/legacy/endpoints.ts";
-import { obtainDeviceTokens, userCredentials } from "../../src/client/legacy/tokens.ts";
-import { DEVICE_CODE_GRANT, formBody, openSession, type Session } from "./_helpers.ts";
+import { basicAuth, DEVICE_CODE_GRANT, endpointOf } from "../../src/client/index.ts";
+import {
+  approvedDevice,
+  formBody,
+  type ProbeSession,
+  probeSession,
+  registeredDevice,
+  userCredentials,
+} from "../../src/client/kit/index.ts";
 
 const ID = "DTP-ERR-015";
 
@@ -57,19 +61,19 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const spare = ctx.target.features.has("admin")
-      ? await obtainDeviceTokens(ctx, ID, { label: "register (refresh-token owner)" })
+      ? await approvedDevice(ctx, { register: { label: "register (refresh-token owner)" } })
       : undefined;
-    const pending = await register(ctx, ID, {
-      label: "register (its device code is polled by another client)",
+    const { reg: pending } = await registeredDevice(ctx, {
+      register: { label: "register (its device code is polled by another client)" },
     });
     ctx.http.addSecret(pending.deviceCode, "device_code");
     const scenarios = buildScenarios(
       ctx,
       session,
-      spare?.clientId ?? session.clientId,
-      spare?.tokens.refreshToken,
+      spare?.device.clientId ?? session.device.clientId,
+      spare?.tokens.tokens.refreshToken,
       pending,
     );
     const secret = fc.string({
@@ -77,39 +81,41 @@ export const check: Check = {
       minLength: 16,
       maxLength: 64,
     });
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...scenarios), secret, async (scenario, s) => {
-        const built = await scenario.build(s);
-        if (!built) return;
-        const res = await ctx.http.request(built.req);
-        if (res.status < 400) {
-          ctx.note(`${scenario.what}: answered ${res.status}, not an error`);
-          return;
-        }
-        for (const { what, value } of built.secrets) {
-          const where = echoed(res, value);
-          if (where === undefined) continue;
-          if (built.control) {
-            const control = await ctx.http.request(built.control);
-            if (echoed(control, value) !== undefined) {
-              ctx.note(
-                `${scenario.what}: the ${what} also appears in the answer to a made-up value (a common word?); not counted as an echo`,
-              );
-              continue;
-            }
+    const judge = async (scenario: Scenario, s: string) => {
+      const built = await scenario.build(s);
+      if (!built) return;
+      const res = await ctx.http.request(built.req);
+      if (res.status < 400) {
+        ctx.note(`${scenario.what}: answered ${res.status}, not an error`);
+        return;
+      }
+      for (const { what, value } of built.secrets) {
+        const where = echoed(res, value);
+        if (where === undefined) continue;
+        if (built.control) {
+          const control = await ctx.http.request(built.control);
+          if (echoed(control, value) !== undefined) {
+            ctx.note(
+              `${scenario.what}: the ${what} also appears in the answer to a made-up value (a common word?); not counted as an echo`,
+            );
+            continue;
           }
-          fail(
-            ID,
-            `no ${what} in an error response (${scenario.what})`,
-            `status ${res.status}: ${where} contains the ${what}`,
-            res,
-          );
         }
-      }),
-      {
-        ...ctx.fc,
-        examples: scenarios.map((x) => [x, "dtp-kit-example-secret-0001"] as [Scenario, string]),
-      },
+        fail(
+          ID,
+          `no ${what} in an error response (${scenario.what})`,
+          `status ${res.status}: ${where} contains the ${what}`,
+          res,
+        );
+      }
+    };
+    // Every scenario is a case with a fixed secret, then generated secrets.
+    for (const scenario of scenarios) {
+      await ctx.case(scenario.what, () => judge(scenario, "dtp-kit-example-secret-0001"));
+    }
+    await ctx.property(
+      "every scenario with generated secrets",
+      fc.asyncProperty(fc.constantFrom(...scenarios), secret, judge),
     );
   },
 };
@@ -131,14 +137,14 @@ function echoed(res: HttpResponse, value: string): string | undefined {
 
 function buildScenarios(
   ctx: CheckContext,
-  session: Session,
+  session: ProbeSession,
   spareId: string,
   spareRefresh: string | undefined,
   pending: { clientId: string; deviceCode: string },
 ): Scenario[] {
   const apiKey = ctx.target.config.apiKey;
   const ep = (name: Parameters<typeof endpointOf>[1]) => endpointOf(ctx.target, name);
-  const deviceId = session.clientId;
+  const deviceId = session.device.clientId;
   const out: Scenario[] = [];
   const post = (
     name: Parameters<typeof endpointOf>[1],
@@ -335,7 +341,7 @@ function buildScenarios(
       }),
     });
   }
-  if (session.userTokens && ep("dtp_login_endpoint")) {
+  if (session.user && ep("dtp_login_endpoint")) {
     const user = userCredentials(ctx);
     out.push(
       {
@@ -344,7 +350,7 @@ function buildScenarios(
           ok(
             post(
               "dtp_login_endpoint",
-              { authorization: `Bearer ${await session.deviceTokens!.access()}` },
+              { authorization: `Bearer ${(await session.deviceTokens!.fresh()).accessToken}` },
               [
                 ["username", user.username],
                 ["password", s],
@@ -357,7 +363,9 @@ function buildScenarios(
       {
         what: "the real password next to a card_id at /login",
         build: async (s) => {
-          const auth = { authorization: `Bearer ${await session.deviceTokens!.access()}` };
+          const auth = {
+            authorization: `Bearer ${(await session.deviceTokens!.fresh()).accessToken}`,
+          };
           const params = (password: string): [string, string][] => [
             ["username", user.username],
             ["password", password],

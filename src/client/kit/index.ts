@@ -7,5 +7,6 @@ export * from "./actors.ts";
 export * from "./auth.ts";
 export * from "./declared.ts";
 export * from "./devices.ts";
+export * from "./probes.ts";
 export * from "./token-kinds.ts";
 export * from "./wait.ts";
