@@ -202,13 +202,14 @@ export class Device implements OAuthClient {
    */
   async pollUntilFinal(
     reg: Registration,
-    options: { requirement?: string } = {},
+    options: SendOptions & { requirement?: string } = {},
   ): Promise<HttpResponse> {
     const { clock } = this.ctx;
+    const { requirement, ...send } = options;
     let interval = reg.interval;
     const deadline = clock.now() + (reg.expiresIn + 5) * 1000;
     for (let n = 1; ; n++) {
-      const res = await this.poll(reg, { label: `poll #${n}` });
+      const res = await this.poll(reg, { ...send, label: `poll #${n}` });
       const error = (res.body as { error?: unknown } | undefined)?.error;
       if (res.status !== 400 || (error !== "authorization_pending" && error !== "slow_down")) {
         return res;
@@ -216,7 +217,7 @@ export class Device implements OAuthClient {
       if (error === "slow_down") interval += 5;
       if (clock.now() + interval * 1000 > deadline) {
         fail(
-          ownerOf("approve", options.requirement),
+          ownerOf("approve", requirement),
           "a final answer before the device code expires",
           `still ${error}`,
           res,

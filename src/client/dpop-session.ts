@@ -99,6 +99,26 @@ export class DpopSession {
   }
 
   /**
+   * Sends `req` with exactly `proof` (a replayed or hand-made one): no rebuild, no retry;
+   * the nonce of the answer is remembered.
+   */
+  async sendOnce(
+    ctx: DtpContext,
+    req: HttpRequest,
+    proof: string,
+    options: Pick<DpopSendOptions, "accessToken" | "scheme"> = {},
+  ): Promise<HttpResponse> {
+    const url = new URL(req.url, ctx.target.baseUrl).href;
+    const headers: Record<string, string> = { ...req.headers, dpop: proof };
+    if (options.accessToken !== undefined) {
+      headers.authorization = `${options.scheme ?? "DPoP"} ${options.accessToken}`;
+    }
+    const res = await ctx.http.request({ ...req, url, headers });
+    this.remember(url, res);
+    return res;
+  }
+
+  /**
    * Sends `req` with a proof (see the file header). Returns the answer to the last attempt.
    *
    * @example

@@ -21,8 +21,11 @@ export interface OAuthClient {
 export interface SendOptions {
   /** Authenticate this way instead of the client's own (another client's secret, none). */
   auth?: ClientAuth;
-  /** At the token endpoint: build the proof (mutations), or `false` for no proof at all. */
-  proof?: ProofBuilder | false;
+  /**
+   * At the token endpoint: build the proof (mutations); exactly this proof, sent once (no
+   * nonce retry: replays, stale nonces); or `false` for no proof at all.
+   */
+  proof?: ProofBuilder | string | false;
   /** Use this DPoP session instead of the client's (a key that is not the client's). */
   dpop?: DpopSession;
   /** Extra request headers (client authentication may still set `authorization`). */
@@ -58,7 +61,15 @@ export function sendAs(
     label,
   };
   const dpop = options.dpop ?? client.dpop;
-  if (name !== "token_endpoint" || !dpop || options.proof === false) return ctx.http.request(req);
+  if (name !== "token_endpoint" || !dpop) return ctx.http.request(req);
+  if (options.proof === false) {
+    // Deliberately without a proof: the answer's nonce is still the session's to remember.
+    return ctx.http.request(req).then((res) => {
+      dpop.remember(req.url, res);
+      return res;
+    });
+  }
+  if (typeof options.proof === "string") return dpop.sendOnce(ctx, req, options.proof);
   return dpop.send(ctx, req, options.proof ? { build: options.proof } : {});
 }
 

@@ -18,6 +18,8 @@ import { readRegistration } from "./device.ts";
 import { declaredList, endpoint } from "./metadata.ts";
 import { ownerOf } from "./owners.ts";
 
+export type { HttpSignatureAlg };
+
 export const FORM_TYPE = "application/x-www-form-urlencoded";
 
 /** Every knob of a signed re-registration; omitted = the valid value. */
@@ -65,21 +67,31 @@ export function signatureAlgsFor(device: Device): HttpSignatureAlg[] {
 }
 
 /**
- * Signs a re-registration of `device`: `form` (default: the form it registered with, key
- * fields included) with `knobs` applied, and the device's client authentication.
+ * The re-registration request of `device` before it is signed: `form` (default: the form
+ * it registered with, key fields included) encoded, with the device's client authentication.
  */
-export async function signReRegistration(
+export async function unsignedReRegistration(
   device: Device,
-  knobs: SignKnobs = {},
   form?: Record<string, string | undefined>,
-): Promise<SignedRequest> {
-  const { ctx } = device;
-  if (!device.key) throw new Error(`${device.clientId} has no key to sign with`);
+): Promise<{ body: string; headers: Record<string, string> }> {
   const fields = { ...(form ?? (await device.registrationForm())) };
   const headers: Record<string, string> = {};
-  const now = Math.floor(ctx.clock.now() / 1000);
-  device.auth.apply({ headers, form: fields }, ctx.target, now);
-  const body = encodeForm(fields);
+  device.auth.apply({ headers, form: fields }, device.ctx.target, nowSeconds(device));
+  return { body: encodeForm(fields), headers };
+}
+
+/**
+ * Signs `req` (its body as it will be sent, unless a knob signs something else) as a
+ * re-registration of `device`, with `knobs` applied: the request with the signature headers.
+ */
+export function signBody(
+  device: Device,
+  req: { body: string; headers: Record<string, string> },
+  knobs: SignKnobs = {},
+): SignedRequest {
+  const { ctx } = device;
+  if (!device.key) throw new Error(`${device.clientId} has no key to sign with`);
+  const now = nowSeconds(device);
   const alg = signatureAlgsFor(device)[0] ?? httpSignatureAlgsForKey(device.key.kind)[0]!;
   const created = knobs.created === undefined ? now : knobs.created;
   const expires = knobs.expires === undefined ? Math.max(now, created ?? now) + 60 : knobs.expires;
@@ -90,7 +102,7 @@ export async function signReRegistration(
     method: knobs.method ?? "POST",
     url: knobs.url ?? endpoint(ctx.target, "device_authorization_endpoint"),
     headers: signHeaders,
-    body,
+    body: req.body,
     key: knobs.key ?? device.key.privateKey,
     keyid: knobs.keyid === undefined ? device.key.jkt : knobs.keyid,
     // Mutations declare arbitrary algorithm names; the bytes are made with `signWith`.
@@ -103,16 +115,32 @@ export async function signReRegistration(
     ...(knobs.components !== undefined ? { components: knobs.components } : {}),
   });
   return {
-    body,
+    body: req.body,
     nonce,
     headers: {
-      ...headers,
+      ...req.headers,
       "content-type": FORM_TYPE,
       "content-digest": sig["content-digest"],
       "signature-input": sig["signature-input"],
       signature: sig.signature,
     },
   };
+}
+
+/**
+ * Signs a re-registration of `device`: `form` (default: the form it registered with, key
+ * fields included) with `knobs` applied, and the device's client authentication.
+ */
+export async function signReRegistration(
+  device: Device,
+  knobs: SignKnobs = {},
+  form?: Record<string, string | undefined>,
+): Promise<SignedRequest> {
+  return signBody(device, await unsignedReRegistration(device, form), knobs);
+}
+
+function nowSeconds(device: Device): number {
+  return Math.floor(device.ctx.clock.now() / 1000);
 }
 
 /** Sends a (signed, or deliberately damaged) re-registration as is. */

@@ -25,12 +25,10 @@
  * A valid refresh afterwards shows the refresh token was good all along.
  */
 import type { Check } from "../../src/check/check.ts";
-import {
-  assertMutationsRejected,
-  keyedDevice,
-  mutationKeys,
-  refreshDevice,
-} from "./_dpop-helpers.ts";
+import { proofWindow } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { mutationKeys } from "../../src/protocol/dpop-mutations.ts";
+import { assertMutationsRejected } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-003";
 
@@ -55,9 +53,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-tok", kind: "rsa", keyType: "rsa" });
-    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
-    await assertMutationsRejected(ctx, dev, "token", keys, ID);
-    await refreshDevice(ctx, dev, ID);
+    const dev = await approvedDevice(ctx, { label: "dpop-mut-tok", kind: "rsa", keyType: "rsa" });
+    const session = dev.device.dpop!;
+    const keys = await mutationKeys(session.key, session.alg, proofWindow(ctx.target));
+    await assertMutationsRejected(ctx, dev, "token", keys);
+    // A valid refresh afterwards: the refresh token was good all along.
+    dev.tokens.tokens = await dev.device.refreshed(dev.tokens.tokens, { requirement: ID });
   },
 };

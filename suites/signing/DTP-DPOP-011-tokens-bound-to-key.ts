@@ -11,15 +11,16 @@
  * introspection for an opaque token). The keyless half is checked with DTP-DPOP-013.
  */
 import type { Check } from "../../src/check/check.ts";
-import { expectBoundTo, keyedDevice, refreshDevice } from "./_dpop-helpers.ts";
+import { approvedDevice, type NewDeviceOptions } from "../../src/client/kit/index.ts";
+import { expectBoundTo } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-011";
 
-const DEVICES = [
+const DEVICES: NewDeviceOptions[] = [
   { label: "dpop-bind-ed", kind: "ed25519", keyType: "ed25519", rawEd25519: true },
   { label: "dpop-bind-ec", kind: "ec-p256", keyType: "x509" },
-  { label: "dpop-bind-rsa", kind: "rsa", keyType: "rsa", alg: "PS256" },
-] as const;
+  { label: "dpop-bind-rsa", kind: "rsa", keyType: "rsa", dpopAlg: "PS256" },
+];
 
 export const check: Check = {
   meta: {
@@ -32,13 +33,14 @@ export const check: Check = {
     requires: ["dpop", "device_code", "refresh_token", "admin"],
   },
   async run(ctx) {
-    await Promise.all(
-      DEVICES.map(async (d) => {
-        const dev = await keyedDevice(ctx, ID, d);
-        await expectBoundTo(ctx, dev.clientId, dev.tokens, dev.key.jkt, ID);
-        await refreshDevice(ctx, dev, ID);
-        await expectBoundTo(ctx, dev.clientId, dev.tokens, dev.key.jkt, ID);
-      }),
-    );
+    for (const d of DEVICES) {
+      await ctx.case(`${d.kind} key as ${d.keyType}`, async () => {
+        const { device, tokens } = await approvedDevice(ctx, d);
+        const jkt = device.key!.jkt;
+        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
+        await expectBoundTo(device, tokens.tokens, jkt, ID);
+      });
+    }
   },
 };

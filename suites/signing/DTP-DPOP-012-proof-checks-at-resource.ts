@@ -19,18 +19,15 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate } from "../../src/check/expect.ts";
-import { callResource } from "../../src/client/legacy/index.ts";
+import { absoluteEndpoint, callResource, proofWindow } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { mutationKeys } from "../../src/protocol/dpop-mutations.ts";
 import {
   assertMutationsRejected,
   expectAccepted,
   expectDpopAlgs,
   expectDpopChallenge,
-  keyedDevice,
-  mutationKeys,
-  resourceUrl,
-  sendWithProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+} from "./_dpop.ts";
 
 const ID = "DTP-DPOP-012";
 
@@ -56,18 +53,17 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-res", kind: "ed25519" });
-    const noProof = await withFreshToken(ctx, dev, ID, () =>
-      sendWithProof(
+    const dev = await approvedDevice(ctx, { label: "dpop-mut-res", kind: "ed25519" });
+    const session = dev.device.dpop!;
+    const noProof = await dev.tokens.use((t) =>
+      session.send(
         ctx,
-        dev.session,
         {
           method: "GET",
-          url: resourceUrl(ctx),
+          url: absoluteEndpoint(ctx.target, "dtp_resource_endpoint"),
           label: "GET /me with the DPoP scheme and no proof",
         },
-        () => undefined,
-        { accessToken: dev.tokens.accessToken },
+        { build: () => undefined, accessToken: t.accessToken },
       ),
     );
     if (!ctx.target.features.has("dtp") && noProof.status === 400) {
@@ -79,11 +75,11 @@ export const check: Check = {
       expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
     }
 
-    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
-    await assertMutationsRejected(ctx, dev, "resource", keys, ID);
+    const keys = await mutationKeys(session.key, session.alg, proofWindow(ctx.target));
+    await assertMutationsRejected(ctx, dev, "resource", keys);
 
-    const ok = await withFreshToken(ctx, dev, ID, () =>
-      callResource(ctx, dev.tokens, dev.session, "GET /me with a valid proof"),
+    const ok = await dev.tokens.use((t) =>
+      callResource(ctx, t, session, "GET /me with a valid proof"),
     );
     expectAccepted(ok, 200, ID, "a valid proof with the right ath");
   },

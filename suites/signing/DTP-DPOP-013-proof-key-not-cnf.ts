@@ -21,23 +21,13 @@
 
 import type { Check } from "../../src/check/check.ts";
 import {
+  absoluteEndpoint,
   callResource,
-  dpopSession,
-  pollUntilFinal,
-  readTokens,
-  register,
-} from "../../src/client/legacy/index.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
-import {
-  type DpopDevice,
-  expectAccepted,
-  expectBoundTo,
-  expectDpopChallenge,
-  resourceUrl,
-  sendWithProof,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+  DpopSession,
+  generateDeviceKey,
+} from "../../src/client/index.ts";
+import { registeredDevice } from "../../src/client/kit/index.ts";
+import { expectAccepted, expectBoundTo, expectDpopChallenge } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-013";
 
@@ -54,37 +44,29 @@ export const check: Check = {
   async run(ctx) {
     const k1 = await generateDeviceKey("ec-p256");
     const k2 = await generateDeviceKey("ed25519");
-    const reg = await register(ctx, ID, { clientId: ctx.clientId("dpop-keyless") });
-    const session = dpopSession(k1);
-    reg.dpop = session;
-    await ctx.approval.approve(reg.userCode);
-    const polled = await pollUntilFinal(ctx, reg, "DTP-DPOP-011");
-    const dev: DpopDevice = {
-      clientId: reg.clientId,
+    // A device registered without a key, proving K1 from its first poll on.
+    const { device, reg } = await registeredDevice(ctx, {
+      label: "dpop-keyless",
       key: k1,
-      session,
-      tokens: readTokens(ctx, polled, "DTP-DPOP-011"),
-    };
-    await expectBoundTo(ctx, dev.clientId, dev.tokens, k1.jkt, "DTP-DPOP-011");
-
-    const other = dpopSession(k2);
-    other.nonces = session.nonces;
-    const resource = resourceUrl(ctx);
-    const res = await withFreshToken(ctx, dev, ID, () => {
-      const at = dev.tokens.accessToken;
-      return sendWithProof(
-        ctx,
-        other,
-        { method: "GET", url: resource, label: "GET /me, bound to K1, proof by K2" },
-        (nonce) => validProof(other, "GET", resource, nonce, at),
-        { accessToken: at },
-      );
+      register: { withoutKey: true },
     });
+    const session = device.dpop!;
+    await ctx.approval.approve(reg.userCode);
+    const tokens = await device.waitForTokens(reg, { requirement: "DTP-DPOP-011" });
+    await expectBoundTo(device, tokens.tokens, k1.jkt, "DTP-DPOP-011");
+
+    const other = new DpopSession(k2).adoptNonces(session);
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
+    const res = await tokens.use((t) =>
+      other.send(
+        ctx,
+        { method: "GET", url: resource, label: "GET /me, bound to K1, proof by K2" },
+        { accessToken: t.accessToken },
+      ),
+    );
     expectDpopChallenge(ctx, res, "invalid_token", ID);
 
-    const ok = await withFreshToken(ctx, dev, ID, () =>
-      callResource(ctx, dev.tokens, session, "GET /me, proof by K1"),
-    );
+    const ok = await tokens.use((t) => callResource(ctx, t, session, "GET /me, proof by K1"));
     expectAccepted(ok, 200, ID, "a proof by the bound key");
   },
 };
