@@ -8,7 +8,6 @@ import type { verifyRequestSignature } from "../src/protocol/http-signature.ts";
 import type { ErrorStyle } from "./http/render-error.ts";
 import type { Reply } from "./http/reply.ts";
 import type { ServerOptions } from "./options.ts";
-import type { RateLimiter } from "./rate-limit.ts";
 import type { Store } from "./store/types.ts";
 import type { AccessTokenSigner } from "./tokens/signer.ts";
 import type { UserDirectory } from "./users.ts";
@@ -33,8 +32,6 @@ export interface App {
   signer: AccessTokenSigner;
   validators: Validators;
   users: UserDirectory;
-  /** Failed user-code lookups per admin credential. */
-  userCodeLimiter: RateLimiter;
   verifiers: Verifiers;
   /** Milliseconds. */
   nowMs(): number;
@@ -48,6 +45,8 @@ export interface RequestContext {
   method: string;
   /** The request URL on the issuer's origin (what `htu` and `@target-uri` are checked against). */
   url: URL;
+  /** Where the request came from, for failed-attempt limits (`limits.ts` `sourceOf`). */
+  source: string;
   params: Record<string, string>;
   headers: IncomingHttpHeaders;
   rawBody: Buffer;

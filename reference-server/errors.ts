@@ -22,7 +22,9 @@ export type OAuthErrorCode =
   | "invalid_dpop_proof"
   | "use_dpop_nonce"
   | "invalid_signature"
-  | "invalid_token";
+  | "invalid_token"
+  /** Too many failed attempts or pending registrations: 429 with `Retry-After` (DTP). */
+  | "temporarily_unavailable";
 
 /** Problem slugs (`https://dtp.dev/problems/<slug>`). */
 export type ProblemSlug =

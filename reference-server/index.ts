@@ -12,12 +12,17 @@ export type { App, Handler, OperationSpec, RequestContext, Verifiers } from "./c
 export { OPERATIONS } from "./handlers/index.ts";
 export {
   DEFAULT_LIFETIMES,
+  DEFAULT_LIMITS,
   DEFAULT_OPTIONS,
+  type FailureKind,
+  type FailureLimit,
   type Lifetimes,
+  type Limits,
   type Policies,
   parseUserSpec,
   type ServerOptions,
   type ServerOptionsInput,
+  type ServerTls,
   type ServerUser,
   SHORT_LIFETIMES,
   type StoreOptions,

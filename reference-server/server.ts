@@ -3,6 +3,7 @@
  * listens on node:http. The issuer is the URL the server listens on.
  */
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { verifyClientAssertion } from "../src/protocol/assertion.ts";
 import { verifyDpopProof } from "../src/protocol/dpop.ts";
@@ -10,17 +11,21 @@ import { verifyRequestSignature } from "../src/protocol/http-signature.ts";
 import { randomToken, sha256b64url } from "../src/protocol/random.ts";
 import type { App, OperationSpec, Verifiers } from "./context.ts";
 import { OPERATIONS } from "./handlers/index.ts";
+import { handleConnections } from "./http/connections.ts";
 import { createPipeline } from "./http/pipeline.ts";
 import { resolveOptions, type ServerOptionsInput, type ServerUser } from "./options.ts";
-import { createRateLimiter } from "./rate-limit.ts";
 import { createRouter } from "./router.ts";
 import { loadServerSpec } from "./spec-source.ts";
 import { createMemoryStore } from "./store/memory.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/types.ts";
-import { loadSigner } from "./tokens/signer.ts";
+import { loadKeyEncryptionKey } from "./tokens/key-encryption.ts";
+import { createSigner, loadSigningKey } from "./tokens/signer.ts";
 import { createUserDirectory } from "./users.ts";
 import { compileValidators } from "./validation.ts";
+
+/** How often expired state is dropped from the store. */
+const PURGE_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   /** The base URL and issuer identifier, e.g. `http://127.0.0.1:40123`. */
@@ -70,14 +75,26 @@ export async function startReferenceServer(
     { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
   ];
   const directory = await createUserDirectory(users);
-  // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid).
+  // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid)
+  //    and the signing key, kept in it encrypted under a key from outside it.
+  const kek = loadKeyEncryptionKey(options);
   const opened =
     options.store.kind === "sqlite" ? createSqliteStore(options.store.file) : createMemoryStore();
   const store = fixture.wrapStore ? fixture.wrapStore(opened) : opened;
-  store.addSecretHash("api_key", sha256b64url(apiKey));
-  store.addSecretHash("admin_key", sha256b64url(adminKey));
+  let signingKey: Awaited<ReturnType<typeof loadSigningKey>>;
+  try {
+    store.addSecretHash("api_key", sha256b64url(apiKey));
+    store.addSecretHash("admin_key", sha256b64url(adminKey));
+    signingKey = await loadSigningKey(store, kek);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   // 4. Listen; the issuer is the address we got.
-  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
+  const timeouts = { requestTimeout: 30_000, headersTimeout: 10_000 };
+  const server: Server = options.tls
+    ? createHttpsServer({ ...timeouts, ...options.tls, rejectUnauthorized: true })
+    : createServer(timeouts);
   // Idle keep-alive connections stay open longer than clients keep them (they close first),
   // so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000;
@@ -89,16 +106,15 @@ export async function startReferenceServer(
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  const issuer = `http://${host}:${port}`;
+  const issuer = `${options.tls ? "https" : "http"}://${host}:${port}`;
   const clock = options.clock ?? Date.now;
   const app: App = {
     options,
     issuer,
     store,
-    signer: loadSigner(store, issuer),
+    signer: createSigner(signingKey, issuer),
     validators,
     users: directory,
-    userCodeLimiter: createRateLimiter(10, 60_000),
     verifiers: {
       dpopProof: verifyDpopProof,
       clientAssertion: verifyClientAssertion,
@@ -110,7 +126,12 @@ export async function startReferenceServer(
   };
   const onError = (err: unknown) => console.error("dtp reference server: internal error", err);
   server.on("request", createPipeline(app, router, operations, onError));
-  const purge = setInterval(() => store.purge(app.now()), 60_000);
+  handleConnections(server);
+  // Expired registrations are kept for another device-code lifetime (DTP-POLL-006).
+  const purge = setInterval(
+    () => store.purge(app.now(), options.lifetimes.deviceCode),
+    PURGE_INTERVAL_MS,
+  );
   purge.unref();
 
   let closed: Promise<void> | undefined;

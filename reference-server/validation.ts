@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { quote } from "./http/echo.ts";
 import type { ServerSpec } from "./spec-source.ts";
 
 export type ValidationResult =
@@ -42,15 +43,22 @@ export function compileValidators(spec: ServerSpec): Validators {
   // strict off: the spec's descriptions and formats are annotations, not errors.
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  const compiled = new Map<object, ValidateFunction>();
-  const compile = (schema: object): ValidateFunction => {
-    let v = compiled.get(schema);
-    if (!v) {
-      v = ajv.compile(schema);
-      compiled.set(schema, v);
-    }
-    return v;
+  // Query and path parameters arrive as strings: `limit=3` is the integer its schema asks.
+  const ajvParams = new Ajv2020({ strict: false, allErrors: true, coerceTypes: true });
+  addFormats(ajvParams);
+  const compileWith = (engine: Ajv2020) => {
+    const compiled = new Map<object, ValidateFunction>();
+    return (schema: object): ValidateFunction => {
+      let v = compiled.get(schema);
+      if (!v) {
+        v = engine.compile(schema);
+        compiled.set(schema, v);
+      }
+      return v;
+    };
   };
+  const compile = compileWith(ajv);
+  const compileParams = compileWith(ajvParams);
   const ops = new Map(spec.operations.map((op) => [op.operationId, op]));
   const paramSchemas = new Map<string, { path: object; query: object; queryNames: string[] }>();
   for (const op of spec.operations) {
@@ -90,7 +98,7 @@ export function compileValidators(spec: ServerSpec): Validators {
           return {
             ok: false,
             unsupported: true,
-            message: `"${d.property}" ${JSON.stringify(value)} is not supported`,
+            message: `"${d.property}" ${typeof value === "string" ? quote(value) : "of this type"} is not supported`,
           };
         return check(compile(branch), data);
       }
@@ -105,8 +113,8 @@ export function compileValidators(spec: ServerSpec): Validators {
         if (all.length > 1) return { ok: false, message: `"${name}" is repeated` };
         if (all.length === 1) q[name] = all[0]!;
       }
-      const r = check(compile(v.path), path);
-      return r.ok ? check(compile(v.query), q) : r;
+      const r = check(compileParams(v.path), { ...path });
+      return r.ok ? check(compileParams(v.query), q) : r;
     },
   };
   cache.set(spec, validators);
@@ -134,7 +142,7 @@ export function describe(errors: readonly ErrorObject[]): string {
     case "dependentRequired":
       return `"${String(p.property)}" requires "${String(p.missingProperty)}"`;
     case "additionalProperties":
-      return `"${String(p.additionalProperty)}" is not allowed`;
+      return `${quote(String(p.additionalProperty))} is not allowed`;
     case "enum":
       return `${name} must be one of ${(p.allowedValues as unknown[]).map(String).join(", ")}`;
     case "const":

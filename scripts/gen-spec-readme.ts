@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { specDir } from "../src/paths.ts";
 import {
+  type Applies,
   CATALOGUE_AREAS,
   type Catalogue,
   type CatalogueArea,
@@ -18,6 +19,7 @@ import {
   loadCatalogue,
   PREFIX_AREAS,
   prefixOf,
+  type Reference,
   type Requirement,
 } from "../src/spec/catalogue.ts";
 
@@ -46,6 +48,12 @@ const PREFIX_TITLES: Record<string, string> = {
 };
 
 const ID_IN_TEXT = /\bDTP-[A-Z]+-\d{3}\b/g;
+
+/** How each `applies` value reads next to a requirement. */
+const APPLIES_LABELS: Record<Applies, string> = {
+  oauth: "OAuth (any server with the feature)",
+  dtp: "DTP only",
+};
 
 export function readmePath(): string {
   return join(specDir(), "README.md");
@@ -78,9 +86,11 @@ export function renderSpecReadme(
     "## 4. Requirements",
     "",
     `Catalogue version ${catalogue.version}: ${catalogue.requirements.length} requirements.`,
-    "Each entry gives the level, the normative text, the standard it comes from (`DTP` when",
-    "the protocol itself decides), the operations it applies to, and whether a black-box",
-    "client can observe it over HTTP.",
+    "Each entry gives the level, whom it applies to (**OAuth**: an RFC rule any OAuth server",
+    "with the feature can be held to, as strict as the RFC; **DTP**: a DTP strengthening or a",
+    "DTP-only feature), the normative text, the standard it comes from (`DTP` when the",
+    "protocol itself decides), the operations it applies to, and whether a black-box client",
+    "can observe it over HTTP.",
     "",
     ...summaryTable(catalogue),
     "",
@@ -94,12 +104,12 @@ export function renderSpecReadme(
       const title = PREFIX_TITLES[prefix];
       if (prefixes.length > 1 && title !== undefined) out.push(`#### ${title} (DTP-${prefix})`, "");
       for (const r of inArea.filter((x) => (prefixOf(x.id) ?? "") === prefix)) {
-        out.push(...renderRequirement(r, known), "");
+        out.push(...renderRequirement(r, known, catalogue.references ?? []), "");
       }
     }
   }
 
-  out.push("## 5. Deviations from the seed documents and the standards", "");
+  out.push("## 5. Deviations from the vendor documents and the standards", "");
   out.push(
     "Where DTP deliberately departs from one of the vendor documents it unifies (or, in a",
     "few places, tightens a standard), the requirement says so and why.",
@@ -129,6 +139,20 @@ export function renderSpecReadme(
     out.push(`| \`${op}\` | ${ids.map(link).join(", ")} |`);
   }
   out.push("");
+
+  out.push("## 8. References", "");
+  out.push(
+    "The vendor documents DTP unifies, as requirements cite them (`Source:` lines and",
+    "deviations). Standards are cited by their RFC numbers.",
+    "",
+  );
+  for (const ref of catalogue.references ?? []) {
+    out.push(
+      `<a id="${referenceAnchor(ref)}"></a>`,
+      `**${ref.cite}**: "${ref.title}", ${ref.publisher}. ${oneLine(ref.about)}`,
+      "",
+    );
+  }
   return out.join("\n");
 }
 
@@ -151,14 +175,38 @@ export function renderChangelogSection(catalogue: Catalogue, title: string): str
   return `${out.join("\n")}\n`;
 }
 
-function renderRequirement(r: Requirement, known: Set<string>): string[] {
+/** The anchor of a reference in section 8: `ref-safeq-cloud-register-device`. */
+export function referenceAnchor(ref: Reference): string {
+  return `ref-${ref.cite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}`;
+}
+
+/** A `source` with each cited vendor document linked to section 8. */
+function linkSource(source: string, references: readonly Reference[]): string {
+  return source
+    .split(";")
+    .map((part) => {
+      const cite = part.trim();
+      const ref = references.find((r) => r.cite === cite);
+      return ref ? `[${cite}](#${referenceAnchor(ref)})` : cite;
+    })
+    .join("; ");
+}
+
+function renderRequirement(
+  r: Requirement,
+  known: Set<string>,
+  references: readonly Reference[],
+): string[] {
   const lines = [
     `<a id="${r.id}"></a>`,
-    `**${r.id}** · **${r.level}**${r.observable ? "" : " · not observable over HTTP"}`,
+    `**${r.id}** · **${r.level}** · ${APPLIES_LABELS[r.applies ?? "dtp"]}${r.observable ? "" : " · not observable over HTTP"}`,
     "",
     `> ${linkIds(oneLine(r.text), known)}`,
     "",
-    `Source: ${r.source} · Operations: ${r.operations.map((o) => `\`${o}\``).join(", ")}`,
+    `Source: ${linkSource(r.source, references)} · Operations: ${r.operations.map((o) => `\`${o}\``).join(", ")}`,
   ];
   if (r.deviation !== undefined) {
     lines.push("", `Deviation: ${linkIds(oneLine(r.deviation), known)}`);
@@ -168,21 +216,23 @@ function renderRequirement(r: Requirement, known: Set<string>): string[] {
 
 function summaryTable(catalogue: Catalogue): string[] {
   const rows = [
-    `| area | prefixes | ${LEVELS.join(" | ")} | total |`,
-    `|---|---|${LEVELS.map(() => "---:|").join("")}---:|`,
+    `| area | prefixes | ${LEVELS.join(" | ")} | OAuth | DTP | total |`,
+    `|---|---|${LEVELS.map(() => "---:|").join("")}---:|---:|---:|`,
   ];
+  const scope = (list: Requirement[]) =>
+    ["oauth", "dtp"].map((a) => list.filter((r) => (r.applies ?? "dtp") === a).length);
   const prefixAreas: Record<string, CatalogueArea> = PREFIX_AREAS;
   for (const area of CATALOGUE_AREAS) {
     const inArea = catalogue.requirements.filter((r) => r.area === area);
     const prefixes = Object.keys(prefixAreas).filter((p) => prefixAreas[p] === area);
     const counts = LEVELS.map((level) => inArea.filter((r) => r.level === level).length);
     rows.push(
-      `| ${AREA_TITLES[area].replace(/ \(.*\)$/, "")} | ${prefixes.map((p) => `DTP-${p}`).join(", ")} | ${counts.join(" | ")} | ${inArea.length} |`,
+      `| ${AREA_TITLES[area].replace(/ \(.*\)$/, "")} | ${prefixes.map((p) => `DTP-${p}`).join(", ")} | ${counts.join(" | ")} | ${scope(inArea).join(" | ")} | ${inArea.length} |`,
     );
   }
   const totals = LEVELS.map((level) => catalogue.requirements.filter((r) => r.level === level));
   rows.push(
-    `| **all** | | ${totals.map((t) => t.length).join(" | ")} | ${catalogue.requirements.length} |`,
+    `| **all** | | ${totals.map((t) => t.length).join(" | ")} | ${scope(catalogue.requirements).join(" | ")} | ${catalogue.requirements.length} |`,
   );
   return rows;
 }

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { packageRoot } from "../src/paths.ts";
 
 const root = packageRoot();
@@ -92,7 +93,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 const serve = (port: number | string) =>
-  `${dtpCommand} serve --short --memory --port ${port} --api-key gate-api-key --admin-key gate-admin-key`;
+  `DTP_API_KEY=gate-api-key DTP_ADMIN_KEY=gate-admin-key ${dtpCommand} serve --short --memory --port ${port}`;
 
 describe("examples/ci/dtp-gate.sh", () => {
   it("starts the server on a free port, reads its URL, runs dtp test with reports: exit 0", async () => {
@@ -170,20 +171,68 @@ describe("examples/ci files", () => {
     }
   });
 
-  it("the GitHub workflows run the commands the README documents", () => {
-    const vendor = readFileSync(
-      join(root, "examples", "ci", "github", "dtp-conformance.yml"),
-      "utf8",
-    );
-    expect(vendor).toContain("--expected-failures dtp.expected-failures.json");
-    expect(vendor).toContain("junit=reports/dtp.xml,html=reports/dtp.html");
-    expect(vendor).toContain("actions/upload-artifact");
+  it("the vendor workflow checks out the DTP repository and runs its action with valid inputs", () => {
+    const workflow = parse(
+      readFileSync(join(root, "examples", "ci", "github", "dtp-conformance.yml"), "utf8"),
+    ) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }> };
+    const action = parse(readFileSync(join(root, "action.yml"), "utf8")) as {
+      inputs: Record<string, { required?: boolean }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout") && s.with?.path);
+    expect(checkout?.with?.path).toBe(".dtp-kit");
+    const dtp = steps.find((s) => s.uses === `./${checkout?.with?.path}`);
+    expect(dtp, "a step uses the checked-out action").toBeDefined();
+    const given = Object.keys(dtp?.with ?? {});
+    expect(given.filter((k) => !(k in action.inputs))).toEqual([]);
+    const required = Object.entries(action.inputs).filter(([, i]) => i.required);
+    expect(required.map(([k]) => k).filter((k) => !given.includes(k))).toEqual([]);
+    expect(dtp?.with).toMatchObject({
+      config: "dtp.config.json",
+      "expected-failures": "dtp.expected-failures.json",
+    });
+  });
+
+  it("the fork's workflow runs the commands the README documents", () => {
     const fork = readFileSync(
       join(root, "examples", "ci", "github", "dtp-spec-change.yml"),
       "utf8",
     );
-    for (const command of ["npx dtp spec lint", "npx dtp spec diff", "npx dtp test --strict"]) {
+    for (const command of [
+      "npm ci",
+      "npx dtp spec lint",
+      "npx dtp spec diff",
+      "npx dtp test --strict",
+    ]) {
       expect(fork).toContain(command);
     }
   });
+
+  it("no example needs the kit on a package registry", () => {
+    for (const file of [
+      "README.md",
+      "github/dtp-conformance.yml",
+      "github/dtp-spec-change.yml",
+      "dtp-gate.sh",
+    ]) {
+      const text = readFileSync(join(root, "examples", "ci", file), "utf8");
+      expect(text, file).not.toMatch(
+        /--package[= ]dtp-kit|npx --yes|npm (i|install) (-g )?dtp-kit/,
+      );
+    }
+  });
+});
+
+describe("examples/ci/dtp-gate.sh without DTP", () => {
+  it("runs the kit it belongs to (this checkout, after npm ci)", async () => {
+    const cwd = workdir("own-kit");
+    // An empty DTP is unset for the script (${DTP:-}): it finds ../../bin/dtp.js itself.
+    const run = await gate(cwd, {
+      DTP: "",
+      DTP_SERVER_CMD: serve(0),
+      DTP_ARGS: "--area discovery",
+    });
+    expect(run.code, run.err + run.out).toBe(0);
+    expect(run.out).toContain("CONFORMANT");
+  }, 60_000);
 });

@@ -17,7 +17,8 @@ import { resolveOptions } from "../../reference-server/options.ts";
 import { createRegistration, installDevice } from "../../reference-server/registration/install.ts";
 import type { Store } from "../../reference-server/store/types.ts";
 import { createFamily, issueTokenPair } from "../../reference-server/tokens/issue.ts";
-import { loadSigner } from "../../reference-server/tokens/signer.ts";
+import { createSigner, loadSigningKey } from "../../reference-server/tokens/signer.ts";
+import { sha256b64url } from "../../src/protocol/random.ts";
 import {
   basicAuth,
   FORM,
@@ -56,7 +57,12 @@ const SCOPE = "me login";
 serveChild<ReferenceConfig>(async (config) => {
   let store: Store | undefined;
   const lifetimes = config.lifetimes ?? BENCH_LIFETIMES;
+  // A key-encryption key the bench knows, so that it can sign with the server's own key.
+  const kek = randomBytes(32);
   const options: ServerOptionsInput = {
+    keyEncryptionKey: kek.toString("base64url"),
+    // Every poll code is a pending registration of the one API key: lift the cap over them.
+    limits: { pendingRegistrations: config.pollCodes + 1 },
     store: config.store,
     lifetimes,
     ...(config.clockSkew !== undefined ? { clockSkew: config.clockSkew } : {}),
@@ -72,10 +78,10 @@ serveChild<ReferenceConfig>(async (config) => {
   const s: Store = store;
   // The subset of App that the minting functions read.
   const app = {
-    options: { lifetimes: resolveOptions(options).lifetimes },
+    options: resolveOptions(options),
     issuer: server.url,
     store: s,
-    signer: loadSigner(s, server.url),
+    signer: createSigner(await loadSigningKey(s, { key: kek, source: "bench" }), server.url),
     nowMs: Date.now,
     now: () => Math.floor(Date.now() / 1000),
   } as unknown as App;
@@ -83,6 +89,7 @@ serveChild<ReferenceConfig>(async (config) => {
   let n = 0;
   const clientId = () => `bench-${tag}-${(n++).toString(36)}`;
   const auth = (id: string) => basicAuth(id, server.apiKey);
+  const apiKeyHash = sha256b64url(server.apiKey);
 
   /** A keyless device with one token pair, as a device-code redemption leaves it. */
   const device = () => {
@@ -95,6 +102,7 @@ serveChild<ReferenceConfig>(async (config) => {
       publicKey: null,
       jkt: null,
       scope: SCOPE,
+      apiKeyHash,
     };
     const { record } = createRegistration(app, fields, "approved");
     const d = installDevice(app, record);
@@ -124,6 +132,7 @@ serveChild<ReferenceConfig>(async (config) => {
         publicKey: null,
         jkt: null,
         scope: SCOPE,
+        apiKeyHash,
       },
       "pending",
     );

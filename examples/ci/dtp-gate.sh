@@ -16,7 +16,8 @@
 #   DTP_REPORTS            reports directory (default: reports): dtp.xml (JUnit),
 #                          dtp.html, dtp.json, server.log
 #   DTP_ARGS               more arguments for dtp test, split on spaces ("--area refresh")
-#   DTP                    how to run the kit (default: npx --yes --package=dtp-kit dtp)
+#   DTP                    how to run the kit, split on spaces; default: the kit this script
+#                          belongs to (its checkout, after npm ci there), else `dtp` on PATH
 #
 # Exit codes: those of dtp test (0 conformant, 1 a check failed or an expected failure
 # is stale, 2 usage, config or unreachable target); 2 as well when the server exits or does
@@ -25,7 +26,17 @@ set -eu
 
 wait_for=${DTP_WAIT:-60}
 reports=${DTP_REPORTS:-reports}
-dtp=${DTP:-npx --yes --package=dtp-kit dtp}
+kit=$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd || true)
+if [ -n "${DTP:-}" ]; then
+  dtp=$DTP
+elif [ -f "$kit/bin/dtp.js" ] && [ -x "$kit/node_modules/.bin/node" ]; then
+  dtp="$kit/node_modules/.bin/node $kit/bin/dtp.js"
+elif command -v dtp >/dev/null 2>&1; then
+  dtp=dtp
+else
+  printf '%s\n' "dtp-gate: cannot find the DTP kit: run npm ci in its checkout, or set DTP (e.g. DTP='node /path/to/dtp/bin/dtp.js')" >&2
+  exit 2
+fi
 config=${DTP_CONFIG:-}
 expected=${DTP_EXPECTED_FAILURES:-}
 if [ -z "$config" ] && [ -f dtp.config.json ]; then config=dtp.config.json; fi

@@ -2,15 +2,19 @@
  * Client authentication with the vendor API key (RFC 6749 §2.3.1): HTTP Basic
  * (`client_secret_basic`, each part form-urlencoded) or `client_id` + `client_secret` in the
  * form (`client_secret_post`). Both at once is `invalid_request`. Keys are compared as
- * SHA-256 hashes, in constant time.
+ * SHA-256 hashes, in constant time. Wrong keys are limited per `client_id` and source
+ * (DTP-ERR-017, `limits.ts`).
  */
 import { sha256b64url, timingSafeEqualStr } from "../../src/protocol/random.ts";
 import type { App, RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
+import { attemptOf, checkAttemptSync, refusedOAuth } from "../limits.ts";
 
 export interface ClientAuth {
   clientId: string;
   method: "client_secret_basic" | "client_secret_post";
+  /** The stored hash of the API key it used (pending registrations are capped per key). */
+  apiKeyHash: string;
 }
 
 const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="dtp"' };
@@ -32,14 +36,31 @@ export function basicCredentials(ctx: RequestContext): { id: string; secret: str
   }
 }
 
-/** True when `secret` is one of the server's API keys. */
-export function isApiKey(app: App, secret: string): boolean {
+/** The stored hash of `secret` when it is one of the server's API keys. */
+export function apiKeyHashOf(app: App, secret: string): string | undefined {
   const hash = sha256b64url(secret);
-  let found = false;
+  let found: string | undefined;
   // Compare against every stored hash, without stopping early.
   for (const stored of app.store.secretHashes("api_key"))
-    found = timingSafeEqualStr(stored, hash) || found;
+    if (timingSafeEqualStr(stored, hash)) found = stored;
   return found;
+}
+
+/** 5. The key, under the failed-attempt limit of this client_id from this source. */
+function checkKey(
+  ctx: RequestContext,
+  clientId: string,
+  secret: string,
+  challenge: boolean,
+): string {
+  const headers = challenge ? BASIC_CHALLENGE : {};
+  return checkAttemptSync(
+    ctx.app,
+    attemptOf(ctx, "client_secret", clientId),
+    () => apiKeyHashOf(ctx.app, secret),
+    () => new OAuthError("invalid_client", "client authentication failed", 401, headers),
+    refusedOAuth,
+  );
 }
 
 /**
@@ -48,6 +69,7 @@ export function isApiKey(app: App, secret: string): boolean {
  * 2. Basic: `client_id` from the header (a different form `client_id` → `invalid_request`).
  * 3. Post: `client_id` and `client_secret` from the form.
  * 4. No credentials, or a wrong key → 401 `invalid_client`.
+ * 5. Past the failed-attempt limit of this `client_id` from this source → 429.
  */
 export function authenticateClient(ctx: RequestContext): ClientAuth {
   const basic = basicCredentials(ctx);
@@ -69,16 +91,14 @@ export function authenticateClient(ctx: RequestContext): ClientAuth {
       throw new OAuthError("invalid_request", '"client_id" does not match the Basic user name');
     if (!CLIENT_ID.test(basic.id))
       throw new OAuthError("invalid_request", '"client_id" is invalid');
-    if (!isApiKey(ctx.app, basic.secret))
-      throw new OAuthError("invalid_client", "client authentication failed", 401, BASIC_CHALLENGE);
-    return { clientId: basic.id, method: "client_secret_basic" };
+    const apiKeyHash = checkKey(ctx, basic.id, basic.secret, true);
+    return { clientId: basic.id, method: "client_secret_basic", apiKeyHash };
   }
   if (formSecret !== undefined) {
     if (formId === undefined) throw new OAuthError("invalid_request", '"client_id" is required');
     if (!CLIENT_ID.test(formId)) throw new OAuthError("invalid_request", '"client_id" is invalid');
-    if (!isApiKey(ctx.app, formSecret))
-      throw new OAuthError("invalid_client", "client authentication failed", 401);
-    return { clientId: formId, method: "client_secret_post" };
+    const apiKeyHash = checkKey(ctx, formId, formSecret, false);
+    return { clientId: formId, method: "client_secret_post", apiKeyHash };
   }
   throw new OAuthError("invalid_client", "client authentication is required", 401, BASIC_CHALLENGE);
 }

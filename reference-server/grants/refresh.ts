@@ -35,10 +35,12 @@ export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
   const scope = form.scope ?? token.scope;
   if (!isSubset(scope, token.scope))
     throw new OAuthError("invalid_scope", `"scope" may only narrow "${token.scope}"`, 400, nonce);
-  // 6. Rotate atomically; a token already rotated is a reuse: revoke the family
-  //    (unless presented again within the declared grace period).
+  // 6. Rotate atomically, only while the family is live (what was read above may be stale:
+  //    a reuse may have revoked the family meanwhile). A token already rotated is a reuse:
+  //    revoke the family (unless presented again within the declared grace period).
   const nowMs = app.nowMs();
   if (!app.store.rotateRefreshToken(token.hash, nowMs)) {
+    if (!familyLive(app, family.id)) throw invalidGrant("the refresh token was revoked");
     const rotatedAtMs = app.store.refreshToken(token.hash)?.rotatedAtMs ?? 0;
     const grace = app.options.refreshReuseGrace * 1000;
     if (!(grace > 0 && nowMs - rotatedAtMs <= grace)) {
@@ -48,12 +50,15 @@ export async function refreshTokenGrant(ctx: RequestContext): Promise<Reply> {
   }
   // 7. Issue the next pair in the same family: the access token with the requested
   //    scope, the refresh token with the presented one's.
-  return secretJson(
-    200,
-    issueTokenPair(app, family, normalise(scope), token.hash, dpop.jkt, token.scope),
-    nonce,
-  );
+  const pair = issueTokenPair(app, family, normalise(scope), token.hash, dpop.jkt, token.scope);
+  // 8. Answer 200 only with live tokens: another instance may have revoked the family
+  //    between the rotation and the issuance.
+  if (!familyLive(app, family.id)) throw invalidGrant("the refresh token was revoked");
+  return secretJson(200, pair, nonce);
 }
+
+const familyLive = (app: RequestContext["app"], id: string) =>
+  app.store.family(id)?.revokedAt === null;
 
 const normalise = (scope: string) =>
   [...new Set(scope.split(" ").filter((s) => s !== ""))].join(" ");

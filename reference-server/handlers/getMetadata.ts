@@ -41,7 +41,7 @@ export const getMetadata: Handler = ({ app }) => {
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
     dpop_signing_alg_values_supported: [...DPOP_ALGS],
     scopes_supported: ["me", "login", "tokens", "service"],
-    dtp_version: "1.0",
+    dtp_version: "2.0",
     dtp_login_endpoint: `${issuer}/login`,
     dtp_personal_tokens_endpoint: `${issuer}/personal-tokens`,
     dtp_resource_endpoint: `${issuer}/me`,
@@ -66,6 +66,10 @@ export const getMetadata: Handler = ({ app }) => {
     dtp_refresh_token_reuse_grace_period: options.refreshReuseGrace,
     dtp_clock_skew: options.clockSkew,
     dtp_dpop_nonce_required: options.dpopNonceRequired,
+    dtp_limits: {
+      failed_attempts: { ...options.limits.failedAttempts },
+      pending_registrations: options.limits.pendingRegistrations,
+    },
   };
   return json(200, body);
 };

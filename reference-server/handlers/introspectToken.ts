@@ -1,15 +1,16 @@
 /**
  * `POST /introspect` — RFC 7662: a device introspects its own tokens (client
- * authentication), the administrator any token (admin bearer). Anything not active, or
- * not the caller's, is `{"active": false}`.
+ * authentication), the administrator any token (admin bearer, under the admin key's
+ * failed-attempt limit). Anything not active, or not the caller's, is `{"active": false}`.
  */
 import type { components } from "../../src/generated/openapi.ts";
-import { bearerToken, isAdminKey } from "../auth/admin-auth.ts";
+import { bearerToken, checkAdminKey } from "../auth/admin-auth.ts";
 import { authenticateClient } from "../auth/client-auth.ts";
 import type { App, Handler } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { json, NO_STORE } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
+import { refusedOAuth } from "../limits.ts";
 import {
   activeAccessToken,
   activePersonalToken,
@@ -26,10 +27,15 @@ export const introspectToken: Handler = async (ctx) => {
   const admin = bearerToken(ctx);
   let clientId: string | undefined;
   if (admin !== undefined) {
-    if (!isAdminKey(app, admin))
-      throw new OAuthError("invalid_token", "the admin credential is not valid", 401, {
-        "WWW-Authenticate": 'Bearer realm="dtp", error="invalid_token"',
-      });
+    checkAdminKey(
+      ctx,
+      admin,
+      () =>
+        new OAuthError("invalid_token", "the admin credential is not valid", 401, {
+          "WWW-Authenticate": 'Bearer realm="dtp", error="invalid_token"',
+        }),
+      refusedOAuth,
+    );
   } else {
     clientId = authenticateClient(ctx).clientId;
   }

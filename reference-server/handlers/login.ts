@@ -9,6 +9,7 @@ import { dpopNonceHeader } from "../dpop/nonces.ts";
 import { ChallengeError, OAuthError } from "../errors.ts";
 import { secretJson } from "../http/reply.ts";
 import { validateBody } from "../http/validate.ts";
+import { attemptOf, checkAttempt, refusedOAuth } from "../limits.ts";
 import { createFamily, issueTokenPair } from "../tokens/issue.ts";
 
 const USER_SCOPE = "me tokens";
@@ -29,9 +30,16 @@ export const login: Handler = async (ctx) => {
       "invalid_request",
       '"card_id" login is not allowed (allow_unauthenticated_requests is off)',
     );
-  // 4. Find the user; wrong credentials → invalid_grant.
-  const user = await findUser(app, form);
-  if (!user) throw new OAuthError("invalid_grant", "the user credentials are not valid");
+  // 4. Find the user; wrong credentials → invalid_grant, past the failed-attempt limit of
+  //    this user through this device from this source → 429 (DTP-LOGIN-013).
+  const subject = form.card_id !== undefined ? ["card_id"] : ["user", form.username ?? ""];
+  const user = await checkAttempt(
+    app,
+    attemptOf(ctx, "password", caller.clientId, ...subject),
+    () => findUser(app, form),
+    () => new OAuthError("invalid_grant", "the user credentials are not valid"),
+    refusedOAuth,
+  );
   // 5. Issue a user token pair through this device, bound to the device key if it has one.
   const family = createFamily(app, {
     clientId: caller.clientId,

@@ -41,7 +41,8 @@ export const registerDevice: Handler = (ctx) => {
     const device = verifySignedReRegistration(ctx, client.clientId, key?.jkt);
     key = { keyType: device.keyType!, publicKey: device.publicKey!, jkt: device.jkt! };
   }
-  // 6. Store the registration: pending, or approved at once when the signature verified.
+  // 6. Store the registration: pending (at most limits.pendingRegistrations per API key),
+  //    or approved at once when the signature verified.
   const { record, deviceCode } = createRegistration(
     app,
     {
@@ -52,6 +53,7 @@ export const registerDevice: Handler = (ctx) => {
       publicKey: key?.publicKey ?? null,
       jkt: key?.jkt ?? null,
       scope: normaliseScope(form.scope ?? "me login"),
+      apiKeyHash: client.apiKeyHash,
     },
     signed ? "approved" : "pending",
   );

@@ -7,6 +7,7 @@ import { OAuthError } from "../errors.ts";
 import { clientCredentialsGrant } from "../grants/client-credentials.ts";
 import { deviceCodeGrant } from "../grants/device-code.ts";
 import { refreshTokenGrant } from "../grants/refresh.ts";
+import { quote } from "../http/echo.ts";
 
 const GRANTS: Record<string, Handler> = {
   "urn:ietf:params:oauth:grant-type:device_code": deviceCodeGrant,
@@ -20,7 +21,10 @@ export const token: Handler = (ctx) => {
   if (grantType === undefined) throw new OAuthError("invalid_request", '"grant_type" is required');
   const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
   if (!grant)
-    throw new OAuthError("unsupported_grant_type", `grant_type "${grantType}" is not supported`);
+    throw new OAuthError(
+      "unsupported_grant_type",
+      `grant_type ${quote(grantType)} is not supported`,
+    );
   // 2. The grant authenticates the client, validates its form and answers.
   return grant(ctx);
 };

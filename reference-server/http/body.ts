@@ -5,28 +5,49 @@
  */
 import type { IncomingMessage } from "node:http";
 import { InputError } from "../errors.ts";
+import { quote } from "./echo.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** Past this many bytes the connection is dropped instead of drained. */
-const DRAIN_LIMIT = 8 * 1024 * 1024;
 
-/** Reads the whole body; throws `InputError("too_large")` past the limit (after draining). */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    if (size > DRAIN_LIMIT) {
-      req.destroy();
-      break;
-    }
-    if (!tooLarge) chunks.push(chunk);
+/**
+ * The client closed the connection (or broke the framing) before its body was complete:
+ * there is nobody to answer, and nothing to log (issue 16: no "internal error", no stack).
+ */
+export class ClientGone extends Error {
+  constructor() {
+    super("the client closed the connection before its request body was complete");
+    this.name = "ClientGone";
   }
-  if (tooLarge) throw new InputError("too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads the whole body. Past the limit (a declared `Content-Length`, or the bytes read so
+ * far) it stops reading and throws `InputError("too_large")` at once: the reply then says
+ * 413 and reads and discards the rest before closing (`reply.ts`), so the client sees the
+ * answer and not a reset. A client that goes away mid-body is `ClientGone`.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () =>
+      new InputError("too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return reject(tooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (err: Error | undefined) => {
+      req.off("data", onData).off("end", onEnd).off("error", onGone).off("close", onGone);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) settle(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(undefined);
+    const onGone = () => settle(new ClientGone());
+    req.on("data", onData).on("end", onEnd).on("error", onGone).on("close", onGone);
+  });
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -59,10 +80,10 @@ export function requireMediaType(header: string | undefined, expected: string): 
   if (type !== expected)
     throw new InputError(
       "unsupported_media_type",
-      `Content-Type must be ${expected} (got ${type === "" ? "none" : JSON.stringify(type)})`,
+      `Content-Type must be ${expected} (got ${type === "" ? "none" : quote(type)})`,
     );
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8")
-    throw new InputError("unsupported_media_type", `charset must be utf-8 (got "${charset}")`);
+    throw new InputError("unsupported_media_type", `charset must be utf-8 (got ${quote(charset)})`);
 }
 
 /**
@@ -80,7 +101,7 @@ export function parseForm(text: string): Record<string, string> {
     const value = decodeComponent(eq === -1 ? "" : pair.slice(eq + 1));
     if (name === "") throw new InputError("malformed", "form parameter with an empty name");
     if (Object.hasOwn(out, name))
-      throw new InputError("duplicate", `"${name}" is repeated (parameters must not repeat)`);
+      throw new InputError("duplicate", `${quote(name)} is repeated (parameters must not repeat)`);
     out[name] = value;
   }
   for (const [name, value] of Object.entries(out)) if (value === "") delete out[name];

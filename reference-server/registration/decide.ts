@@ -1,7 +1,7 @@
 /**
  * Approval and denial by user code (admin API, problem+json): case-insensitive, dash
- * optional; unknown → 404, decided → 409, expired → 410; failed lookups are rate limited
- * per admin credential (10 per minute → 429).
+ * optional; unknown → 404, decided → 409, expired → 410; failed lookups are limited per
+ * admin credential and source (DTP-APR-010: 10 per minute, then 429 from that source).
  */
 import type { components } from "../../src/generated/openapi.ts";
 import { normalizeUserCode } from "../../src/protocol/random.ts";
@@ -10,22 +10,20 @@ import type { RequestContext } from "../context.ts";
 import { InputError, ProblemError } from "../errors.ts";
 import { json, type Reply } from "../http/reply.ts";
 import { validateParams } from "../http/validate.ts";
+import { attemptOf, countFailure, refusedProblem, waitFor } from "../limits.ts";
 import { displayUserCode, installDevice } from "./install.ts";
 
 type RegistrationDecision = components["schemas"]["RegistrationDecision"];
 
 export function decideRegistration(ctx: RequestContext, decision: "approved" | "denied"): Reply {
   const { app } = ctx;
-  // 1. The admin credential; refuse while it is over its failed-lookup limit.
-  const admin = authenticateAdmin(ctx);
-  const wait = app.userCodeLimiter.retryAfter(admin, app.nowMs());
-  if (wait > 0)
-    throw new ProblemError("rate-limited", 429, "too many failed user-code lookups", {
-      "Retry-After": String(wait),
-    });
+  // 1. The admin credential; refuse while this source is over its failed-lookup limit.
+  const lookups = attemptOf(ctx, "user_code", authenticateAdmin(ctx));
+  const wait = waitFor(app, lookups);
+  if (wait > 0) throw refusedProblem(wait);
   const failed = (err: ProblemError | InputError) => {
-    app.userCodeLimiter.recordFailure(admin, app.nowMs());
-    return err;
+    const over = countFailure(app, lookups);
+    return over > 0 ? refusedProblem(over) : err;
   };
   // 2. A well-formed user code that names a registration (failures count).
   try {

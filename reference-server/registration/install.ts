@@ -8,14 +8,26 @@ import {
   userCode,
 } from "../../src/protocol/random.ts";
 import type { App } from "../context.ts";
+import { OAuthError } from "../errors.ts";
 import type { DeviceRecord, RegistrationRecord } from "../store/types.ts";
 
 export type NewRegistration = Pick<
   RegistrationRecord,
-  "clientId" | "clientType" | "clientDescription" | "keyType" | "publicKey" | "jkt" | "scope"
+  | "clientId"
+  | "clientType"
+  | "clientDescription"
+  | "keyType"
+  | "publicKey"
+  | "jkt"
+  | "scope"
+  | "apiKeyHash"
 >;
 
-/** Stores a registration with fresh codes; returns it with the device code in clear. */
+/**
+ * Stores a registration with fresh codes; returns it with the device code in clear. A
+ * pending one only while its API key has fewer than `limits.pendingRegistrations` pending
+ * (DTP-REG-026): past the cap, 429 `temporarily_unavailable` until the oldest expires.
+ */
 export function createRegistration(
   app: App,
   fields: NewRegistration,
@@ -38,7 +50,18 @@ export function createRegistration(
       decidedAt: status === "approved" ? now : null,
       redeemedAt: null,
     };
-    if (app.store.insertRegistration(record)) return { record, deviceCode };
+    const cap = app.options.limits.pendingRegistrations;
+    const result = app.store.insertRegistration(record, cap);
+    if (result.inserted) return { record, deviceCode };
+    if (result.reason === "too_many_pending") {
+      const wait = Math.max(1, result.retryAt - now);
+      throw new OAuthError(
+        "temporarily_unavailable",
+        `this API key has ${cap} pending registrations: retry after ${wait} s`,
+        429,
+        { "Retry-After": String(wait) },
+      );
+    }
     if (attempt >= 10) throw new Error("could not allocate a unique user code");
   }
 }

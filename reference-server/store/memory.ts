@@ -5,12 +5,12 @@
 import type {
   AccessTokenRecord,
   DeviceRecord,
+  FailureCount,
   FamilyRecord,
   OnceKind,
   PersonalTokenRecord,
   RefreshTokenRecord,
   RegistrationRecord,
-  RegistrationStatus,
   SecretKind,
   Store,
 } from "./types.ts";
@@ -31,6 +31,11 @@ export function createMemoryStore(): Store {
   const personalByHash = new Map<string, string>();
   const once = new Map<string, number>();
   const nonces = new Map<string, number>();
+  const failures = new Map<string, FailureCount>();
+  const pendingOf = (apiKeyHash: string, now: number) =>
+    [...registrations.values()].filter(
+      (r) => r.apiKeyHash === apiKeyHash && r.status === "pending" && r.expiresAt > now,
+    );
 
   return {
     addSecretHash: (kind: SecretKind, hash) => void secrets[kind].add(hash),
@@ -40,17 +45,37 @@ export function createMemoryStore(): Store {
       signingKey = jwk;
     },
 
-    insertRegistration(r) {
-      if (byDeviceCode.has(r.deviceCodeHash) || byUserCode.has(r.userCode)) return false;
+    insertRegistration(r, maxPending) {
+      if (byDeviceCode.has(r.deviceCodeHash) || byUserCode.has(r.userCode))
+        return { inserted: false, reason: "taken" };
+      if (maxPending !== undefined && r.status === "pending") {
+        const pending = pendingOf(r.apiKeyHash, r.createdAt);
+        if (pending.length >= maxPending)
+          return {
+            inserted: false,
+            reason: "too_many_pending",
+            retryAt: Math.min(...pending.map((p) => p.expiresAt)),
+          };
+      }
       registrations.set(r.id, { ...r });
       byDeviceCode.set(r.deviceCodeHash, r.id);
       byUserCode.set(r.userCode, r.id);
-      return true;
+      return { inserted: true };
     },
     registrationByDeviceCodeHash: (hash) => copy(registrations.get(byDeviceCode.get(hash) ?? "")),
     registrationByUserCode: (code) => copy(registrations.get(byUserCode.get(code) ?? "")),
-    listRegistrations: (status: RegistrationStatus) =>
-      [...registrations.values()].filter((r) => r.status === status).map((r) => ({ ...r })),
+    listRegistrations: ({ status, now, after, limit }) =>
+      [...registrations.values()]
+        .filter((r) => r.status === status && (status !== "pending" || r.expiresAt > now))
+        .filter(
+          (r) =>
+            !after ||
+            r.createdAt > after.createdAt ||
+            (r.createdAt === after.createdAt && r.id > after.id),
+        )
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, limit)
+        .map((r) => ({ ...r })),
     decideRegistration(id, status, now) {
       const r = registrations.get(id);
       if (r?.status !== "pending" || r.expiresAt <= now) return false;
@@ -103,6 +128,7 @@ export function createMemoryStore(): Store {
     rotateRefreshToken(hash, nowMs) {
       const t = refresh.get(hash);
       if (!t || t.rotatedAtMs !== null) return false;
+      if (families.get(t.familyId)?.revokedAt !== null) return false;
       t.rotatedAtMs = nowMs;
       return true;
     },
@@ -137,9 +163,30 @@ export function createMemoryStore(): Store {
       return best;
     },
 
-    purge(now) {
+    countFailure(key, now, window) {
+      const f = failures.get(key);
+      const next =
+        !f || f.resetAt <= now
+          ? { count: 1, resetAt: now + window }
+          : { count: f.count + 1, resetAt: f.resetAt };
+      failures.set(key, next);
+      return { ...next };
+    },
+    failures(key, now) {
+      const f = failures.get(key);
+      return f && f.resetAt > now ? { ...f } : { count: 0, resetAt: now };
+    },
+
+    purge(now, registrationRetention) {
       for (const [k, exp] of once) if (exp <= now) once.delete(k);
       for (const [k, exp] of nonces) if (exp <= now) nonces.delete(k);
+      for (const [k, f] of failures) if (f.resetAt <= now) failures.delete(k);
+      for (const [id, r] of registrations) {
+        if (r.expiresAt > now - registrationRetention) continue;
+        registrations.delete(id);
+        byDeviceCode.delete(r.deviceCodeHash);
+        byUserCode.delete(r.userCode);
+      }
     },
     close() {},
   };

@@ -2,15 +2,26 @@
  * node:sqlite store: one file, WAL journal, schema created on open. node:sqlite is
  * synchronous, so each conditional UPDATE/INSERT below is one atomic decision; the
  * single-use operations check `changes === 1`.
+ *
+ * The file is created with mode 0600 (an existing one is narrowed to it), and SQLite gives
+ * its `-wal` and `-shm` files the mode of the database file (DTP-SEC-010).
  */
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { SCHEMA } from "./sqlite-schema.ts";
-import type { RegistrationRecord, Store } from "./types.ts";
+import { INDEXES, MIGRATIONS, SCHEMA } from "./sqlite-schema.ts";
+import type { FailureCount, RegistrationRecord, Store } from "./types.ts";
 
 export function createSqliteStore(file: string): Store {
+  ownerOnly(file);
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
   db.exec(SCHEMA);
+  for (const [table, column, definition] of MIGRATIONS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+  db.exec(INDEXES);
 
   const cache = new Map<string, StatementSync>();
   const stmt = (sql: string): StatementSync => {
@@ -44,16 +55,56 @@ export function createSqliteStore(file: string): Store {
       all<{ hash: string }>("SELECT hash FROM secrets WHERE kind = ?", kind).map((r) => r.hash),
     signingKey: () =>
       one<{ value: string }>("SELECT value FROM settings WHERE name = 'signing_key'")?.value,
-    saveSigningKey: (jwk) =>
-      void run("INSERT OR REPLACE INTO settings (name, value) VALUES ('signing_key', ?)", jwk),
+    saveSigningKey(sealed) {
+      run("INSERT OR REPLACE INTO settings (name, value) VALUES ('signing_key', ?)", sealed);
+      // Rare (first start, or encrypting a key an older version kept in plain text): rewrite
+      // the file so no page of the journal or the database still holds the old value.
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+    },
 
-    insertRegistration: (r) => insert("registrations", r, "INSERT OR IGNORE") === 1,
+    insertRegistration(r, maxPending) {
+      const cols = Object.keys(r);
+      const values = cols.map((c) => `:${c}`).join(", ");
+      // The cap and the insertion are one statement: parallel registrations cannot overshoot.
+      const inserted = Number(
+        stmt(
+          `INSERT OR IGNORE INTO registrations (${cols.join(", ")}) SELECT ${values}
+           WHERE :maxPending IS NULL OR :status <> 'pending' OR (SELECT COUNT(*) FROM registrations
+             WHERE apiKeyHash = :apiKeyHash AND status = 'pending' AND expiresAt > :createdAt) < :maxPending`,
+        ).run({
+          ...(r as unknown as Record<string, SQLInputValue>),
+          maxPending: maxPending ?? null,
+        }).changes,
+      );
+      if (inserted === 1) return { inserted: true };
+      const taken = one(
+        "SELECT 1 AS x FROM registrations WHERE userCode = ? OR deviceCodeHash = ?",
+        r.userCode,
+        r.deviceCodeHash,
+      );
+      if (taken || maxPending === undefined || r.status !== "pending")
+        return { inserted: false, reason: "taken" };
+      const oldest = one<{ t: number | null }>(
+        "SELECT MIN(expiresAt) AS t FROM registrations WHERE apiKeyHash = ? AND status = 'pending' AND expiresAt > ?",
+        r.apiKeyHash,
+        r.createdAt,
+      );
+      return { inserted: false, reason: "too_many_pending", retryAt: oldest?.t ?? r.createdAt };
+    },
     registrationByDeviceCodeHash: (hash) =>
       one<RegistrationRecord>("SELECT * FROM registrations WHERE deviceCodeHash = ?", hash),
     registrationByUserCode: (code) =>
       one<RegistrationRecord>("SELECT * FROM registrations WHERE userCode = ?", code),
-    listRegistrations: (status) =>
-      all("SELECT * FROM registrations WHERE status = ? ORDER BY createdAt, id", status),
+    listRegistrations: ({ status, now, after, limit }) =>
+      all(
+        `SELECT * FROM registrations WHERE status = ?1 AND (?1 <> 'pending' OR expiresAt > ?2)
+         AND (createdAt > ?3 OR (createdAt = ?3 AND id > ?4)) ORDER BY createdAt, id LIMIT ?5`,
+        status,
+        now,
+        after?.createdAt ?? -1,
+        after?.id ?? "",
+        limit,
+      ),
     decideRegistration: (id, status, now) =>
       run(
         "UPDATE registrations SET status = ?, decidedAt = ? WHERE id = ? AND status = 'pending' AND expiresAt > ?",
@@ -114,7 +165,8 @@ export function createSqliteStore(file: string): Store {
     refreshToken: (hash) => one("SELECT * FROM refresh_tokens WHERE hash = ?", hash),
     rotateRefreshToken: (hash, nowMs) =>
       run(
-        "UPDATE refresh_tokens SET rotatedAtMs = ? WHERE hash = ? AND rotatedAtMs IS NULL",
+        `UPDATE refresh_tokens SET rotatedAtMs = ? WHERE hash = ? AND rotatedAtMs IS NULL
+         AND EXISTS (SELECT 1 FROM families f WHERE f.id = familyId AND f.revokedAt IS NULL)`,
         nowMs,
         hash,
       ) === 1,
@@ -154,10 +206,40 @@ export function createSqliteStore(file: string): Store {
         now,
       ),
 
-    purge(now) {
+    countFailure: (key, now, window) =>
+      one<FailureCount>(
+        `INSERT INTO failures (key, count, resetAt) VALUES (?1, 1, ?2 + ?3)
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN resetAt <= ?2 THEN 1 ELSE count + 1 END,
+           resetAt = CASE WHEN resetAt <= ?2 THEN ?2 + ?3 ELSE resetAt END
+         RETURNING count, resetAt`,
+        key,
+        now,
+        window,
+      )!,
+    failures: (key, now) =>
+      one<FailureCount>(
+        "SELECT count, resetAt FROM failures WHERE key = ? AND resetAt > ?",
+        key,
+        now,
+      ) ?? { count: 0, resetAt: now },
+
+    purge(now, registrationRetention) {
       run("DELETE FROM used_once WHERE expiresAt <= ?", now);
       run("DELETE FROM dpop_nonces WHERE expiresAt <= ?", now);
+      run("DELETE FROM failures WHERE resetAt <= ?", now);
+      run("DELETE FROM registrations WHERE expiresAt <= ?", now - registrationRetention);
     },
     close: () => db.close(),
   };
+}
+
+/** Creates the database file with mode 0600, or narrows an existing one (and its journal). */
+function ownerOnly(file: string): void {
+  try {
+    closeSync(openSync(file, "wx", 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }

@@ -2,6 +2,9 @@
  * The store interface. Every method is synchronous, so each single-use decision
  * (redeeming a device code, rotating a refresh token, consuming a nonce or `jti`) is one
  * conditional statement and therefore atomic, in memory and in node:sqlite alike.
+ * Limits are decided the same way: a pending registration is inserted only while its API
+ * key is under the cap, and each failed attempt is counted by one upsert that returns the
+ * count it decides on. Everything that instances of one server must share lives here.
  * Secrets (API keys, device codes, refresh and personal tokens) are stored as SHA-256 hashes.
  * Times are integer seconds unless the name says `Ms`.
  */
@@ -21,6 +24,8 @@ export interface RegistrationRecord {
   /** Normalised (upper case, no dash). */
   userCode: string;
   deviceCodeHash: string;
+  /** SHA-256 of the API key it was made with (pending registrations are capped per key). */
+  apiKeyHash: string;
   clientId: string;
   clientType: ClientType;
   clientDescription: string | null;
@@ -106,6 +111,29 @@ export interface PersonalTokenRecord {
 }
 
 export type SecretKind = "api_key" | "admin_key";
+
+/** What `insertRegistration` did. */
+export type InsertRegistrationResult =
+  | { inserted: true }
+  | { inserted: false; reason: "taken" }
+  /** The API key already has `maxPending` pending registrations; the oldest expires at `retryAt`. */
+  | { inserted: false; reason: "too_many_pending"; retryAt: number };
+
+/** A page of `listRegistrations`: oldest first (`createdAt`, then `id`), after `after`. */
+export interface RegistrationQuery {
+  status: RegistrationStatus;
+  /** Pending registrations that expired by `now` are left out (they can no longer be decided). */
+  now: number;
+  after?: { createdAt: number; id: string };
+  limit: number;
+}
+
+/** Failures counted for one limit key in its current window. */
+export interface FailureCount {
+  count: number;
+  /** When the window ends (the count starts again from 0). */
+  resetAt: number;
+}
 export type OnceKind = "dpop_jti" | "assertion_jti" | "signature_nonce";
 
 export interface Store {
@@ -113,15 +141,22 @@ export interface Store {
   addSecretHash(kind: SecretKind, hash: string): void;
   secretHashes(kind: SecretKind): string[];
 
-  /** The access-token signing key (private JWK, JSON), kept so old tokens still verify. */
+  /**
+   * The access-token signing key, kept so old tokens still verify: a JWE encrypted under a
+   * key-encryption key that is never in the store (DTP-SEC-009, `tokens/key-encryption.ts`).
+   */
   signingKey(): string | undefined;
-  saveSigningKey(privateJwkJson: string): void;
+  saveSigningKey(sealed: string): void;
 
-  /** False when the user code or device code is already taken (caller retries). */
-  insertRegistration(r: RegistrationRecord): boolean;
+  /**
+   * Inserts a registration: `taken` when its user code or device code exists (the caller
+   * retries with new ones); with `maxPending`, a pending one only while its API key has
+   * fewer pending, unexpired registrations (one conditional statement, DTP-REG-026).
+   */
+  insertRegistration(r: RegistrationRecord, maxPending?: number): InsertRegistrationResult;
   registrationByDeviceCodeHash(hash: string): RegistrationRecord | undefined;
   registrationByUserCode(userCode: string): RegistrationRecord | undefined;
-  listRegistrations(status: RegistrationStatus): RegistrationRecord[];
+  listRegistrations(q: RegistrationQuery): RegistrationRecord[];
   /** pending → status, only while pending and unexpired; true when this call decided. */
   decideRegistration(id: string, status: "approved" | "denied", now: number): boolean;
   /**
@@ -151,7 +186,11 @@ export interface Store {
 
   insertRefreshToken(t: RefreshTokenRecord): void;
   refreshToken(hash: string): RefreshTokenRecord | undefined;
-  /** Marks the token rotated; true only for the one call that did it. */
+  /**
+   * Marks the token rotated, only while it is unrotated and its family is not revoked: true
+   * only for the one call that did it. One conditional statement, so a reuse that revokes
+   * the family and the rotation of its newest token cannot both win (issue 16, point 6).
+   */
   rotateRefreshToken(hash: string, nowMs: number): boolean;
 
   insertPersonalToken(t: PersonalTokenRecord): void;
@@ -168,7 +207,19 @@ export interface Store {
   /** The newest unexpired nonce. */
   latestDpopNonce(now: number): { value: string; expiresAt: number } | undefined;
 
-  /** Drops expired single-use values and nonces. */
-  purge(now: number): void;
+  /**
+   * Counts one failed attempt for `key` (a hash of the limit's kind, subject and source) in a
+   * fixed window of `window` seconds from its first failure: one upsert, which returns the
+   * count the caller decides on (over the limit: refused).
+   */
+  countFailure(key: string, now: number, window: number): FailureCount;
+  /** The failures counted for `key` in its current window (0 when none). */
+  failures(key: string, now: number): FailureCount;
+
+  /**
+   * Drops expired single-use values, nonces and failure counts, and the registrations that
+   * have been expired for `registrationRetention` seconds (DTP-POLL-006).
+   */
+  purge(now: number, registrationRetention: number): void;
   close(): void;
 }

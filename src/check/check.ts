@@ -63,8 +63,11 @@ export interface Check {
 
 export interface Clock {
   now(): number;
-  /** Sleeps `ms`, charged to the run's --max-wait budget. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Sleeps `ms`, charged to the run's --max-wait budget. `reason` says what for ("for the
+   * refresh token to expire"); the console shows it while the check waits.
+   */
+  sleep(ms: number, reason?: string): Promise<void>;
 }
 
 export interface CheckContext {

@@ -45,11 +45,6 @@ export interface Exchange {
   response?: { status: number; headers: Record<string, string>; body?: string };
   /** Transport-level failure (timeout, reset, too large, redirect off target). */
   error?: string;
-  /**
-   * True when only the request line and the status were kept (a passing check's transcript,
-   * unless the run keeps all evidence): headers and bodies are left out.
-   */
-  summary?: true;
 }
 
 export interface HttpClient {

@@ -35,7 +35,11 @@ export interface ServeOptions {
   policies?: Partial<{ allowUntrustedEndpoints: boolean; allowUnauthenticatedRequests: boolean }>;
   adminKey?: string;
   apiKey?: string;
+  keyFile?: string;
+  keyEncryptionKey?: string;
   users?: { username: string; password: string; cardId?: string }[];
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningReferenceServer {

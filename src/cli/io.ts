@@ -7,6 +7,10 @@ export interface CliIo {
   cwd: string;
   /** Colours on/off; default: detected from the terminal (NO_COLOR, FORCE_COLOR, TTY). */
   color?: boolean;
+  /** stdout is a terminal: a live status line instead of heartbeat lines. */
+  tty?: boolean;
+  /** Terminal width, for the status line. */
+  columns?: () => number | undefined;
   /** Stops `dtp serve` and cancels `dtp test` (besides SIGINT / SIGTERM). */
   signal?: AbortSignal;
   /** The checks to choose from (default: every suite); tests pass their own. */
@@ -19,9 +23,26 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: untilClosed(process.stdout),
+    stderr: untilClosed(process.stderr),
     cwd: process.cwd(),
     handleSignals: true,
+    tty: process.stdout.isTTY === true,
+    columns: () => process.stdout.columns,
+  };
+}
+
+/**
+ * Writes to a stream until its reader goes away (`dtp test --list | head`: EPIPE), then
+ * drops the rest quietly: a closed pipe is the reader's choice, not an error of the command,
+ * which finishes (and writes its report files) as usual.
+ */
+function untilClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", () => {
+    closed = true;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
   };
 }

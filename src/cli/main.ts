@@ -15,15 +15,20 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 const HELP_AFTER = `
 Exit codes:
-  0  every MUST check passes (and every SHOULD under --strict)
-  1  a check failed or errored, or an expected failure now passes (stale)
-  2  usage or config error, or the target is unreachable
+  0  CONFORMANT: every MUST requirement the target claims was tested and passed (every
+     SHOULD too under --strict); or every failure is listed in --expected-failures
+  1  NOT CONFORMANT (a requirement failed) or INCOMPLETE (a claimed MUST requirement could
+     not be tested; --allow-untested accepts that), a check errored, or an expected failure
+     now passes (stale)
+  2  usage or config error (an empty selection, a requirement ID where a check ID is
+     needed), or the target is unreachable
 
 Examples:
   dtp test                                   test the embedded reference server
   dtp test https://as.example --config dtp.config.json --report junit=reports/dtp.xml
   dtp test https://as.example -c dtp.config.json --area refresh,revocation --strict
-  dtp test https://as.example -c dtp.config.json --replay DTP-REF-004
+  dtp test https://as.example -c dtp.config.json --requirement DTP-REF-004
+  dtp test https://as.example -c dtp.config.json --replay DTP-REF-002
   dtp serve --short --memory --port 8080
 `;
 
@@ -45,8 +50,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // commander's "error: …" (and "(Did you mean …?)") as one line, like the kit's own.
+      outputError: (s, write) =>
+        write(
+          `dtp: ${s
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")} (add --help for usage)\n`,
+        ),
     })
-    .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", HELP_AFTER);
   // Ctrl-C / SIGTERM: stop the checks (what finished is still reported) or stop `dtp serve`.
   const controller = new AbortController();
@@ -93,7 +105,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     const e = err instanceof Error ? err : new Error(String(err));
     io.stderr(
-      `dtp: internal error (a bug in the kit, please report it): ${e.stack ?? e.message}\n`,
+      process.env.DTP_DEBUG
+        ? `dtp: internal error (a bug in the kit, please report it): ${e.stack ?? e.message}\n`
+        : `dtp: internal error (a bug in the kit, please report it with DTP_DEBUG=1 set for the stack): ${e.name}: ${e.message.split("\n")[0]}\n`,
     );
     return EXIT.FAILED;
   } finally {

@@ -1,6 +1,7 @@
 /** Argument parsers shared by the `dtp` subcommands (commander `argParser`s). */
 import { InvalidArgumentError } from "commander";
 import { parseDuration } from "../config/duration.ts";
+import { parseHeaderArg } from "../http/transport.ts";
 
 /** Repeatable, comma-separated list: `--only A,B --only C` → [A, B, C]. */
 export function list(value: string, previous: string[] | undefined): string[] {
@@ -75,4 +76,16 @@ export function user(
   };
   if (parts[2]) u.cardId = parts[2];
   return [...(previous ?? []), u];
+}
+
+/** Repeatable `--header 'Name: value'`. */
+export function header(
+  value: string,
+  previous: [string, string][] | undefined,
+): [string, string][] {
+  try {
+    return [...(previous ?? []), parseHeaderArg(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }

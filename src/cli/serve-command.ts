@@ -1,5 +1,15 @@
-/** `dtp serve`: run the reference server until SIGINT / SIGTERM. */
+/**
+ * `dtp serve`: run the reference server until SIGINT / SIGTERM.
+ *
+ * Secrets never come from the command line, where the process list shows them: the admin
+ * and API keys come from the environment (`DTP_ADMIN_KEY`, `DTP_API_KEY`) or from files
+ * (`--admin-key-file`, `--api-key-file`), the key-encryption key of the signing key from
+ * `DTP_KEY_ENCRYPTION_KEY` or `--key-file`.
+ */
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { UsageError } from "../check/failure.ts";
+import { readTextFile } from "../config/read-file.ts";
 import { type ServeOptions, startServer } from "./embedded.ts";
 import type { CliIo } from "./io.ts";
 import { durationSeconds, durationSecondsOrZero, port, user } from "./options.ts";
@@ -23,9 +33,12 @@ interface ServeFlags {
   dpopNonce?: boolean;
   allowUntrustedEndpoints?: boolean;
   allowUnauthenticatedRequests?: boolean;
-  adminKey?: string;
-  apiKey?: string;
+  adminKeyFile?: string;
+  apiKeyFile?: string;
+  keyFile?: string;
   user?: { username: string; password: string; cardId?: string }[];
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const opt = (flags: string, description: string, env: string) =>
@@ -137,9 +150,34 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
       ),
     )
     .addOption(
-      opt("--admin-key <key>", "admin bearer key (default: random, printed)", "DTP_ADMIN_KEY"),
+      opt(
+        "--admin-key-file <file>",
+        "file holding the admin bearer key; or set DTP_ADMIN_KEY (default: random, printed). There is no --admin-key: the process list would show it",
+        "DTP_ADMIN_KEY_FILE",
+      ),
     )
-    .addOption(opt("--api-key <key>", "vendor API key (default: random, printed)", "DTP_API_KEY"))
+    .addOption(
+      opt(
+        "--api-key-file <file>",
+        "file holding the vendor API key; or set DTP_API_KEY (default: random, printed)",
+        "DTP_API_KEY_FILE",
+      ),
+    )
+    .addOption(
+      opt(
+        "--key-file <file>",
+        "file holding the key that encrypts the signing key in the store (created, mode 0600, when missing); or set DTP_KEY_ENCRYPTION_KEY (32 bytes, base64url). Default: <store>.key next to the store",
+        "DTP_KEY_FILE",
+      ),
+    )
+    .addOption(
+      opt(
+        "--tls-cert <file>",
+        "serve HTTPS with this PEM certificate (chain); with --tls-key",
+        "DTP_TLS_CERT",
+      ),
+    )
+    .addOption(opt("--tls-key <file>", "PEM private key of --tls-cert", "DTP_TLS_KEY"))
     .addOption(
       new Option(
         "--user <name:password[:card]>",
@@ -151,7 +189,11 @@ export function serveCommand(io: CliIo, setExit: (code: number) => void): Comman
     });
 }
 
-export function serveOptionsOf(flags: ServeFlags): ServeOptions {
+/** The server options of these flags; `env` gives the secrets that have no flag. */
+export function serveOptionsOf(
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ServeOptions {
   const o: ServeOptions = {};
   if (flags.port !== undefined) o.port = flags.port;
   if (flags.host !== undefined) o.host = flags.host;
@@ -177,17 +219,42 @@ export function serveOptionsOf(flags: ServeFlags): ServeOptions {
   if (flags.allowUntrustedEndpoints) policies.allowUntrustedEndpoints = true;
   if (flags.allowUnauthenticatedRequests) policies.allowUnauthenticatedRequests = true;
   if (Object.keys(policies).length) o.policies = policies;
-  if (flags.adminKey !== undefined) o.adminKey = flags.adminKey;
-  if (flags.apiKey !== undefined) o.apiKey = flags.apiKey;
+  // The key files (read by serve(), which knows the working directory) win over these.
+  if (env.DTP_ADMIN_KEY) o.adminKey = env.DTP_ADMIN_KEY;
+  if (env.DTP_API_KEY) o.apiKey = env.DTP_API_KEY;
+  if (flags.keyFile !== undefined) o.keyFile = flags.keyFile;
+  if (env.DTP_KEY_ENCRYPTION_KEY) o.keyEncryptionKey = env.DTP_KEY_ENCRYPTION_KEY;
   if (flags.user?.length) o.users = flags.user;
   return o;
 }
 
 async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
-  const server = await startServer(serveOptionsOf(flags), flags.short ?? false);
+  const options = serveOptionsOf(flags);
+  for (const [file, option, key] of [
+    [flags.adminKeyFile, "--admin-key-file", "adminKey"],
+    [flags.apiKeyFile, "--api-key-file", "apiKey"],
+  ] as const) {
+    if (file !== undefined) options[key] = await readSecret(resolve(io.cwd, file), option);
+  }
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    options.tls = {
+      cert: await readPem(resolve(io.cwd, flags.tlsCert), "--tls-cert"),
+      key: await readPem(resolve(io.cwd, flags.tlsKey), "--tls-key"),
+    };
+  }
+  const server = await startServer(options, flags.short ?? false);
   io.stdout(`DTP reference server listening on ${server.url}\n`);
   io.stdout(`  admin key   ${server.adminKey}\n`);
   io.stdout(`  API key     ${server.apiKey}\n`);
+  if (options.store?.kind !== "memory" && options.keyEncryptionKey === undefined) {
+    const file = options.store?.kind === "sqlite" ? options.store.file : "dtp-reference.sqlite";
+    io.stdout(
+      `  key file    ${options.keyFile ?? `${file}.key`} (encrypts the signing key kept in the store: keep it apart from copies of the store)\n`,
+    );
+  }
   for (const u of server.users) {
     io.stdout(
       `  user        ${u.username}:${u.password}${u.cardId ? ` (card ${u.cardId})` : ""}\n`,
@@ -210,4 +277,17 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
   io.stdout("stopping\n");
   await server.close();
   return 0;
+}
+
+function readPem(path: string, option: string): Promise<string> {
+  return readTextFile(path, option, (m) => new UsageError(m));
+}
+
+/** A key from a file: one line (a trailing newline is dropped), or a usage error. */
+async function readSecret(path: string, option: string): Promise<string> {
+  const text = await readTextFile(path, option, (m) => new UsageError(m));
+  const secret = text.replace(/\r?\n$/, "");
+  if (secret === "" || /[\r\n]/.test(secret))
+    throw new UsageError(`${option} ${path} must hold the key on one line`);
+  return secret;
 }

@@ -1,11 +1,13 @@
 /** `dtp test [url]`: run the conformance suite against a server (or the embedded one). */
-import { join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { checks as registry } from "../../suites/index.ts";
 import type { Area, Check } from "../check/check.ts";
 import { UsageError } from "../check/failure.ts";
 import { PROFILES, type Profile } from "../check/target.ts";
 import { formatDuration } from "../config/duration.ts";
+import type { TransportFiles } from "../http/transport.ts";
 import { writeCurlScripts } from "../reports/curl-files.ts";
 import {
   createConsoleReporter,
@@ -13,6 +15,7 @@ import {
   reportDirTargets,
   writeReports,
 } from "../reports/index.ts";
+import { createLiveStatus } from "../reports/live-status.ts";
 import { requiredFeatures } from "../runner/check-run.ts";
 import {
   DEFAULT_CONCURRENCY,
@@ -24,7 +27,7 @@ import { EMBEDDED_MAX_WAIT_MS, type RunOptions, runConformance } from "../runner
 import type { FailureRecord } from "../runner/types.ts";
 import type { CliIo } from "./io.ts";
 import { resolveReplay, saveLastRun } from "./last-run.ts";
-import { durationMs, integer, list, positiveInteger } from "./options.ts";
+import { collect, durationMs, header, integer, list, positiveInteger } from "./options.ts";
 
 interface TestFlags {
   config?: string;
@@ -52,6 +55,12 @@ interface TestFlags {
   expectedFailures?: string;
   list?: boolean;
   color?: boolean;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  proxy?: string;
+  header?: [string, string][];
 }
 
 export function testCommand(io: CliIo, setExit: (code: number) => void): Command {
@@ -143,6 +152,26 @@ export function testCommand(io: CliIo, setExit: (code: number) => void): Command
       "--expected-failures <file>",
       'known failures {"failures":[{"id","reason"}]}: they do not fail the run; listed checks that pass do',
     )
+    .option(
+      "--ca <file>",
+      "PEM file of a CA to trust besides Node's own (and NODE_EXTRA_CA_CERTS); repeatable",
+      collect,
+    )
+    .option("--cert <file>", "PEM client certificate for mutual TLS (with --key)")
+    .option("--key <file>", "PEM private key of the client certificate (with --cert)")
+    .option(
+      "--insecure",
+      "do not verify the target's TLS certificate (said in every report; throwaway servers only)",
+    )
+    .option(
+      "--proxy <url>",
+      "forward proxy for every request (default: HTTPS_PROXY / HTTP_PROXY; NO_PROXY applies)",
+    )
+    .option(
+      "--header <'Name: value'>",
+      "extra header for every request to the target (a gateway's); repeatable; redacted in transcripts",
+      header,
+    )
     .option("--list", "print the selected checks with their IDs, levels and needs; run nothing")
     .addOption(new Option("--color", "force colours"))
     .addOption(new Option("--no-color", "no colours"))
@@ -160,6 +189,7 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...parseReportSpec(flags.report ?? []),
     ...(flags.reportDir !== undefined ? reportDirTargets(flags.reportDir) : []),
   ].map((r) => ({ ...r, path: resolve(io.cwd, r.path) }));
+  await checkReportPaths(reports);
   let only = flags.only;
   let seed = flags.seed;
   let replayPath = flags.replayPath;
@@ -179,11 +209,10 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     if (replay.case !== undefined) replayCase = replay.case;
     if (replay.path !== undefined) replayPath = replay.path;
   }
-  if (
-    replayPath !== undefined &&
-    (seed === undefined || replayCase === undefined || only?.length !== 1)
-  ) {
-    throw new UsageError("--replay-path needs --seed, --case and --only <one check>");
+  if (replayPath !== undefined && (seed === undefined || only?.length !== 1)) {
+    throw new UsageError(
+      "--replay-path needs --seed and --only <one check> (and the --case it belongs to)",
+    );
   }
   if (replayCase !== undefined && only?.length !== 1) {
     throw new UsageError("--case needs --only <one check>");
@@ -197,11 +226,29 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     ...(flags.strict ? ["--strict"] : []),
     ...(flags.runs !== undefined ? ["--runs", String(flags.runs)] : []),
     ...(flags.maxWait !== undefined ? ["--max-wait", `${flags.maxWait}ms`] : []),
+    ...(flags.ca ?? []).flatMap((f) => ["--ca", f]),
+    ...(flags.cert !== undefined ? ["--cert", flags.cert] : []),
+    ...(flags.key !== undefined ? ["--key", flags.key] : []),
+    ...(flags.insecure ? ["--insecure"] : []),
+    ...(flags.proxy !== undefined ? ["--proxy", flags.proxy] : []),
   ].join(" ");
-  const reporter = createConsoleReporter({
+  const transport: TransportFiles = {
+    ...(flags.ca ? { ca: flags.ca.map((f) => resolve(io.cwd, f)) } : {}),
+    ...(flags.cert !== undefined ? { cert: resolve(io.cwd, flags.cert) } : {}),
+    ...(flags.key !== undefined ? { key: resolve(io.cwd, flags.key) } : {}),
+    ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
+  };
+  const status = createLiveStatus({
     write: io.stdout,
+    tty: io.tty ?? false,
+    ...(io.columns ? { columns: io.columns } : {}),
+  });
+  const reporter = createConsoleReporter({
+    write: (t) => status.write(t),
     ...(color !== undefined ? { color } : {}),
   });
+  let ranBeforeStop = 0;
   const options: RunOptions = {
     ...(url !== undefined ? { url } : {}),
     ...(flags.config !== undefined ? { config: resolve(io.cwd, flags.config) } : {}),
@@ -228,11 +275,26 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
       : {}),
     checks,
     replayPrefix,
+    ...(Object.keys(transport).length ? { transport } : {}),
+    ...(flags.header ? { headers: Object.fromEntries(flags.header) } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
-    onStart: (info) => reporter.start(info),
-    onResult: (r) => reporter.result(r),
+    onStart: (info) => {
+      reporter.start(info);
+      status.start(info.checks.length);
+    },
+    onResult: (r) => {
+      if (!io.signal?.aborted) ranBeforeStop++;
+      reporter.result(r);
+      status.result(r);
+    },
+    onWait: (e) => status.wait(e),
   };
-  const report = await runConformance(options);
+  let report: Awaited<ReturnType<typeof runConformance>>;
+  try {
+    report = await runConformance(options);
+  } finally {
+    status.stop();
+  }
   let scripts = new Map<FailureRecord, string>();
   try {
     scripts = await writeCurlScripts(report, join(io.cwd, ".dtp", "repro"));
@@ -247,6 +309,11 @@ async function runTest(url: string | undefined, flags: TestFlags, io: CliIo): Pr
     throw new UsageError(`cannot write a report: ${(err as Error).message}`);
   }
   for (const r of reports) io.stdout(`wrote ${r.format} report to ${r.path}\n`);
+  if (io.signal?.aborted) {
+    io.stderr(
+      `dtp: interrupted: the run stopped after ${ranBeforeStop} of ${report.results.length} checks; ${reports.length ? "the reports hold" : "the summary above holds"} what ran (exit 1)\n`,
+    );
+  }
   return report.exitCode;
 }
 
@@ -270,4 +337,23 @@ function listChecks(checks: readonly Check[], flags: TestFlags, io: CliIo): numb
   }
   io.stdout(`${selected.length} checks\n`);
   return 0;
+}
+
+/** A report path that is a directory (or under a file) fails before the run, not after it. */
+async function checkReportPaths(reports: readonly { format: string; path: string }[]) {
+  for (const r of reports) {
+    const info = await stat(r.path).catch(() => undefined);
+    if (info?.isDirectory()) {
+      throw new UsageError(`${r.format} report ${r.path}: is a directory; give a file name`);
+    }
+    let dir = dirname(r.path);
+    for (;;) {
+      const d = await stat(dir).catch(() => undefined);
+      if (d && !d.isDirectory()) {
+        throw new UsageError(`${r.format} report ${r.path}: ${dir} is a file, not a directory`);
+      }
+      if (d || dirname(dir) === dir) break;
+      dir = dirname(dir);
+    }
+  }
 }

@@ -1,7 +1,9 @@
 /**
  * The DTP admin API (`dtp_admin_endpoint`, RFC 9457 errors): pending registrations approved
- * or denied by `user_code`, registrations listed by status, devices read and deleted, and
- * introspection with the admin bearer. The plain forms return the answer; the asserting
+ * or denied by `user_code`, registrations listed by status (a page at a time: a server
+ * answers at most `limit` registrations with a `next_cursor` while more follow,
+ * DTP-APR-015; {@link AdminApi.listAllRegistrations} follows it), devices read and deleted,
+ * and introspection with the admin bearer. The plain forms return the answer; the asserting
  * ones fail the step's owner (or `requirement`).
  */
 import { describe, expectJson, expectStatus, fail } from "../check/expect.ts";
@@ -30,6 +32,26 @@ export interface ListedRegistration {
   created_at?: unknown;
   expires_at?: unknown;
   [k: string]: unknown;
+}
+
+/** Every page of a registration list, as {@link AdminApi.listAllRegistrations} read it. */
+export interface RegistrationPages {
+  /** Every response, in order; the last one is not a 200 page when listing stopped on it. */
+  pages: HttpResponse[];
+  /** The items of every 200 page, in order. */
+  registrations: ListedRegistration[];
+  /** Why listing stopped before the last page: the server repeated a cursor, or went on too long. */
+  stopped?: string;
+}
+
+/** Pages past this are not followed (a server that never ends its list). */
+export const MAX_PAGES = 200;
+
+/** The query of one page of `GET /registrations`. */
+export interface RegistrationQuery {
+  status?: string;
+  limit?: number | string;
+  cursor?: string;
 }
 
 export class AdminApi {
@@ -81,31 +103,80 @@ export class AdminApi {
     });
   }
 
-  /** `GET /registrations` (with `?status=` when given). */
+  /** `GET /registrations` (with `?status=` when given): the first page. */
   listRegistrations(status?: string, options: AdminRequestOptions = {}): Promise<HttpResponse> {
-    const query = status === undefined ? "" : `?${new URLSearchParams({ status }).toString()}`;
-    return this.request("GET", `/registrations${query}`, {
-      label: `admin list registrations${status === undefined ? "" : ` status=${status}`}`,
+    return this.listRegistrationsPage(status === undefined ? {} : { status }, options);
+  }
+
+  /** `GET /registrations` with `status`, `limit` and `cursor` when given: one page. */
+  listRegistrationsPage(
+    query: RegistrationQuery,
+    options: AdminRequestOptions = {},
+  ): Promise<HttpResponse> {
+    const params = new URLSearchParams();
+    if (query.status !== undefined) params.set("status", query.status);
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    if (query.cursor !== undefined) params.set("cursor", query.cursor);
+    const search = params.size > 0 ? `?${params.toString()}` : "";
+    return this.request("GET", `/registrations${search}`, {
+      label: `admin list registrations${query.status === undefined ? "" : ` status=${query.status}`}`,
       ...options,
     });
   }
 
-  /** The registrations with `status`; the list must be served (the list's owner, or `requirement`). */
+  /**
+   * Every page of the list (following `next_cursor`); stops at the first answer that is not
+   * a 200 page, at a repeated cursor, or after {@link MAX_PAGES}.
+   */
+  async listAllRegistrations(status?: string, limit?: number): Promise<RegistrationPages> {
+    const out: RegistrationPages = { pages: [], registrations: [] };
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 1; ; page++) {
+      const what = `${status === undefined ? "" : ` status=${status}`}${page > 1 ? ` (page ${page})` : ""}`;
+      const res = await this.listRegistrationsPage(
+        {
+          ...(status === undefined ? {} : { status }),
+          ...(limit === undefined ? {} : { limit }),
+          ...(cursor === undefined ? {} : { cursor }),
+        },
+        { label: `admin list registrations${what}` },
+      );
+      out.pages.push(res);
+      const body =
+        res.status === 200 ? (res.body as Record<string, unknown> | undefined) : undefined;
+      if (!body || !Array.isArray(body.registrations)) return out;
+      out.registrations.push(
+        ...body.registrations.filter(
+          (r): r is ListedRegistration => typeof r === "object" && r !== null && !Array.isArray(r),
+        ),
+      );
+      const next = body.next_cursor;
+      if (typeof next !== "string" || next === "") return out;
+      if (seen.has(next)) return { ...out, stopped: `the server repeated the cursor ${next}` };
+      if (page >= MAX_PAGES) return { ...out, stopped: `more than ${MAX_PAGES} pages` };
+      seen.add(next);
+      cursor = next;
+    }
+  }
+
+  /**
+   * The registrations with `status`, every page; each page must be served and the list must
+   * end (the list's owner, or `requirement`).
+   */
   async registrations(
     status: "pending" | "approved" | "denied",
     options: { requirement?: string } = {},
   ): Promise<{ res: HttpResponse; registrations: ListedRegistration[] }> {
     const owner = ownerOf("adminList", options.requirement);
-    const res = await this.listRegistrations(status);
-    expectStatus(res, 200, owner);
-    const list = expectJson(res, owner).registrations;
-    if (!Array.isArray(list)) fail(owner, '{"registrations": [...]}', describe(res), res);
-    return {
-      res,
-      registrations: list.filter(
-        (r): r is ListedRegistration => typeof r === "object" && r !== null && !Array.isArray(r),
-      ),
-    };
+    const { pages, registrations, stopped } = await this.listAllRegistrations(status);
+    const last = pages[pages.length - 1]!;
+    expectStatus(last, 200, owner);
+    if (!Array.isArray(expectJson(last, owner).registrations)) {
+      fail(owner, '{"registrations": [...]}', describe(last), last);
+    }
+    if (stopped) fail(owner, "a registration list that ends", stopped, last);
+    return { res: last, registrations };
   }
 
   /** `GET /devices/{client_id}` (the answer). */

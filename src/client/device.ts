@@ -223,7 +223,7 @@ export class Device implements OAuthClient {
           res,
         );
       }
-      await clock.sleep(interval * 1000);
+      await clock.sleep(interval * 1000, `for the polling interval (${interval} s)`);
     }
   }
 

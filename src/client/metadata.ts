@@ -83,6 +83,33 @@ export function declaredLifetime(target: Server, name: string, fallback: number)
   return fallback;
 }
 
+/** The kinds of credential whose failed attempts a target limits (`dtp_limits.failed_attempts`). */
+export type FailureKind = "client_secret" | "password" | "admin_key" | "user_code";
+
+/** A failed-attempt limit the target declares (`dtp_limits.failed_attempts.<kind>`). */
+export function declaredFailureLimit(
+  target: Server,
+  kind: FailureKind,
+): { max: number; window: number } | undefined {
+  const limits = target.metadata.dtp_limits as
+    | { failed_attempts?: Record<string, { max?: unknown; window?: unknown }> }
+    | undefined;
+  const l = limits?.failed_attempts?.[kind];
+  return typeof l?.max === "number" && typeof l.window === "number"
+    ? { max: l.max, window: l.window }
+    : undefined;
+}
+
+/**
+ * How many deliberate failures of `kind` one check may spend when the credential is shared
+ * with the rest of the run (the admin key): a quarter of the declared limit, so that
+ * several such checks together never lock the run out. Unlimited when none is declared.
+ */
+export function failureBudget(target: Server, kind: FailureKind): number {
+  const limit = declaredFailureLimit(target, kind);
+  return limit ? Math.max(1, Math.floor(limit.max / 4)) : Number.POSITIVE_INFINITY;
+}
+
 /** The clock-skew allowance the server declares (`dtp_clock_skew`, seconds; default 5). */
 export function declaredSkew(target: Server): number {
   const v = target.metadata.dtp_clock_skew;

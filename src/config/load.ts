@@ -3,10 +3,12 @@
  * `{ "env": "NAME" }` secrets and durations. Every problem is a {@link ConfigError}
  * (exit code 2) whose message quotes the field.
  */
-import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { ConfigError } from "../check/failure.ts";
+import { extraHeaderProblem, type TransportFiles } from "../http/transport.ts";
 import { parseDuration } from "./duration.ts";
+import { readTextFile } from "./read-file.ts";
 import {
   type ApprovalConfig,
   DEFAULT_CLIENT_ID_PREFIX,
@@ -26,24 +28,14 @@ type Env = Record<string, string | undefined>;
  * const config = await loadConfig("dtp.config.json");
  */
 export async function loadConfig(path: string, env: Env = process.env): Promise<TargetConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new ConfigError(
-      code === "ENOENT"
-        ? `config file ${path} not found`
-        : `cannot read config file ${path}: ${code ?? err}`,
-    );
-  }
+  const text = await readTextFile(path, "config file", (m) => new ConfigError(m));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return resolveConfig(json, env, path);
+  return resolveConfig(json, env, path, dirname(resolve(path)));
 }
 
 /** Validates a config object and resolves its secrets and durations. */
@@ -51,6 +43,8 @@ export function resolveConfig(
   input: unknown,
   env: Env = process.env,
   source = "config",
+  /** Directory that relative file paths (tls) are resolved against. */
+  dir = process.cwd(),
 ): TargetConfig {
   const parsed = targetConfigFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(`${source}: ${formatIssues(parsed.error)}`);
@@ -133,6 +127,28 @@ export function resolveConfig(
     if (file.oauth.resourceUrl !== undefined) oauth.resourceUrl = file.oauth.resourceUrl;
     out.oauth = oauth;
   }
+  const transport: TransportFiles = {};
+  if (file.tls) {
+    const t = file.tls;
+    if (t.ca !== undefined) {
+      transport.ca = (Array.isArray(t.ca) ? t.ca : [t.ca]).map((p) => resolve(dir, p));
+    }
+    if (t.cert !== undefined) transport.cert = resolve(dir, t.cert);
+    if (t.key !== undefined) transport.key = resolve(dir, t.key);
+    if (t.passphrase !== undefined) transport.passphrase = secret(t.passphrase, "tls.passphrase");
+    if (t.insecure) transport.insecure = true;
+  }
+  if (file.proxy !== undefined) transport.proxy = file.proxy;
+  if (Object.keys(transport).length) out.transport = transport;
+  if (file.headers) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(file.headers)) {
+      headers[name] = secret(value, `headers.${name}`);
+      const problem = extraHeaderProblem(name, headers[name]);
+      if (problem) throw new ConfigError(`${source}: "headers.${name}": ${problem}`);
+    }
+    out.headers = headers;
+  }
   const request = duration(file.timeouts?.request, "timeouts.request");
   if (request !== undefined) out.requestTimeoutMs = request;
   const check = duration(file.timeouts?.check, "timeouts.check");
@@ -153,6 +169,10 @@ export function configSecrets(config: TargetConfig): { value: string; label: str
       out.push({ value: c.clientSecret, label: `client_secret:${c.clientId}` });
     if (c.privateKey) out.push({ value: c.privateKey, label: `private_key:${c.clientId}` });
   }
+  for (const [name, value] of Object.entries(config.headers ?? {}))
+    out.push({ value, label: `header:${name.toLowerCase()}` });
+  if (config.transport?.passphrase)
+    out.push({ value: config.transport.passphrase, label: "tls_passphrase" });
   if (config.approval?.method === "webhook") {
     for (const [k, v] of Object.entries(config.approval.headers))
       out.push({ value: v, label: `header:${k.toLowerCase()}` });

@@ -17,6 +17,7 @@
  * }
  */
 import { z } from "zod";
+import type { TransportFiles } from "../http/transport.ts";
 import { DURATION_PATTERN } from "./duration.ts";
 
 export const secretSchema = z
@@ -122,6 +123,42 @@ export const oauthSchema = z
     "OAuth profile (dtp test --profile oauth): how the kit acts as a client of a plain OAuth server",
   );
 
+/** An HTTP header name (RFC 9110 token). */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)
+  .describe("A header name");
+
+const proxyUrl = z.url({ protocol: /^https?$/ }).describe("An http:// or https:// proxy URL");
+
+export const tlsSchema = z
+  .strictObject({
+    ca: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe(
+        "PEM file(s) of CAs to trust besides Node's own (which include NODE_EXTRA_CA_CERTS), e.g. the private CA of a staging server; paths relative to this file",
+      ),
+    cert: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("PEM file of the client certificate (chain) for mutual TLS; with key"),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("PEM file of the client certificate's private key; with cert"),
+    passphrase: secretSchema.optional().describe("Passphrase of an encrypted key"),
+    insecure: z
+      .boolean()
+      .optional()
+      .describe(
+        "Do not verify the target's certificate (stated in every report; only for a throwaway test server)",
+      ),
+  })
+  .describe("TLS settings for reaching the target (--ca, --cert, --key, --insecure win)");
+
 export const targetConfigFileSchema = z
   .strictObject({
     $schema: z.string().optional().describe("URL or path of this JSON Schema"),
@@ -166,6 +203,18 @@ export const targetConfigFileSchema = z
       .optional()
       .describe("Time a check may spend waiting for lifetimes and intervals (default 60s)"),
     oauth: oauthSchema.optional(),
+    tls: tlsSchema.optional(),
+    proxy: proxyUrl
+      .optional()
+      .describe(
+        "Forward proxy for every request (http and https targets; https is tunnelled with CONNECT). Default: HTTPS_PROXY / HTTP_PROXY; NO_PROXY applies either way. --proxy wins",
+      ),
+    headers: z
+      .record(headerName, secretSchema)
+      .optional()
+      .describe(
+        'Extra headers sent with every request to the target\'s origin, e.g. a gateway\'s {"X-Gateway-Key": {"env": "GATEWAY_KEY"}}; values are redacted in every transcript. --header adds to them',
+      ),
   })
   .describe("DTP conformance kit: target config");
 
@@ -209,6 +258,10 @@ export interface TargetConfig {
   checkTimeoutMs?: number;
   maxWaitMs?: number;
   oauth?: OAuthConfig;
+  /** TLS and proxy settings, file paths resolved against the config file's directory. */
+  transport?: TransportFiles;
+  /** Extra headers for requests to the target's origin, secrets resolved. */
+  headers?: Record<string, string>;
 }
 
 export const DEFAULT_CLIENT_ID_PREFIX = "dtp-kit-";

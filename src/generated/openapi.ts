@@ -260,7 +260,10 @@ export interface paths {
         };
         /**
          * List registrations
-         * @description Registrations with the given status (default `pending`), for an administrator to decide on.
+         * @description Registrations with the given status (default `pending`), for an administrator to
+         *     decide on, a page at a time: oldest first, at most `limit` (default 100), with
+         *     `next_cursor` when more may follow. Registrations are kept until they have been
+         *     expired for `dtp_lifetimes.device_code` seconds.
          */
         get: operations["listRegistrations"];
         put?: never;
@@ -284,7 +287,7 @@ export interface paths {
          * Approve a registration
          * @description Approves the pending registration with this user code (case-insensitive, dash
          *     optional, RFC 8628 §6.1). The device's next poll returns tokens. Failed lookups are
-         *     rate limited per admin credential (429).
+         *     limited per admin credential and source (429).
          */
         post: operations["approveRegistration"];
         delete?: never;
@@ -305,7 +308,8 @@ export interface paths {
         /**
          * Deny a registration
          * @description Denies the pending registration with this user code; the device's next poll gets
-         *     `access_denied` (RFC 8628 §3.5). Failed lookups are rate limited (429).
+         *     `access_denied` (RFC 8628 §3.5). Failed lookups are limited per admin credential and
+         *     source (429).
          */
         post: operations["denyRegistration"];
         delete?: never;
@@ -408,27 +412,27 @@ export interface components {
         /** @description Errors of `/register` (RFC 8628 §3.1, RFC 6749 §5.2; `invalid_signature` for a bad RFC 9421 signature). */
         RegistrationError: components["schemas"]["OAuthError"] & {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "unauthorized_client" | "unsupported_response_type" | "invalid_scope" | "invalid_signature";
+            error: "invalid_request" | "invalid_client" | "unauthorized_client" | "unsupported_response_type" | "invalid_scope" | "invalid_signature" | "temporarily_unavailable";
         };
         /** @description Errors of `/token` (RFC 6749 §5.2, RFC 8628 §3.5, RFC 9449 §5 and §8). */
         TokenError: components["schemas"]["OAuthError"] & {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_dpop_proof" | "use_dpop_nonce";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_dpop_proof" | "use_dpop_nonce" | "temporarily_unavailable";
         };
         /** @description Errors of `/login` in RFC 6749 §5.2 form. */
         LoginError: components["schemas"]["OAuthError"] & {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "invalid_scope" | "unauthorized_client";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "invalid_scope" | "unauthorized_client" | "temporarily_unavailable";
         };
         /** @description Errors of `/revoke` (RFC 7009 §2.2.1). */
         RevocationError: components["schemas"]["OAuthError"] & {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "unsupported_token_type";
+            error: "invalid_request" | "invalid_client" | "unsupported_token_type" | "temporarily_unavailable";
         };
         /** @description Errors of `/introspect` (RFC 7662 §2.3; `invalid_token` for a bad admin bearer, RFC 6750 §3.1). */
         IntrospectionError: components["schemas"]["OAuthError"] & {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_token";
+            error: "invalid_request" | "invalid_client" | "invalid_token" | "temporarily_unavailable";
         };
         /**
          * @description RFC 9457 problem details (`application/problem+json`). `type` is
@@ -509,7 +513,7 @@ export interface components {
         };
         /** @description DTP extension members of the metadata; all are required for a DTP server. A plain OAuth server lacks them. */
         DtpMetadata: {
-            /** @description The DTP version implemented: `"1.0"` for this document (any `1.x` is compatible). */
+            /** @description The DTP version implemented: `"2.0"` for this document (any `2.x` is compatible). */
             dtp_version: string;
             /**
              * Format: uri
@@ -551,8 +555,31 @@ export interface components {
             dtp_clock_skew: number;
             /** @description Whether DPoP proofs must carry a server nonce (RFC 9449 §8). */
             dtp_dpop_nonce_required: boolean;
+            dtp_limits: components["schemas"]["DtpLimits"];
         };
-        /** @description Login policies (seed 000); both default to false. */
+        /**
+         * @description The server's limits: failed attempts per credential subject and source (wrong API
+         *     keys per `client_id`, wrong passwords per user and device, wrong admin keys, failed
+         *     user-code lookups) and pending registrations per API key. A limit the server does not
+         *     apply is absent.
+         */
+        DtpLimits: {
+            failed_attempts: {
+                client_secret: components["schemas"]["FailureLimit"];
+                password: components["schemas"]["FailureLimit"];
+                admin_key?: components["schemas"]["FailureLimit"];
+                user_code?: components["schemas"]["FailureLimit"];
+            };
+            /** @description Pending, unexpired registrations one API key may have at once. */
+            pending_registrations?: number;
+        };
+        /** @description At most `max` failures per `window` seconds for one subject from one source; then 429 until the window ends. */
+        FailureLimit: {
+            max: number;
+            /** @description Seconds. */
+            window: number;
+        };
+        /** @description Login policies (SAFEQ Cloud "User and device tokens"); both default to false. */
         DtpPolicies: {
             /**
              * @description `/login` accepts the API key (HTTP Basic) instead of a device token.
@@ -731,7 +758,7 @@ export interface components {
             /** @description The user's password. */
             password: string;
         };
-        /** @description Login with a card ID only (seed 000 weak identifier); only with `allow_unauthenticated_requests`. */
+        /** @description Login with a card ID only (a weak identifier of SAFEQ Cloud "User and device tokens"); only with `allow_unauthenticated_requests`. */
         CardLoginRequest: {
             /** @description The user's card ID. */
             card_id: string;
@@ -848,7 +875,11 @@ export interface components {
         /** @description Registrations with the requested status. */
         RegistrationList: {
             registrations: components["schemas"]["Registration"][];
+            /** @description Present when more registrations may follow; pass it as `cursor` for the next page. */
+            next_cursor?: components["schemas"]["PageCursor"];
         };
+        /** @description An opaque position in a list, as the server issued it. */
+        PageCursor: string;
         /** @description The outcome of an approval or denial. */
         RegistrationDecision: {
             user_code: components["schemas"]["UserCodeValue"];
@@ -960,7 +991,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many failed user-code lookups for this admin credential (problem type `rate-limited`; 10 per minute). */
+        /**
+         * @description Too many failed attempts from this source (problem type `rate-limited`): wrong admin
+         *     keys or failed user-code lookups; retry after
+         *     `Retry-After` seconds.
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1140,6 +1175,16 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source, or this API key already has `dtp_limits.pending_registrations` pending registrations; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationError"];
+                };
+            };
         };
     };
     getVerificationPage: {
@@ -1213,6 +1258,16 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
         };
     };
     login: {
@@ -1264,6 +1319,16 @@ export interface operations {
             };
             403: components["responses"]["InsufficientScope"];
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `temporarily_unavailable`: too many wrong passwords (or card IDs) for this user through this device from this source, or too many wrong API keys; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginError"];
+                };
+            };
         };
     };
     revokeToken: {
@@ -1306,6 +1371,16 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id` from this source; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevocationError"];
+                };
+            };
         };
     };
     introspectToken: {
@@ -1350,6 +1425,16 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description `temporarily_unavailable`: too many wrong API keys for this `client_id`, or wrong admin keys, from this source; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntrospectionError"];
+                };
+            };
         };
     };
     getMe: {
@@ -1490,6 +1575,10 @@ export interface operations {
             query?: {
                 /** @description Which registrations to list. */
                 status?: components["schemas"]["RegistrationStatus"];
+                /** @description The most registrations in this page (1 to 100; default 100). */
+                limit?: number;
+                /** @description Continue after the last registration of a previous page (its `next_cursor`, with the same `status`). */
+                cursor?: components["schemas"]["PageCursor"];
             };
             header?: never;
             path?: never;
@@ -1497,7 +1586,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The registrations. */
+            /** @description A page of the registrations. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1508,6 +1597,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     approveRegistration: {
@@ -1576,6 +1666,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["AdminUnauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteDevice: {
@@ -1600,6 +1691,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["AdminUnauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

@@ -10,27 +10,25 @@
  *   {@link TransportError} naming the exchange, never an unhandled rejection (the runner
  *   maps it to a failure of the check that made the request).
  */
-import { Agent, type Dispatcher, errors, request as undiciRequest } from "undici";
+import { type Dispatcher, request as undiciRequest } from "undici";
 import type { Exchange, HttpClient, HttpRequest, HttpResponse } from "../check/http.ts";
+import { classifyTransportError, isTimeout } from "./classify.ts";
 import { TransportError, type TransportErrorCode } from "./errors.ts";
 import { blockedTime, measureLoopLag } from "./loop-lag.ts";
+import { prepare } from "./prepare.ts";
 import { Redactor } from "./redact.ts";
+import { createDispatcher, type Transport } from "./transport.ts";
 
-/**
- * The kit's connection pool. An idle keep-alive connection is reused only well inside the
- * server's advertised keep-alive timeout (3 s margin, undici's default is 2 s), so that a
- * busy machine's event-loop lag does not make the kit reuse a socket the server is closing
- * (which would surface as a spurious "target closed the connection" failure).
- */
-export function createAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000 });
+/** The kit's connection pool, with the run's TLS and proxy settings (see transport.ts). */
+export function createAgent(transport?: Transport): Dispatcher {
+  return createDispatcher(transport);
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies longer than this are shortened in the recorded evidence (not for the check). */
 export const EVIDENCE_BODY_CHARS = 64 * 1024;
-export const USER_AGENT = "dtp-kit/0.1 (+https://dtp.dev)";
+export { USER_AGENT } from "./prepare.ts";
 
 export interface HttpClientOptions {
   /** Base URL relative request URLs are resolved against (the target). */
@@ -47,6 +45,11 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Redactor to share with other clients of the same run. */
   redactor?: Redactor;
+  /**
+   * Extra headers (a gateway's) sent with every request to `baseUrl`'s origin, before the
+   * request's own headers (which win). Their values are redacted like secrets.
+   */
+  extraHeaders?: Record<string, string>;
 }
 
 /** The HttpClient implementation, with a few extras for the runner. */
@@ -105,6 +108,10 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
     if (typeof s === "string") redactor.add(s);
     else redactor.add(s.value, s.label);
   }
+  const extra = options.extraHeaders ?? {};
+  for (const [name, value] of Object.entries(extra))
+    redactor.add(value, `header:${name.toLowerCase()}`);
+  const origin = Object.keys(extra).length ? new URL(baseUrl).origin : undefined;
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? createAgent();
   const raw: RawExchange[] = [];
@@ -168,7 +175,11 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
       // Let pending I/O run first: after a CPU-heavy stretch of a check, a keep-alive
       // socket the target closed meanwhile must be seen as closed before it is reused.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const prepared = prepare(req, baseUrl);
+      const prepared = prepare(
+        req,
+        baseUrl,
+        origin !== undefined ? { origin, headers: extra } : undefined,
+      );
       const started = performance.now();
       const x: RawExchange = {
         index: raw.length,
@@ -304,7 +315,7 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
         if (reason instanceof OuterAbortSignal) {
           throw fail("DTP_HTTP_ABORTED", "the request to complete", "the check was stopped");
         }
-        const { code, message } = classify(err);
+        const { code, message } = classifyTransportError(err);
         throw fail(
           code,
           code === "DTP_HTTP_PROTOCOL" ? "a valid HTTP response" : "a complete response",
@@ -323,103 +334,6 @@ export function createHttpClient(options: HttpClientOptions): RecordingHttpClien
 
 class DeadlineSignal extends Error {}
 class OuterAbortSignal extends Error {}
-
-function isTimeout(err: unknown): boolean {
-  return (
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError ||
-    err instanceof errors.ConnectTimeoutError
-  );
-}
-
-function classify(err: unknown): {
-  code: "DTP_HTTP_CONNECTION" | "DTP_HTTP_PROTOCOL" | "DTP_HTTP_TOO_LARGE";
-  message: string;
-} {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e?.code ?? e?.cause?.code ?? "";
-  const msg = e?.message ?? String(err);
-  if (err instanceof errors.HTTPParserError || code.startsWith("HPE_")) {
-    return { code: "DTP_HTTP_PROTOCOL", message: `invalid HTTP from the target: ${msg}` };
-  }
-  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
-    return {
-      code: "DTP_HTTP_PROTOCOL",
-      message: "the body length did not match Content-Length",
-    };
-  }
-  if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
-    return { code: "DTP_HTTP_TOO_LARGE", message: "the response exceeded the size cap" };
-  }
-  if (code === "ECONNREFUSED") {
-    return { code: "DTP_HTTP_CONNECTION", message: "connection refused" };
-  }
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") {
-    return {
-      code: "DTP_HTTP_CONNECTION",
-      message: "the target closed the connection before the response was complete",
-    };
-  }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return { code: "DTP_HTTP_CONNECTION", message: `host not found (${code})` };
-  }
-  return {
-    code: "DTP_HTTP_CONNECTION",
-    message: `transport error${code ? ` ${code}` : ""}: ${msg}`,
-  };
-}
-
-function prepare(
-  req: HttpRequest,
-  baseUrl: string,
-): {
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  payload: string | Buffer | undefined;
-} {
-  let url: string;
-  try {
-    url = new URL(req.url, ensureTrailingSlashless(baseUrl)).toString();
-  } catch {
-    url = req.url;
-  }
-  // Resolve paths against the base URL's path too ("/token" on "https://h/as" → "https://h/as/token").
-  if (req.url.startsWith("/") && !req.url.startsWith("//")) {
-    const base = new URL(baseUrl);
-    const prefix = base.pathname.replace(/\/+$/, "");
-    url = `${base.origin}${prefix}${req.url}`;
-  }
-  const headers: Record<string, string> = { "user-agent": USER_AGENT };
-  let body: string | undefined;
-  let payload: string | Buffer | undefined;
-  if (req.form !== undefined) {
-    const params = new URLSearchParams();
-    if (req.form instanceof URLSearchParams) {
-      for (const [k, v] of req.form) params.append(k, v);
-    } else {
-      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.append(k, v);
-    }
-    body = params.toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  } else if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers["content-type"] = "application/json";
-  } else if (req.body !== undefined) {
-    if (typeof req.body === "string") body = req.body;
-    else {
-      payload = Buffer.from(req.body);
-      body = new TextDecoder("utf-8").decode(payload);
-    }
-  }
-  payload ??= body;
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  return { url, headers, body, payload };
-}
-
-function ensureTrailingSlashless(u: string): string {
-  return u.endsWith("/") ? u.slice(0, -1) : u;
-}
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -67,6 +67,11 @@ export class Redactor {
     return this.#version;
   }
 
+  /** True when `value` is a registered or learned secret. */
+  knows(value: string): boolean {
+    return this.#secrets.has(value);
+  }
+
   /** Registers a secret value; every later redaction replaces it with a marker. */
   add(value: string, label = "secret"): void {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;

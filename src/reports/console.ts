@@ -11,6 +11,7 @@ import type { Target } from "../check/target.ts";
 import { formatDuration } from "../config/duration.ts";
 import { STATUSES } from "../runner/summary.ts";
 import type { CheckResult, FailureRecord, RunReport, StatusCounts } from "../runner/types.ts";
+import { runNotes } from "./run-notes.ts";
 import { exchangeLine } from "./transcript.ts";
 
 export interface ConsoleOptions {
@@ -114,6 +115,7 @@ export function createConsoleReporter(opts: ConsoleOptions): ConsoleReporter {
         report.summary.byStatus,
       );
       w();
+      for (const note of runNotes(report)) w(c.yellow(note));
       const v = report.verdict;
       const word =
         v.verdict === "CONFORMANT"

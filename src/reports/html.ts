@@ -14,7 +14,8 @@ import type { Status } from "../check/check.ts";
 import { formatDuration } from "../config/duration.ts";
 import { STATUSES } from "../runner/summary.ts";
 import type { CheckResult, RequirementCoverage, RunReport } from "../runner/types.ts";
-import { exchangeLine, formatExchange } from "./transcript.ts";
+import { runNotesHtml } from "./run-notes.ts";
+import { exchangeLine, formatExchange, summaryLines } from "./transcript.ts";
 
 const e = (s: unknown): string => escapeHtml(String(s));
 
@@ -48,7 +49,7 @@ export function renderHtml(report: RunReport): string {
     <dt>features</dt><dd>${e(report.target.features.join(", ") || "none")}</dd>
     <dt>tool</dt><dd>${e(report.tool.name)} ${e(report.tool.version)}</dd>
   </dl>
-</header>
+${runNotesHtml(report)}</header>
 ${coverageHtml(report)}
 <h2>Checks</h2>
 <p class="counts">${STATUSES.map((st) => `<span class="badge ${st}">${s.byStatus[st]} ${st}</span>`).join(" ")}${s.expectedFailures ? ` <span class="badge">${s.expectedFailures} expected failures</span>` : ""}${s.stale.length ? ` <span class="badge FAIL">${s.stale.length} stale</span>` : ""}</p>
@@ -142,16 +143,17 @@ function checkHtml(r: CheckResult): string {
     })
     .join("");
   const evidence = new Set(r.evidence ?? []);
-  const transcript = r.exchanges.length
-    ? `<h4>Transcript (${r.exchanges.length}${r.omittedExchanges ? ` of ${r.exchanges.length + r.omittedExchanges}` : ""} exchanges${r.exchanges[0]?.summary ? ", summarized" : ""})</h4>
+  const transcript = r.exchangeSummary?.length
+    ? `<h4>Exchanges (${r.omittedExchanges ?? 0}, summarized)</h4><pre>${e(summaryLines(r.exchangeSummary).join("\n"))}</pre>`
+    : r.exchanges.length
+      ? `<h4>Transcript (${r.exchanges.length}${r.omittedExchanges ? ` of ${r.exchanges.length + r.omittedExchanges}` : ""} exchanges)</h4>
 ${r.exchanges
-  .map((x) =>
-    x.summary
-      ? `<div class="exchange line">${e(exchangeLine(x))}</div>`
-      : `<details class="exchange${evidence.has(x.index) ? " evidence" : ""}"${evidence.has(x.index) ? " open" : ""}><summary>${e(exchangeLine(x))}${evidence.has(x.index) ? ' <b class="ev">evidence</b>' : ""}</summary><pre>${e(formatExchange(x))}</pre></details>`,
+  .map(
+    (x) =>
+      `<details class="exchange${evidence.has(x.index) ? " evidence" : ""}"${evidence.has(x.index) ? " open" : ""}><summary>${e(exchangeLine(x))}${evidence.has(x.index) ? ' <b class="ev">evidence</b>' : ""}</summary><pre>${e(formatExchange(x))}</pre></details>`,
   )
   .join("\n")}`
-    : `<p class="muted">no HTTP exchanges</p>`;
+      : `<p class="muted">no HTTP exchanges</p>`;
   const search = [r.id, r.title, r.message ?? "", r.area].join(" ").toLowerCase();
   const open = r.status === "FAIL" || r.status === "ERROR" || r.stale;
   return `<details class="check" id="${e(r.id)}" data-status="${r.status}" data-area="${e(r.area)}" data-stale="${r.stale ? 1 : 0}" data-search="${e(search)}"${open ? " open" : ""}>

@@ -12,7 +12,8 @@
  */
 import { create } from "xmlbuilder2";
 import type { CheckResult, RunReport } from "../runner/types.ts";
-import { formatTranscript } from "./transcript.ts";
+import { runNotes } from "./run-notes.ts";
+import { formatTranscript, summaryLines } from "./transcript.ts";
 
 export function renderJunit(report: RunReport): string {
   const s = report.summary;
@@ -42,6 +43,7 @@ export function renderJunit(report: RunReport): string {
     const props = suite.ele("properties");
     props.ele("property", { name: "target", value: report.target.baseUrl }).up();
     props.ele("property", { name: "seed", value: String(report.options.seed) }).up();
+    for (const note of runNotes(report)) props.ele("property", { name: "note", value: note }).up();
     for (const r of results) testcase(suite, r);
   }
   verdictSuite(root, report);
@@ -114,7 +116,9 @@ function testcase(suite: Node, r: CheckResult): void {
   if (r.status === "WARN") out.push(`WARN (${r.level}): ${r.message ?? ""}`);
   if (details && r.status !== "FAIL" && r.status !== "ERROR") out.push(details);
   if (r.notes.length) out.push(`notes:\n${r.notes.map((n) => `  ${n}`).join("\n")}`);
-  if (r.exchanges.length) out.push(formatTranscript(r.exchanges, r.omittedExchanges ?? 0));
+  if (r.exchangeSummary?.length)
+    out.push(`exchanges (summarized):\n${summaryLines(r.exchangeSummary).join("\n")}`);
+  else if (r.exchanges.length) out.push(formatTranscript(r.exchanges, r.omittedExchanges ?? 0));
   if (out.length) tc.ele("system-out").txt(out.join("\n\n")).up();
   tc.up();
 }

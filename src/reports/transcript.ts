@@ -1,5 +1,6 @@
 /** Plain-text rendering of a check's transcript (console, JUnit system-out, HTML). */
 import type { Exchange } from "../check/http.ts";
+import type { ExchangeGroup } from "../runner/types.ts";
 
 /** One line per exchange: `#3 poll #2  POST https://…/token → 400 (12 ms)`. */
 export function exchangeLine(x: Exchange): string {
@@ -22,11 +23,10 @@ export function prettyBody(body: string): string {
 
 /**
  * The full exchange: request line, headers and body; response status, headers and body
- * (JSON pretty-printed). A summarized exchange is its one line.
+ * (JSON pretty-printed).
  */
 export function formatExchange(x: Exchange): string {
   const lines = [exchangeLine(x)];
-  if (x.summary) return lines[0]!;
   lines.push(`> ${x.request.method} ${x.request.url}`);
   for (const [k, v] of Object.entries(x.request.headers)) lines.push(`> ${k}: ${v}`);
   if (x.request.body !== undefined && x.request.body !== "") {
@@ -49,4 +49,9 @@ export function formatTranscript(exchanges: readonly Exchange[], omitted = 0): s
   const parts = exchanges.map(formatExchange);
   if (omitted > 0) parts.push(`(${omitted} exchanges omitted)`);
   return parts.join("\n\n");
+}
+
+/** A passing check's exchanges in one line per kind: `12 × POST /token → 200 (84 ms)`. */
+export function summaryLines(groups: readonly ExchangeGroup[]): string[] {
+  return groups.map((g) => `${g.count} × ${g.method} ${g.path} → ${g.outcome} (${g.totalMs} ms)`);
 }

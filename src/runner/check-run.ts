@@ -80,13 +80,14 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
     signal: controller.signal,
     dispatcher: opts.dispatcher,
     redactor: opts.redactor,
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   const notes: string[] = [];
   const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   let waitedMs = 0;
   const clock: Clock = {
     now: () => Date.now(),
-    sleep: (ms) => {
+    sleep: (ms, reason) => {
       const remaining = maxWaitMs - waitedMs;
       if (ms > remaining) {
         return Promise.reject(
@@ -96,6 +97,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
         );
       }
       waitedMs += ms;
+      opts.onWait?.({ checkId: meta.id, ms, ...(reason !== undefined ? { reason } : {}) });
       return abortableSleep(ms, controller.signal);
     },
   };

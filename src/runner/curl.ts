@@ -34,6 +34,8 @@ export interface CurlInput {
   /** Indexes of the exchanges that show the failure (empty: the last one). */
   evidence: readonly number[];
   config: TargetConfig;
+  /** The run's redactor: values the target issued that it holds for secrets stay out of the script. */
+  secrets: Redactor;
   /** One line: what the failure is. */
   title: string;
 }
@@ -57,12 +59,12 @@ export function curlScript(input: CurlInput): string {
 
   // Values produced by responses (not sent by the kit before).
   const produced = new Map<string, Produced>();
-  const sent = new Set<string>();
+  let sent = "";
   for (const x of xs.slice(0, end + 1)) {
-    for (const v of stringsIn(requestText(x))) sent.add(v);
+    sent += `\n${requestText(x)}`;
     if (!x.response) continue;
     const add = (value: string, from: Produced["from"], key: string) => {
-      if (value.length < MIN_VALUE_LENGTH || produced.has(value) || sent.has(value)) return;
+      if (value.length < MIN_VALUE_LENGTH || produced.has(value) || sent.includes(value)) return;
       let name = varName(x.index, key);
       const taken = new Set([...produced.values()].map((p) => p.name));
       for (let n = 2; taken.has(name); n++) name = `${varName(x.index, key)}_${n}`;
@@ -95,7 +97,9 @@ export function curlScript(input: CurlInput): string {
   const needed = new Set<Produced>();
   for (const x of slice) for (const p of usedIn(x)) if (p.index >= start) needed.add(p);
 
-  const env = secretEnv(input.config);
+  // The config secrets the slice sends become the script's required environment variables.
+  const sliceText = slice.map(requestText).join("\n");
+  const env = secretEnv(input.config).filter((e) => sliceText.includes(e.value));
   const lines: string[] = [
     "#!/usr/bin/env bash",
     `# ${oneLine(input.title)}`,
@@ -153,10 +157,12 @@ export function curlScript(input: CurlInput): string {
     if (evidence.has(x.index)) lines.push(`cat "$OUT/${x.index}.body"; echo`);
     lines.push("");
   }
-  // Nothing the config or the target made secret stays literal.
+  // Nothing the config or the target made secret stays literal (what the kit made up does).
   const redactor = new Redactor();
   for (const e of env) redactor.add(e.value, "secret");
-  for (const p of produced.values()) redactor.add(p.value, "issued by the target");
+  for (const p of produced.values()) {
+    if (input.secrets.knows(p.value)) redactor.add(p.value, "issued by the target");
+  }
   return redactor.text(lines.join("\n"));
 }
 
@@ -169,12 +175,12 @@ function secretEnv(config: TargetConfig): { value: string; env: string; what: st
   };
   add(config.apiKey, "DTP_API_KEY", "the API key");
   add(config.admin?.token, "DTP_ADMIN_TOKEN", "the admin token");
-  add(config.user?.password, "DTP_USER_PASSWORD", "the user's password");
+  add(config.user?.password, "DTP_USER_PASSWORD", "the password of the user");
   for (const c of config.oauth?.clients ?? []) {
     add(
       c.clientSecret,
       `DTP_CLIENT_SECRET_${c.clientId.replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}`,
-      `client ${c.clientId}'s secret`,
+      `the secret of client ${c.clientId.replace(/[^A-Za-z0-9._~-]/g, "_")}`,
     );
   }
   return out;
@@ -234,13 +240,14 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** What a request sends: URL, headers (Basic credentials decoded too) and body. */
 function requestText(x: RawExchange): string {
-  return `${x.request.url}\n${Object.values(x.request.headers).join("\n")}\n${x.request.body ?? ""}`;
-}
-
-/** Word-like runs of characters a value could be (tokens, codes): for "sent before". */
-function stringsIn(text: string): string[] {
-  return text.match(/[A-Za-z0-9._~+/=-]{8,}/g) ?? [];
+  const basic = Object.values(x.request.headers)
+    .filter((v) => /^basic /i.test(v))
+    .map((v) => Buffer.from(v.slice(6).trim(), "base64").toString("utf8"));
+  return [x.request.url, ...Object.values(x.request.headers), ...basic, x.request.body ?? ""].join(
+    "\n",
+  );
 }
 
 function walk(

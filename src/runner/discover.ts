@@ -33,6 +33,8 @@ export interface DiscoverOptions {
   timeoutMs?: number;
   redactor?: Redactor;
   dispatcher?: Dispatcher;
+  /** Extra headers for requests to the target's origin. */
+  extraHeaders?: Record<string, string>;
   embedded?: boolean;
   /** The run's profile (default "dtp"). */
   profile?: Profile;
@@ -59,6 +61,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     timeoutMs: opts.timeoutMs ?? 10_000,
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   try {
     let res: Awaited<ReturnType<typeof http.request>>;
@@ -71,9 +74,15 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       });
     } catch (err) {
       if (err instanceof TransportError) {
+        // A TLS 1.3 server that demands a client certificate closes the connection
+        // without a word the client can read.
+        const hint =
+          discoveryUrl.startsWith("https:") && err.actual.includes("closed the connection")
+            ? "; a server that wants a client certificate does this: pass --cert and --key"
+            : "";
         throw new TargetError(
           "DTP_TARGET_UNREACHABLE",
-          `cannot fetch the target's metadata from ${discoveryUrl}: ${err.actual}`,
+          `cannot fetch the target's metadata from ${discoveryUrl}: ${err.actual}${hint}`,
           http.exchanges(),
           { cause: err },
         );
@@ -235,6 +244,8 @@ export async function waitForTarget(opts: {
   discoveryUrl?: string;
   waitMs: number;
   dispatcher?: Dispatcher;
+  /** Extra headers for the target's origin (a gateway may answer 401 without them). */
+  extraHeaders?: Record<string, string>;
   signal?: AbortSignal;
 }): Promise<void> {
   const url =
@@ -245,6 +256,7 @@ export async function waitForTarget(opts: {
     baseUrl: url,
     timeoutMs: 2_000,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
   });
   try {
     while (Date.now() < deadline && !opts.signal?.aborted) {

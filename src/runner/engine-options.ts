@@ -49,11 +49,15 @@ export interface EngineOptions {
   levelOf?: (requirement: string) => CheckMeta["level"] | undefined;
   redactor?: Redactor;
   dispatcher?: Dispatcher;
+  /** Extra headers for requests to the target's origin (`--header`, config `headers`). */
+  extraHeaders?: Record<string, string>;
   signal?: AbortSignal;
   replayCommand?: ReplayCommand;
   /** Called when a check starts and when it finishes. */
   onStart?: (meta: CheckMeta) => void;
   onResult?: (result: CheckResult) => void;
+  /** A check starts sleeping on its clock (for the console's signs of life). */
+  onWait?: (event: { checkId: string; ms: number; reason?: string }) => void;
 }
 
 export type CheckRunOptions = EngineOptions & {

@@ -8,10 +8,10 @@
  * @example
  * { "failures": [{ "id": "DTP-REF-004", "reason": "family revocation lands in v2.3" }] }
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Check } from "../check/check.ts";
 import { ConfigError } from "../check/failure.ts";
+import { readTextFile } from "../config/read-file.ts";
 import { covers, matches } from "./registry.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -36,14 +36,7 @@ export interface ExpectedFailure {
 }
 
 export async function loadExpectedFailures(path: string): Promise<ExpectedFailure[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read expected-failures file ${path}: ${(err as { code?: string }).code ?? err}`,
-    );
-  }
+  const text = await readTextFile(path, "expected-failures file", (m) => new ConfigError(m));
   let json: unknown;
   try {
     json = JSON.parse(text);

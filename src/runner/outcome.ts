@@ -16,7 +16,7 @@ import { TransportError } from "../http/errors.ts";
 import { curlScript } from "./curl.ts";
 import type { CheckRunOptions } from "./engine-options.ts";
 import { PROPERTY_INFO, propertyDoesNotHold, unwrapProperty } from "./fast-check-error.ts";
-import type { CheckResult, FailureRecord } from "./types.ts";
+import type { CheckResult, ExchangeGroup, FailureRecord } from "./types.ts";
 
 /** Transcripts longer than this keep their start, their end and the evidence. */
 const MAX_EXCHANGES = 300;
@@ -128,16 +128,22 @@ export function resultOf(input: {
   }
   result.completed = completed;
 
-  // The transcript: everything, or for long ones the start, the end and the evidence; a
-  // passing or skipped check keeps only the request lines and statuses (--evidence all: all).
+  // The transcript: a passing or skipped check keeps a summary (one line per kind of
+  // exchange; --evidence all: everything); the others everything, or for long transcripts
+  // the start, the end and the evidence.
   const total = http.exchangeCount();
-  result.exchanges = http.exchangesAt(keptIndexes(total, result.evidence ?? []));
   if ((status === "PASS" || status === "SKIP") && opts.evidence !== "all") {
-    result.exchanges = result.exchanges.map(summarizeExchange);
-  }
-  if (result.exchanges.length < total) {
-    result.omittedExchanges = total - result.exchanges.length;
-    notes.push(`${result.omittedExchanges} exchanges were left out of the transcript`);
+    result.exchanges = [];
+    if (total > 0) {
+      result.exchangeSummary = summarizeExchanges(http.exchangesAt(allIndexes(total)));
+      result.omittedExchanges = total;
+    }
+  } else {
+    result.exchanges = http.exchangesAt(keptIndexes(total, result.evidence ?? []));
+    if (result.exchanges.length < total) {
+      result.omittedExchanges = total - result.exchanges.length;
+      notes.push(`${result.omittedExchanges} exchanges were left out of the transcript`);
+    }
   }
   const redact = (s: string) => opts.redactor.text(s);
   for (const r of result.failures ?? []) {
@@ -148,6 +154,7 @@ export function resultOf(input: {
       exchanges: http.unredactedExchanges(),
       evidence: r.evidence,
       config: opts.target.config,
+      secrets: opts.redactor,
       title: `${meta.id}${r.case ? ` (${r.case})` : ""}: ${r.requirement} expected ${r.expected}; got ${r.actual}`,
     });
   }
@@ -223,19 +230,31 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** An exchange without headers and bodies: what was asked, what came back, how long it took. */
-export function summarizeExchange(x: Exchange): Exchange {
-  const out: Exchange = {
-    index: x.index,
-    startedAt: x.startedAt,
-    durationMs: x.durationMs,
-    request: { method: x.request.method, url: x.request.url, headers: {} },
-    summary: true,
-  };
-  if (x.label !== undefined) out.label = x.label;
-  if (x.response) out.response = { status: x.response.status, headers: {} };
-  if (x.error !== undefined) out.error = x.error;
-  return out;
+/**
+ * A passing check's transcript in one line per kind of exchange: method, path, status (or
+ * transport error), how many, and their total time.
+ */
+export function summarizeExchanges(exchanges: readonly Exchange[]): ExchangeGroup[] {
+  const groups = new Map<string, ExchangeGroup>();
+  for (const x of exchanges) {
+    let path = x.request.url;
+    try {
+      path = new URL(x.request.url).pathname;
+    } catch {
+      // keep the URL as recorded
+    }
+    const outcome = x.response ? String(x.response.status) : "no response";
+    const key = `${x.request.method} ${path} ${outcome}`;
+    const g = groups.get(key) ?? { method: x.request.method, path, outcome, count: 0, totalMs: 0 };
+    g.count++;
+    g.totalMs += x.durationMs;
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+function allIndexes(total: number): number[] {
+  return Array.from({ length: total }, (_, i) => i);
 }
 
 /** Long transcripts keep their start, their end and the evidence. */

@@ -18,6 +18,7 @@ import {
 } from "../config/schema.ts";
 import { createAgent, DEFAULT_TIMEOUT_MS } from "../http/client.ts";
 import { Redactor } from "../http/redact.ts";
+import { loadTransport, type TransportFiles } from "../http/transport.ts";
 import { loadCatalogue, type Requirement } from "../spec/catalogue.ts";
 import { discover, waitForTarget } from "./discover.ts";
 import { runChecks } from "./engine.ts";
@@ -35,6 +36,7 @@ import {
 } from "./expected-failures.ts";
 import { replayArgs } from "./outcome.ts";
 import { describeSelection, selectChecks, sortChecks, validateRegistry } from "./registry.ts";
+import { checkTargetUrl } from "./target-url.ts";
 import { type CheckResult, REPORT_SCHEMA_VERSION, type RunReport } from "./types.ts";
 import { judgeRun } from "./verdict.ts";
 
@@ -102,8 +104,17 @@ export interface RunOptions {
   /** Called as each check starts and finishes. */
   onCheckStart?: (meta: CheckMeta) => void;
   onResult?: (result: CheckResult) => void;
+  /** Called when a check starts waiting on a lifetime or an interval (how long, and why). */
+  onWait?: (event: { checkId: string; ms: number; reason?: string }) => void;
   /** Prefix of replay commands, e.g. "dtp test https://as.example --config dtp.json". */
   replayPrefix?: string;
+  /**
+   * TLS and proxy settings (file paths), on top of the config's `tls` and `proxy`: CAs
+   * add up, the other fields win.
+   */
+  transport?: TransportFiles;
+  /** Extra headers for requests to the target's origin, on top of the config's `headers`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -168,10 +179,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   } else if (options.expectedFailures) expected = options.expectedFailures;
   validateExpectedFailures(expected, all);
 
+  if (options.url !== undefined) checkTargetUrl(options.url);
   const url = options.url ?? config?.baseUrl;
   let embedded: { close(): Promise<void> } | undefined;
   let baseUrl = url;
   if (url === undefined && config?.discoveryUrl === undefined) {
+    if (options.transport || options.headers) {
+      throw new UsageError(
+        "--ca, --cert, --key, --insecure, --proxy and --header need a target URL (the embedded reference server is reached directly)",
+      );
+    }
     const { startEmbeddedTarget } = await import("../cli/embedded.ts");
     const server = await startEmbeddedTarget();
     embedded = server;
@@ -190,7 +207,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const runs = options.runs ?? DEFAULT_RUNS;
   const redactor = new Redactor();
   for (const s of configSecrets(config)) redactor.add(s.value, s.label);
-  const dispatcher = createAgent();
+  const transport = embedded
+    ? ({ proxy: false } as const)
+    : await loadTransport(mergeTransport(config.transport, options.transport));
+  const extraHeaders = { ...config.headers, ...options.headers };
+  const dispatcher = createAgent(transport);
 
   try {
     if (options.waitForMs !== undefined) {
@@ -199,6 +220,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(config.discoveryUrl !== undefined ? { discoveryUrl: config.discoveryUrl } : {}),
         waitMs: options.waitForMs,
         dispatcher,
+        ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     }
@@ -209,6 +231,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       timeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       embedded: embedded !== undefined,
       ...(profile !== "dtp" ? { profile } : {}),
     });
@@ -233,6 +256,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       checkTimeoutMs,
       redactor,
       dispatcher,
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       replayCommand: (meta: CheckMeta, s: number, replay) =>
         `${prefix} --only ${meta.id} --seed ${s}${replayArgs(replay)}`,
@@ -241,6 +265,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         markExpectedFailure(r, expected);
         options.onResult?.(r);
       },
+      ...(options.onWait ? { onWait: options.onWait } : {}),
     });
     const { summary, coverage, verdict, exitCode } = judgeRun({
       results,
@@ -280,6 +305,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         ...(options.allowUntested ? { allowUntested: true } : {}),
         ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
         ...(options.evidence === "all" ? { evidence: "all" as const } : {}),
+        ...("insecure" in transport && transport.insecure ? { insecure: true as const } : {}),
       },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -296,6 +322,17 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
     await dispatcher.destroy().catch(() => {});
     await embedded?.close();
   }
+}
+
+/** The config's TLS and proxy settings under the command line's: CAs add up, the rest wins. */
+function mergeTransport(
+  fromConfig: TransportFiles | undefined,
+  fromCli: TransportFiles | undefined,
+): TransportFiles {
+  const merged: TransportFiles = { ...fromConfig, ...fromCli };
+  const ca = [...(fromConfig?.ca ?? []), ...(fromCli?.ca ?? [])];
+  if (ca.length) merged.ca = ca;
+  return merged;
 }
 
 /**

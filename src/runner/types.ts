@@ -56,8 +56,14 @@ export interface CheckResult {
   requirement?: string;
   expected?: string;
   actual?: string;
-  /** The check's HTTP transcript, secrets redacted. */
+  /**
+   * The check's HTTP transcript, secrets redacted: in full for failing, blocked and erroring
+   * checks; empty for passing and skipped ones, which keep {@link exchangeSummary} instead
+   * (unless the run keeps all evidence).
+   */
   exchanges: Exchange[];
+  /** A passing or skipped check's exchanges, one entry per method, path and outcome. */
+  exchangeSummary?: ExchangeGroup[];
   /** Indexes (into `exchanges[].index`) of the exchanges that show the failure. */
   evidence?: number[];
   /** Exchanges left out of `exchanges` to keep the report small. */
@@ -86,6 +92,16 @@ export interface CheckResult {
   expectedFailure?: string;
   /** Listed as an expected failure but now passes: the run fails until the list is updated. */
   stale?: boolean;
+}
+
+export interface ExchangeGroup {
+  method: string;
+  /** The URL's path. */
+  path: string;
+  /** The status, or "no response". */
+  outcome: string;
+  count: number;
+  totalMs: number;
 }
 
 export type StatusCounts = Record<Status, number>;
@@ -200,6 +216,8 @@ export interface RunReport {
     maxFailures?: number;
     /** "all": every transcript in full (default: full transcripts for failures only). */
     evidence?: "all";
+    /** The target's TLS certificate was not verified (`--insecure`). */
+    insecure?: true;
   };
   startedAt: string;
   finishedAt: string;

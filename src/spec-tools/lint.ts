@@ -5,8 +5,9 @@
  * - the OpenAPI document: YAML, `$ref`s, OpenAPI 3.1 validity (swagger-parser) and the DTP
  *   conventions — security declared on every operation, error schemas on every 4xx/5xx,
  *   `Cache-Control` on secret-bearing responses ({@link validateOpenApi}, `openapi-lint.ts`);
- * - the requirement catalogue: its schema and its consistency with itself and with the
- *   operations ({@link checkCatalogue});
+ * - the requirement catalogue: its schema (from version 2.0.0 every requirement states
+ *   `applies: oauth | dtp`: `applies-missing`) and its consistency with itself and with the
+ *   operations ({@link checkCatalogue}; `applies-source`: `oauth` needs an RFC source);
  * - coverage: every observable MUST has a check ({@link checkCoverage});
  * - `version`: the catalogue's version is the document's `info.version`.
  */
@@ -62,7 +63,9 @@ const RULE_FIELDS: Record<string, string> = {
   "operation-unknown": "operations",
   "level-keyword": "level",
   "source-empty": "source",
+  "applies-source": "applies",
   "must-uncovered": "level",
+  "awaiting-check-stale": "id",
 };
 
 function readSource(file: string, what: string): string {
@@ -137,10 +140,12 @@ export async function lintSpec(options: LintOptions): Promise<LintResult> {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((k): k is string | number => typeof k !== "symbol");
+      // The schema's own checks name their rule (applies-missing); everything else is "schema".
+      const named = (issue as { params?: { rule?: unknown } }).params?.rule;
       out.push({
         file: catalogueFile,
         ...at(source.locate(path)),
-        rule: "schema",
+        rule: typeof named === "string" ? named : "schema",
         message: `${describePath(path, source.value)}: ${issue.message}`,
       });
     }

@@ -49,11 +49,29 @@ export const PREFIX_AREAS = {
   SEC: "security",
 } as const satisfies Record<string, CatalogueArea>;
 
+/** A source that names an RFC: `RFC 7009 §2.2`. */
+const RFC_SOURCE = /\bRFC \d+/;
+
 /** Well-formed requirement IDs: `DTP-REF-004`. */
 export const REQUIREMENT_ID = /^DTP-[A-Z]+-\d{3}$/;
 
+/**
+ * What a requirement applies to:
+ * - `oauth`: an RFC rule that any OAuth server with the feature can be held to, worded
+ *   exactly as strictly as the RFC (the OAuth profile judges plain servers by these);
+ * - `dtp`: a DTP strengthening of an RFC rule, or a DTP-only feature.
+ */
+export const APPLIES = ["oauth", "dtp"] as const;
+
+/** The first catalogue version whose requirements must state `applies` (2.0.0). */
+export const APPLIES_SINCE_MAJOR = 2;
+
 export const LevelSchema = z.enum(LEVELS);
 export const CatalogueAreaSchema = z.enum(CATALOGUE_AREAS);
+export const AppliesSchema = z.enum(APPLIES, {
+  error:
+    'must be "oauth" (an RFC rule, as strict as the RFC) or "dtp" (a DTP strengthening or a DTP-only feature)',
+});
 
 export const RequirementSchema = z.strictObject({
   /** Stable forever: `DTP-<PREFIX>-<NNN>`. */
@@ -64,22 +82,58 @@ export const RequirementSchema = z.strictObject({
   text: z.string().min(1),
   /** operationIds of `spec/dtp.openapi.yaml` the requirement applies to. */
   operations: z.array(z.string().min(1)),
-  /** The standard section it comes from ("RFC 8628 §3.5", "seed 004") or "DTP". */
+  /**
+   * Where it comes from, `;`-separated: a standard section ("RFC 8628 §3.5"), a vendor
+   * document by its reference `cite` (`SAFEQ Cloud "Register device"`), or "DTP".
+   */
   source: z.string(),
+  /**
+   * `oauth` or `dtp` ({@link APPLIES}). Required from catalogue version 2.0.0 on (checked on
+   * the catalogue); 1.x catalogues, released before the field existed, have none.
+   */
+  applies: AppliesSchema.optional(),
   /** Whether a black-box client can test it over HTTP. */
   observable: z.boolean(),
-  /** Where DTP deliberately departs from a seed document, and why. */
+  /** Where DTP deliberately departs from a vendor document (or a standard), and why. */
   deviation: z.string().min(1).optional(),
 });
 
-export const CatalogueSchema = z.strictObject({
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, "a semantic version such as 1.0.0"),
-  requirements: z.array(RequirementSchema).min(1),
+/** A vendor document DTP unifies, cited in `source` and `deviation` by its `cite` text. */
+export const ReferenceSchema = z.strictObject({
+  /** How requirements cite it: `SAFEQ Cloud "Register device"`. */
+  cite: z.string().min(1),
+  /** The document's own title. */
+  title: z.string().min(1),
+  publisher: z.string().min(1),
+  /** What DTP takes from it. */
+  about: z.string().min(1),
 });
 
+export const CatalogueSchema = z
+  .strictObject({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, "a semantic version such as 1.0.0"),
+    /** The vendor documents (absent in release 1.0.0, which cited them by number). */
+    references: z.array(ReferenceSchema).optional(),
+    requirements: z.array(RequirementSchema).min(1),
+  })
+  .superRefine((catalogue, ctx) => {
+    if (Number(catalogue.version.split(".")[0]) < APPLIES_SINCE_MAJOR) return;
+    catalogue.requirements.forEach((r, i) => {
+      if (r.applies !== undefined) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["requirements", i, "applies"],
+        message: `required from catalogue version ${APPLIES_SINCE_MAJOR}.0.0 on: "oauth" (an RFC rule, as strict as the RFC) or "dtp" (a DTP strengthening or a DTP-only feature)`,
+        params: { rule: "applies-missing" },
+      });
+    });
+  });
+
 export type Level = z.infer<typeof LevelSchema>;
+export type Applies = (typeof APPLIES)[number];
 export type CatalogueArea = (typeof CATALOGUE_AREAS)[number];
 export type Requirement = z.infer<typeof RequirementSchema>;
+export type Reference = z.infer<typeof ReferenceSchema>;
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
 /** Thrown by {@link loadCatalogue} when the file does not parse or does not fit the schema. */
@@ -158,7 +212,8 @@ export type CatalogueRule =
   | "operation-unknown" // names an operationId the OpenAPI document lacks
   | "operation-uncovered" // an operationId no requirement names
   | "level-keyword" // the text lacks its level keyword in upper case
-  | "source-empty";
+  | "source-empty"
+  | "applies-source"; // applies: oauth, but the source names no RFC
 
 export interface CatalogueProblem {
   rule: CatalogueRule;
@@ -170,7 +225,9 @@ export interface CatalogueProblem {
 /**
  * Consistency of a catalogue with itself and with the OpenAPI operations: IDs well formed
  * and unique, prefix matching the area, every requirement naming ≥ 1 existing operation,
- * every operation covered by ≥ 1 requirement, the level keyword in the text, a source.
+ * every operation covered by ≥ 1 requirement, the level keyword in the text, a source, and
+ * an RFC among the sources of every `applies: oauth` requirement (its presence and value are
+ * checked by {@link CatalogueSchema}).
  * Returns the problems found (empty when the catalogue is consistent).
  *
  * @example
@@ -218,6 +275,12 @@ export function checkCatalogue(
       add("level-keyword", `level ${r.level} but the text does not contain "${r.level}"`);
     }
     if (r.source.trim() === "") add("source-empty", "empty source");
+    if (r.applies === "oauth" && !RFC_SOURCE.test(r.source)) {
+      add(
+        "applies-source",
+        `applies: oauth, but its source "${r.source}" names no RFC (an RFC rule cites its RFC; otherwise use applies: dtp)`,
+      );
+    }
   }
 
   for (const op of operationIds) {

@@ -10,11 +10,15 @@
  * changed or extended, the API key, the admin key under another scheme) → 401, problem,
  * Bearer challenge with realm="dtp". Afterwards, with the right key: the registration is
  * still pending (it can be approved) and the device still exists.
+ *
+ * Wrong admin keys count against the source's failed-attempt limit (DTP-APR-014), which the
+ * whole run shares: this check sends at most a quarter of the declared
+ * `dtp_limits.failed_attempts.admin_key.max` of them; the other cases are not limited.
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth } from "../../src/client/index.ts";
+import { basicAuth, failureBudget } from "../../src/client/index.ts";
 import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
 import { expectAdminUnauthorized, expectDecision, expectRegistrationList } from "./_helpers.ts";
 
@@ -101,9 +105,18 @@ export const check: Check = {
       fc.constant({ what: 'the admin key with the scheme "Token"', header: `Token ${key}` }),
     );
 
+    const budget = failureBudget(ctx.target, "admin_key");
+    let guesses = 0;
     await ctx.property(
       "admin operations with a missing or wrong credential",
       fc.asyncProperty(fc.constantFrom(...operations), credential, async (op, cred) => {
+        // A wrong key under the Bearer scheme is a guess the server counts (DTP-APR-014).
+        const guess = /^Bearer \S/.test(cred.header ?? "");
+        if (guess && ++guesses > budget) {
+          if (guesses === budget + 1)
+            ctx.note(`wrong admin keys capped at ${budget} (a quarter of the declared limit)`);
+          return;
+        }
         const res = await admin.request(op.method, op.path, {
           authorization: cred.header,
           label: `${op.name} with ${cred.what}`,

@@ -1,24 +1,40 @@
 /**
- * DTP-APR-002 (MUST, seed 004):
+ * DTP-APR-002 (MUST, SAFEQ Cloud "Register device"):
  * "`GET /admin/registrations` MUST answer 200 `{"registrations": [...]}` where each item
  * has `user_code`, `client_id`, `client_type`, `status`, `created_at` and `expires_at`
  * (Unix seconds), plus `client_description`, `key_type` and `jkt` when present; without a
  * `status` query parameter it MUST list only `pending` registrations."
  *
  * DTP-APR-003 (MUST, DTP):
- * "`GET /admin/registrations?status=<s>` MUST list exactly the registrations with status
- * `<s>` for `pending`, `approved` and `denied`, and MUST answer 400 with a problem body for
- * any other value."
+ * "`GET /admin/registrations?status=<s>` MUST list, over its pages (DTP-APR-015), exactly
+ * the registrations with status `<s>` that the server keeps (DTP-POLL-051) for `pending`,
+ * `approved` and `denied`, and MUST answer 400 with a problem body for any other value."
  *
  * DTP-APR-011 (MUST, DTP):
  * "`GET /admin/devices/{client_id}` MUST answer 200 with the device's `client_id`,
  * `client_type`, `scope` and `approved_at`, plus `key_type` and `jkt` when it has a key,
  * and MUST answer 404 with a problem body for an unknown `client_id`."
  *
+ * DTP-APR-015 (MUST, DTP):
+ * "`GET /admin/registrations` MUST answer at most `limit` registrations (a query parameter
+ * from 1 to 100, default 100), oldest first, with `next_cursor` when more may follow;
+ * `?cursor=<next_cursor>` with the same `status` MUST continue after the last one listed,
+ * so that following `next_cursor` until it is absent lists every registration that keeps
+ * its status meanwhile exactly once. A `limit` outside 1 to 100, or a `cursor` the server
+ * did not issue, MUST be answered 400 with a problem body."
+ *
  * Three registrations of this check (one pending, one denied, one approved; the pending and
- * approved ones with a key — Ed25519 when the target takes it — and a description) are looked up in each list; every
- * item of a list must have the list's status (other checks' registrations included).
- * Generated `status` values outside the enumeration → 400 problem.
+ * approved ones with a key — Ed25519 when the target takes it — and a description) are
+ * looked up in each list, read over all its pages; every item of a list must have the list's
+ * status (other checks' registrations included). Generated `status` values outside the
+ * enumeration → 400 problem.
+ *
+ * Pages (with four more pending registrations, so that the pending list has pages): the
+ * pending list read whole (pages of 100), then page by page with `limit=2`, then whole
+ * again. Statuses only move away from `pending`, so every registration in both whole
+ * readings was pending throughout and must be in the `limit=2` reading, exactly once; no
+ * page has more than its limit; `created_at` never goes down. `limit` 0, 101, -1, 1.5 or
+ * `x`, and a made-up cursor → 400 problem.
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -31,11 +47,13 @@ import {
 } from "../../src/client/index.ts";
 import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
 import { generateDeviceKey } from "../../src/protocol/keys.ts";
-import { expectDecision, expectRegistrationList, isUnixSeconds } from "./_helpers.ts";
+import { expectDecision, isUnixSeconds, listAll } from "./_helpers.ts";
+import { checkPages } from "./_pages.ts";
 
 const ID = "DTP-APR-002";
 const APR003 = "DTP-APR-003";
 const APR011 = "DTP-APR-011";
+const APR015 = "DTP-APR-015";
 
 const STATUSES = ["pending", "approved", "denied"] as const;
 type Status = (typeof STATUSES)[number];
@@ -53,11 +71,12 @@ interface Expected {
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, APR003, APR011],
+    requirements: [ID, APR003, APR011, APR015],
     level: "MUST",
     area: "approval",
-    title: "Registrations are listed by status with their fields; devices are shown or 404",
-    specRef: "seed 004; DTP",
+    title:
+      "Registrations are listed by status with their fields, a page at a time; devices are shown or 404",
+    specRef: 'SAFEQ Cloud "Register device"; DTP',
     requires: ["admin", "device_code"],
     property: true,
   },
@@ -127,8 +146,7 @@ export const check: Check = {
       await ctx.case(
         `list ${status === undefined ? "without ?status" : `?status=${status}`}`,
         async () => {
-          const res = await admin.listRegistrations(status);
-          const items = expectRegistrationList(res, ID);
+          const { items, last: res } = await listAll(admin, status, ID);
           const want: Status = status ?? "pending";
           const what = status === undefined ? "without ?status" : `with ?status=${status}`;
           for (const item of items) checkFields(item, res);
@@ -198,6 +216,8 @@ export const check: Check = {
         expectProblem(res, 400, APR003);
       }),
     );
+
+    await checkPages(ctx, admin);
 
     // DTP-APR-011: the approved device, with its key; an unknown client_id is 404.
     await ctx.case("GET /admin/devices/{client_id}", async () => {

@@ -1,10 +1,10 @@
 /**
- * DTP-APR-004 (MUST, seed 004):
+ * DTP-APR-004 (MUST, SAFEQ Cloud "Register device"):
  * "`POST /admin/registrations/{user_code}/approve` on a pending registration MUST answer
  * 200 `{"user_code", "client_id", "status": "approved"}`, after which the next poll of its
  * `device_code` MUST return tokens."
  *
- * DTP-APR-005 (MUST, seed 004; RFC 8628 §3.5):
+ * DTP-APR-005 (MUST, SAFEQ Cloud "Register device"; RFC 8628 §3.5):
  * "`POST /admin/registrations/{user_code}/deny` on a pending registration MUST answer 200
  * `{"user_code", "client_id", "status": "denied"}`, after which polls of its `device_code`
  * MUST be answered 400 `access_denied`."
@@ -35,7 +35,7 @@ export const check: Check = {
     level: "MUST",
     area: "approval",
     title: "Approve → tokens on the next poll; deny → access_denied; a second decision is 409",
-    specRef: "seed 004; RFC 8628 §3.5",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 8628 §3.5',
     requires: ["admin", "device_code"],
   },
   async run(ctx) {

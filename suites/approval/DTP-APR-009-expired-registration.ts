@@ -1,7 +1,7 @@
 /**
  * DTP-APR-009 (MUST, DTP; RFC 8628 §3.5):
- * "Approving or denying a registration whose `device_code` has expired MUST be answered 410
- * with a problem body."
+ * "Approving or denying a registration whose `device_code` has expired, and that the server
+ * still keeps (DTP-POLL-051), MUST be answered 410 with a problem body."
  *
  * Two pending registrations are left alone until their `expires_in` (plus the declared
  * clock skew) has passed; then one is approved and the other denied: 410 problem both.

@@ -1,10 +1,10 @@
 /**
- * DTP-APR-012 (MUST, seed 004):
+ * DTP-APR-012 (MUST, SAFEQ Cloud "Register device"):
  * "`DELETE /admin/devices/{client_id}` MUST answer 204 with an empty body for an existing
  * device, after which `GET /admin/devices/{client_id}` MUST answer 404; an unknown
  * `client_id` MUST be answered 404 with a problem body."
  *
- * DTP-APR-013 (MUST, seed 004; DTP):
+ * DTP-APR-013 (MUST, SAFEQ Cloud "Register device"; DTP):
  * "Deleting a device MUST immediately revoke every access and refresh token issued to it
  * and every user token obtained through it: afterwards those access tokens MUST be answered
  * 401 `invalid_token` at protected resources and those refresh tokens 400 `invalid_grant`
@@ -61,7 +61,7 @@ export const check: Check = {
     level: "MUST",
     area: "approval",
     title: "Deleting a device: 204, then 404; every token it holds or obtained is revoked at once",
-    specRef: "seed 004; DTP",
+    specRef: 'SAFEQ Cloud "Register device"; DTP',
     requires: ["admin", "device_code", "resource"],
   },
   async run(ctx) {

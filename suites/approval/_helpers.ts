@@ -3,7 +3,6 @@
  * a decision response, a registration list, an admin 401. The requests themselves are the
  * client library's `AdminApi` (src/client/admin.ts).
  */
-
 import {
   expectJson,
   expectProblem,
@@ -12,7 +11,7 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import type { ListedRegistration } from "../../src/client/index.ts";
+import type { AdminApi, ListedRegistration } from "../../src/client/index.ts";
 
 /**
  * Fails unless `res` is the 200 decision `{"user_code", "client_id", "status"}` for the
@@ -79,4 +78,24 @@ export function expectAdminUnauthorized(res: HttpResponse, requirement: string):
 /** True for a JSON integer that looks like Unix seconds (not milliseconds). */
 export function isUnixSeconds(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e11;
+}
+
+/**
+ * Every registration with `status`, over all pages (DTP-APR-015); fails `requirement` unless
+ * each page is a 200 `{"registrations": [objects]}` and the pages end. `last` is the last
+ * page (evidence).
+ */
+export async function listAll(
+  admin: AdminApi,
+  status: string | undefined,
+  requirement: string,
+  limit?: number,
+): Promise<{ items: ListedRegistration[]; pages: HttpResponse[]; last: HttpResponse }> {
+  const { pages, stopped } = await admin.listAllRegistrations(status, limit);
+  const items: ListedRegistration[] = [];
+  for (const page of pages) items.push(...expectRegistrationList(page, requirement));
+  const last = pages.at(-1)!;
+  if (stopped)
+    fail("DTP-APR-015", "a list that ends (no next_cursor on its last page)", stopped, last);
+  return { items, pages, last };
 }

@@ -1,5 +1,5 @@
 /**
- * DTP-DISC-010 (MUST, DTP; seed 004):
+ * DTP-DISC-010 (MUST, DTP; SAFEQ Cloud "Register device"):
  * "A DTP server's metadata MUST contain `dtp_client_types_supported` (`printer`,
  * `chrome_extension`, `desktop_client`, `mobile_device`, `server`),
  * `dtp_key_types_supported` (`rsa`, `x509`, `ed25519`) and
@@ -30,7 +30,7 @@ export const check: Check = {
     level: "MUST",
     area: "discovery",
     title: "Client types, key types and HTTP signature algorithms are advertised",
-    specRef: "DTP; seed 004",
+    specRef: 'DTP; SAFEQ Cloud "Register device"',
     requires: ["dtp"],
   },
   async run(ctx) {

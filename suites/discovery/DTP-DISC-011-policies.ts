@@ -1,5 +1,5 @@
 /**
- * DTP-DISC-011 (MUST, seed 000):
+ * DTP-DISC-011 (MUST, SAFEQ Cloud "User and device tokens"):
  * "A DTP server's metadata MUST contain `dtp_policies`, an object with the boolean members
  * `allow_untrusted_endpoints` and `allow_unauthenticated_requests`, whose values MUST be
  * the policies in effect."
@@ -31,7 +31,7 @@ export const check: Check = {
     level: "MUST",
     area: "discovery",
     title: "dtp_policies states both policies as booleans, as they are in effect",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["dtp"],
   },
   async run(ctx) {

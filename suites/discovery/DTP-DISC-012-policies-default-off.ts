@@ -1,5 +1,5 @@
 /**
- * DTP-DISC-012 (SHOULD, seed 000):
+ * DTP-DISC-012 (SHOULD, SAFEQ Cloud "User and device tokens"):
  * "A server SHOULD run with both `dtp_policies` members `false` (their default) unless its
  * operator explicitly enables them."
  *
@@ -18,7 +18,7 @@ export const check: Check = {
     level: "SHOULD",
     area: "discovery",
     title: "Both dtp_policies are off",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["dtp"],
   },
   async run(ctx) {

@@ -7,6 +7,17 @@
  * `dtp_refresh_token_reuse_grace_period` and `dtp_clock_skew` (non-negative integers,
  * seconds) and `dtp_dpop_nonce_required` (boolean)."
  *
+ * DTP-DISC-016 (MUST, DTP):
+ * "A DTP server's metadata MUST contain `dtp_limits`, an object whose `failed_attempts`
+ * member has `client_secret` and `password` (DTP-ERR-017, DTP-LOGIN-013), and `admin_key`
+ * and `user_code` when the server applies those limits (DTP-APR-014, DTP-APR-010), each
+ * `{"max": <integer 1 to 100>, "window": <integer of at least 60, seconds>}`, and
+ * `pending_registrations`, a positive integer, when it caps pending registrations
+ * (DTP-REG-026); the server MUST apply the limits it advertises."
+ *
+ * Its shape is checked here; that the limits are applied, by the checks of DTP-ERR-017
+ * (DTP-ERR-003's) and DTP-LOGIN-013 (DTP-LOGIN-004's).
+ *
  * "In effect" is checked here for the lifetimes one registration shows (`device_code` =
  * `expires_in`, `interval`) and for `access_token` (the `expires_in` of a device token) when
  * approval is configured; the other lifetimes are checked against the declared values by the
@@ -19,6 +30,7 @@ import { approvedDevice, registeredDevice } from "../../src/client/kit/index.ts"
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-013";
+const DISC016 = "DTP-DISC-016";
 
 const LIFETIMES = [
   "access_token",
@@ -36,11 +48,11 @@ const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSaf
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, DISC016],
     level: "MUST",
     area: "discovery",
     title:
-      "dtp_lifetimes, reuse grace period, clock skew and nonce policy are declared as in effect",
+      "dtp_lifetimes, reuse grace period, clock skew, nonce policy and limits are declared as in effect",
     specRef: "DTP",
     requires: ["dtp"],
   },
@@ -75,6 +87,8 @@ export const check: Check = {
         res,
       );
     }
+
+    checkLimits(metadata.dtp_limits, res);
 
     // In effect: what a registration and a device token show.
     const f = ctx.target.features;
@@ -122,6 +136,49 @@ function compareRegistration(
       ID,
       `a registration's "interval" equal to dtp_lifetimes.interval (${l.interval})`,
       `"interval": ${show(body.interval)}`,
+      res,
+    );
+  }
+}
+
+/** DTP-DISC-016: the shape of `dtp_limits`. */
+function checkLimits(limits: unknown, res: Parameters<typeof fail>[3]): void {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(limits) || !isObject(limits.failed_attempts)) {
+    fail(
+      DISC016,
+      '"dtp_limits": {"failed_attempts": {"client_secret": {"max", "window"}, "password": {…}, …}, …}',
+      `"dtp_limits": ${show(limits)}`,
+      res,
+    );
+  }
+  const failed = limits.failed_attempts as Record<string, unknown>;
+  for (const kind of ["client_secret", "password", "admin_key", "user_code"]) {
+    const l = failed[kind];
+    if (l === undefined && (kind === "admin_key" || kind === "user_code")) continue;
+    const ok =
+      isObject(l) &&
+      isInt(l.max) &&
+      l.max >= 1 &&
+      l.max <= 100 &&
+      isInt(l.window) &&
+      l.window >= 60;
+    if (!ok) {
+      fail(
+        DISC016,
+        `"dtp_limits.failed_attempts.${kind}": {"max": 1 to 100, "window": at least 60 (seconds)}`,
+        `"dtp_limits.failed_attempts.${kind}": ${show(l)}`,
+        res,
+      );
+    }
+  }
+  const pending = limits.pending_registrations;
+  if (pending !== undefined && (!isInt(pending) || pending < 1)) {
+    fail(
+      DISC016,
+      '"dtp_limits.pending_registrations": a positive integer (when present)',
+      `"dtp_limits.pending_registrations": ${show(pending)}`,
       res,
     );
   }

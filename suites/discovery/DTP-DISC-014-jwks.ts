@@ -1,8 +1,9 @@
 /**
- * DTP-DISC-014 (MUST, RFC 7517 §5; RFC 8414 §2; RFC 9068 §4):
- * "`GET` on the `jwks_uri` MUST answer 200 with `Content-Type: application/json` and a JWK
- * Set `{"keys": [...]}` containing every key that signs current access tokens, each an EC
- * P-256 key with a unique `kid`, `alg` `ES256` and `use` `sig`."
+ * DTP-DISC-014 (MUST, RFC 8414 §2; RFC 7517 §5):
+ * "When the metadata has a `jwks_uri`, `GET` on it MUST answer a JWK Set (a JSON object
+ * whose `keys` member is an array of JWKs) holding the keys that verify the server's
+ * signatures; when the set holds both signing and encryption keys, every key MUST carry
+ * `use`."
  *
  * "Every key that signs current access tokens": when approval is configured, a fresh device
  * token is obtained and its signature must verify with the JWK Set's key of its `kid`.

@@ -1,14 +1,15 @@
 /**
  * DTP-ERR-001 (MUST, RFC 6749 §5.2):
- * "Errors of the OAuth endpoints MUST be `application/json` objects with an `error` code
- * from RFC 6749 §5.2 or the extension defining it, and with status 400 except
- * `invalid_client` and `invalid_signature` (401); the only exception is `/login`'s 401 and
- * 403 answers that carry a Bearer or DPoP challenge, whose body is a problem
- * (DTP-RES-010)."
+ * "Errors of the OAuth endpoints MUST be `application/json` objects whose `error` member is
+ * a single error code defined by RFC 6749 §5.2 or by the extension that defines it for that
+ * endpoint (RFC 8628 §3.5, RFC 7009 §2.2.1, RFC 9449), with status 400 unless a requirement
+ * names another status for that error (`invalid_client`: DTP-ERR-003; DTP's
+ * `invalid_signature`: DTP-SIG-012); the only exception is `/login`'s 401 and 403 answers
+ * that carry a Bearer or DPoP challenge, whose body is a problem (DTP-RES-010)."
  *
- * DTP-ERR-002 (SHOULD, RFC 6749 §5.2):
+ * DTP-ERR-002 (SHOULD, DTP; RFC 6749 §5.2):
  * "OAuth error responses SHOULD carry an `error_description` that names the offending
- * parameter, made only of the characters `%x20-21 / %x23-5B / %x5D-7E`."
+ * parameter."
  *
  * DTP-ERR-011 (MUST, RFC 6749 §5.2):
  * "A request missing a required parameter (e.g. `grant_type`, `device_code`,

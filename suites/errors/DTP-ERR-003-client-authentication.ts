@@ -1,11 +1,24 @@
 /**
  * DTP-ERR-003 (MUST, RFC 6749 §5.2):
- * "A failed client authentication MUST be answered 401 OAuth error `invalid_client`, with
- * `WWW-Authenticate: Basic realm="dtp"` when the client used HTTP Basic."
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
  *
  * DTP-ERR-004 (MUST, RFC 6749 §2.3):
  * "A request that uses more than one client authentication method (e.g. HTTP Basic and a
  * `client_secret` form parameter) MUST be answered 400 OAuth error `invalid_request`."
+ *
+ * DTP-ERR-017 (MUST, RFC 6749 §10.10; DTP):
+ * "A server MUST limit failed client authentications with the API key per `client_id` and
+ * source (the client's network address): once
+ * `dtp_limits.failed_attempts.client_secret.max` of them have failed within its `window`,
+ * every further client authentication for that `client_id` from that source, with a wrong
+ * or the right key, MUST be answered 429 OAuth error `temporarily_unavailable` with a
+ * `Retry-After` header until the window ends (instead of the `invalid_client` of
+ * DTP-ERR-003 and DTP-ERR-050); the same key MUST NOT be refused for another `client_id`,
+ * or from another source, because of them."
  *
  * Property: a valid, harmless request to `/register`, `/token`, `/revoke` or `/introspect`
  * with its client authentication replaced by a generated mistake: a wrong API key (HTTP
@@ -13,22 +26,40 @@
  * `WWW-Authenticate: Basic realm="dtp"` when Basic was used); or two methods at once
  * (Basic + `client_secret`, right or wrong; Basic + `client_assertion` at the token
  * endpoint, which supports private_key_jwt, with the client_credentials or the
- * refresh_token grant) → 400 `invalid_request`.
+ * refresh_token grant) → 400 `invalid_request`. Each wrong key is sent for a `client_id` of
+ * its own (a server limits failures per `client_id`, DTP-ERR-017).
+ *
+ * DTP-ERR-017 (MUST, RFC 6749 §10.10; DTP):
+ * "A server MUST limit failed client authentications with the API key per `client_id` and
+ * source (the client's network address): once
+ * `dtp_limits.failed_attempts.client_secret.max` of them have failed within its `window`,
+ * every further client authentication for that `client_id` from that source, with a wrong
+ * or the right key, MUST be answered 429 OAuth error `temporarily_unavailable` with a
+ * `Retry-After` header until the window ends (instead of the `invalid_client` of
+ * DTP-ERR-003 and DTP-ERR-050); the same key MUST NOT be refused for another `client_id`,
+ * or from another source, because of them."
+ *
+ * Then, for a DTP target: `max` wrong keys for a fresh `client_id` A (401 each), one more
+ * (429 `temporarily_unavailable`, `Retry-After` within the window), the right key for A
+ * (429), the right key for a fresh `client_id` B (accepted). The kit has one source, so
+ * "from another source" is left to the server's own tests.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/check/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import {
   anonymous,
   type ClientAuth,
   clientSecretBasic,
   clientSecretPost,
+  declaredFailureLimit,
 } from "../../src/client/index.ts";
 import {
   clientSecret,
   harmlessRequest,
   type OAuthOperation,
   oauthOperations,
+  type ProbeSession,
   probeSession,
   sendProbe,
 } from "../../src/client/kit/index.ts";
@@ -38,6 +69,7 @@ import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-003";
 const ERR004 = "DTP-ERR-004";
+const ERR017 = "DTP-ERR-017";
 
 const SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -52,7 +84,7 @@ type Mistake =
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, ERR004],
+    requirements: [ID, ERR004, ERR017],
     level: "MUST",
     area: "errors",
     title:
@@ -112,18 +144,24 @@ export const check: Check = {
     const judgeMistake = async (op: OAuthOperation, m: Mistake) => {
       if (m.kind === "Basic + client_assertion" && op !== "token") return;
       const req = harmlessRequest(ctx, session, op);
-      const params = [...req.params];
+      let params = [...req.params];
       const headers: Record<string, string> = {};
       const right = clientSecret(ctx.target, req.clientId);
       let auth: ClientAuth = anonymous();
       let basic = false;
+      // A wrong key goes with a client_id of its own (failures are limited per client_id).
+      const own = () => {
+        const id = ctx.clientId("err3-key");
+        params = [...params.filter(([k]) => k !== "client_id"), ["client_id", id]];
+        return id;
+      };
       switch (m.kind) {
         case "wrong key (Basic)":
-          auth = clientSecretBasic(req.clientId, m.key);
+          auth = clientSecretBasic(own(), m.key);
           basic = true;
           break;
         case "wrong key (form)":
-          auth = clientSecretPost(req.clientId, m.key);
+          auth = clientSecretPost(own(), m.key);
           break;
         case "no credentials":
           break;
@@ -195,5 +233,68 @@ export const check: Check = {
       "client authentication mistakes",
       fc.asyncProperty(fc.constantFrom(...ops), mistake, judgeMistake),
     );
+    await checkFailureLimit(ctx, session, ops);
   },
 };
+
+/** DTP-ERR-017 (see the comment at the top). */
+async function checkFailureLimit(
+  ctx: CheckContext,
+  session: ProbeSession,
+  ops: OAuthOperation[],
+): Promise<void> {
+  if (!ctx.target.features.has("dtp")) {
+    ctx.note(
+      `${ERR017} not tested: failed-attempt limits are DTP's (the target is not a DTP server)`,
+    );
+    return;
+  }
+  const metadata = ctx.target.metadata;
+  const limit = declaredFailureLimit(ctx.target, "client_secret");
+  if (!limit)
+    fail(
+      ERR017,
+      '"dtp_limits.failed_attempts.client_secret" in the metadata (DTP-DISC-016): the limit applied',
+      `"dtp_limits": ${JSON.stringify(metadata.dtp_limits) ?? "absent"}`,
+    );
+  const op = ops.includes("revokeToken") ? "revokeToken" : ops[0]!;
+  const send = (clientId: string, key: string, what: string) => {
+    const req = harmlessRequest(ctx, session, op);
+    return sendProbe(ctx, req, {
+      params: [...req.params.filter(([k]) => k !== "client_id"), ["client_id", clientId]],
+      auth: clientSecretBasic(clientId, key),
+      label: `${op}: ${what}`,
+    });
+  };
+  const expectRefused = (res: Awaited<ReturnType<typeof send>>, what: string) => {
+    expectOAuthErrorFormat(res, ERR017, { status: 429, error: "temporarily_unavailable" });
+    const wait = Number(res.headers["retry-after"]);
+    if (!Number.isInteger(wait) || wait < 1 || wait > limit.window)
+      fail(
+        ERR017,
+        `${what}: Retry-After in seconds, at most the window (${limit.window})`,
+        `Retry-After: ${res.headers["retry-after"] ?? "absent"}`,
+        res,
+      );
+  };
+  const a = ctx.clientId("err17-a");
+  const key = (id: string) => clientSecret(ctx.target, id);
+  for (let i = 1; i <= limit.max; i++) {
+    const res = await send(a, `dtp-kit-wrong-${i}`, `wrong key #${i} of ${limit.max} for ${a}`);
+    expectOAuthErrorFormat(res, ERR017, { status: 401, error: "invalid_client" });
+  }
+  expectRefused(
+    await send(a, "dtp-kit-wrong-again", `wrong key #${limit.max + 1} for ${a}`),
+    `wrong key #${limit.max + 1}`,
+  );
+  expectRefused(await send(a, key(a), `the right key for ${a}, past the limit`), "the right key");
+  const b = ctx.clientId("err17-b");
+  const other = await send(b, key(b), `the right key for another client_id ${b}`);
+  if (other.status === 429 || other.status === 401)
+    fail(
+      ERR017,
+      `the right key accepted for another client_id (${b})`,
+      `status ${other.status}: ${JSON.stringify(other.body).slice(0, 200)}`,
+      other,
+    );
+}

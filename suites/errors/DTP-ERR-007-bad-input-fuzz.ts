@@ -1,14 +1,16 @@
 /**
- * DTP-ERR-007 (MUST, DTP; RFC 6749 §5.2):
- * "A client mistake MUST never be answered with a 5xx status: a malformed form or JSON body
- * MUST be answered 400 (`invalid_request` at OAuth endpoints, a problem elsewhere)."
+ * DTP-ERR-007 (MUST, RFC 6749 §5, §5.2):
+ * "An invalid or malformed request to an OAuth endpoint (a malformed form body, missing or
+ * invalid parameters) MUST be answered with an OAuth error response, 400 `invalid_request`
+ * for a malformed body, and never with a 5xx status."
  *
  * DTP-ERR-001 (MUST, RFC 6749 §5.2):
- * "Errors of the OAuth endpoints MUST be `application/json` objects with an `error` code
- * from RFC 6749 §5.2 or the extension defining it, and with status 400 except
- * `invalid_client` and `invalid_signature` (401); the only exception is `/login`'s 401 and
- * 403 answers that carry a Bearer or DPoP challenge, whose body is a problem
- * (DTP-RES-010)."
+ * "Errors of the OAuth endpoints MUST be `application/json` objects whose `error` member is
+ * a single error code defined by RFC 6749 §5.2 or by the extension that defines it for that
+ * endpoint (RFC 8628 §3.5, RFC 7009 §2.2.1, RFC 9449), with status 400 unless a requirement
+ * names another status for that error (`invalid_client`: DTP-ERR-003; DTP's
+ * `invalid_signature`: DTP-SIG-012); the only exception is `/login`'s 401 and 403 answers
+ * that carry a Bearer or DPoP challenge, whose body is a problem (DTP-RES-010)."
  *
  * DTP-ERR-005 (MUST, RFC 9457 §3):
  * "Errors of every non-OAuth API (`/admin/*`, `/personal-tokens*`, `/me`) MUST be

@@ -3,59 +3,45 @@
  * "Error responses MUST NOT echo a secret the client sent (API key, password, refresh
  * token, device code, personal token) in their body or headers."
  *
+ * DTP-ERR-016 (MUST, DTP):
+ * "An error response MUST NOT repeat more than 32 consecutive characters of any value the
+ * request carried (a parameter name or value, a header value, the request target) in its
+ * body or headers; it MAY quote a shorter excerpt."
+ *
  * Property: requests that fail while carrying a generated secret — a wrong API key (HTTP
  * Basic or form), an unknown refresh token, an unknown device code, a wrong password, an
- * unknown personal token at `/me` and `/personal-tokens` — and requests that fail while
- * carrying the real secrets — the API key in the form with a bad `client_type`, the
- * user's password next to a `card_id`, a live refresh token asking for a wider scope, a
- * real device code polled by another client. No error response may contain the secret
- * (as sent, or percent-encoded) in its body or any header.
+ * unknown personal token at `/me` and `/personal-tokens`, a refresh token smuggled into an
+ * unsupported `grant_type` (`grant_type=refresh_token;refresh_token=<RT>`) — and requests
+ * that fail while carrying the real secrets — the API key in the form with a bad
+ * `client_type`, the user's password next to a `card_id`, a live refresh token asking for a
+ * wider scope or inside an unsupported `grant_type`, a real device code polled by another
+ * client. No error response may contain the secret (as sent, or percent-encoded) in its
+ * body or any header. Then requests that fail on a long generated value (over 40
+ * characters) in `grant_type`, `client_type`, `response_type`, a repeated parameter's
+ * name, the `Content-Type` or the `DPoP` header: no error response may contain 33
+ * consecutive characters of it (DTP-ERR-016).
  */
 import fc from "fast-check";
-import type { Check, CheckContext } from "../../src/check/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, DEVICE_CODE_GRANT, endpointOf } from "../../src/client/index.ts";
-import {
-  approvedDevice,
-  formBody,
-  type ProbeSession,
-  probeSession,
-  registeredDevice,
-  userCredentials,
-} from "../../src/client/kit/index.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { approvedDevice, probeSession, registeredDevice } from "../../src/client/kit/index.ts";
+import { buildScenarios, type Scenario } from "./_echo-scenarios.ts";
 
 const ID = "DTP-ERR-015";
+const ERR016 = "DTP-ERR-016";
+/** DTP-ERR-016: the longest run of a request value an error may repeat. */
+const MAX_ECHO = 32;
 
 const SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-
-interface Scenario {
-  what: string;
-  /** Builds the request around the secret it carries; undefined when the target lacks the endpoint. */
-  build(secret: string): Promise<Built | undefined>;
-}
-
-interface Built {
-  req: HttpRequest;
-  secrets: { what: string; value: string }[];
-  /**
-   * For a real secret the config chose (it may be a common word): the same request with a
-   * made-up value instead. When its answer contains the secret too, the secret is part of
-   * the server's usual wording, not an echo.
-   */
-  control?: HttpRequest;
-}
-
-const form = (params: [string, string][]) => formBody(params);
-const FORM = "application/x-www-form-urlencoded";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, ERR016],
     level: "MUST",
     area: "errors",
-    title: "Error responses never echo a secret the client sent",
+    title: "Error responses never echo a secret the client sent, nor a long request value",
     specRef: "DTP; RFC 9700 §4.14",
     requires: ["device_code"],
     property: true,
@@ -108,6 +94,16 @@ export const check: Check = {
           res,
         );
       }
+      for (const { what, value } of built.long ?? []) {
+        const where = longEcho(res, value);
+        if (where === undefined) continue;
+        fail(
+          ERR016,
+          `at most ${MAX_ECHO} characters of the ${what} in an error response (${scenario.what})`,
+          `status ${res.status}: ${where.place} repeats ${where.length} characters of it`,
+          res,
+        );
+      }
     };
     // Every scenario is a case with a fixed secret, then generated secrets.
     for (const scenario of scenarios) {
@@ -135,260 +131,19 @@ function echoed(res: HttpResponse, value: string): string | undefined {
   return undefined;
 }
 
-function buildScenarios(
-  ctx: CheckContext,
-  session: ProbeSession,
-  spareId: string,
-  spareRefresh: string | undefined,
-  pending: { clientId: string; deviceCode: string },
-): Scenario[] {
-  const apiKey = ctx.target.config.apiKey;
-  const ep = (name: Parameters<typeof endpointOf>[1]) => endpointOf(ctx.target, name);
-  const deviceId = session.device.clientId;
-  const out: Scenario[] = [];
-  const post = (
-    name: Parameters<typeof endpointOf>[1],
-    headers: Record<string, string>,
-    params: [string, string][],
-    label: string,
-  ): HttpRequest | undefined => {
-    const url = ep(name);
-    return url
-      ? {
-          method: "POST",
-          url,
-          headers: { "content-type": FORM, ...headers },
-          body: form(params),
-          label,
-        }
-      : undefined;
-  };
-  const ok = (
-    req: HttpRequest | undefined,
-    secrets: { what: string; value: string }[],
-    control?: HttpRequest,
-  ): Built | undefined => (req ? { req, secrets, ...(control ? { control } : {}) } : undefined);
-
-  const byOp: [Parameters<typeof endpointOf>[1], [string, string][]][] = [
-    [
-      "device_authorization_endpoint",
-      [
-        ["client_id", deviceId],
-        ["client_type", "desktop_client"],
-        ["response_type", "device_code"],
-      ],
-    ],
-    [
-      "token_endpoint",
-      [
-        ["grant_type", "refresh_token"],
-        ["refresh_token", "dtp-kit-not-a-token"],
-      ],
-    ],
-    ["revocation_endpoint", [["token", "dtp-kit-not-a-token"]]],
-    ["introspection_endpoint", [["token", "dtp-kit-not-a-token"]]],
+/** Where the response repeats more than MAX_ECHO consecutive characters of `value`, if anywhere. */
+function longEcho(res: HttpResponse, value: string): { place: string; length: number } | undefined {
+  const places: [string, string][] = [
+    ["the body", res.text],
+    ...Object.entries(res.headers).map(([k, v]) => [`the ${k} header`, v] as [string, string]),
   ];
-  for (const [name, params] of byOp) {
-    out.push(
-      {
-        what: `a wrong API key with HTTP Basic at ${name}`,
-        build: async (s) =>
-          ok(
-            post(
-              name,
-              { authorization: basicAuth(deviceId, s) },
-              params,
-              `${name} with a wrong API key (Basic)`,
-            ),
-            [{ what: "API key", value: s }],
-          ),
-      },
-      {
-        what: `a wrong API key in the form at ${name}`,
-        build: async (s) =>
-          ok(
-            post(
-              name,
-              {},
-              [
-                ...params.filter(([k]) => k !== "client_id"),
-                ["client_id", deviceId],
-                ["client_secret", s],
-              ],
-              `${name} with a wrong API key (form)`,
-            ),
-            [{ what: "API key", value: s }],
-          ),
-      },
-    );
+  for (const [place, text] of places) {
+    for (let i = 0; i + MAX_ECHO < value.length; i++) {
+      let end = i + MAX_ECHO + 1;
+      if (!text.includes(value.slice(i, end))) continue;
+      while (end < value.length && text.includes(value.slice(i, end + 1))) end++;
+      return { place, length: end - i };
+    }
   }
-  const basic = { authorization: basicAuth(deviceId, apiKey) };
-  out.push(
-    {
-      what: "an unknown refresh token",
-      build: async (s) =>
-        ok(
-          post(
-            "token_endpoint",
-            basic,
-            [
-              ["grant_type", "refresh_token"],
-              ["refresh_token", s],
-            ],
-            "refresh with an unknown refresh token",
-          ),
-          [{ what: "refresh token", value: s }],
-        ),
-    },
-    {
-      what: "an unknown device code",
-      build: async (s) =>
-        ok(
-          post(
-            "token_endpoint",
-            basic,
-            [
-              ["grant_type", DEVICE_CODE_GRANT],
-              ["device_code", s],
-            ],
-            "poll an unknown device code",
-          ),
-          [{ what: "device code", value: s }],
-        ),
-    },
-    {
-      what: "the real API key in the form with a bad client_type",
-      build: async (s) => {
-        const params = (key: string): [string, string][] => [
-          ["client_id", ctx.clientId("err15")],
-          ["client_secret", key],
-          ["client_type", "toaster"],
-          ["response_type", "device_code"],
-        ];
-        return ok(
-          post(
-            "device_authorization_endpoint",
-            {},
-            params(apiKey),
-            "register with the real API key (form) and a bad client_type",
-          ),
-          [{ what: "API key", value: apiKey }],
-          post(
-            "device_authorization_endpoint",
-            {},
-            params(s),
-            "control: the same with a made-up API key",
-          ),
-        );
-      },
-    },
-    {
-      what: "a real device code polled by another client",
-      build: async () =>
-        ok(
-          post(
-            "token_endpoint",
-            { authorization: basicAuth(ctx.clientId("other"), apiKey) },
-            [
-              ["grant_type", DEVICE_CODE_GRANT],
-              ["device_code", pending.deviceCode],
-            ],
-            "another client polls a real device code",
-          ),
-          [{ what: "device code", value: pending.deviceCode }],
-        ),
-    },
-  );
-  if (spareRefresh !== undefined) {
-    out.push({
-      what: "a live refresh token asking for a wider scope",
-      build: async () =>
-        ok(
-          post(
-            "token_endpoint",
-            { authorization: basicAuth(spareId, apiKey) },
-            [
-              ["grant_type", "refresh_token"],
-              ["refresh_token", spareRefresh],
-              ["scope", "me login tokens service dtp-kit-unknown"],
-            ],
-            "refresh a live token with a wider scope",
-          ),
-          [{ what: "refresh token", value: spareRefresh }],
-        ),
-    });
-  }
-  const me = ep("dtp_resource_endpoint");
-  const pats = ep("dtp_personal_tokens_endpoint");
-  for (const [url, name] of [
-    [me, "/me"],
-    [pats, "/personal-tokens"],
-  ] as const) {
-    if (!url) continue;
-    out.push({
-      what: `an unknown personal token at ${name}`,
-      build: async (s) => ({
-        req: {
-          method: "GET",
-          url,
-          headers: { authorization: `Bearer dtp_pat_${s}` },
-          label: `GET ${name} with an unknown personal token`,
-        },
-        secrets: [
-          { what: "personal token", value: `dtp_pat_${s}` },
-          { what: "personal token", value: s },
-        ],
-      }),
-    });
-  }
-  if (session.user && ep("dtp_login_endpoint")) {
-    const user = userCredentials(ctx);
-    out.push(
-      {
-        what: "a wrong password at /login",
-        build: async (s) =>
-          ok(
-            post(
-              "dtp_login_endpoint",
-              { authorization: `Bearer ${(await session.deviceTokens!.fresh()).accessToken}` },
-              [
-                ["username", user.username],
-                ["password", s],
-              ],
-              "login with a wrong password",
-            ),
-            [{ what: "password", value: s }],
-          ),
-      },
-      {
-        what: "the real password next to a card_id at /login",
-        build: async (s) => {
-          const auth = {
-            authorization: `Bearer ${(await session.deviceTokens!.fresh()).accessToken}`,
-          };
-          const params = (password: string): [string, string][] => [
-            ["username", user.username],
-            ["password", password],
-            ["card_id", s],
-          ];
-          return ok(
-            post(
-              "dtp_login_endpoint",
-              auth,
-              params(user.password),
-              "login with the real password and a card_id",
-            ),
-            [{ what: "password", value: user.password }],
-            post(
-              "dtp_login_endpoint",
-              auth,
-              params(`dtp-kit-${s}`),
-              "control: the same with a made-up password",
-            ),
-          );
-        },
-      },
-    );
-  }
-  return out;
+  return undefined;
 }

@@ -25,7 +25,10 @@ import type { ProbeSession } from "../../src/client/kit/index.ts";
 
 // ——— error codes and problem types ———
 
-/** OAuth error codes of RFC 6749 §5.2 and the extensions DTP uses (RFC 8628, 9449, 7009, 6750, DTP). */
+/**
+ * OAuth error codes of RFC 6749 §5.2 and the extensions DTP uses (RFC 8628, 9449, 7009, 6750;
+ * `temporarily_unavailable`, RFC 6749 §4.1.2.1, for DTP's failed-attempt limits).
+ */
 export const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
   "invalid_request",
   "invalid_client",
@@ -43,6 +46,7 @@ export const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
   "invalid_signature",
   "unsupported_token_type",
   "invalid_token",
+  "temporarily_unavailable",
 ]);
 
 /** The problem type slug DTP-ERR-006 names for each status. */
@@ -155,11 +159,13 @@ export function expectOAuthErrorFormat(
     ? res.status === 401
     : error === "invalid_token"
       ? res.status === 401
-      : res.status === 400;
+      : error === "temporarily_unavailable"
+        ? res.status === 429
+        : res.status === 400;
   if (!okStatus) {
     fail(
       ERR001,
-      `status ${want401 || error === "invalid_token" ? 401 : 400} for error=${error}`,
+      `status ${want401 || error === "invalid_token" ? 401 : error === "temporarily_unavailable" ? 429 : 400} for error=${error}`,
       `status ${res.status}`,
       res,
     );

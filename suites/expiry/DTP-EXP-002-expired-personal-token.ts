@@ -1,5 +1,9 @@
 /**
- * DTP-EXP-002 (MUST, RFC 6750 §3.1; seed 002):
+ * DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
+ * "A personal token presented after its `expires_at` MUST be answered 401 with
+ * `WWW-Authenticate: Bearer` `error="invalid_token"`."
+ *
+ * DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
  * "A personal token presented after its `expires_at` MUST be answered 401 with
  * `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
@@ -24,7 +28,7 @@ export const check: Check = {
     level: "MUST",
     area: "expiry",
     title: "An expired personal token is answered 401 Bearer invalid_token",
-    specRef: "RFC 6750 §3.1; seed 002",
+    specRef: 'RFC 6750 §3.1; "Authentication in the API" (private tokens)',
     requires: ["device_code", "admin", "login", "user_credentials", "personal_tokens", "resource"],
     waits: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-EXP-003 (MUST, RFC 6749 §5.2; RFC 9700 §4.14.2; seed 000):
+ * DTP-EXP-003 (MUST, RFC 6749 §5.2; RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"):
  * "A refresh token MUST be rejected with 400 OAuth error `invalid_grant` once
  * `dtp_lifetimes.refresh_token` seconds have passed since the original grant of its family
  * (rotation does not extend the family's lifetime)."

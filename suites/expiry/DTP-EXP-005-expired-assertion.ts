@@ -1,4 +1,8 @@
 /**
+ * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4), §3.2):
+ * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
+ * MUST be rejected with OAuth error `invalid_client`."
+ *
  * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4)):
  * "A client assertion whose `exp` is more than skew seconds in the past MUST be rejected
  * with 401 OAuth error `invalid_client`."

@@ -1,11 +1,11 @@
 /**
- * DTP-LOGIN-001 (MUST, seed 000):
+ * DTP-LOGIN-001 (MUST, SAFEQ Cloud "User and device tokens"):
  * "`POST /login` with a valid device access token that has scope `login` (`Authorization:
  * Bearer`, or `DPoP` with a proof for a DPoP-bound token) and the form parameters
  * `username` and `password` of a known user MUST be answered 200 with a token response
  * containing a user access token and a refresh token."
  *
- * DTP-LOGIN-002 (MUST, seed 000; RFC 9068 §2.2):
+ * DTP-LOGIN-002 (MUST, SAFEQ Cloud "User and device tokens"; RFC 9068 §2.2):
  * "A user access token MUST have `sub` equal to the user's id, `client_id` equal to the
  * device's `client_id`, `dtp_kind` `user` and scope `me tokens`."
  *
@@ -49,7 +49,7 @@ export const check: Check = {
     area: "login",
     title:
       "Login through a trusted device (Bearer or DPoP) gives a user token pair: sub = the user, client_id = the device, scope me tokens, bound to the device key",
-    specRef: "seed 000; RFC 9068 §2.2; RFC 9449 §6.1",
+    specRef: 'SAFEQ Cloud "User and device tokens"; RFC 9068 §2.2; RFC 9449 §6.1',
     requires: ["device_code", "admin", "login", "user_credentials", "refresh_token"],
   },
   async run(ctx) {

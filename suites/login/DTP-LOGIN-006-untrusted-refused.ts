@@ -1,10 +1,10 @@
 /**
- * DTP-LOGIN-006 (MUST, RFC 6750 §3.1; seed 000):
+ * DTP-LOGIN-006 (MUST, RFC 6750 §3.1; SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is false, a `/login` request without an `Authorization`
  * header MUST be answered 401 with `WWW-Authenticate: Bearer realm="dtp"` carrying no
  * `error` attribute."
  *
- * DTP-LOGIN-007 (MUST, seed 000):
+ * DTP-LOGIN-007 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is false, a `/login` request authenticated only with
  * HTTP Basic (API key) MUST be answered 401 and MUST NOT issue a token."
  *
@@ -36,7 +36,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_untrusted_endpoints false: login without a device token → 401 Bearer challenge without error; with only the API key (Basic) → 401, no token",
-    specRef: "RFC 6750 §3.1; seed 000",
+    specRef: 'RFC 6750 §3.1; SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "user_credentials"],
   },
   async run(ctx) {

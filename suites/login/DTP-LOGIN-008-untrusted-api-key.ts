@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-008 (MUST, seed 000):
+ * DTP-LOGIN-008 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is true, the server MUST accept HTTP Basic client
  * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong API
  * key MUST be answered 401 OAuth error `invalid_client`."
@@ -9,12 +9,20 @@
  * HTTP Basic with the client_id of an approved device and the API key, plus the configured
  * user's credentials → 200 token response with a user access token (`dtp_kind` `user`,
  * `client_id` the device) and a refresh token. Generated wrong API keys → 401
- * `invalid_client`, no token.
+ * `invalid_client`, no token (or, past the declared
+ * `dtp_limits.failed_attempts.client_secret.max` for this `client_id`, 429
+ * `temporarily_unavailable`: DTP-ERR-017).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { basicAuth, claimsOf, readStepTokens, sendLogin } from "../../src/client/index.ts";
+import {
+  basicAuth,
+  claimsOf,
+  declaredFailureLimit,
+  readStepTokens,
+  sendLogin,
+} from "../../src/client/index.ts";
 import {
   approvedDevice,
   clientSecret,
@@ -33,7 +41,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_untrusted_endpoints true: login with the API key (HTTP Basic) instead of a device token works; a wrong API key → 401 invalid_client",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "user_credentials"],
     property: true,
   },
@@ -78,6 +86,8 @@ export const check: Check = {
       }),
       fc.constant(`${apiKey}x`),
     );
+    const limit = declaredFailureLimit(ctx.target, "client_secret");
+    let failures = 0;
     await ctx.property(
       "a wrong API key",
       fc.asyncProperty(
@@ -89,7 +99,9 @@ export const check: Check = {
             form,
             "login with a wrong API key (HTTP Basic)",
           );
-          expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
+          if (limit && ++failures > limit.max && res.status === 429)
+            expectOAuthError(res, { status: 429, error: "temporarily_unavailable" }, "DTP-ERR-017");
+          else expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
           expectNoToken(res, ID, "a login with a wrong API key");
         },
       ),

@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-011 (MUST, seed 000):
+ * DTP-LOGIN-011 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is false, a `/login` request with `card_id` MUST
  * be answered 400 OAuth error `invalid_request` and MUST NOT issue a token."
  *
@@ -26,7 +26,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_unauthenticated_requests false: login with card_id → 400 invalid_request, no token",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "refresh_token"],
     property: true,
   },

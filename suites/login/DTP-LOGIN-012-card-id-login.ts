@@ -1,5 +1,5 @@
 /**
- * DTP-LOGIN-012 (MUST, seed 000):
+ * DTP-LOGIN-012 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is true, the server MUST log in the user holding
  * the given `card_id` without a password, and MUST answer 400 OAuth error `invalid_grant`
  * for an unknown `card_id`."
@@ -8,7 +8,9 @@
  * (or nothing: the default), DTP-LOGIN-011 applies instead and this check SKIPs.
  * Through a trusted device with a valid device token:
  * - property: generated card ids that are not the configured one → 400 `invalid_grant`,
- *   no token;
+ *   no token (fewer than the declared `dtp_limits.failed_attempts.password.max`: wrong card
+ *   ids through the device count against that limit, DTP-LOGIN-013, and the configured
+ *   card id is tried through the same device last);
  * - the configured user's card id (`user.cardId` in the config) → 200 with a user token
  *   pair whose `sub` is the user's, the same as a password login gives (SKIP of this part
  *   when the config has no card id, after the unknown ids passed).
@@ -16,7 +18,12 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { claimsOf, loginThrough, readStepTokens } from "../../src/client/index.ts";
+import {
+  claimsOf,
+  declaredFailureLimit,
+  loginThrough,
+  readStepTokens,
+} from "../../src/client/index.ts";
 import { approvedDevice, loggedInUser, policyInEffect } from "../../src/client/kit/index.ts";
 import { expectNoToken } from "./_helpers.ts";
 
@@ -30,7 +37,7 @@ export const check: Check = {
     area: "login",
     title:
       "allow_unauthenticated_requests true: card_id logs its user in without a password; an unknown card_id → 400 invalid_grant",
-    specRef: "seed 000",
+    specRef: 'SAFEQ Cloud "User and device tokens"',
     requires: ["device_code", "admin", "login", "refresh_token"],
     property: true,
   },
@@ -51,9 +58,17 @@ export const check: Check = {
         fc.stringMatching(/^[A-Za-z0-9_-]{22,43}$/).map((s) => `unknown-${s}`),
       )
       .filter((s) => s.trim() !== "" && (configured === undefined || norm(s) !== norm(configured)));
+    const limit = declaredFailureLimit(ctx.target, "password");
+    const budget = limit ? limit.max - 1 : Number.POSITIVE_INFINITY;
+    let tried = 0;
     await ctx.property(
       "unknown card ids",
       fc.asyncProperty(unknown, async (card_id) => {
+        if (++tried > budget) {
+          if (tried === budget + 1)
+            ctx.note(`unknown card ids capped at ${budget} (below the declared password limit)`);
+          return;
+        }
         const res = await loginThrough(
           ctx,
           device.tokens,

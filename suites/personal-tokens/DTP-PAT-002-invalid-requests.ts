@@ -1,9 +1,32 @@
 /**
- * DTP-PAT-002 (MUST, seed 002):
+ * DTP-PAT-002 (MUST, "Authentication in the API" (private tokens)):
  * "`expires_in` MUST be required: a request without it MUST be answered 400 with a problem
  * body (there is no default lifetime)."
  *
- * DTP-PAT-003 (MUST, DTP; seed 002):
+ * DTP-PAT-003 (MUST, DTP; "Authentication in the API" (private tokens)):
+ * "An `expires_in` that is not an integer, is less than 1 or is greater than
+ * `dtp_lifetimes.personal_token_max` MUST be answered 400 with a problem body."
+ *
+ * DTP-PAT-004 (MUST, DTP):
+ * "`name` MUST be a required string of 1 to 128 characters, and `scope` MUST be optional,
+ * default to `me` and contain only `me`; any other `name` or `scope` MUST be answered 400
+ * with a problem body."
+ *
+ * DTP-ERR-007 (MUST, RFC 6749 §5, §5.2):
+ * "An invalid or malformed request to an OAuth endpoint (a malformed form body, missing or
+ * invalid parameters) MUST be answered with an OAuth error response, 400 `invalid_request`
+ * for a malformed body, and never with a 5xx status."
+ *
+ * DTP-ERR-008 (MUST, RFC 6749 §3.2; DTP):
+ * "A body that is not `application/x-www-form-urlencoded` at an OAuth endpoint MUST be
+ * answered 400 OAuth error `invalid_request`, and a body that is not `application/json` at
+ * `POST /personal-tokens` MUST be answered 415 with a problem body."
+ *
+ * DTP-PAT-002 (MUST, "Authentication in the API" (private tokens)):
+ * "`expires_in` MUST be required: a request without it MUST be answered 400 with a
+ * problem body (there is no default lifetime)."
+ *
+ * DTP-PAT-003 (MUST, DTP; "Authentication in the API" (private tokens)):
  * "An `expires_in` that is not an integer, is less than 1 or is greater than
  * `dtp_lifetimes.personal_token_max` MUST be answered 400 with a problem body."
  *
@@ -61,7 +84,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "Personal token requests: expires_in required, integer, 1 … personal_token_max (the cap accepted); name 1–128 characters; scope only me; otherwise 400 problem",
-    specRef: "seed 002; DTP",
+    specRef: '"Authentication in the API" (private tokens); DTP',
     requires: [
       "device_code",
       "admin",

@@ -1,5 +1,10 @@
 /**
- * DTP-PAT-014 (MUST, seed 002; DTP):
+ * DTP-PAT-014 (MUST, "Authentication in the API" (private tokens); DTP):
+ * "A personal token belongs to the user, not to the device: deleting the device, revoking
+ * or refreshing the user token used to create it, or revoking that token's family MUST NOT
+ * revoke the personal token."
+ *
+ * DTP-PAT-014 (MUST, "Authentication in the API" (private tokens); DTP):
  * "A personal token belongs to the user, not to the device: deleting the device, revoking
  * or refreshing the user token used to create it, or revoking that token's family MUST NOT
  * revoke the personal token."
@@ -44,7 +49,7 @@ export const check: Check = {
     area: "personal-tokens",
     title:
       "A personal token survives refreshing and revoking the user token it was created with, its family, and deleting the device",
-    specRef: "seed 002; DTP",
+    specRef: '"Authentication in the API" (private tokens); DTP',
     requires: [
       "device_code",
       "admin",

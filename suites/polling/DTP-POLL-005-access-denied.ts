@@ -1,7 +1,7 @@
 /**
  * DTP-POLL-005 (MUST, RFC 8628 §3.5):
- * "Once a registration is denied, every poll of its `device_code` (until it expires) MUST
- * be answered 400 OAuth error `access_denied`."
+ * "Once the authorization request is denied, the next poll of its `device_code` MUST be
+ * answered 400 OAuth error `access_denied`."
  *
  * Poll once while pending, deny through the configured approval, then poll twice more,
  * each at the interval (so that `slow_down` is never a correct answer) and never past

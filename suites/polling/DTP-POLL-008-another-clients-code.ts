@@ -1,11 +1,14 @@
 /**
  * DTP-POLL-008 (MUST, RFC 6749 §5.2; RFC 8628 §3.4):
  * "A poll with a `device_code` issued to another `client_id` MUST be answered 400 OAuth
- * error `invalid_grant` and MUST NOT affect that code, which its owner can still redeem."
+ * error `invalid_grant`."
  *
  * DTP-ERR-003 (MUST, RFC 6749 §5.2):
- * "A failed client authentication MUST be answered 401 OAuth error `invalid_client`, with
- * `WWW-Authenticate: Basic realm="dtp"` when the client used HTTP Basic."
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
  *
  * Device A registers. Another client B (the same API key, another client_id) polls A's
  * code while it is pending and again once it is approved (HTTP Basic, and form

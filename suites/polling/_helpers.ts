@@ -56,7 +56,7 @@ export async function pollAfter(
   gapSeconds: number,
   label: string,
 ): Promise<TimedPoll> {
-  await sleepUntil(ctx, prev.recvAt + gapSeconds * 1000 + TIMER_MARGIN_MS);
+  await sleepUntil(ctx, prev.recvAt + gapSeconds * 1000 + TIMER_MARGIN_MS, "until the next poll");
   return timedPoll(ctx, p, label);
 }
 

@@ -1,8 +1,8 @@
 /**
- * DTP-REF-001 (MUST, RFC 6749 §6; RFC 9700 §4.14.2):
+ * DTP-REF-001 (MUST, RFC 6749 §6):
  * "A `/token` request with `grant_type=refresh_token`, a valid `refresh_token` and the
  * authentication of the client it was issued to MUST be answered 200 with a token response
- * containing a new access token and a new refresh token."
+ * containing a new access token."
  *
  * DTP-REF-002 (MUST, RFC 9700 §4.14.2):
  * "Every successful refresh MUST rotate the refresh token: the returned `refresh_token`
@@ -19,35 +19,38 @@
  * latest refresh token MUST then be answered 400 `invalid_grant` and the family's access
  * tokens 401 `invalid_token` at protected resources."
  *
- * DTP-REV-001 (MUST, RFC 7009 §2.1, §2.2):
- * "`POST /revoke` with `token` and valid client authentication MUST be answered 200 with an
- * empty body when the token was issued to that client, and MUST revoke it."
+ * DTP-REV-001 (MUST, RFC 7009 §2, §2.1, §2.2, §2.2.1):
+ * "`POST /revoke` with `token` and valid client authentication, for a token issued to that
+ * client, MUST be answered 200 and MUST revoke the token; only an access token, at a server
+ * that does not support revoking access tokens, may instead be answered 400 OAuth error
+ * `unsupported_token_type`."
  *
  * DTP-REV-003 (MUST, RFC 7009 §2.1):
- * "`POST /revoke` for a token issued to another client MUST be answered 200 and MUST NOT
- * revoke the token."
+ * "A revocation request for a token issued to another client MUST NOT revoke the token."
  *
  * DTP-REV-004 (MUST, RFC 7009 §2.2):
- * "Revocation MUST take effect immediately: an access token revoked by a 200 answer MUST be
- * answered 401 `invalid_token` at protected resources from the next request on."
+ * "Revocation MUST take effect immediately: an access token whose revocation was answered
+ * 200 MUST be refused at protected resources from the next request on (DTP-RES-005)."
  *
- * DTP-REV-005 (MUST, RFC 7009 §2.1):
- * "Revoking a refresh token MUST revoke every refresh and access token of its family: the
- * refresh token MUST then be answered 400 `invalid_grant` and the family's access tokens
- * 401 `invalid_token`."
+ * DTP-REV-005 (MUST, RFC 7009 §2, §2.1; RFC 6749 §5.2):
+ * "The server MUST support revoking refresh tokens: once the revocation of a refresh token
+ * issued to the client was answered 200, a refresh with that token MUST be answered 400
+ * OAuth error `invalid_grant`."
  *
  * DTP-REV-008 (MAY, RFC 7009 §2.1):
  * "Revoking an access token MAY also revoke the refresh token of its family; clients MUST
  * NOT rely on either behaviour."
  *
  * DTP-REV-010 (MUST, RFC 7662 §2.2):
- * "Introspection of an active token MUST answer 200 `{"active": true}` with `scope`,
- * `client_id`, `sub`, `token_type`, `exp`, `iat`, `iss`, `jti` and `dtp_kind`, plus `cnf`
- * for a DPoP-bound token, matching the token's claims."
+ * "An introspection response MUST be 200 with an `application/json` object holding a
+ * boolean `active`; when `active` is true, the other members it carries MUST describe the
+ * token (`scope` a space-separated string of its scopes, `client_id` the client it was
+ * issued to, `exp`, `iat` and `nbf` integer seconds since the epoch)."
  *
- * DTP-REV-011 (MUST, RFC 7662 §2.2):
- * "Introspection of an unknown, malformed, expired or revoked token MUST answer 200
- * `{"active": false}` with no other member."
+ * DTP-REV-011 (MUST, RFC 7662 §2.2, §2.3, §4):
+ * "A properly formed and authorized introspection request for an unknown, malformed,
+ * expired or revoked token, or for a token the caller may not see, MUST be answered 200
+ * with `active` false, not with an error."
  *
  * DTP-REV-012 (MUST, RFC 7662 §2.1, §4):
  * "A device MUST be able to introspect its own tokens; introspection by a device of a token
@@ -63,9 +66,10 @@
  * "`sub`, `client_id` and `token_kind` (`device`, `user`, `personal` or `service`) in the
  * `/me` response MUST match the presented token."
  *
- * DTP-RES-005 (MUST, RFC 6750 §3.1):
- * "A malformed, unknown, wrongly signed or revoked access token MUST be answered 401 with
- * `WWW-Authenticate` `error="invalid_token"`."
+ * DTP-RES-005 (MUST, RFC 6750 §3, §3.1):
+ * "A protected resource MUST NOT serve a request with a malformed, unknown, wrongly signed
+ * or revoked access token, and MUST answer it with a `WWW-Authenticate` challenge
+ * (`Bearer`, or `DPoP` for a DPoP-bound token)."
  *
  * Model-based lifecycle: fast-check generates command sequences (register, approve, poll,
  * refresh, reuse an old refresh token, revoke an access or refresh token — by its owner or

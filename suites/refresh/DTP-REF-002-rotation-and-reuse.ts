@@ -14,10 +14,10 @@
  * latest refresh token MUST then be answered 400 `invalid_grant` and the family's access
  * tokens 401 `invalid_token` at protected resources."
  *
- * DTP-REF-001 (MUST, RFC 6749 §6; RFC 9700 §4.14.2):
+ * DTP-REF-001 (MUST, RFC 6749 §6):
  * "A `/token` request with `grant_type=refresh_token`, a valid `refresh_token` and the
  * authentication of the client it was issued to MUST be answered 200 with a token response
- * containing a new access token and a new refresh token."
+ * containing a new access token."
  *
  * Property: a chain of n rotations (1–3), then one of the rotated tokens (any of them) is
  * presented again after the declared grace period. Each run uses a new device.

@@ -1,8 +1,7 @@
 /**
  * DTP-REF-006 (MUST, RFC 6749 §6):
- * "A refresh request with a `scope` that is a subset of the presented refresh token's scope
- * MUST issue an access token with exactly that scope, and the new refresh token MUST keep
- * the scope of the presented one."
+ * "When a refresh issues a new refresh token, its scope MUST be identical to the scope of
+ * the presented refresh token, also when the request narrows the access token's scope."
  *
  * DTP-REF-007 (MUST, RFC 6749 §6, §5.2):
  * "A refresh request with a `scope` containing a value outside the presented refresh

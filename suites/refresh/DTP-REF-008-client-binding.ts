@@ -3,9 +3,10 @@
  * "A refresh token presented by a client other than the one it was issued to MUST be
  * answered 400 OAuth error `invalid_grant`."
  *
- * DTP-REF-009 (MUST, RFC 6749 §6):
- * "A refresh request without valid client authentication MUST be answered 401 OAuth error
- * `invalid_client` and MUST NOT consume the refresh token."
+ * DTP-REF-009 (MUST, RFC 6749 §6, §5.2):
+ * "A refresh request from a client that must authenticate (a confidential client, or any
+ * client issued credentials) that lacks valid client authentication MUST be answered with
+ * OAuth error `invalid_client` (its status: DTP-ERR-003)."
  *
  * Property (DTP-REF-009): generated bad client authentications (none, a wrong API key in
  * HTTP Basic or in the form, an empty one); after each, the same refresh token must still

@@ -1,5 +1,9 @@
 /**
- * DTP-REF-012 (MUST, seed 000; seed 001):
+ * DTP-REF-012 (MUST, SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)):
+ * "Refreshing a user token (authenticated as the device it was obtained through) MUST
+ * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
+ *
+ * DTP-REF-012 (MUST, SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)):
  * "Refreshing a user token (authenticated as the device it was obtained through) MUST
  * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
  *
@@ -22,7 +26,7 @@ export const check: Check = {
     level: "MUST",
     area: "refresh",
     title: "Refreshing a user token returns a user token with the same sub and client_id",
-    specRef: "seed 000; seed 001",
+    specRef: 'SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)',
     requires: ["refresh_token", "login", "user_credentials", "introspection", "admin"],
   },
   async run(ctx) {

@@ -1,26 +1,27 @@
 /**
- * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; seed 004):
- * "A valid `POST /register` from an authenticated client MUST be answered 200 with a JSON
- * object containing `device_code`, `user_code`, `verification_uri`,
- * `verification_uri_complete`, `expires_in` and `interval`."
+ * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; SAFEQ Cloud "Register device"):
+ * "A valid device authorization request (`POST /register`) from a client that authenticates
+ * as RFC 6749 §3.2.1 requires (a public client sends its `client_id`) MUST be answered 200
+ * with an `application/json` object containing `device_code`, `user_code`,
+ * `verification_uri` and `expires_in`."
  *
- * DTP-REG-008 (MUST, seed 004):
+ * DTP-REG-008 (MUST, SAFEQ Cloud "Register device"):
  * "When the request carries `state`, the response MUST contain `state` with exactly the
  * same value; when it does not, the response MUST NOT contain `state`."
  *
- * DTP-REG-011 (MUST, seed 004; RFC 5280 §4.1.2.7):
+ * DTP-REG-011 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1.2.7):
  * "With `key_type=rsa` the server MUST accept a base64 (standard alphabet, padding
  * optional) DER SubjectPublicKeyInfo of an RSA key of at least 2048 bits, and MUST reject
  * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400 OAuth
  * error `invalid_request` naming `public_key`."
  *
- * DTP-REG-012 (MUST, seed 004; RFC 5280 §4.1):
+ * DTP-REG-012 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1):
  * "With `key_type=x509` the server MUST accept a base64 DER X.509 certificate whose
  * SubjectPublicKeyInfo holds an RSA key of at least 2048 bits, an EC P-256 key or an
  * Ed25519 key, and MUST reject anything else with 400 OAuth error `invalid_request` naming
  * `public_key`."
  *
- * DTP-REG-013 (MUST, seed 004; RFC 8410 §4):
+ * DTP-REG-013 (MUST, SAFEQ Cloud "Register device"; RFC 8410 §4):
  * "With `key_type=ed25519` the server MUST accept either a base64 DER SubjectPublicKeyInfo
  * of an Ed25519 key or the base64 of the raw 32-byte key, and MUST reject anything else
  * (other lengths, other key types) with 400 OAuth error `invalid_request` naming

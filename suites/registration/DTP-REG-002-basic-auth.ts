@@ -1,8 +1,8 @@
 /**
- * DTP-REG-002 (MUST, RFC 6749 §2.3.1):
- * "The server MUST accept client authentication with HTTP Basic, where the user name is the
- * `client_id` and the password is the API key, each `application/x-www-form-urlencoded`
- * encoded before base64 encoding."
+ * DTP-REG-002 (MUST, RFC 6749 §2.3.1; RFC 8628 §3.1):
+ * "The server MUST accept HTTP Basic client authentication from every client that was
+ * issued a client secret (a DTP API key): the user name is the `client_id` and the password
+ * the secret, each `application/x-www-form-urlencoded` encoded before base64 encoding."
  *
  * The client_id contains `~`, which the form-urlencoding algorithm (RFC 6749 Appendix B,
  * WHATWG) writes as `%7E`: a server that does not decode the Basic user name sees another

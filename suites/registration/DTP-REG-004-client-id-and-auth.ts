@@ -6,8 +6,11 @@
  * rejected with 400 `invalid_request`."
  *
  * DTP-ERR-003 (MUST, RFC 6749 §5.2):
- * "A failed client authentication MUST be answered 401 OAuth error `invalid_client`, with
- * `WWW-Authenticate: Basic realm="dtp"` when the client used HTTP Basic."
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
  *
  * DTP-ERR-004 (MUST, RFC 6749 §2.3):
  * "A request that uses more than one client authentication method (e.g. HTTP Basic and a

@@ -1,5 +1,5 @@
 /**
- * DTP-REG-005 (MUST, seed 004):
+ * DTP-REG-005 (MUST, SAFEQ Cloud "Register device"):
  * "A `client_type` that is missing or not one of `printer`, `chrome_extension`,
  * `desktop_client`, `mobile_device`, `server` MUST be rejected with 400 OAuth error
  * `invalid_request`."
@@ -47,7 +47,7 @@ export const check: Check = {
     level: "MUST",
     area: "registration",
     title: "A missing or unknown client_type is invalid_request",
-    specRef: "seed 004",
+    specRef: 'SAFEQ Cloud "Register device"',
     requires: ["device_code"],
     property: true,
   },

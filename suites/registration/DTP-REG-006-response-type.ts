@@ -1,5 +1,5 @@
 /**
- * DTP-REG-006 (MUST, seed 004; RFC 6749 §4.1.2.1):
+ * DTP-REG-006 (MUST, SAFEQ Cloud "Register device"; RFC 6749 §4.1.2.1):
  * "A registration without `response_type` MUST be rejected with 400 OAuth error
  * `invalid_request`, and one whose `response_type` is not `device_code` MUST be rejected
  * with 400 OAuth error `unsupported_response_type`."
@@ -49,7 +49,7 @@ export const check: Check = {
     area: "registration",
     title:
       "No response_type is invalid_request; another response_type is unsupported_response_type",
-    specRef: "seed 004; RFC 6749 §4.1.2.1",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 6749 §4.1.2.1',
     requires: ["device_code"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-REG-010 (MUST, seed 004):
+ * DTP-REG-010 (MUST, SAFEQ Cloud "Register device"):
  * "`public_key` and `key_type` MUST be sent both or neither: a request with only one of
  * them, or with a `key_type` other than `rsa`, `x509` or `ed25519`, MUST be rejected with
  * 400 OAuth error `invalid_request` whose `error_description` names the offending field."
@@ -54,7 +54,7 @@ export const check: Check = {
     area: "registration",
     title:
       "public_key without key_type, key_type without public_key, or an unknown key_type is invalid_request naming the field",
-    specRef: "seed 004",
+    specRef: 'SAFEQ Cloud "Register device"',
     requires: ["device_code"],
     property: true,
   },

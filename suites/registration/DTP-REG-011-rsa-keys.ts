@@ -1,5 +1,5 @@
 /**
- * DTP-REG-011 (MUST, seed 004; RFC 5280 §4.1.2.7):
+ * DTP-REG-011 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1.2.7):
  * "With `key_type=rsa` the server MUST accept a base64 (standard alphabet, padding
  * optional) DER SubjectPublicKeyInfo of an RSA key of at least 2048 bits, and MUST reject
  * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400 OAuth
@@ -39,7 +39,7 @@ export const check: Check = {
     area: "registration",
     title:
       "key_type=rsa: RSA ≥ 2048 SPKI accepted (padding optional); anything else invalid_request naming public_key",
-    specRef: "seed 004; RFC 5280 §4.1.2.7; RFC 4648 §4",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 5280 §4.1.2.7; RFC 4648 §4',
     requires: ["device_code"],
     property: true,
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-REG-012 (MUST, seed 004; RFC 5280 §4.1):
+ * DTP-REG-012 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1):
  * "With `key_type=x509` the server MUST accept a base64 DER X.509 certificate whose
  * SubjectPublicKeyInfo holds an RSA key of at least 2048 bits, an EC P-256 key or an
  * Ed25519 key, and MUST reject anything else with 400 OAuth error `invalid_request` naming
@@ -38,7 +38,7 @@ export const check: Check = {
     area: "registration",
     title:
       "key_type=x509: certificates of RSA ≥ 2048, EC P-256, Ed25519 accepted; anything else invalid_request naming public_key",
-    specRef: "seed 004; RFC 5280 §4.1",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 5280 §4.1',
     requires: ["device_code"],
     property: true,
   },

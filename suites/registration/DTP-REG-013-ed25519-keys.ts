@@ -1,5 +1,5 @@
 /**
- * DTP-REG-013 (MUST, seed 004; RFC 8410 §4):
+ * DTP-REG-013 (MUST, SAFEQ Cloud "Register device"; RFC 8410 §4):
  * "With `key_type=ed25519` the server MUST accept either a base64 DER SubjectPublicKeyInfo
  * of an Ed25519 key or the base64 of the raw 32-byte key, and MUST reject anything else
  * (other lengths, other key types) with 400 OAuth error `invalid_request` naming
@@ -37,7 +37,7 @@ export const check: Check = {
     area: "registration",
     title:
       "key_type=ed25519: SPKI or raw 32 bytes accepted; anything else invalid_request naming public_key",
-    specRef: "seed 004; RFC 8410 §4",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 8410 §4',
     requires: ["device_code"],
     property: true,
   },

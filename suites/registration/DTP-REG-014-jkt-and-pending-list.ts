@@ -4,7 +4,7 @@
  * no padding), called `jkt`; the admin API MUST show it as `jkt` for registrations and
  * devices that have a key."
  *
- * DTP-REG-021 (MUST, seed 004):
+ * DTP-REG-021 (MUST, SAFEQ Cloud "Register device"):
  * "A registration without an HTTP Message Signature MUST be created with status `pending`
  * and MUST be listed by `GET /admin/registrations?status=pending` until an administrator
  * approves or denies it or it expires."
@@ -54,7 +54,7 @@ export const check: Check = {
     area: "registration",
     title:
       "Unsigned registrations are listed as pending until decided; the admin API shows the key's RFC 7638 thumbprint as jkt",
-    specRef: "RFC 7638 §3; RFC 9449 §6.1; seed 004",
+    specRef: 'RFC 7638 §3; RFC 9449 §6.1; SAFEQ Cloud "Register device"',
     requires: ["device_code", "admin"],
     property: true,
   },

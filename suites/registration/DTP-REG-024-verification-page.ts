@@ -3,7 +3,7 @@
  * "`GET /device` (with or without a `user_code` query parameter) MUST answer 200 with a
  * `text/html` page, without any credentials."
  *
- * DTP-REG-025 (MUST, seed 004):
+ * DTP-REG-025 (MUST, SAFEQ Cloud "Register device"):
  * "`GET /device` MUST NOT change the status of any registration: approval happens only
  * through the admin API or a valid re-registration signature."
  *
@@ -51,7 +51,7 @@ export const check: Check = {
     level: "MUST",
     area: "registration",
     title: "GET /device answers an HTML page without credentials and never changes a registration",
-    specRef: "RFC 8628 §3.2, §3.3; seed 004",
+    specRef: 'RFC 8628 §3.2, §3.3; SAFEQ Cloud "Register device"',
     requires: ["device_code"],
     property: true,
   },

@@ -1,7 +1,8 @@
 /**
- * DTP-RES-004 (MUST, RFC 6750 §3, §3.1):
- * "A request to a protected resource without any access token MUST be answered 401 with
- * `WWW-Authenticate: Bearer realm="dtp"` carrying no `error` attribute."
+ * DTP-RES-004 (MUST, RFC 6750 §3; RFC 9110 §15.5.2):
+ * "A request to a protected resource without any access token MUST be answered 401 with a
+ * `WWW-Authenticate` header carrying a `Bearer` challenge (at a resource that accepts only
+ * DPoP-bound tokens, a `DPoP` challenge)."
  *
  * DTP-RES-010 (MUST, RFC 9457 §3; DTP):
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or

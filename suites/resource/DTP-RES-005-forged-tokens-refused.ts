@@ -1,15 +1,18 @@
 /**
- * DTP-RES-005 (MUST, RFC 6750 §3.1):
- * "A malformed, unknown, wrongly signed or revoked access token MUST be answered 401 with
- * `WWW-Authenticate` `error="invalid_token"`."
+ * DTP-RES-005 (MUST, RFC 6750 §3, §3.1):
+ * "A protected resource MUST NOT serve a request with a malformed, unknown, wrongly signed
+ * or revoked access token, and MUST answer it with a `WWW-Authenticate` challenge
+ * (`Bearer`, or `DPoP` for a DPoP-bound token)."
  *
- * DTP-RES-006 (MUST, RFC 8725 §2.1, §3.1):
+ * DTP-RES-006 (MUST, RFC 8725 §2.1, §3.1; RFC 9068 §4):
  * "An access token whose header `alg` is `none`, or that is signed with HMAC using the
- * server's public key as secret (`HS256`), MUST be answered 401 `invalid_token`."
+ * server's public key as secret (`HS256`), MUST be refused as an invalid token
+ * (DTP-RES-005)."
  *
- * DTP-RES-007 (MUST, RFC 9068 §4; RFC 8725 §3.8, §3.9, §3.11):
- * "An access token whose `iss` or `aud` is not the issuer, or whose header `typ` is not
- * `at+jwt`, MUST be answered 401 `invalid_token` even when its signature verifies."
+ * DTP-RES-007 (MUST, RFC 9068 §4; RFC 8725 §3.8, §3.11):
+ * "A JWT access token whose `iss` is not the issuer, or whose header `typ` is neither
+ * `at+jwt` nor `application/at+jwt`, MUST be refused as an invalid token (DTP-RES-005) even
+ * when its signature verifies."
  *
  * DTP-RES-010 (MUST, RFC 9457 §3; DTP):
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or

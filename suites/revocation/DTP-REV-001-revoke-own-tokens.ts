@@ -1,20 +1,24 @@
 /**
- * DTP-REV-001 (MUST, RFC 7009 §2.1, §2.2):
- * "`POST /revoke` with `token` and valid client authentication MUST be answered 200 with an
- * empty body when the token was issued to that client, and MUST revoke it."
+ * DTP-REV-001 (MUST, RFC 7009 §2, §2.1, §2.2, §2.2.1):
+ * "`POST /revoke` with `token` and valid client authentication, for a token issued to that
+ * client, MUST be answered 200 and MUST revoke the token; only an access token, at a server
+ * that does not support revoking access tokens, may instead be answered 400 OAuth error
+ * `unsupported_token_type`."
  *
  * DTP-REV-004 (MUST, RFC 7009 §2.2):
- * "Revocation MUST take effect immediately: an access token revoked by a 200 answer MUST be
- * answered 401 `invalid_token` at protected resources from the next request on."
+ * "Revocation MUST take effect immediately: an access token whose revocation was answered
+ * 200 MUST be refused at protected resources from the next request on (DTP-RES-005)."
  *
- * DTP-REV-005 (MUST, RFC 7009 §2.1):
- * "Revoking a refresh token MUST revoke every refresh and access token of its family: the
- * refresh token MUST then be answered 400 `invalid_grant` and the family's access tokens
- * 401 `invalid_token`."
+ * DTP-REV-005 (MUST, RFC 7009 §2, §2.1; RFC 6749 §5.2):
+ * "The server MUST support revoking refresh tokens: once the revocation of a refresh token
+ * issued to the client was answered 200, a refresh with that token MUST be answered 400
+ * OAuth error `invalid_grant`."
  *
- * DTP-REV-006 (MUST, RFC 7009 §2.1; RFC 7662 §2.1):
- * "`token_type_hint` MUST be optional; a wrong hint MUST NOT prevent revocation, and an
- * unsupported hint value MUST be ignored (no `unsupported_token_type` error)."
+ * DTP-REV-006 (MUST, RFC 7009 §2.1, §2.2; RFC 7662 §2.1):
+ * "`token_type_hint` MUST be optional at the revocation and introspection endpoints; a hint
+ * naming the wrong token type MUST NOT prevent revocation or introspection (the server
+ * extends its search to every token type it supports), and at the revocation endpoint an
+ * unsupported hint value MUST be ignored."
  *
  * DTP-REV-008 (MAY, RFC 7009 §2.1):
  * "Revoking an access token MAY also revoke the refresh token of its family; clients MUST

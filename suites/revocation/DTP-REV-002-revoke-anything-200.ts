@@ -3,9 +3,10 @@
  * "`POST /revoke` MUST be answered 200 for an unknown, malformed, expired or already
  * revoked token."
  *
- * DTP-REV-011 (MUST, RFC 7662 §2.2):
- * "Introspection of an unknown, malformed, expired or revoked token MUST answer 200
- * `{"active": false}` with no other member."
+ * DTP-REV-011 (MUST, RFC 7662 §2.2, §2.3, §4):
+ * "A properly formed and authorized introspection request for an unknown, malformed,
+ * expired or revoked token, or for a token the caller may not see, MUST be answered 200
+ * with `active` false, not with an error."
  *
  * Property: generated unknown and malformed tokens (random opaque strings, printable
  * garbage, the device's own access token with one bit flipped, a refresh token with one

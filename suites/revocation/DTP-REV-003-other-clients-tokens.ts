@@ -1,12 +1,12 @@
 /**
  * DTP-REV-003 (MUST, RFC 7009 §2.1):
- * "`POST /revoke` for a token issued to another client MUST be answered 200 and MUST NOT
- * revoke the token."
+ * "A revocation request for a token issued to another client MUST NOT revoke the token."
  *
  * DTP-REV-010 (MUST, RFC 7662 §2.2):
- * "Introspection of an active token MUST answer 200 `{"active": true}` with `scope`,
- * `client_id`, `sub`, `token_type`, `exp`, `iat`, `iss`, `jti` and `dtp_kind`, plus `cnf`
- * for a DPoP-bound token, matching the token's claims."
+ * "An introspection response MUST be 200 with an `application/json` object holding a
+ * boolean `active`; when `active` is true, the other members it carries MUST describe the
+ * token (`scope` a space-separated string of its scopes, `client_id` the client it was
+ * issued to, `exp`, `iat` and `nbf` integer seconds since the epoch)."
  *
  * DTP-REV-012 (MUST, RFC 7662 §2.1, §4):
  * "A device MUST be able to introspect its own tokens; introspection by a device of a token

@@ -5,9 +5,10 @@
  * MUST be rejected with 400 OAuth error `invalid_dpop_proof`."
  *
  * DTP-DPOP-002 (MUST, DTP; RFC 9449 §4.3):
- * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` MUST equal
- * the device's `jkt`; otherwise the request MUST be rejected (400 `invalid_dpop_proof` at
- * `/token`, …)."
+ * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` at the token
+ * endpoint MUST equal the device's `jkt`; otherwise the request MUST be rejected with 400
+ * `invalid_dpop_proof`. (At a protected resource a proof by another key than the token's
+ * `cnf.jkt` is a token binding failure: DTP-DPOP-013.)"
  *
  * One device with an EC P-256 key (registered as an X.509 certificate). Both grants are
  * tried without a proof and with otherwise valid proofs by other keys (Ed25519, EC P-256,

@@ -1,8 +1,7 @@
 /**
- * DTP-DPOP-008 (MUST, RFC 9449 §4.3; RFC 3986 §6.2.2, §6.2.3):
- * "A proof whose `htu` differs from the request URI without query and fragment MUST be
- * rejected as an invalid proof; the comparison MUST ignore the case of scheme and host and
- * an explicit default port."
+ * DTP-DPOP-008 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htu` does not match the request URI, ignoring its query and fragment,
+ * MUST be rejected as an invalid proof."
  *
  * The rejecting half is in the mutation properties (DTP-DPOP-003, DTP-DPOP-012). This check
  * is the accepting half: property over spellings of the token endpoint and resource URLs

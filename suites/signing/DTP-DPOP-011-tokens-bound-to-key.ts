@@ -1,8 +1,9 @@
 /**
  * DTP-DPOP-011 (MUST, RFC 9449 §5, §6.1):
- * "When a `/token` request that issues an access token carries a valid DPoP proof, the
- * response MUST have `token_type` `DPoP` and the access token MUST carry `cnf.jkt` equal to
- * the thumbprint of the proof's key (also for a device without a registered key)."
+ * "When a token request carrying a valid DPoP proof is answered with an access token bound
+ * to the proof's key, `token_type` MUST be `DPoP` (and `Bearer` when the token is not
+ * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
+ * proof's key."
  *
  * Devices with a key of each kind, registered in each encoding: Ed25519 as the raw 32 bytes
  * (proofs EdDSA), EC P-256 as an X.509 certificate (ES256), RSA as an SPKI (PS256). For each,

@@ -1,8 +1,13 @@
 /**
- * DTP-DPOP-013 (MUST, RFC 9449 §7.1):
+ * DTP-DPOP-013 (MUST, RFC 9449 §4.3, §7.1):
  * "At a protected resource, a valid proof whose key thumbprint differs from the access
- * token's `cnf.jkt` MUST be answered 401 with `WWW-Authenticate: DPoP
- * error="invalid_token"`."
+ * token's `cnf.jkt` MUST be refused with a `DPoP` challenge."
+ *
+ * DTP-DPOP-011 (MUST, RFC 9449 §5, §6.1):
+ * "When a token request carrying a valid DPoP proof is answered with an access token bound
+ * to the proof's key, `token_type` MUST be `DPoP` (and `Bearer` when the token is not
+ * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
+ * proof's key."
  *
  * With DTP-DPOP-011's keyless case: "When a `/token` request that issues an access token
  * carries a valid DPoP proof, the response MUST have `token_type` `DPoP` and the access

@@ -1,11 +1,11 @@
 /**
  * DTP-DPOP-014 (MUST, RFC 9449 §7.2):
- * "A DPoP-bound access token presented with the `Bearer` scheme MUST be answered 401
- * `invalid_token`."
+ * "A DPoP-bound access token presented with the `Bearer` scheme MUST be refused as an
+ * invalid token (DTP-RES-005)."
  *
  * DTP-DPOP-015 (MUST, RFC 9449 §7.1; DTP):
- * "An access token that is not DPoP-bound presented with the `DPoP` scheme MUST be
- * answered 401 `invalid_token`."
+ * "An access token that is not DPoP-bound presented with the `DPoP` scheme MUST be answered
+ * 401 `invalid_token`."
  *
  * DTP-DPOP-016 (MUST, RFC 9449 §7.1):
  * "Every `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"`

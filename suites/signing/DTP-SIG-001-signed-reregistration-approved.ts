@@ -1,10 +1,9 @@
 /**
- * DTP-SIG-001 (MUST, seed 004; RFC 9421 §3.2):
+ * DTP-SIG-001 (MUST, SAFEQ Cloud "Register device"; RFC 9421 §3.2):
  * "A `POST /register` for the `client_id` of an approved device with a registered key,
- * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST
- * be approved at once without an administrator: it MUST be answered 200 with the normal
- * device authorization response, and the first poll of its `device_code` MUST return
- * tokens."
+ * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST be
+ * approved at once without an administrator: it MUST be answered 200 with the normal device
+ * authorization response, and the first poll of its `device_code` MUST return tokens."
  *
  * For every key type and signature algorithm the target declares (Ed25519 as DER SPKI and
  * as the raw 32 bytes, RSA SPKI with rsa-pss-sha512 and rsa-v1_5-sha256, x509 certificates
@@ -51,7 +50,7 @@ export const check: Check = {
     level: "MUST",
     area: "signing",
     title: "A validly signed re-registration is approved at once: 200, first poll returns tokens",
-    specRef: "seed 004; RFC 9421 §3.2",
+    specRef: 'SAFEQ Cloud "Register device"; RFC 9421 §3.2',
     requires: ["dtp", "device_code", "http_signatures", "dpop", "admin"],
   },
   async run(ctx) {

@@ -1,11 +1,16 @@
 /**
  * DTP-SIG-002 (MUST, RFC 9421 §2.3, §3.2, §4.1):
  * "A signed re-registration MUST carry both `Signature-Input` and `Signature` with a
- * signature labelled `sig1` whose covered components include `"@method"`,
- * `"@target-uri"`, `"content-digest"` and `"content-type"` and whose parameters include
- * `created`, `expires`, `nonce`, `keyid` and `alg`; a request with only one of the two
- * headers, or missing any of these components or parameters, MUST be rejected with 401
- * OAuth error `invalid_signature`."
+ * signature labelled `sig1` whose covered components include `"@method"`, `"@target-uri"`,
+ * `"content-digest"` and `"content-type"` and whose parameters include `created`,
+ * `expires`, `nonce`, `keyid` and `alg`; a request with only one of the two headers, or
+ * missing any of these components or parameters, MUST be rejected with 401 OAuth error
+ * `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): "A rejected signed re-registration MUST be answered 401
  * `{"error": "invalid_signature"}` (OAuth error format) and MUST NOT create a registration
  * or change the existing device."

@@ -1,8 +1,13 @@
 /**
- * DTP-SIG-003 (MUST, RFC 9421 §3.2; seed 004):
+ * DTP-SIG-003 (MUST, RFC 9421 §3.2; SAFEQ Cloud "Register device"):
  * "The signature's `keyid` MUST equal the `jkt` of the approved device with the request's
- * `client_id`; when there is no such device, the device has no key, or `keyid` differs,
- * the request MUST be rejected with 401 `invalid_signature`."
+ * `client_id`; when there is no such device, the device has no key, or `keyid` differs, the
+ * request MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *
@@ -49,7 +54,7 @@ export const check: Check = {
     area: "signing",
     title:
       "keyid must be the approved device's jkt (no device, no key, pending, other keyid → 401 invalid_signature)",
-    specRef: "RFC 9421 §3.2; seed 004",
+    specRef: 'RFC 9421 §3.2; SAFEQ Cloud "Register device"',
     requires: ["dtp", "device_code", "http_signatures", "admin"],
     property: true,
   },

@@ -4,6 +4,11 @@
  * device key (`ed25519` for Ed25519, `rsa-pss-sha512` or `rsa-v1_5-sha256` for RSA,
  * `ecdsa-p256-sha256` for EC P-256); otherwise the request MUST be rejected with 401
  * `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

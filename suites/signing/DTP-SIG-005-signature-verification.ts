@@ -1,10 +1,15 @@
 /**
  * DTP-SIG-005 (MUST, RFC 9421 §2.5, §3.2):
- * "The server MUST rebuild the signature base from the received request as defined in
- * RFC 9421 §2.5, taking `@target-uri` as the issuer followed by the request path (and
- * query, if any), and MUST verify the signature with the device's registered key; a
- * signature that does not verify (e.g. any bit flipped in the signature, a covered header
- * or the method) MUST be rejected with 401 `invalid_signature`."
+ * "The server MUST rebuild the signature base from the received request as defined in RFC
+ * 9421 §2.5, taking `@target-uri` as the issuer followed by the request path (and query, if
+ * any), and MUST verify the signature with the device's registered key; a signature that
+ * does not verify (e.g. any bit flipped in the signature, a covered header or the method)
+ * MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

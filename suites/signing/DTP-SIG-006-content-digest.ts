@@ -4,6 +4,11 @@
  * the `Content-Digest` `sha-256` member; a missing `Content-Digest`, one without a
  * `sha-256` member, or a digest that differs from the body MUST be rejected with 401
  * `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

@@ -2,12 +2,19 @@
  * DTP-SIG-007 (MUST, RFC 9421 §3.2, §7.2.2):
  * "A signature whose `created` is more than `dtp_lifetimes.signature_max_age` plus skew
  * seconds in the past MUST be rejected with 401 `invalid_signature`."
+ *
  * DTP-SIG-008 (MUST, RFC 9421 §3.2):
  * "A signature whose `created` is more than skew seconds in the future MUST be rejected
  * with 401 `invalid_signature`."
- * DTP-SIG-009 (MUST, RFC 9421 §2.3, §3.2):
- * "A signature whose `expires` is not later than the current time MUST be rejected with
- * 401 `invalid_signature`."
+ *
+ * DTP-SIG-009 (MUST, RFC 9421 §2.3, §3.2; DTP):
+ * "A signature whose `expires` is more than skew seconds in the past (`expires` not later
+ * than the current time minus skew) MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *
@@ -17,8 +24,7 @@
  * `skew + k` seconds past (with a fresh `created`) → 401 `invalid_signature`, nothing
  * registered. `k` is at least max(3, skew) so that a correct server whose clock is off by
  * less than the skew it declares is never accused (the kit cannot tell the server's clock
- * from its own); DTP-SIG-009 is thus tested with the same allowance the protocol gives
- * every client-supplied time.
+ * from its own).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";

@@ -3,6 +3,11 @@
  * "A signature `nonce` MUST be accepted only once: a request whose otherwise valid
  * signature reuses the nonce of a previously verified signature (for example, the same
  * signed request sent twice) MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

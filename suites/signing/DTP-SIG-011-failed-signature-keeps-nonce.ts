@@ -2,6 +2,11 @@
  * DTP-SIG-011 (MUST, DTP):
  * "A request whose signature fails verification MUST NOT consume its nonce: a later
  * correctly signed request with the same nonce MUST be accepted."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

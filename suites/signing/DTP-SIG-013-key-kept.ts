@@ -1,8 +1,13 @@
 /**
  * DTP-SIG-013 (MUST, DTP):
  * "A signed re-registration keeps the device's registered key: when it carries
- * `public_key`, that key's `jkt` MUST equal the stored `jkt`, otherwise the request MUST
- * be rejected with 401 `invalid_signature`."
+ * `public_key`, that key's `jkt` MUST equal the stored `jkt`, otherwise the request MUST be
+ * rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *

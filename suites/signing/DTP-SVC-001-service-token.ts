@@ -1,9 +1,20 @@
 /**
- * DTP-SVC-001 (MUST, RFC 7523 §2.2; RFC 6749 §4.4; seed 003):
+ * DTP-SVC-001 (MUST, RFC 7523 §2.2; RFC 6749 §4.4; LoginID "API Service Tokens"):
  * "The server MUST accept `grant_type=client_credentials` with
  * `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and a
  * valid `client_assertion` from an approved device with `client_type=server` and an EC
  * P-256 key, answering 200 with a token response."
+ *
+ * DTP-SVC-002 (MUST, RFC 6749 §4.4.3; DTP):
+ * "A service token response MUST have `token_type` `Bearer` and MUST NOT contain a
+ * `refresh_token`; its access token MUST have `dtp_kind` `service` and `sub` and
+ * `client_id` equal to the device's `client_id`."
+ *
+ * DTP-SVC-003 (MUST, RFC 6749 §3.3, §4.4.2):
+ * "The `scope` of a service token request MUST be optional and default to `me service`; a
+ * `scope` containing any other value MUST be rejected with 400 OAuth error
+ * `invalid_scope`."
+ *
  * DTP-SVC-002 (MUST, RFC 6749 §4.4.3): "A service token response MUST have `token_type`
  * `Bearer` and MUST NOT contain a `refresh_token`; its access token MUST have `dtp_kind`
  * `service` and `sub` and `client_id` equal to the device's `client_id`."
@@ -107,7 +118,7 @@ export const check: Check = {
     area: "signing",
     title:
       "client_credentials with a valid ES256 assertion → Bearer service token, no refresh token, scope me service by default; other scopes → invalid_scope",
-    specRef: "RFC 7523 §2.2; RFC 6749 §3.3, §4.4; seed 003",
+    specRef: 'RFC 7523 §2.2; RFC 6749 §3.3, §4.4; LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

@@ -1,7 +1,9 @@
 /**
- * DTP-SVC-004 (MUST, RFC 8725 §2.1, §3.1; seed 003):
- * "An assertion whose header `alg` is not `ES256` (including `none`, `HS256` and `RS256`)
- * MUST be rejected with 401 OAuth error `invalid_client`."
+ * DTP-SVC-004 (MUST, RFC 8725 §2.1, §3.1; LoginID "API Service Tokens"):
+ * "A client assertion whose header `alg` is `none`, that is signed with HMAC using the
+ * client's public key as secret (`HS256`), or whose `alg` is not one of
+ * `token_endpoint_auth_signing_alg_values_supported` MUST be rejected with OAuth error
+ * `invalid_client`."
  *
  * One approved `server` device (EC P-256, x509). Property: an otherwise valid assertion
  * (fresh `jti`, right claims) that is unsigned (`none` in any case), HMAC-signed with the
@@ -39,7 +41,7 @@ export const check: Check = {
     area: "signing",
     title:
       "A client assertion not signed ES256 (none, HS256 with the public key, RS256, ES384, EdDSA, alg lies) → 401 invalid_client",
-    specRef: "RFC 8725 §2.1, §3.1; seed 003",
+    specRef: 'RFC 8725 §2.1, §3.1; LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

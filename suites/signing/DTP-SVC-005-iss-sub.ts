@@ -1,8 +1,7 @@
 /**
- * DTP-SVC-005 (MUST, RFC 7523 §3 items 1, 2):
- * "An assertion whose `iss` or `sub` differs from the `client_id` of an approved device
- * with `client_type=server` and an EC P-256 key, or whose `iss` and `sub` differ, MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-005 (MUST, RFC 7523 §3 (item 2), §3.2):
+ * "A client assertion whose `sub` is not the `client_id` of the client it authenticates
+ * MUST be rejected with OAuth error `invalid_client`."
  *
  * Devices: C and D, approved `server` devices (EC P-256, x509); E, an approved
  * `desktop_client` with an EC P-256 key; P, a `server` device whose registration is still

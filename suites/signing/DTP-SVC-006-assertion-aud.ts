@@ -1,8 +1,7 @@
 /**
- * DTP-SVC-006 (MUST, RFC 7523 §3 item 3; draft-ietf-oauth-rfc7523bis):
- * "The assertion `aud` MUST be a single string exactly equal to the issuer; an assertion
- * whose `aud` is the token endpoint URL, an array, or any other value MUST be rejected
- * with 401 `invalid_client`."
+ * DTP-SVC-006 (MUST, RFC 7523 §3 (item 3), §3.2):
+ * "A client assertion whose `aud` does not identify the server (neither its issuer nor its
+ * token endpoint URL) MUST be rejected with OAuth error `invalid_client`."
  *
  * One approved `server` device. Property: an otherwise valid assertion whose `aud` is the
  * token endpoint URL, an array (holding the issuer alone, with another audience, or the

@@ -1,7 +1,7 @@
 /**
- * DTP-SVC-007 (MUST, RFC 7523 §3 item 9; RFC 8725 §3.1):
- * "An assertion whose signature does not verify with the device's registered key MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-007 (MUST, RFC 7523 §3 (item 9), §3.2; RFC 8725 §3.1):
+ * "A client assertion whose signature does not verify with the client's registered key MUST
+ * be rejected with OAuth error `invalid_client`."
  *
  * One approved `server` device. Property: an otherwise valid ES256 assertion signed by
  * another P-256 key, with one bit flipped in its header, payload or signature, with its

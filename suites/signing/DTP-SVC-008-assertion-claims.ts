@@ -1,8 +1,11 @@
 /**
- * DTP-SVC-008 (MUST, RFC 7523 §3 items 4, 6, 7; seed 003):
- * "An assertion without `exp`, `iat` or `jti`, with an `iat` more than skew seconds in the
- * future, or with `exp − iat` greater than `dtp_lifetimes.assertion_max_lifetime` MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-008 (MUST, RFC 7523 §3 (items 4, 6, 7); LoginID "API Service Tokens"):
+ * "A client assertion without `exp` MUST be rejected with OAuth error `invalid_client`."
+ *
+ * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4), §3.2):
+ * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
+ * MUST be rejected with OAuth error `invalid_client`."
+ *
  * DTP-EXP-005 (MUST, RFC 7523 §3 item 4): "A client assertion whose `exp` is more than
  * skew seconds in the past MUST be rejected with 401 OAuth error `invalid_client`."
  *
@@ -42,7 +45,7 @@ export const check: Check = {
     area: "signing",
     title:
       "Assertion exp, iat and jti present, iat not in the future, exp − iat ≤ max lifetime, not expired → else 401 invalid_client",
-    specRef: "RFC 7523 §3 (items 4, 6, 7); seed 003",
+    specRef: 'RFC 7523 §3 (items 4, 6, 7); LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

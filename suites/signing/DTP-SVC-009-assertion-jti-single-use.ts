@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-009 (MUST, RFC 7523 §3 item 7; seed 003):
+ * DTP-SVC-009 (MUST, RFC 7523 §3 (item 7); LoginID "API Service Tokens"):
  * "An assertion `jti` MUST be accepted only once: a second token request with an assertion
  * carrying an already accepted `jti` (while that assertion has not expired) MUST be
  * rejected with 401 `invalid_client`."
@@ -35,7 +35,7 @@ export const check: Check = {
     area: "signing",
     title:
       "An assertion jti is accepted once: replay, a new assertion with the same jti, N parallel copies → exactly one success",
-    specRef: "RFC 7523 §3 (item 7); seed 003",
+    specRef: 'RFC 7523 §3 (item 7); LoginID "API Service Tokens"',
     requires: ["dtp", "device_code", "client_credentials", "admin"],
     property: true,
   },

@@ -12,6 +12,7 @@
  * SVC: a `server` device with an EC P-256 key (key_type x509) is registered and approved
  * once per check; assertions are made with `createClientAssertion` (src/protocol).
  */
+
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import type { CheckContext } from "../../src/check/check.ts";
 import {
@@ -22,6 +23,7 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
+import { AdminApi } from "../../src/client/admin.ts";
 import { basicAuth, oauthAssertionClient } from "../../src/client/legacy/auth.ts";
 import { type Registration, register } from "../../src/client/legacy/device.ts";
 import { dpopSession } from "../../src/client/legacy/dpop-session.ts";
@@ -449,14 +451,23 @@ async function expectNoUnknownRegistrations(
   status: "pending" | "approved",
   devices: KeyedDevice[],
 ): Promise<void> {
-  const res = await adminGet(ctx, `/registrations?status=${status}`, `admin list ${status}`);
-  expectStatus(res, 200, SIG_012);
-  const list = expectJson(res, SIG_012).registrations;
-  if (!Array.isArray(list)) {
-    fail(SIG_012, 'the admin list {"registrations": [...]}', describe(res), res);
+  const base = adminBase(ctx)!;
+  const token = ctx.target.config.admin!.token!;
+  const { pages, registrations, stopped } = await new AdminApi(
+    ctx,
+    token,
+    base,
+  ).listAllRegistrations(status);
+  for (const page of pages) {
+    expectStatus(page, 200, SIG_012);
+    if (!Array.isArray(expectJson(page, SIG_012).registrations)) {
+      fail(SIG_012, 'the admin list {"registrations": [...]}', describe(page), page);
+    }
   }
+  const res = pages.at(-1)!;
+  if (stopped) fail(SIG_012, "an admin list that ends", stopped, res);
   const byId = new Map(devices.map((d) => [d.clientId, d]));
-  for (const r of list as Record<string, unknown>[]) {
+  for (const r of registrations) {
     const device = typeof r?.client_id === "string" ? byId.get(r.client_id) : undefined;
     if (!device || typeof r.user_code !== "string") continue;
     if (!device.known[status].has(normaliseUserCode(r.user_code))) {

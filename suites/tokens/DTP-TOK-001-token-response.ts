@@ -1,15 +1,15 @@
 /**
  * DTP-TOK-001 (MUST, RFC 6749 §5.1):
- * "A successful token response MUST be 200 `application/json` with `access_token`,
- * `token_type` (`Bearer` or `DPoP`), `expires_in` (integer seconds) and `scope`, and MUST
- * contain `refresh_token` for device and user tokens."
+ * "A successful token response MUST be 200 with an `application/json` object containing
+ * `access_token` and `token_type` as JSON strings; `expires_in`, when present, MUST be a
+ * JSON number."
  *
  * DTP-TOK-002 (MUST, RFC 6749 §5.1):
  * "Every token response MUST carry `Cache-Control: no-store` and `Pragma: no-cache`."
  *
- * DTP-TOK-011 (MUST, RFC 6750 §4; RFC 9449 §6.1):
- * "An access token that is not DPoP-bound MUST have `token_type` `Bearer` in the token
- * response and MUST NOT carry a `cnf` claim."
+ * DTP-TOK-011 (MUST, RFC 6750 §4; RFC 9449 §5; RFC 6749 §5.1):
+ * "An access token that is not DPoP-bound MUST be announced with `token_type` `Bearer`
+ * (compared case-insensitively) in the token response."
  *
  * Examined: every kind of token response the target offers — device token (device code
  * grant), DPoP-bound device token, refreshed token, user token (login), service token.

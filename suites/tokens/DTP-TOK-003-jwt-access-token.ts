@@ -11,11 +11,11 @@
  * `client_id`, `exp`, `iat`, `jti`, `scope` (space-separated) and `dtp_kind` (`device`,
  * `user` or `service`)."
  *
- * DTP-TOK-006 (MUST, RFC 6749 §5.1; seed 000):
+ * DTP-TOK-006 (MUST, RFC 6749 §5.1; SAFEQ Cloud "User and device tokens"):
  * "`expires_in` MUST equal the access token's `exp − iat` and MUST equal
  * `dtp_lifetimes.access_token`."
  *
- * DTP-TOK-008 (MUST, DTP; seed 000):
+ * DTP-TOK-008 (MUST, DTP; SAFEQ Cloud "User and device tokens"):
  * "A device token (from the device code grant) MUST have `sub` and `client_id` equal to the
  * device's `client_id`, `dtp_kind` `device` and the scope registered for the device
  * (default `me login`)."

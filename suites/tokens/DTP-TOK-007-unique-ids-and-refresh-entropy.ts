@@ -3,9 +3,9 @@
  * "Every access token the server issues MUST have a `jti` that no other access token issued
  * by the server has."
  *
- * DTP-TOK-010 (MUST, RFC 6749 §10.10; RFC 9700 §4.14):
- * "A refresh token MUST be an opaque string carrying at least 128 bits of entropy and MUST
- * differ from every other token issued."
+ * DTP-TOK-010 (MUST, RFC 6749 §10.10):
+ * "A refresh token MUST carry at least 128 bits of entropy (the chance of guessing it at
+ * most 2^-128) and MUST differ from every other token issued."
  *
  * Two devices each get tokens and refresh them several times (a user login is added when
  * the target offers it): every `jti` is distinct; every refresh token is distinct from the

@@ -1,5 +1,5 @@
 /**
- * DTP-TOK-012 (SHOULD, RFC 9700 §4.14.2; seed 000):
+ * DTP-TOK-012 (SHOULD, RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"):
  * "Access tokens SHOULD be short-lived: `dtp_lifetimes.access_token` SHOULD NOT exceed 3600
  * seconds, and `dtp_lifetimes.refresh_token` SHOULD NOT exceed 7776000 seconds (90 days)."
  *
@@ -20,7 +20,7 @@ export const check: Check = {
     level: "SHOULD",
     area: "tokens",
     title: "Access tokens live at most 1 h and refresh tokens at most 90 days",
-    specRef: "RFC 9700 §4.14.2; seed 000",
+    specRef: 'RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"',
     requires: ["dtp", "device_code", "admin"],
   },
   async run(ctx) {

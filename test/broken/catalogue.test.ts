@@ -1,6 +1,7 @@
 /**
  * The broken-server catalogue in CI: every fault's server fails its catchers, the unmodified
- * server passes the same checks. All servers live in one worker (host.ts); the faults run
+ * server passes the same checks, and the replay line printed for every failure re-runs
+ * exactly that check, which fails again on the same requirement. All servers live in one worker (host.ts); the faults run
  * CATALOGUE_CONCURRENCY at a time with the fixed CATALOGUE_SEED, slow ones first.
  *
  * `DTP_BROKEN_RESULTS=<file>` also writes the results there (the format of
@@ -65,7 +66,7 @@ describe("every broken server is caught; the unmodified server passes", () => {
 
   beforeAll(async () => {
     host = await startFaultHost();
-    run = startCatalogue(host, FAULTS, CATALOGUE_SEED, CATALOGUE_CONCURRENCY);
+    run = startCatalogue(host, FAULTS, CATALOGUE_SEED, CATALOGUE_CONCURRENCY, { replays: true });
   });
 
   afterAll(async () => {
@@ -115,6 +116,12 @@ describe("every broken server is caught; the unmodified server passes", () => {
       const r = await run.faults.get(fault.id)!;
       expect(r.missed, explain(r)).toEqual([]);
       expect(r.exitCode, explain(r)).toBe(1);
+      // The replay line printed for each failure re-runs exactly that check, which fails
+      // again on the same requirement.
+      expect(r.replays.length, explain(r)).toBeGreaterThan(0);
+      for (const replay of r.replays) {
+        expect(replay.ok, `${replay.line}\n${replay.detail}`).toBe(true);
+      }
     });
   }
 });

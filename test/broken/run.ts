@@ -3,9 +3,15 @@
  * catchers with a fixed seed; a result says whether the run failed and every catcher FAILed.
  * Shared by test/broken/catalogue.test.ts and scripts/gen-broken-table.ts.
  */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ServerOptionsInput } from "../../reference-server/index.ts";
 import type { Status } from "../../src/check/check.ts";
+import { main } from "../../src/cli/main.ts";
+import type { TargetConfigFile } from "../../src/config/schema.ts";
 import { runConformance } from "../../src/runner/run.ts";
+import type { CheckResult, RunReport } from "../../src/runner/types.ts";
 import { checks } from "../../suites/index.ts";
 import type { FaultHost, HostedServer } from "./host.ts";
 import type { Fault } from "./types.ts";
@@ -28,6 +34,17 @@ export interface FaultResult {
   durationMs: number;
   /** First line of the message of every check that did not PASS. */
   messages: Record<string, string>;
+  /** With replays: each failure's printed replay line, run again. */
+  replays: ReplayResult[];
+}
+
+export interface ReplayResult {
+  check: string;
+  requirement: string;
+  line: string;
+  /** Exactly that check ran and FAILED again on the same requirement. */
+  ok: boolean;
+  detail: string;
 }
 
 /** True when one of the checks waits on lifetimes (the slow ones: start them first). */
@@ -38,53 +55,147 @@ export function waits(ids: readonly string[]): boolean {
 /** Every check ID the kit has. */
 export const CHECK_IDS: ReadonlySet<string> = new Set(checks.map((c) => c.meta.id));
 
+/** The target config of a hosted server (what `dtp test --config` would read). */
+function configOf(server: HostedServer): TargetConfigFile {
+  const user = server.users[0];
+  return {
+    apiKey: server.apiKey,
+    admin: { token: server.adminKey },
+    approval: { method: "admin-api" },
+    ...(user
+      ? {
+          user: {
+            username: user.username,
+            password: user.password,
+            ...(user.cardId !== undefined ? { cardId: user.cardId } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The catalogue's time budget for waits (its servers' lifetimes fit in it). */
+const MAX_WAIT = "90s";
+
 async function runAgainst(
   server: HostedServer,
   only: string[],
   seed: number,
+  options: { replays?: boolean } = {},
 ): Promise<Omit<FaultResult, "id" | "missed" | "caught">> {
-  const user = server.users[0];
   const t0 = performance.now();
-  const report = await runConformance({
-    url: server.url,
-    config: {
-      apiKey: server.apiKey,
-      admin: { token: server.adminKey },
-      approval: { method: "admin-api" },
-      ...(user
-        ? {
-            user: {
-              username: user.username,
-              password: user.password,
-              ...(user.cardId !== undefined ? { cardId: user.cardId } : {}),
-            },
-          }
-        : {}),
-    },
-    only,
-    seed,
-    maxWaitMs: 90_000,
-  });
-  const statuses: Record<string, Status> = {};
-  const messages: Record<string, string> = {};
-  for (const r of report.results) {
-    statuses[r.id] = r.status;
-    if (r.status !== "PASS") messages[r.id] = (r.message ?? "").split("\n")[0]!.slice(0, 300);
+  const dir = await mkdtemp(join(tmpdir(), "dtp-broken-"));
+  const configFile = join(dir, "dtp.config.json");
+  await writeFile(configFile, JSON.stringify(configOf(server)));
+  try {
+    const report = await runConformance({
+      url: server.url,
+      config: configFile,
+      only,
+      seed,
+      maxWaitMs: 90_000,
+      // The replay lines are what `dtp test <url> --config <file> --max-wait 90s` prints.
+      replayPrefix: `dtp test ${server.url} --config ${configFile} --max-wait ${MAX_WAIT}`,
+    });
+    const statuses: Record<string, Status> = {};
+    const messages: Record<string, string> = {};
+    for (const r of report.results) {
+      statuses[r.id] = r.status;
+      if (r.status !== "PASS") messages[r.id] = (r.message ?? "").split("\n")[0]!.slice(0, 300);
+    }
+    const replays = options.replays ? await runReplays(report.results, dir) : [];
+    return {
+      seed,
+      exitCode: report.exitCode,
+      statuses,
+      messages,
+      replays,
+      durationMs: Math.round(performance.now() - t0),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return {
-    seed,
-    exitCode: report.exitCode,
-    statuses,
-    messages,
-    durationMs: Math.round(performance.now() - t0),
-  };
 }
 
-/** Runs `fault`'s catchers against its broken server. */
-export async function runFault(host: FaultHost, fault: Fault, seed: number): Promise<FaultResult> {
+/**
+ * Runs the printed replay line of every failure of `results` (`dtp test …`, through the CLI
+ * in-process): exactly that check must run and FAIL again on the same requirement.
+ */
+async function runReplays(results: readonly CheckResult[], dir: string): Promise<ReplayResult[]> {
+  const out: ReplayResult[] = [];
+  let n = 0;
+  for (const r of results) {
+    for (const f of r.failures ?? []) {
+      if (f.kind !== "fail") continue;
+      const json = join(dir, `replay-${++n}.json`);
+      const argv = shellWords(f.replay);
+      let stderr = "";
+      const code = await main([...argv.slice(1), "--report", `json=${json}`], {
+        stdout: () => {},
+        stderr: (s) => {
+          stderr += s;
+        },
+        cwd: dir,
+        color: false,
+      });
+      let detail = `exit ${code}${stderr ? `: ${stderr.trim()}` : ""}`;
+      let ok = false;
+      if (code === 1) {
+        const again = JSON.parse(await readFile(json, "utf8")) as RunReport;
+        const ran = again.results.map((x) => `${x.id} ${x.status}`);
+        const same = again.results[0]?.failures?.some((x) => x.requirement === f.requirement);
+        ok =
+          again.results.length === 1 &&
+          again.results[0]!.id === r.id &&
+          again.results[0]!.status === "FAIL" &&
+          same === true;
+        detail = `ran ${ran.join(", ")}; failed on ${again.results[0]?.failures?.map((x) => x.requirement).join(", ") ?? "nothing"}`;
+      }
+      out.push({ check: r.id, requirement: f.requirement, line: f.replay, ok, detail });
+    }
+  }
+  return out;
+}
+
+/** The words of a command line printed by the kit (plain words and '…' quoting). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === "'") {
+      const close = line.indexOf("'", i + 1);
+      word += line.slice(i + 1, close);
+      i = close;
+      inWord = true;
+    } else if (ch === "\\" && line[i + 1] === "'") {
+      word += "'";
+      i++;
+      inWord = true;
+    } else if (ch === " ") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Runs `fault`'s catchers against its broken server (and, with `replays`, every failure's replay line). */
+export async function runFault(
+  host: FaultHost,
+  fault: Fault,
+  seed: number,
+  options: { replays?: boolean } = {},
+): Promise<FaultResult> {
   const server = await host.start(fault.id);
   try {
-    const r = await runAgainst(server, fault.catchers, seed);
+    const r = await runAgainst(server, fault.catchers, seed, options);
     const missed = fault.catchers.filter((id) => r.statuses[id] !== "FAIL");
     return { id: fault.id, ...r, missed, caught: r.exitCode === 1 && missed.length === 0 };
   } finally {
@@ -168,6 +279,7 @@ export function startCatalogue(
   faults: readonly Fault[],
   seed: number,
   concurrency = CATALOGUE_CONCURRENCY,
+  options: { replays?: boolean } = {},
 ): CatalogueRun {
   const tasks: (() => Promise<FaultResult>)[] = [];
   const deferred = <T>() => {
@@ -193,7 +305,7 @@ export function startCatalogue(
   for (const f of slowFirst(faults))
     byId.set(
       f.id,
-      queue(() => runFault(host, f, seed)),
+      queue(() => runFault(host, f, seed, options)),
     );
   const done = pool(tasks, concurrency).then(() => {});
   return { faults: byId, controls: ctl, done };

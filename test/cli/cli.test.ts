@@ -123,7 +123,7 @@ describe("dtp (in-process)", () => {
     expect(report.err).toContain('unknown format "xml"');
     const replay = await dtp("test", good.url, "--replay-path", "1:2");
     expect(replay.code).toBe(2);
-    expect(replay.err).toContain("--replay-path needs --seed, --case and --only <one check>");
+    expect(replay.err).toContain("--replay-path needs --seed and --only <one check>");
     // A selection that keeps no check is not a run that passes.
     const none = await dtp("test", good.url, "--only", "DTP-REF-002", "--exclude", "DTP-REF-002");
     expect(none.code).toBe(2);

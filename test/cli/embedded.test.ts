@@ -2,7 +2,7 @@
  * `dtp test` with no URL tests the embedded reference server; `dtp serve` runs it until
  * stopped. These run the real reference server in-process.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,8 @@ describe("embedded reference server", () => {
     const controller = new AbortController();
     let out = "";
     let served: { url: string; adminKey: string; apiKey: string } | undefined;
+    const keyFile = join(await mkdtemp(join(tmpdir(), "dtp-serve-")), "api.key");
+    await writeFile(keyFile, "vendor-key-123\n");
     const running = main(
       [
         "serve",
@@ -62,8 +64,8 @@ describe("embedded reference server", () => {
         "--port",
         "0",
         "--short",
-        "--api-key",
-        "vendor-key-123",
+        "--api-key-file",
+        keyFile,
         "--interval",
         "2s",
         "--user",
@@ -97,5 +99,50 @@ describe("embedded reference server", () => {
     expect(metadata.dtp_lifetimes.access_token).toBeLessThan(3600); // --short applied
     controller.abort();
     expect(await running).toBe(0);
+  });
+
+  it("dtp serve takes no key on the command line (the process list would show it): files or the environment", async () => {
+    const io = (sink: { out: string }) => ({
+      stdout: (s: string) => {
+        sink.out += s;
+      },
+      stderr: (s: string) => {
+        sink.out += s;
+      },
+      cwd: tmpdir(),
+      color: false,
+    });
+    const refused = { out: "" };
+    expect(await main(["serve", "--memory", "--admin-key", "secret-admin"], io(refused))).toBe(2);
+    expect(refused.out).toContain("unknown option '--admin-key'");
+    const missing = { out: "" };
+    expect(
+      await main(["serve", "--memory", "--admin-key-file", "/nonexistent/k"], io(missing)),
+    ).toBe(2);
+    expect(missing.out).toContain("--admin-key-file /nonexistent/k not found");
+    const help = { out: "" };
+    await main(["serve", "--help"], io(help));
+    expect(help.out).toMatch(/--admin-key-file[\s\S]*DTP_ADMIN_KEY[\s\S]*process list/);
+
+    const previous = process.env.DTP_ADMIN_KEY;
+    process.env.DTP_ADMIN_KEY = "admin-from-env-123";
+    try {
+      const controller = new AbortController();
+      let served: { adminKey: string } | undefined;
+      const running = main(["serve", "--memory", "--port", "0"], {
+        ...io({ out: "" }),
+        signal: controller.signal,
+        onServing: (info) => {
+          served = info;
+        },
+      });
+      for (let i = 0; i < 100 && !served; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(served?.adminKey).toBe("admin-from-env-123");
+      controller.abort();
+      expect(await running).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env.DTP_ADMIN_KEY;
+      else process.env.DTP_ADMIN_KEY = previous;
+    }
   });
 });

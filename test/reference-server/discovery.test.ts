@@ -47,7 +47,7 @@ describe("getMetadata", () => {
     expect(m.scopes_supported).toEqual(
       expect.arrayContaining(["me", "login", "tokens", "service"]),
     );
-    expect(m.dtp_version).toBe("1.0");
+    expect(m.dtp_version).toBe("2.0");
     expect(m.dtp_client_types_supported).toHaveLength(5);
     expect(m.dtp_key_types_supported).toEqual(["rsa", "x509", "ed25519"]);
     expect(m.dtp_http_signature_algs_supported).toEqual(

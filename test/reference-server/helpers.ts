@@ -19,9 +19,9 @@ import {
 } from "../../src/protocol/keys.ts";
 
 import { DpopClient } from "./dpop-client.ts";
-import { formBody, postForm, type Res, send } from "./http.ts";
+import { formBody, postForm, type Res, send, sendFrom } from "./http.ts";
 
-export { DpopClient, formBody, postForm, type Res, send };
+export { DpopClient, formBody, postForm, type Res, send, sendFrom };
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 export async function start(opts: ServerOptionsInput = {}): Promise<RunningServer> {

@@ -11,7 +11,7 @@ import {
   type GeneratedSchemaFile,
   generatedJsonSchema,
 } from "../../src/config/json-schema.ts";
-import { loadConfig, resolveConfig } from "../../src/config/load.ts";
+import { configSecrets, loadConfig, resolveConfig } from "../../src/config/load.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -91,6 +91,51 @@ describe("target config", () => {
     await expect(loadConfig(join(dir, "bad.json"))).rejects.toThrow(/not valid JSON/);
     await writeFile(join(dir, "ok.json"), JSON.stringify({ apiKey: "k" }));
     await expect(loadConfig(join(dir, "ok.json"))).resolves.toMatchObject({ apiKey: "k" });
+  });
+
+  it("tls, proxy and headers: paths relative to the config's directory, secrets resolved, bad ones named", () => {
+    const config = resolveConfig(
+      {
+        apiKey: "k",
+        tls: {
+          ca: ["a.pem", "/abs/b.pem"],
+          cert: "c.pem",
+          key: "k.pem",
+          passphrase: { env: "PW" },
+        },
+        proxy: "http://proxy.internal:3128",
+        headers: { "X-Gateway-Key": { env: "GW" }, "X-Tenant": "acme" },
+      },
+      { PW: "pass-phrase", GW: "gw-secret" },
+      "c.json",
+      "/etc/dtp",
+    );
+    expect(config.transport).toEqual({
+      ca: ["/etc/dtp/a.pem", "/abs/b.pem"],
+      cert: "/etc/dtp/c.pem",
+      key: "/etc/dtp/k.pem",
+      passphrase: "pass-phrase",
+      proxy: "http://proxy.internal:3128",
+    });
+    expect(config.headers).toEqual({ "X-Gateway-Key": "gw-secret", "X-Tenant": "acme" });
+    expect(configSecrets(config).map((s) => s.label)).toEqual(
+      expect.arrayContaining(["header:x-gateway-key", "header:x-tenant", "tls_passphrase"]),
+    );
+    const bad = (input: unknown) => {
+      try {
+        resolveConfig({ apiKey: "k", ...(input as object) }, {}, "c.json");
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error("accepted");
+    };
+    expect(bad({ headers: { Authorization: "Bearer x" } })).toContain(
+      '"headers.Authorization": Authorization is set by the kit itself',
+    );
+    expect(bad({ headers: { "bad name": "x" } })).toContain('"headers.bad name"');
+    expect(bad({ proxy: "socks://x" })).toContain('"proxy"');
+    expect(bad({ tls: { insecure: "yes" } })).toContain('"tls.insecure"');
   });
 
   it("durations", () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.ts";
+import type { Catalogue, Requirement } from "../../src/spec/catalogue.ts";
 import {
   bumpOf,
   type Change,
@@ -19,6 +20,7 @@ import {
   type SpecVersion,
   versionVerdict,
 } from "../../src/spec-tools/diff/index.ts";
+import { diffRequirements } from "../../src/spec-tools/diff/requirements.ts";
 import { dtp, FIXTURES } from "./helpers.ts";
 
 const root = packageRoot();
@@ -326,5 +328,40 @@ describe("usage", () => {
     const help = await dtp(["spec", "diff", "--help"]);
     expect(help.code).toBe(0);
     expect(help.out).toContain("Exit codes:");
+  });
+});
+
+describe("applies (oauth | dtp)", () => {
+  const requirement: Requirement = {
+    id: "DTP-REV-001",
+    area: "revocation",
+    level: "MUST",
+    text: "The server MUST answer 200.",
+    operations: ["revokeToken"],
+    source: "RFC 7009 §2.2",
+    applies: "oauth",
+    observable: true,
+  };
+  const of = (version: string, r: Requirement): Catalogue => ({ version, requirements: [r] });
+  const ops = new Set(["revokeToken"]);
+
+  it("a change of applies is an annotation change, compatible", () => {
+    const changes = diffRequirements(
+      of("2.0.0", requirement),
+      of("2.0.1", { ...requirement, applies: "dtp" }),
+      ops,
+    );
+    expect(changes.map((c) => [c.rule, c.subject, c.message])).toEqual([
+      ["requirement-annotation-changed", "DTP-REV-001", '"oauth" → "dtp"'],
+    ]);
+    expect(RULES["requirement-annotation-changed"].breaks).toEqual([]);
+  });
+
+  it("against a 1.x catalogue, which predates the field, each requirement shows null → its value", () => {
+    const { applies: _none, ...before } = requirement;
+    const changes = diffRequirements(of("1.0.0", before), of("2.0.0", requirement), ops);
+    expect(changes.map((c) => [c.rule, c.message])).toEqual([
+      ["requirement-annotation-changed", 'null → "oauth"'],
+    ]);
   });
 });

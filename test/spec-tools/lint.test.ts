@@ -71,8 +71,14 @@ describe("a broken copy", () => {
     openapi = doc;
     writeFileSync(join(dir, "dtp.openapi.yaml"), doc);
     let cat = readFileSync(join(dir, "requirements.yaml"), "utf8");
-    cat = replaceOnce(cat, "version: 1.0.0", "version: 1.0.1");
+    cat = replaceOnce(cat, "version: 2.0.0", "version: 2.0.1");
     cat = replaceOnce(cat, "  - id: DTP-DISC-002", "  - id: DTP-DISC-001");
+    // DTP-DISC-009 (source "DTP") claimed as an RFC rule.
+    cat = replaceOnce(
+      cat,
+      "    source: DTP\n    applies: dtp\n    observable: true\n  - id: DTP-DISC-010",
+      "    source: DTP\n    applies: oauth\n    observable: true\n  - id: DTP-DISC-010",
+    );
     catalogue = cat;
     writeFileSync(join(dir, "requirements.yaml"), cat);
     run = await dtp(["spec", "lint", join(dir, "dtp.openapi.yaml")], { cwd: temp });
@@ -84,7 +90,7 @@ describe("a broken copy", () => {
       expect(line).toMatch(/^(broken\/[a-z.]+\.yaml:\d+:\d+|suites) \[[a-z-]+\] \S/);
     }
     expect(run.out).toMatch(
-      /spec lint: \d+ problems \(17 operations, 207 requirements, \d+ checks\)\n$/,
+      /spec lint: \d+ problems \(17 operations, \d+ requirements, \d+ checks\)\n$/,
     );
   });
 
@@ -115,7 +121,14 @@ describe("a broken copy", () => {
       `broken/requirements.yaml:${occurrences[1]}:5 [id-duplicate] DTP-DISC-001: duplicated requirement ID`,
     );
     expect(run.out).toContain(
-      `broken/requirements.yaml:${lineOf(catalogue, "version: 1.0.1")}:1 [version] catalogue version 1.0.1 differs from the OpenAPI info.version 1.0.0`,
+      `broken/requirements.yaml:${lineOf(catalogue, "version: 2.0.1")}:1 [version] catalogue version 2.0.1 differs from the OpenAPI info.version 2.0.0`,
+    );
+  });
+
+  it("catalogue: applies: oauth without an RFC source, at its applies line", () => {
+    const line = lineOf(catalogue, "applies: oauth", "id: DTP-DISC-009");
+    expect(run.out).toContain(
+      `broken/requirements.yaml:${line}:5 [applies-source] DTP-DISC-009: applies: oauth, but its source "DTP" names no RFC`,
     );
   });
 
@@ -140,6 +153,26 @@ describe("a broken copy", () => {
         line: expect.any(Number),
         column: 5,
       }),
+    );
+  });
+});
+
+describe("applies", () => {
+  it("a 2.x requirement without applies is located, with the rule applies-missing", async () => {
+    const dir = join(temp, "applies");
+    cpSync(join(root, "spec"), dir, { recursive: true });
+    const text = replaceOnce(
+      readFileSync(join(dir, "requirements.yaml"), "utf8"),
+      "    applies: oauth\n    observable: true\n  - id: DTP-DISC-004",
+      "    observable: true\n  - id: DTP-DISC-004",
+    );
+    writeFileSync(join(dir, "requirements.yaml"), text);
+    const run = await dtp(["spec", "lint", join(dir, "dtp.openapi.yaml"), "--no-coverage"], {
+      cwd: temp,
+    });
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      `applies/requirements.yaml:${lineOf(text, "- id: DTP-DISC-003")}:5 [applies-missing] requirements[2].applies (DTP-DISC-003): required from catalogue version 2.0.0 on`,
     );
   });
 });

@@ -18,9 +18,22 @@ const catalogue = loadCatalogue();
 const operationIds = listOperations(loadOpenApiRaw()).map((o) => o.operationId);
 
 describe("spec/requirements.yaml", () => {
-  it("loads, with version 1.0.0 and more than 80 requirements", () => {
-    expect(catalogue.version).toBe("1.0.0");
+  it("loads, with version 2.0.0 and more than 80 requirements", () => {
+    expect(catalogue.version).toBe("2.0.0");
     expect(catalogue.requirements.length).toBeGreaterThan(80);
+  });
+
+  it("states what every requirement applies to, oauth only with an RFC source", () => {
+    for (const r of catalogue.requirements) {
+      expect(["oauth", "dtp"], r.id).toContain(r.applies);
+      if (r.applies === "oauth") expect(r.source, r.id).toMatch(/\bRFC \d+/);
+    }
+    const oauth = catalogue.requirements.filter((r) => r.applies === "oauth");
+    expect(oauth.length).toBeGreaterThan(50);
+    // DTP-only features are never oauth.
+    for (const r of catalogue.requirements) {
+      if (/^DTP-(APR|SIG|LOGIN|PAT|SEC)-/.test(r.id)) expect(r.applies, r.id).toBe("dtp");
+    }
   });
 
   it("is consistent with the OpenAPI operations (checkCatalogue reports nothing)", () => {
@@ -39,14 +52,21 @@ describe("spec/requirements.yaml", () => {
     }
   });
 
-  it("numbers each prefix from 001 without gaps", () => {
+  it("numbers each prefix from 001 without gaps, and the 2.0.0 additions from 050", () => {
+    // Two changes added requirements to the same prefixes at once for 2.0.0; one of them
+    // numbered its additions from 050 so that neither renumbers the other's (IDs are never
+    // renumbered). Each block is gapless and in order.
     const byPrefix = new Map<string, number[]>();
     for (const r of catalogue.requirements) {
       const [, prefix, n] = r.id.split("-");
       byPrefix.set(prefix!, [...(byPrefix.get(prefix!) ?? []), Number(n)]);
     }
     for (const [prefix, numbers] of byPrefix) {
-      expect(numbers, prefix).toEqual(numbers.map((_, i) => i + 1));
+      const low = numbers.filter((n) => n < 50);
+      const high = numbers.filter((n) => n >= 50);
+      expect([...low, ...high], prefix).toEqual(numbers);
+      expect(low, prefix).toEqual(low.map((_, i) => i + 1));
+      expect(high, prefix).toEqual(high.map((_, i) => i + 50));
     }
   });
 });
@@ -60,6 +80,7 @@ describe("checkCatalogue", () => {
     text: "The server MUST answer.",
     operations: ["getMe"],
     source: "DTP",
+    applies: "dtp",
     observable: true,
   };
   const tok: Requirement = { ...base, id: "DTP-TOK-001", area: "tokens", operations: ["token"] };
@@ -113,6 +134,14 @@ describe("checkCatalogue", () => {
   it("reports an empty source", () => {
     expect(rules(of({ ...base, source: "  " }, tok))).toEqual(["source-empty"]);
   });
+
+  it("reports applies: oauth without an RFC among the sources", () => {
+    expect(rules(of({ ...base, applies: "oauth" }, tok))).toEqual(["applies-source"]);
+    expect(
+      rules(of({ ...base, applies: "oauth", source: "seed 004; RFC 8628 §3.2" }, tok)),
+    ).toEqual([]);
+    expect(rules(of({ ...base, applies: "dtp", source: "RFC 7009 §2.2" }, tok))).toEqual([]);
+  });
 });
 
 describe("parseCatalogue", () => {
@@ -130,6 +159,38 @@ describe("parseCatalogue", () => {
     ].join("\n");
     expect(() => parseCatalogue(text)).toThrow(CatalogueError);
     expect(() => parseCatalogue(text)).toThrow(/requirements\[0\]\.level \(DTP-RES-001\)/);
+  });
+
+  const requirement = (extra: string[]) =>
+    [
+      "requirements:",
+      "  - id: DTP-RES-001",
+      "    area: resource",
+      "    level: MUST",
+      "    text: The server MUST answer.",
+      "    operations: [getMe]",
+      "    source: RFC 6750 §3",
+      ...extra,
+      "    observable: true",
+    ].join("\n");
+
+  it("requires applies from version 2.0.0 on, naming the requirement; 1.x catalogues predate it", () => {
+    expect(() => parseCatalogue(`version: 2.0.0\n${requirement([])}`)).toThrow(
+      /requirements\[0\]\.applies \(DTP-RES-001\): required from catalogue version 2\.0\.0 on/,
+    );
+    expect(parseCatalogue(`version: 1.0.0\n${requirement([])}`).requirements[0]?.applies).toBe(
+      undefined,
+    );
+    expect(
+      parseCatalogue(`version: 2.0.0\n${requirement(["    applies: oauth"])}`).requirements[0]
+        ?.applies,
+    ).toBe("oauth");
+  });
+
+  it("accepts only oauth or dtp as applies", () => {
+    expect(() => parseCatalogue(`version: 2.0.0\n${requirement(["    applies: rfc"])}`)).toThrow(
+      /requirements\[0\]\.applies \(DTP-RES-001\): must be "oauth" .* or "dtp"/,
+    );
   });
 
   it("rejects unknown members and YAML syntax errors", () => {

@@ -65,10 +65,10 @@ describe("spec/dtp.openapi.yaml", () => {
     await expect(loadOpenApi()).resolves.toMatchObject({ openapi: "3.1.0" });
   });
 
-  it("has version 1.0.0 and points to the catalogue and the human-readable spec", () => {
+  it("has version 2.0.0 and points to the catalogue and the human-readable spec", () => {
     const info = obj(doc.info);
     expect(doc.openapi).toBe("3.1.0");
-    expect(info.version).toBe("1.0.0");
+    expect(info.version).toBe("2.0.0");
     expect(info.title).toEqual(expect.any(String));
     expect(info.description).toContain("spec/README.md");
     expect(info.description).toContain("spec/requirements.yaml");
@@ -250,7 +250,7 @@ describe("componentSchemas", async () => {
       introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
       dpop_signing_alg_values_supported: ["ES256", "EdDSA", "RS256", "PS256"],
       scopes_supported: ["me", "login", "tokens", "service"],
-      dtp_version: "1.0",
+      dtp_version: "2.0",
       dtp_login_endpoint: `${base}/login`,
       dtp_personal_tokens_endpoint: `${base}/personal-tokens`,
       dtp_resource_endpoint: `${base}/me`,
@@ -283,6 +283,12 @@ describe("componentSchemas", async () => {
       dtp_refresh_token_reuse_grace_period: 0,
       dtp_clock_skew: 5,
       dtp_dpop_nonce_required: false,
+      dtp_limits: {
+        failed_attempts: {
+          client_secret: { max: 20, window: 60 },
+          password: { max: 10, window: 300 },
+        },
+      },
     };
     expect(v(metadata), JSON.stringify(v.errors)).toBe(true);
     const { dtp_lifetimes: _, ...withoutLifetimes } = metadata;

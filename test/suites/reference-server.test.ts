@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SHORT_LIFETIMES, startReferenceServer } from "../../reference-server/index.ts";
 import { packageRoot } from "../../src/paths.ts";
+import { renderReport } from "../../src/reports/index.ts";
 import { diffExpectations, type ExpectationsFile } from "../../src/runner/expectations.ts";
 import { runConformance } from "../../src/runner/run.ts";
 import { RATE_LIMIT_OPT_IN } from "../../suites/approval/DTP-APR-010-lookup-rate-limit.ts";
@@ -30,6 +31,14 @@ describe("the whole suite against the reference server", () => {
     );
     expect(diffExpectations(report.results, expectations)).toEqual([]);
     expect(report.exitCode).toBe(0);
+    expect(report.verdict.verdict).toBe("CONFORMANT");
+    // A passing full run's reports fit a CI artifact: passing checks keep a summary of their
+    // exchanges, not their transcripts.
+    for (const format of ["json", "junit", "html"] as const) {
+      const bytes = Buffer.byteLength(renderReport(format, report));
+      console.log(`reference server: ${format} report ${(bytes / 1024).toFixed(0)} KiB`);
+      expect(bytes, format).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+    }
   });
 });
 

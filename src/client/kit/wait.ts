@@ -25,10 +25,13 @@ export function requireWait(ctx: CheckContext, seconds: number, setting: string)
   }
 }
 
-/** Sleeps until `atMs` (the check's clock), charged to the wait budget. */
-export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void> {
+/**
+ * Sleeps until `atMs` (the check's clock), charged to the wait budget; `reason` says what
+ * for (the console shows it while the check waits).
+ */
+export async function sleepUntil(ctx: CheckContext, atMs: number, reason?: string): Promise<void> {
   const ms = Math.ceil(atMs - ctx.clock.now());
-  if (ms > 0) await ctx.clock.sleep(ms);
+  if (ms > 0) await ctx.clock.sleep(ms, reason);
 }
 
 /**
@@ -43,7 +46,7 @@ export async function waitLifetime(
 ): Promise<void> {
   const until = receivedAtMs + lifetimeSeconds * 1000 + EXPIRY_MARGIN_MS;
   requireWait(ctx, Math.max(0, until - ctx.clock.now()) / 1000, setting);
-  await sleepUntil(ctx, until);
+  await sleepUntil(ctx, until, `for ${setting} to pass`);
 }
 
 /** Waits until the access token of `tokens` has surely expired. */
@@ -66,7 +69,7 @@ export async function waitPast(
 ): Promise<void> {
   const until = deadlineMs + declaredSkew(ctx.target) * 1000 + marginMs;
   requireWait(ctx, Math.max(0, until - ctx.clock.now()) / 1000, setting);
-  await sleepUntil(ctx, until);
+  await sleepUntil(ctx, until, `for ${setting} to pass`);
 }
 
 /** A lifetime the target declares (`dtp_lifetimes.<name>`, seconds), or SKIP when absent. */

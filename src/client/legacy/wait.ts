@@ -23,5 +23,5 @@ export async function waitPast(
       `needs to wait ${Math.ceil(waitMs / 1000)} s for ${setting} to pass but --max-wait leaves ${Math.floor(budgetMs / 1000)} s: shorten ${setting} on the target or raise --max-wait`,
     );
   }
-  await ctx.clock.sleep(waitMs);
+  await ctx.clock.sleep(waitMs, `for ${setting} to pass`);
 }

@@ -109,7 +109,9 @@ export function diffRequirements(
         ),
       );
     }
-    const annotations = (["area", "source", "observable", "deviation"] as const).filter(
+    // `applies` (oauth | dtp) says whom a requirement binds, not what it asks: an annotation.
+    // A catalogue older than 2.0.0 has none, so each requirement shows null → its value.
+    const annotations = (["area", "source", "applies", "observable", "deviation"] as const).filter(
       (k) => normalized(String(b[k] ?? "")) !== normalized(String(h[k] ?? "")),
     );
     for (const k of annotations) {

@@ -153,7 +153,8 @@ export const RULES = {
   },
   "requirement-annotation-changed": {
     breaks: NONE,
-    summary: "source, deviation note, area or observability changed (not normative)",
+    summary:
+      "source, deviation note, area, applies (oauth | dtp) or observability changed (not normative)",
   },
 } as const satisfies Record<string, RuleInfo>;
 

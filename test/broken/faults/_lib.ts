@@ -88,6 +88,20 @@ export function withStore(ctx: RequestContext, overrides: Partial<Store>): Reque
   return withApp(ctx, { store: overrideStore(ctx.app.store, overrides) });
 }
 
+/** A store view that never counts a failed attempt: no failed-attempt limit applies. */
+export const noFailureLimits: Partial<Store> = {
+  countFailure: (_key, now) => ({ count: 0, resetAt: now }),
+  failures: (_key, now) => ({ count: 0, resetAt: now }),
+};
+
+/** A store view in which every failed attempt counts against one `shared` counter. */
+export function oneFailureCounter(base: Store, shared: string): Partial<Store> {
+  return {
+    countFailure: (_key, now, window) => base.countFailure(shared, now, window),
+    failures: (_key, now) => base.failures(shared, now),
+  };
+}
+
 /** The request with a different form. */
 export function withForm(ctx: RequestContext, form: Record<string, string>): RequestContext {
   return { ...ctx, form };

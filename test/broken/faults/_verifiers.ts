@@ -261,3 +261,14 @@ export const signatureIgnoringTimes: SignatureVerifier = (options) => {
     typeof created === "number" ? { ...options, now: created } : options,
   );
 };
+
+/** `expires` up to 60 s in the past is still accepted (whatever skew the server declares). */
+export const signatureExpiresLate: SignatureVerifier = (options) => {
+  const parsed = parseSignatureHeaders(options.headers, options.label);
+  const expires = parsed.ok ? parsed.params.get("expires") : undefined;
+  const late =
+    typeof expires === "number" &&
+    expires <= options.now - options.skew &&
+    expires > options.now - 60;
+  return verifyRequestSignature(late ? { ...options, now: expires + options.skew - 1 } : options);
+};

@@ -1,11 +1,20 @@
-/** The admin API: approval, denial, devices (seed 004). */
+/** The admin API: approval, denial, devices (SAFEQ Cloud "Register device"). */
 import { ProblemError } from "../../../reference-server/errors.ts";
 import { json } from "../../../reference-server/http/reply.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";
-import type { DeviceRecord } from "../../../reference-server/store/types.ts";
+import type { DeviceRecord, RegistrationStatus } from "../../../reference-server/store/types.ts";
 import { normalizeUserCode } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { combine, store, withAcceptedSecret, withHeaders, withStore, wrap } from "./_lib.ts";
+import {
+  combine,
+  replyJson,
+  store,
+  withAcceptedSecret,
+  withHeaders,
+  withJson,
+  withStore,
+  wrap,
+} from "./_lib.ts";
 
 const ADMIN_OPS = [
   "listRegistrations",
@@ -120,5 +129,46 @@ export const approval: Fault[] = [
           }),
         ),
       ),
+  },
+  {
+    id: "F-APR-06-next-cursor-skips-one",
+    area: "approval",
+    description:
+      "next_cursor points past the first registration of the next page: a client that follows the pages never sees one registration in every page.",
+    requirement: "DTP-APR-015",
+    catchers: ["DTP-APR-002"],
+    fixture: () =>
+      wrap("listRegistrations", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        if (typeof body.next_cursor !== "string") return reply;
+        const [createdAt, id] = JSON.parse(Buffer.from(body.next_cursor, "base64url").toString());
+        const status = (ctx.url.searchParams.get("status") || "pending") as RegistrationStatus;
+        const [skipped] = ctx.app.store.listRegistrations({
+          status,
+          now: ctx.app.now(),
+          after: { createdAt, id },
+          limit: 1,
+        });
+        if (!skipped) return reply;
+        const cursor = Buffer.from(JSON.stringify([skipped.createdAt, skipped.id])).toString(
+          "base64url",
+        );
+        return withJson(reply, { ...body, next_cursor: cursor });
+      }),
+  },
+  {
+    id: "F-APR-07-page-limit-ignored",
+    area: "approval",
+    description:
+      "The admin list ignores limit: every page is as long as the server likes (up to 100), whatever the client asked for.",
+    requirement: "DTP-APR-015",
+    catchers: ["DTP-APR-002"],
+    fixture: () =>
+      wrap("listRegistrations", (ctx, next) => {
+        const url = new URL(ctx.url);
+        url.searchParams.delete("limit");
+        return next({ ...ctx, url });
+      }),
   },
 ];

@@ -34,4 +34,18 @@ export const discovery: Fault[] = [
         });
       }),
   },
+  {
+    id: "F-DISC-03-limits-not-advertised",
+    area: "discovery",
+    description:
+      "The metadata has no dtp_limits: clients cannot know when their failed attempts will be refused, nor for how long.",
+    requirement: "DTP-DISC-016",
+    catchers: ["DTP-DISC-013"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { dtp_limits: _limits, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
 ];

@@ -5,6 +5,7 @@ import {
   OAuthError,
   ProblemError,
 } from "../../../reference-server/errors.ts";
+import { CLIENT_TYPES } from "../../../reference-server/handlers/getMetadata.ts";
 import { decodeUtf8, requireMediaType } from "../../../reference-server/http/body.ts";
 import { problem, renderError } from "../../../reference-server/http/render-error.ts";
 import {
@@ -13,9 +14,11 @@ import {
   type ServerFixture,
 } from "../../../reference-server/index.ts";
 import type { Fault } from "../types.ts";
-import { combine, replyJson, withJson, wrap } from "./_lib.ts";
+import { combine, noFailureLimits, replyJson, withJson, withStore, wrap } from "./_lib.ts";
 
 const OAUTH_OPS = ["registerDevice", "token", "login", "revokeToken", "introspectToken"];
+/** The operations that authenticate clients with the API key (DTP-ERR-017). */
+const API_KEY_OPS = ["registerDevice", "token", "revokeToken", "introspectToken"];
 const PROBLEM_OPS = [
   "getMe",
   "createPersonalToken",
@@ -73,6 +76,15 @@ function mapErrors(
     ),
   );
 }
+
+const SUPPORTED_GRANTS = [
+  "urn:ietf:params:oauth:grant-type:device_code",
+  "refresh_token",
+  "client_credentials",
+];
+
+/** The error rendered as the endpoint would, but answered as is (not scrubbed by the server). */
+const renderUnquoted = (e: OAuthError) => renderError(e, "oauth");
 
 export const errors: Fault[] = [
   {
@@ -176,12 +188,60 @@ export const errors: Fault[] = [
       "Token endpoint errors quote the refresh token or device code the client sent in error_description.",
     requirement: "DTP-ERR-015",
     catchers: ["DTP-ERR-015"],
+    // Rendered here: the reference server scrubs the errors it raises (http/echo.ts).
     fixture: () =>
-      mapErrors(["token"], (e, form) => {
-        const secret = form.refresh_token ?? form.device_code;
-        return e instanceof OAuthError && secret !== undefined
-          ? new OAuthError(e.error, `${e.message} (got ${secret})`, e.status, e.headers)
-          : e;
+      wrap("token", async (ctx, next) => {
+        try {
+          return await next(ctx);
+        } catch (e) {
+          const secret = ctx.form.refresh_token ?? ctx.form.device_code;
+          if (!(e instanceof OAuthError) || secret === undefined) throw e;
+          const reply = renderError(e, "oauth");
+          const body = replyJson(reply);
+          return withJson(reply, { ...body, error_description: `${e.message} (got ${secret})` });
+        }
+      }),
+  },
+  {
+    id: "F-ERR-10-grant-type-echoed",
+    area: "errors",
+    description:
+      "An unsupported grant_type is quoted whole in error_description, so `grant_type=refresh_token;refresh_token=<RT>` sends the refresh token back (and a 60 KB value comes back whole).",
+    requirement: "DTP-ERR-015",
+    catchers: ["DTP-ERR-015"],
+    fixture: () =>
+      wrap("token", (ctx, next) => {
+        const grant = ctx.form.grant_type;
+        if (grant === undefined || SUPPORTED_GRANTS.includes(grant)) return next(ctx);
+        return renderUnquoted(
+          new OAuthError("unsupported_grant_type", `grant_type "${grant}" is not supported`),
+        );
+      }),
+  },
+  {
+    id: "F-ERR-11-long-values-echoed",
+    area: "errors",
+    description:
+      "Registration errors quote an unsupported client_type or response_type whole, however long.",
+    requirement: "DTP-ERR-016",
+    catchers: ["DTP-ERR-015"],
+    fixture: () =>
+      wrap("registerDevice", (ctx, next) => {
+        const fields: [string, readonly string[]][] = [
+          ["client_type", CLIENT_TYPES],
+          ["response_type", ["device_code"]],
+        ];
+        for (const [name, allowed] of fields) {
+          const value = ctx.form[name];
+          if (value !== undefined && !allowed.includes(value))
+            return renderUnquoted(
+              new OAuthError(
+                name === "client_type" ? "invalid_request" : "unsupported_response_type",
+                `"${name}" ${value} is not one of ${allowed.join(", ")}`,
+              ),
+            );
+        }
+        return next(ctx);
       }),
   },
   {
@@ -219,6 +279,18 @@ export const errors: Fault[] = [
             }
           }),
         ),
+      ),
+  },
+  {
+    id: "F-ERR-12-api-key-failures-unlimited",
+    area: "errors",
+    description:
+      "Wrong API keys are never limited: one address can try keys for a client_id as fast as it likes.",
+    requirement: "DTP-ERR-017",
+    catchers: ["DTP-ERR-003"],
+    fixture: () =>
+      combine(
+        ...API_KEY_OPS.map((op) => wrap(op, (ctx, next) => next(withStore(ctx, noFailureLimits)))),
       ),
   },
 ];

@@ -5,6 +5,8 @@ import type { Fault } from "../types.ts";
 import {
   claimedClientId,
   jwtPayload,
+  noFailureLimits,
+  oneFailureCounter,
   presentedToken,
   withAcceptedSecret,
   withApp,
@@ -170,5 +172,31 @@ export const login: Fault[] = [
           }),
         );
       }),
+  },
+  {
+    id: "F-LOGIN-09-password-failures-unlimited",
+    area: "login",
+    description:
+      "Wrong passwords at /login are never limited: a device token holder can try passwords for any user as fast as it likes.",
+    requirement: "DTP-LOGIN-013",
+    catchers: ["DTP-LOGIN-004"],
+    fixture: () => wrap("login", (ctx, next) => next(withStore(ctx, noFailureLimits))),
+  },
+  {
+    id: "F-LOGIN-10-password-limit-locks-out-the-user",
+    area: "login",
+    description:
+      "Wrong passwords are counted for the user name alone: an attacker's failures through one device lock the user out of every device.",
+    requirement: "DTP-LOGIN-013",
+    catchers: ["DTP-LOGIN-004"],
+    fixture: () =>
+      wrap("login", (ctx, next) =>
+        next(
+          withStore(
+            ctx,
+            oneFailureCounter(ctx.app.store, `password: ${ctx.form.username ?? "card"}`),
+          ),
+        ),
+      ),
   },
 ];

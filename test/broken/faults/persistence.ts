@@ -8,8 +8,10 @@
  * revocation state in memory. The catchers are the ordinary checks that reuse a rotated or
  * revoked credential: on a restarting target the reuse lands after a restart.
  */
+
+import { randomBytes } from "node:crypto";
 import type { ServerFixture } from "../../../reference-server/index.ts";
-import { loadSigner } from "../../../reference-server/tokens/signer.ts";
+import { createSigner, loadSigningKey } from "../../../reference-server/tokens/signer.ts";
 import type { Fault } from "../types.ts";
 import { combine, store, withApp, wrapAll } from "./_lib.ts";
 
@@ -94,13 +96,14 @@ export const persistence: Fault[] = [
     note: "The target restarts before every request (durable store kept, process memory lost).",
     fixture: () =>
       // Each restart (before every request) generates a new key and stores none.
-      wrapAll((ctx, next) => {
+      wrapAll(async (ctx, next) => {
         const volatile = {
           ...ctx.app.store,
           signingKey: () => undefined,
           saveSigningKey: () => {},
         };
-        return next(withApp(ctx, { signer: loadSigner(volatile, ctx.app.issuer) }));
+        const key = await loadSigningKey(volatile, { key: randomBytes(32), source: "memory" });
+        return next(withApp(ctx, { signer: createSigner(key, ctx.app.issuer) }));
       }),
   },
 ];

@@ -1,4 +1,4 @@
-/** Personal tokens (seed 002). */
+/** Personal tokens ("Authentication in the API", the private-tokens document). */
 import type { PersonalTokenRecord } from "../../../reference-server/store/types.ts";
 import type { Fault } from "../types.ts";
 import { combine, replyJson, store, withApp, withJson, withStore, wrap } from "./_lib.ts";

@@ -96,7 +96,7 @@ export const resource: Fault[] = [
     id: "F-RES-03-no-token-403",
     area: "resource",
     description:
-      "A request to /me without any token is answered 403 (as seed 000 did) instead of 401 with a Bearer challenge.",
+      'A request to /me without any token is answered 403 (as SAFEQ Cloud\'s "User and device tokens" page says) instead of 401 with a Bearer challenge.',
     requirement: "DTP-RES-004",
     catchers: ["DTP-RES-004"],
     fixture: () =>

@@ -5,6 +5,7 @@ import type { ClientType } from "../../../reference-server/store/types.ts";
 import type { Fault } from "../types.ts";
 import { claimedClientId, store, withStore, wrap } from "./_lib.ts";
 import {
+  signatureExpiresLate,
   signatureIgnoringKeyid,
   signatureIgnoringTimes,
   signatureTrustingDigest,
@@ -82,6 +83,15 @@ export const signatures: Fault[] = [
     fixture: () => ({ verifiers: { requestSignature: signatureIgnoringTimes } }),
   },
   {
+    id: "F-SIG-07-expired-signature-grace",
+    area: "signing",
+    description:
+      "A signature whose expires is up to 60 s in the past is accepted, more than the clock skew the server declares.",
+    requirement: "DTP-SIG-009",
+    catchers: ["DTP-SIG-007"],
+    fixture: () => ({ verifiers: { requestSignature: signatureExpiresLate } }),
+  },
+  {
     id: "F-SIG-06-rejected-request-registers",
     area: "signing",
     description:
@@ -105,6 +115,7 @@ export const signatures: Fault[] = [
                 publicKey: null,
                 jkt: null,
                 scope: "me login",
+                apiKeyHash: "",
               },
               "pending",
             );
