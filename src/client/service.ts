@@ -24,9 +24,34 @@ export interface ServiceTokenRequest {
   label?: string;
 }
 
+/**
+ * `POST /token` `grant_type=client_credentials` with `assertion` and no other client
+ * authentication (the answer): the assertion alone names the client.
+ */
+export function sendAssertion(
+  ctx: DtpContext,
+  assertion: string,
+  options: ServiceTokenRequest = {},
+): Promise<HttpResponse> {
+  return ctx.http.request({
+    method: "POST",
+    url: endpoint(ctx.target, "token_endpoint"),
+    form: {
+      grant_type: "client_credentials",
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: assertion,
+      scope: options.scope,
+      client_id: options.clientId,
+    },
+    label: options.label ?? "service token (client_credentials)",
+  });
+}
+
 export class ServiceClient {
   readonly clientId: string;
   readonly key: DeviceKey;
+  /** The `public_key` it registered (base64 DER), when known. */
+  readonly publicKey: string | undefined;
   readonly ctx: DtpContext;
 
   /**
@@ -34,10 +59,11 @@ export class ServiceClient {
    * const service = new ServiceClient(dtp, { clientId: "billing", key });
    * const tokens = await service.token({ scope: "me service" });
    */
-  constructor(ctx: DtpContext, options: { clientId: string; key: DeviceKey }) {
+  constructor(ctx: DtpContext, options: { clientId: string; key: DeviceKey; publicKey?: string }) {
     this.ctx = ctx;
     this.clientId = options.clientId;
     this.key = options.key;
+    this.publicKey = options.publicKey;
   }
 
   /** A valid assertion (now, 60 s), with `over` applied. */
@@ -53,18 +79,7 @@ export class ServiceClient {
 
   /** `POST /token` `grant_type=client_credentials` with `assertion` (the answer). */
   send(assertion: string, options: ServiceTokenRequest = {}): Promise<HttpResponse> {
-    return this.ctx.http.request({
-      method: "POST",
-      url: endpoint(this.ctx.target, "token_endpoint"),
-      form: {
-        grant_type: "client_credentials",
-        client_assertion_type: CLIENT_ASSERTION_TYPE,
-        client_assertion: assertion,
-        scope: options.scope,
-        client_id: options.clientId,
-      },
-      label: options.label ?? "service token (client_credentials)",
-    });
+    return sendAssertion(this.ctx, assertion, options);
   }
 
   /**

@@ -14,6 +14,8 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
+import { sendAssertion } from "../../src/client/index.ts";
+import { serviceClient } from "../../src/client/kit/index.ts";
 import {
   generateDeviceKey,
   hmacSigner,
@@ -21,15 +23,7 @@ import {
   keySigner,
   noneSigner,
 } from "../../src/protocol/index.ts";
-import {
-  assertionFor,
-  ecSigner,
-  expectInvalidClient,
-  p384Key,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { ecSigner, expectInvalidClient, p384Key, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-004";
 
@@ -46,10 +40,10 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const client = await serviceClient(ctx, ID, { label: "svc004" });
+    const client = await serviceClient(ctx, { label: "svc004" });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, client), {
+      await sendAssertion(ctx, client.assertion(), {
         label: "control: valid assertion",
       }),
     );
@@ -57,11 +51,13 @@ export const check: Check = {
     const ed = await generateDeviceKey("ed25519");
     const p384 = p384Key();
     const pub = client.key.publicKey;
+    const registered =
+      client.publicKey ?? pub.export({ format: "der", type: "spki" }).toString("base64");
     const secrets: Record<string, Uint8Array | string> = {
       "SPKI DER": pub.export({ format: "der", type: "spki" }),
       PEM: pub.export({ format: "pem", type: "spki" }).toString(),
-      "certificate DER": Buffer.from(client.publicKey, "base64"),
-      "public_key (base64)": client.publicKey,
+      "certificate DER": Buffer.from(registered, "base64"),
+      "public_key (base64)": registered,
       "JWK JSON": JSON.stringify(client.key.jwk),
     };
     const signers: Record<string, JwsSigner> = {
@@ -122,20 +118,20 @@ export const check: Check = {
         let assertion: string;
         let what: string;
         if (a.kind === "signer") {
-          assertion = assertionFor(ctx, client, {
+          assertion = client.assertion({
             signer: signers[a.name]!,
             alg: a.alg,
           });
           what = `alg ${a.alg}`;
         } else if (a.kind === "hmac") {
-          assertion = assertionFor(ctx, client, {
+          assertion = client.assertion({
             signer: hmacSigner(secrets[a.secret]!, a.alg),
             alg: a.alg,
           });
           what = `${a.alg} keyed with the device's ${a.secret}`;
         } else {
           // ES256 signature by the right key, another alg declared (null: no alg member).
-          assertion = assertionFor(ctx, client, {
+          assertion = client.assertion({
             overrides: { header: { alg: a.alg === null ? undefined : a.alg } },
           });
           what =
@@ -143,7 +139,7 @@ export const check: Check = {
               ? "ES256-signed, no alg header"
               : `ES256-signed, alg ${JSON.stringify(a.alg)}`;
         }
-        const res = await requestServiceToken(ctx, assertion, {
+        const res = await sendAssertion(ctx, assertion, {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: ${what}`,
         });

@@ -12,14 +12,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  readServiceTokenOk,
-  requestServiceToken,
-  type ServiceClient,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { type ServiceClient, sendAssertion } from "../../src/client/index.ts";
+import { serviceClient } from "../../src/client/kit/index.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-005";
 
@@ -36,13 +31,13 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const c = await serviceClient(ctx, ID, { label: "svc005-c" });
-    const d = await serviceClient(ctx, ID, { label: "svc005-d" });
-    const e = await serviceClient(ctx, ID, { label: "svc005-e", clientType: "desktop_client" });
-    const p = await serviceClient(ctx, ID, { label: "svc005-p", approve: false });
+    const c = await serviceClient(ctx, { label: "svc005-c" });
+    const d = await serviceClient(ctx, { label: "svc005-d" });
+    const e = await serviceClient(ctx, { label: "svc005-e", clientType: "desktop_client" });
+    const p = await serviceClient(ctx, { label: "svc005-p", approve: false });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, c), { label: "control: valid assertion" }),
+      await sendAssertion(ctx, c.assertion(), { label: "control: valid assertion" }),
     );
     const stranger = ctx.clientId("svc005-none");
 
@@ -110,8 +105,8 @@ export const check: Check = {
             what = `a server device still pending (${p.clientId})`;
             break;
         }
-        const assertion = assertionFor(ctx, signer, { overrides: { claims } });
-        const res = await requestServiceToken(ctx, assertion, {
+        const assertion = signer.assertion({ overrides: { claims } });
+        const res = await sendAssertion(ctx, assertion, {
           ...(formClientId !== undefined ? { clientId: formClientId } : {}),
           label: `service token: ${what}${formClientId !== undefined ? " (client_id in form)" : ""}`,
         });

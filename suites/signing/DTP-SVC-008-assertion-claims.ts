@@ -18,15 +18,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/legacy/endpoints.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  nowSeconds,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { declaredLifetime, declaredSkew, sendAssertion } from "../../src/client/index.ts";
+import { nowSeconds, serviceClient } from "../../src/client/kit/index.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-008";
 const EXP_005 = "DTP-EXP-005";
@@ -53,10 +47,10 @@ export const check: Check = {
     const skew = declaredSkew(ctx.target);
     const max = declaredLifetime(ctx.target, "assertion_max_lifetime", 300);
     const margin = Math.max(3, skew);
-    const client = await serviceClient(ctx, ID, { label: "svc008" });
+    const client = await serviceClient(ctx, { label: "svc008" });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, client), {
+      await sendAssertion(ctx, client.assertion(), {
         label: "control: valid assertion",
       }),
     );
@@ -106,11 +100,9 @@ export const check: Check = {
             requirement = EXP_005;
             break;
         }
-        const res = await requestServiceToken(
-          ctx,
-          assertionFor(ctx, client, { overrides: { claims } }),
-          { label: `service token: ${what}` },
-        );
+        const res = await sendAssertion(ctx, client.assertion({ overrides: { claims } }), {
+          label: `service token: ${what}`,
+        });
         expectInvalidClient(res, requirement);
       }),
       {

@@ -65,7 +65,9 @@ export async function serviceClient(
   if (ctx.target.profile === "oauth") {
     const client = oauthAssertionClient(ctx.target);
     if (!client) ctx.skip('OAuth profile: no private_key_jwt client in "oauth": { "clients": … }');
-    return new ServiceClient(ctx, client);
+    // No certificate was registered: the SPKI stands for "the registered public_key".
+    const spki = client.key.publicKey.export({ format: "der", type: "spki" });
+    return new ServiceClient(ctx, { ...client, publicKey: spki.toString("base64") });
   }
   const key = options.key ?? (await generateDeviceKey("ec-p256"));
   const clientType = options.clientType ?? "server";
@@ -77,7 +79,8 @@ export async function serviceClient(
     register: { label: `register (${clientType}, x509 EC P-256)` },
   });
   if (options.approve !== false) await ctx.approval.approve(reg.userCode);
-  return new ServiceClient(ctx, { clientId: device.clientId, key });
+  const { public_key: publicKey } = await device.keyFields();
+  return new ServiceClient(ctx, { clientId: device.clientId, key, publicKey });
 }
 
 /** The admin API, or undefined when the target has none or the config gives no admin key. */
