@@ -15,7 +15,8 @@
 import type { Requirement } from "./catalogue.ts";
 
 const WIDTH = 92;
-const ENTRY = /^ \* DTP-[A-Z]+-\d{3} \((MUST|SHOULD|MAY)[^)]*\):$/;
+/** An entry line; its source may hold parentheses ("RFC 7523 §3 (item 7)"). */
+const ENTRY = /^ \* DTP-[A-Z]+-\d{3} \((MUST|SHOULD|MAY)\b.*\):$/;
 
 /** The comment lines quoting `ids` (in that order), separated by blank comment lines. */
 export function quoteLines(

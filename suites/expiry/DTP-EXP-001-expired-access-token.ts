@@ -9,16 +9,6 @@
  * `iat` and `exp`) that are off by at most `dtp_clock_skew` seconds in either direction,
  * and MUST apply no skew to the lifetimes of what it issued itself."
  *
- * DTP-EXP-001 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
- * "An access token presented after its `exp` MUST be answered 401 with `WWW-Authenticate`
- * `error="invalid_token"` (scheme `Bearer`, or `DPoP` for a bound token) at every protected
- * resource."
- *
- * DTP-EXP-006 (MUST, DTP; RFC 7519 §4.1.4):
- * "The server MUST accept client-supplied times (DPoP `iat`, signature `created`, assertion
- * `iat` and `exp`) that are off by at most `dtp_clock_skew` seconds in either direction,
- * and MUST apply no skew to the lifetimes of what it issued itself."
- *
  * DTP-EXP-006 (MUST, DTP; RFC 7519 §4.1.4), its second half:
  * "... and MUST apply no skew to the lifetimes of what it issued itself."
  *

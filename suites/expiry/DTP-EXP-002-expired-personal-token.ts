@@ -3,10 +3,6 @@
  * "A personal token presented after its `expires_at` MUST be answered 401 with
  * `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
- * DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
- * "A personal token presented after its `expires_at` MUST be answered 401 with
- * `WWW-Authenticate: Bearer` `error="invalid_token"`."
- *
  * A user logs in through a device and creates a personal token with a short explicit
  * lifetime (5 s); it works at `/me`, then
  * after `expires_at − created_at` seconds from when the kit received it (plus 2 s for

@@ -3,10 +3,6 @@
  * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
  * MUST be rejected with OAuth error `invalid_client`."
  *
- * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4)):
- * "A client assertion whose `exp` is more than skew seconds in the past MUST be rejected
- * with 401 OAuth error `invalid_client`."
- *
  * An approved `server` device first gets a service token with a fresh assertion (control:
  * its assertions are otherwise accepted). Property: assertions otherwise valid (fresh
  * `jti`, `aud` the issuer, lifetime within `assertion_max_lifetime`) whose `exp` lies

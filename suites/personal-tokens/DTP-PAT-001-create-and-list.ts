@@ -25,32 +25,6 @@
  * "The personal token secret MUST appear only in the 201 response that created it: the list
  * response MUST NOT contain a `token` member or the secret value."
  *
- * DTP-PAT-001 (MUST, "Authentication in the API" (private tokens)):
- * "`POST /personal-tokens` with a user access token that has scope `tokens` and a JSON body
- * `{"name", "expires_in", "scope"?}` MUST be answered 201 with `{"id", "name", "token",
- * "scope", "created_at", "expires_at"}`."
- *
- * DTP-PAT-005 (MUST, DTP; RFC 6749 §10.10):
- * "The personal token secret MUST start with `dtp_pat_` followed by a base64url value
- * carrying at least 128 bits of entropy."
- *
- * DTP-PAT-006 (MUST, RFC 6749 §5.1):
- * "The 201 response of `POST /personal-tokens` MUST carry `Cache-Control: no-store` and
- * `Pragma: no-cache`."
- *
- * DTP-PAT-007 (MUST, "Authentication in the API" (private tokens)):
- * "`created_at` and `expires_at` MUST be Unix times in seconds with `expires_at` equal to
- * `created_at + expires_in`."
- *
- * DTP-PAT-008 (MUST, "Authentication in the API" (private tokens)):
- * "`GET /personal-tokens` MUST answer 200 `{"tokens": [{"id", "name", "scope",
- * "created_at", "expires_at"}]}` listing the calling user's personal tokens that are not
- * revoked and no token of another user."
- *
- * DTP-PAT-009 (MUST, "Authentication in the API" (private tokens)):
- * "The personal token secret MUST appear only in the 201 response that created it: the
- * list response MUST NOT contain a `token` member or the secret value."
- *
  * Property: the configured user (logged in through a device) creates a generated batch of
  * 1–3 personal tokens — names of 1 to 128 printable characters (ASCII up to 128,
  * any-script up to 64), lifetimes from 60 s up to and including `personal_token_max`,

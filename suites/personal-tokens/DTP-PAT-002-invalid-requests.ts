@@ -22,28 +22,6 @@
  * answered 400 OAuth error `invalid_request`, and a body that is not `application/json` at
  * `POST /personal-tokens` MUST be answered 415 with a problem body."
  *
- * DTP-PAT-002 (MUST, "Authentication in the API" (private tokens)):
- * "`expires_in` MUST be required: a request without it MUST be answered 400 with a
- * problem body (there is no default lifetime)."
- *
- * DTP-PAT-003 (MUST, DTP; "Authentication in the API" (private tokens)):
- * "An `expires_in` that is not an integer, is less than 1 or is greater than
- * `dtp_lifetimes.personal_token_max` MUST be answered 400 with a problem body."
- *
- * DTP-PAT-004 (MUST, DTP):
- * "`name` MUST be a required string of 1 to 128 characters, and `scope` MUST be optional,
- * default to `me` and contain only `me`; any other `name` or `scope` MUST be answered 400
- * with a problem body."
- *
- * DTP-ERR-007 (MUST, DTP; RFC 6749 §5.2):
- * "A client mistake MUST never be answered with a 5xx status: a malformed form or JSON body
- * MUST be answered 400 (`invalid_request` at OAuth endpoints, a problem elsewhere)."
- *
- * DTP-ERR-008 (MUST, RFC 6749 §3.2; DTP):
- * "A body that is not `application/x-www-form-urlencoded` at an OAuth endpoint MUST be
- * answered 400 OAuth error `invalid_request`, and a body that is not `application/json` at
- * `POST /personal-tokens` MUST be answered 415 with a problem body."
- *
  * With (the JSON media type of the same operation):
  * DTP-ERR-007 (MUST): a malformed JSON body → 400 with a problem body.
  * DTP-ERR-008 (MUST): a body that is not `application/json` → 415 with a problem body.

@@ -4,11 +4,6 @@
  * or refreshing the user token used to create it, or revoking that token's family MUST NOT
  * revoke the personal token."
  *
- * DTP-PAT-014 (MUST, "Authentication in the API" (private tokens); DTP):
- * "A personal token belongs to the user, not to the device: deleting the device, revoking
- * or refreshing the user token used to create it, or revoking that token's family MUST NOT
- * revoke the personal token."
- *
  * The configured user logs in through a new device (user token pair U) and creates a
  * personal token P with U's access token. P must keep working at `/me` (200,
  * `token_kind` `personal`) after each of:

@@ -3,10 +3,6 @@
  * "Refreshing a user token (authenticated as the device it was obtained through) MUST
  * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
  *
- * DTP-REF-012 (MUST, SAFEQ Cloud "User and device tokens"; "API authentication" (DeviceToken)):
- * "Refreshing a user token (authenticated as the device it was obtained through) MUST
- * return a user token with the same `sub`, `client_id` and `dtp_kind` `user`."
- *
  * The configured user logs in through a new device; the device refreshes the user token.
  * The claims are compared by introspection (the device introspects its own tokens).
  */
