@@ -104,3 +104,13 @@ describe("examples/device: a printer on dtp-kit/client against dtp serve", () =>
     expect(out).toMatch(/\/me: 200 /);
   });
 });
+
+describe("README: Build a device with dtp-kit/client", () => {
+  it("shows examples/device/printer.ts exactly (from its first import)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Build a device with dtp-kit/client"));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    const source = readFileSync(program, "utf8");
+    expect(block).toBe(source.slice(source.indexOf("import { randomUUID }")));
+  });
+});
