@@ -1,6 +1,7 @@
 /**
- * A user session (DTP login, seeds 000 and 002): a user logs in through a trusted device
- * (the device's access token is the credential, with a DPoP proof when it is bound) and gets
+ * A user session (DTP login; SAFEQ Cloud "User and device tokens", "Authentication in the
+ * API"): a user logs in through a trusted device (the device's access token is the
+ * credential, with a DPoP proof when it is bound) and gets
  * a user token pair, refreshed as the device; with it the user creates, lists and revokes
  * long-lived personal tokens.
  */
