@@ -84,14 +84,6 @@ export const check: Check = {
     const header = decodeJwsJson(genuine.split(".")[0] ?? "");
     await meOk(ctx, first, { requirement: ID, label: "GET /me with the genuine token" });
 
-    // A revoked access token (a second one of the family, so the genuine one stays usable).
-    await ctx.case("a revoked access token", async () => {
-      const second = withRefreshToken(await device.refreshed(first));
-      expectStatus(await device.revoke(second.accessToken, "access_token"), 200, "DTP-REV-001");
-      const revoked = await meRefused(ctx, second, ID, { label: "GET /me with a revoked token" });
-      expectChallengeProblem(revoked);
-    });
-
     // The server's public signing key, as HMAC secrets in every usual encoding.
     const jwks = await fetchJwks(ctx);
     const keys = jwks.keys as import("node:crypto").JsonWebKey[];
@@ -109,6 +101,14 @@ export const check: Check = {
         "the target's access tokens are not JWTs: the forgeries need a JWT to start from",
       );
     }
+
+    // A revoked access token (a second one of the family, so the genuine one stays usable).
+    await ctx.case("a revoked access token", async () => {
+      const second = withRefreshToken(await device.refreshed(first));
+      expectStatus(await device.revoke(second.accessToken, "access_token"), 200, "DTP-REV-001");
+      const revoked = await meRefused(ctx, second, ID, { label: "GET /me with a revoked token" });
+      expectChallengeProblem(revoked);
+    });
     const refused = async (f: Forgery) => {
       const res = await callResource(
         ctx,

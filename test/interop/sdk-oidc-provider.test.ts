@@ -34,6 +34,7 @@ beforeAll(async () => {
   // The userinfo endpoint is the protected resource the device calls.
   const target: ServerWithResource = {
     ...connected.target,
+    profile: "oauth",
     config: { oauth: { resourceUrl: `${peer.url}/me` } },
   };
   dtp = { ...connected, target };
