@@ -1,151 +1,115 @@
 /**
- * Client authentication (RFC 6749 §2.3.1): HTTP Basic with the client_id and the secret,
- * each form-urlencoded before base64, as the RFC requires; or the secret in the form body.
- *
- * DTP: every device authenticates with the vendor's API key, by Basic unless a check asks
- * for the form body or nothing. OAuth profile: the client_ids are the config's
- * pre-registered `oauth.clients`, each with its own secret and its registered method
- * (`token_endpoint_auth_method`), which wins over the way a check asks for (a plain OAuth
- * server may accept only the registered method); asking for no authentication still sends none.
+ * Client authentication (RFC 6749 §2.3, RFC 7523 §2.2) as an object chosen per client: how
+ * a request to the token, revocation, introspection or registration endpoint proves which
+ * client sends it. One factory per method the server may advertise in
+ * `token_endpoint_auth_methods_supported`, plus {@link anonymous} for negative tests.
  */
-import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
-import type { Target } from "../check/target.ts";
-import type { OAuthClient } from "../config/schema.ts";
-import { type DeviceKey, deviceKeyFromKeyObjects } from "../protocol/keys.ts";
+import type { KeyObject } from "node:crypto";
+import { CLIENT_ASSERTION_TYPE, createClientAssertion } from "../protocol/assertion.ts";
+import type { Server } from "./context.ts";
+import { issuerOf } from "./metadata.ts";
 
-export function basicAuth(clientId: string, secret: string): string {
-  const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, "+");
+export type ClientAuthMethod =
+  | "none"
+  | "client_secret_basic"
+  | "client_secret_post"
+  | "private_key_jwt";
+
+/** A request's parts that client authentication may add to. */
+export interface AuthTarget {
+  headers: Record<string, string>;
+  form: Record<string, string | undefined>;
+}
+
+export interface ClientAuth {
+  /** The method (`"anonymous"`: nothing is sent, not even a client_id). */
+  readonly method: ClientAuthMethod | "anonymous";
+  readonly clientId: string;
+  /** Adds the authentication to `req` (in place); `now` in seconds (assertion `iat`). */
+  apply(req: AuthTarget, server: Server, now: number): void;
+}
+
+/**
+ * `Authorization: Basic` with the client_id and the secret, each form-urlencoded before
+ * base64 as RFC 6749 §2.3.1 requires (`encodeURIComponent`, space as `+`). `"whatwg"`
+ * encodes with the WHATWG form serializer instead (`~` as `%7E`), which servers must
+ * decode the same way.
+ */
+export function basicAuth(
+  clientId: string,
+  secret: string,
+  encoding: "rfc6749" | "whatwg" = "rfc6749",
+): string {
+  const enc =
+    encoding === "whatwg"
+      ? (v: string) => new URLSearchParams({ v }).toString().slice(2)
+      : (v: string) => encodeURIComponent(v).replace(/%20/g, "+");
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString("base64")}`;
 }
 
-/** A fresh device id for the kit's own registrations: prefix + 16 random hex chars. */
-export function newClientId(prefix: string): string {
-  const rand = crypto.getRandomValues(new Uint8Array(8));
-  return `${prefix}${Buffer.from(rand).toString("hex")}`;
+const nameClient = (req: AuthTarget, clientId: string) => {
+  if (!("client_id" in req.form)) req.form.client_id = clientId;
+};
+
+/** A public client (RFC 6749 §2.1): no secret, the client_id in the form. */
+export function none(clientId: string): ClientAuth {
+  return { method: "none", clientId, apply: (req) => nameClient(req, clientId) };
 }
 
-/** How a request authenticates its client: HTTP Basic, form body, or not at all. */
-export type ClientAuth = "basic" | "post" | "none";
-
-/** The OAuth profile's pre-registered client with this client_id, if any. */
-export function oauthClient(target: Target, clientId: string): OAuthClient | undefined {
-  if (target.profile !== "oauth") return undefined;
-  return target.config.oauth?.clients.find((c) => c.clientId === clientId);
-}
-
-/**
- * The client authentication methods the target's token endpoint offers
- * (`token_endpoint_auth_methods_supported`; RFC 8414 §2: client_secret_basic when absent).
- */
-export function offeredAuthMethods(metadata: Record<string, unknown>): string[] {
-  const v = metadata.token_endpoint_auth_methods_supported;
-  return Array.isArray(v)
-    ? v.filter((m): m is string => typeof m === "string")
-    : ["client_secret_basic"];
+/** No client authentication and no client_id at all (for negative tests). */
+export function anonymous(clientId = ""): ClientAuth {
+  return { method: "anonymous", clientId, apply: () => {} };
 }
 
 /**
- * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: the configured
- * clients whose method the target offers: those with a secret (client_secret_basic, then
- * client_secret_post: they also exercise client authentication), or, when the target
- * offers none of those or none is configured, the public ones.
- * private_key_jwt clients are the assertion issuers of client_credentials, not in the pool.
+ * HTTP Basic with the client secret (DTP: the vendor's API key), encoded as {@link basicAuth}
+ * says (`encoding`: "whatwg" for the WHATWG form serializer).
+ *
+ * @example
+ * const auth = clientSecretBasic("printer-42", process.env.DTP_API_KEY!);
  */
-export function oauthClientPool(target: Target): OAuthClient[] {
-  return usableOAuthClients(target.metadata, target.config.oauth?.clients ?? []);
-}
-
-/** See {@link oauthClientPool}. */
-export function usableOAuthClients(
-  metadata: Record<string, unknown>,
-  clients: readonly OAuthClient[],
-): OAuthClient[] {
-  const offered = offeredAuthMethods(metadata);
-  const of = (methods: readonly string[]) =>
-    methods
-      .filter((m) => offered.includes(m))
-      .flatMap((m) => clients.filter((c) => c.authMethod === m));
-  const secret = of(["client_secret_basic", "client_secret_post"]);
-  return secret.length > 0 ? secret : of(["none"]);
-}
-
-/**
- * The OAuth profile's public client (authMethod "none"), if configured: the counterpart of
- * a DTP device with a registered key, since RFC 9449 §5 binds the refresh tokens of public
- * clients (only) to their DPoP key.
- */
-export function oauthPublicClient(target: Target): OAuthClient | undefined {
-  return target.config.oauth?.clients.find((c) => c.authMethod === "none");
-}
-
-/** The secret `clientId` authenticates with: the API key (DTP), or its configured secret. */
-export function clientSecret(target: Target, clientId: string): string {
-  return oauthClient(target, clientId)?.clientSecret ?? target.config.apiKey;
-}
-
-/** The way `clientId` authenticates when a check asks for `requested` (see the file header). */
-export function clientAuthMethod(
-  target: Target,
+export function clientSecretBasic(
   clientId: string,
-  requested: ClientAuth | undefined,
+  secret: string,
+  encoding: "rfc6749" | "whatwg" = "rfc6749",
 ): ClientAuth {
-  if (target.profile !== "oauth" || requested === "none") return requested ?? "basic";
-  switch (oauthClient(target, clientId)?.authMethod) {
-    case "client_secret_post":
-      return "post";
-    case "none":
-    case "private_key_jwt":
-      return "none";
-    default:
-      return "basic";
-  }
-}
-
-/**
- * Adds `clientId`'s authentication to a request's headers and form (in place), the way
- * {@link clientAuthMethod} says; without Basic, the form names the client_id.
- */
-export function applyClientAuth(
-  target: Target,
-  clientId: string,
-  headers: Record<string, string>,
-  form: Record<string, string | undefined>,
-  requested?: ClientAuth,
-): void {
-  const method = clientAuthMethod(target, clientId, requested);
-  if (method === "basic") {
-    headers.authorization = basicAuth(clientId, clientSecret(target, clientId));
-    return;
-  }
-  // Identified in the form (RFC 6749 §2.3.1, §3.2.1), unless the check wants no client at all.
-  if (requested !== "none" && !("client_id" in form)) form.client_id = clientId;
-  if (method === "post") form.client_secret = clientSecret(target, clientId);
-}
-
-/**
- * The OAuth profile's private_key_jwt client (RFC 7523 §2.2) with its key, or undefined
- * when none is configured: the counterpart of a DTP `server` device. The key must be EC
- * P-256 (the kit signs assertions ES256); another kind is a config error.
- */
-export function oauthAssertionClient(
-  target: Target,
-): { clientId: string; key: DeviceKey } | undefined {
-  const client = target.config.oauth?.clients.find((c) => c.authMethod === "private_key_jwt");
-  if (!client?.privateKey) return undefined;
-  const text = client.privateKey.trim();
-  const privateKey = text.startsWith("{")
-    ? createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" })
-    : createPrivateKey(text);
-  if (
-    privateKey.asymmetricKeyType !== "ec" ||
-    privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1"
-  ) {
-    throw new Error(
-      `oauth.clients: the private_key_jwt client ${client.clientId} needs an EC P-256 key (ES256)`,
-    );
-  }
   return {
-    clientId: client.clientId,
-    key: deviceKeyFromKeyObjects("ec-p256", privateKey, createPublicKey(privateKey)),
+    method: "client_secret_basic",
+    clientId,
+    apply: (req) => {
+      req.headers.authorization = basicAuth(clientId, secret, encoding);
+    },
+  };
+}
+
+/** `client_id` and `client_secret` in the form body. */
+export function clientSecretPost(clientId: string, secret: string): ClientAuth {
+  return {
+    method: "client_secret_post",
+    clientId,
+    apply: (req) => {
+      nameClient(req, clientId);
+      req.form.client_secret = secret;
+    },
+  };
+}
+
+/**
+ * A signed JWT assertion (RFC 7523 §2.2): ES256 by the client's EC P-256 key, `iss` = `sub`
+ * = client_id, `aud` = the issuer, a fresh `jti`, valid 60 s.
+ */
+export function privateKeyJwt(clientId: string, privateKey: KeyObject): ClientAuth {
+  return {
+    method: "private_key_jwt",
+    clientId,
+    apply: (req, server, now) => {
+      req.form.client_assertion_type = CLIENT_ASSERTION_TYPE;
+      req.form.client_assertion = createClientAssertion({
+        privateKey,
+        clientId,
+        audience: issuerOf(server),
+        iat: now,
+      });
+    },
   };
 }

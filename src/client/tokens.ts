@@ -1,50 +1,41 @@
 /**
- * Token actions the checks share: get a device's tokens end to end, refresh, revoke,
- * introspect, call the protected resource, log a user in through a device. Each returns
- * the raw response (checks assert on it); the `*Ok` forms assert success for `requirement`.
+ * Token responses (RFC 6749 §5.1) and what a client may read from them: the pair, the
+ * access token's header and claims (RFC 9068, read without verifying), scopes, and the one
+ * rule for how long the server surely still holds an access token valid.
  */
-
-import type { CheckContext } from "../check/check.ts";
 import { expectJson, expectStatus, fail } from "../check/expect.ts";
-import type { HttpRequest, HttpResponse } from "../check/http.ts";
-import type { DeviceKey } from "../protocol/index.ts";
-import { applyClientAuth, basicAuth } from "./auth.ts";
-import { pollUntilFinal, type RegisterOptions, type Registration, register } from "./device.ts";
-import { type DpopSession, sendWithDpop } from "./dpop-session.ts";
-import { type EndpointName, endpoint } from "./endpoints.ts";
+import type { HttpResponse } from "../check/http.ts";
+import { decodeJwsJson, isCompactJws } from "../protocol/jws.ts";
+import type { DtpContext } from "./context.ts";
+import { ownerOf } from "./owners.ts";
 
 export interface TokenSet {
   accessToken: string;
   tokenType: string;
+  /** `expires_in` (seconds; 0 when absent). */
   expiresIn: number;
   refreshToken?: string;
   scope?: string;
-  /** When the response arrived (ms, the check's clock). */
+  /** When the response arrived (ms, the context's clock). */
   receivedAt: number;
   res: HttpResponse;
 }
 
-/** Who presents tokens: the device's client_id (API key auth) and its DPoP key, if any. */
-export interface Holder {
-  clientId: string;
-  dpop?: DpopSession;
-}
-
-/** Reads a successful token response (RFC 6749 §5.1); fails `requirement` otherwise. */
-export function readTokens(ctx: CheckContext, res: HttpResponse, requirement: string): TokenSet {
-  expectStatus(res, 200, requirement);
-  const body = expectJson(res, requirement);
+/**
+ * Reads a successful token response: 200, a JSON object, `access_token` and `token_type`
+ * strings; fails `requirement` (default: the token response's owner) otherwise. The tokens
+ * are marked as secrets.
+ */
+export function readTokens(ctx: DtpContext, res: HttpResponse, requirement?: string): TokenSet {
+  const req = ownerOf("tokenResponse", requirement);
+  expectStatus(res, 200, req);
+  const body = expectJson(res, req);
   const { access_token, token_type, expires_in, refresh_token, scope } = body;
   if (typeof access_token !== "string" || typeof token_type !== "string") {
-    fail(
-      requirement,
-      "access_token and token_type strings",
-      JSON.stringify(body).slice(0, 200),
-      res,
-    );
+    fail(req, "access_token and token_type strings", JSON.stringify(body).slice(0, 200), res);
   }
-  ctx.http.addSecret(access_token);
-  if (typeof refresh_token === "string") ctx.http.addSecret(refresh_token);
+  ctx.http.addSecret?.(access_token);
+  if (typeof refresh_token === "string") ctx.http.addSecret?.(refresh_token);
   return {
     accessToken: access_token,
     tokenType: token_type,
@@ -56,157 +47,97 @@ export function readTokens(ctx: CheckContext, res: HttpResponse, requirement: st
   };
 }
 
-export interface Device extends Registration {
-  tokens: TokenSet;
+/**
+ * Expects a 200 answer to a step, then reads its token response: a status other than 200
+ * fails the step's owner (`stepRequirement`), a malformed body the token response's owner.
+ */
+export function readStepTokens(
+  ctx: DtpContext,
+  res: HttpResponse,
+  stepRequirement: string,
+  what: string,
+): TokenSet {
+  if (res.status !== 200) {
+    fail(stepRequirement, `${what}: status 200 with a token response`, describeAnswer(res), res);
+  }
+  return readTokens(ctx, res);
 }
 
-/** Registers a device, gets it approved, polls for its tokens; fails `requirement` on the way. */
-export async function obtainDeviceTokens(
-  ctx: CheckContext,
-  requirement: string,
-  options: RegisterOptions = {},
-): Promise<Device> {
-  const reg = await register(ctx, requirement, options);
-  await ctx.approval.approve(reg.userCode);
-  const res = await pollUntilFinal(ctx, reg, requirement);
-  return { ...reg, tokens: readTokens(ctx, res, requirement) };
+/** A token response's pair, which must carry a refresh token (the token response's owner). */
+export function withRefreshToken(tokens: TokenSet): TokenSet & { refreshToken: string } {
+  if (tokens.refreshToken === undefined) {
+    fail(ownerOf("tokenResponse"), "a refresh_token in the token response", "none", tokens.res);
+  }
+  return { ...tokens, refreshToken: tokens.refreshToken };
+}
+
+/** "status 400 invalid_grant: …" on one line. */
+export function describeAnswer(res: HttpResponse): string {
+  const error = (res.body as { error?: unknown } | undefined)?.error;
+  const text = res.text.replace(/\s+/g, " ").trim().slice(0, 160);
+  return `status ${res.status}${typeof error === "string" ? ` ${error}` : ""}${text ? `: ${text}` : ""}`;
+}
+
+/** The decoded header and claims of a compact JWS (unverified), or undefined. */
+export function decodeJwt(
+  token: string,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
+  if (!isCompactJws(token)) return undefined;
+  const [h, p] = token.split(".") as [string, string, string];
+  const header = decodeJwsJson(h);
+  const claims = decodeJwsJson(p);
+  return header && claims ? { header, claims } : undefined;
+}
+
+/** The claims of a JWT access token (unverified), or undefined when it is not one. */
+export function claimsOf(token: string): Record<string, unknown> | undefined {
+  return decodeJwt(token)?.claims;
+}
+
+/** A space-separated scope as a sorted list without duplicates (RFC 6749 §3.3). */
+export function scopeList(scope: unknown): string[] | undefined {
+  if (typeof scope !== "string") return undefined;
+  return [...new Set(scope.split(" ").filter((s) => s !== ""))].sort();
+}
+
+/** The same scopes, whatever the order and duplicates. */
+export function sameScope(a: unknown, b: unknown): boolean {
+  const x = scopeList(a);
+  const y = scopeList(b);
+  return x !== undefined && y !== undefined && x.join(" ") === y.join(" ");
+}
+
+/** The scope the access token carries (its `scope` claim, else the response's `scope`). */
+export function scopeOf(tokens: Pick<TokenSet, "accessToken" | "scope">): string | undefined {
+  const claim = claimsOf(tokens.accessToken)?.scope;
+  return typeof claim === "string" ? claim : tokens.scope;
 }
 
 /**
- * Sends a form to an OAuth endpoint as `holder` (Basic auth with the API key, or under the
- * OAuth profile the client's own authentication; DPoP at the token endpoint if keyed).
+ * Until when (the context's clock, ms) the server surely still holds the access token valid:
+ * it was issued after its request was sent, so it lives at least until send time + its
+ * lifetime (the shorter of `expires_in` and the token's own `exp − iat`) − 1 s for a server
+ * that rounds `exp` to whole seconds. Infinity when no lifetime is known.
  */
-export async function sendAs(
-  ctx: CheckContext,
-  holder: Holder,
-  name: EndpointName,
-  form: Record<string, string | undefined>,
-  label: string,
-): Promise<HttpResponse> {
-  const headers: Record<string, string> = {};
-  let body = form;
-  if (ctx.target.profile === "oauth") {
-    body = { ...form };
-    applyClientAuth(ctx.target, holder.clientId, headers, body);
-  } else {
-    headers.authorization = basicAuth(holder.clientId, ctx.target.config.apiKey);
-  }
-  const req: HttpRequest = {
-    method: "POST",
-    url: endpoint(ctx.target, name),
-    headers,
-    form: body,
-    label,
-  };
-  return holder.dpop && name === "token_endpoint"
-    ? sendWithDpop(ctx, holder.dpop, req)
-    : ctx.http.request(req);
+export function validUntil(
+  tokens: Pick<TokenSet, "accessToken" | "expiresIn" | "receivedAt" | "res">,
+): number {
+  const claims = claimsOf(tokens.accessToken);
+  const own =
+    typeof claims?.exp === "number" && typeof claims.iat === "number"
+      ? claims.exp - claims.iat
+      : Number.POSITIVE_INFINITY;
+  const declared = tokens.expiresIn > 0 ? tokens.expiresIn : Number.POSITIVE_INFINITY;
+  const lifetime = Math.min(declared, own);
+  if (!Number.isFinite(lifetime)) return Number.POSITIVE_INFINITY;
+  const sentAt = tokens.receivedAt - tokens.res.durationMs;
+  return sentAt + (lifetime - 1) * 1000;
 }
 
-export function refresh(
-  ctx: CheckContext,
-  holder: Holder,
-  refreshToken: string,
-  extra: Record<string, string | undefined> = {},
-): Promise<HttpResponse> {
-  return sendAs(
-    ctx,
-    holder,
-    "token_endpoint",
-    { grant_type: "refresh_token", refresh_token: refreshToken, ...extra },
-    "refresh",
-  );
+/** True when the server surely still holds the access token valid at `atMs`. */
+export function provablyValid(
+  tokens: Pick<TokenSet, "accessToken" | "expiresIn" | "receivedAt" | "res">,
+  atMs: number,
+): boolean {
+  return atMs < validUntil(tokens);
 }
-
-export function revoke(
-  ctx: CheckContext,
-  holder: Holder,
-  token: string,
-  hint?: "access_token" | "refresh_token",
-): Promise<HttpResponse> {
-  return sendAs(
-    ctx,
-    holder,
-    "revocation_endpoint",
-    { token, token_type_hint: hint },
-    `revoke${hint ? ` (${hint})` : ""}`,
-  );
-}
-
-export function introspect(
-  ctx: CheckContext,
-  holder: Holder,
-  token: string,
-): Promise<HttpResponse> {
-  return sendAs(ctx, holder, "introspection_endpoint", { token }, "introspect");
-}
-
-/** Calls the protected resource (`dtp_resource_endpoint`) with a token as issued. */
-export function callResource(
-  ctx: CheckContext,
-  tokens: Pick<TokenSet, "accessToken" | "tokenType">,
-  dpop?: DpopSession,
-  label = "GET /me",
-): Promise<HttpResponse> {
-  const url = endpoint(ctx.target, "dtp_resource_endpoint");
-  if (tokens.tokenType.toLowerCase() === "dpop") {
-    if (!dpop) throw new Error("a DPoP-bound token needs the holder's DPoP session");
-    return sendWithDpop(ctx, dpop, { method: "GET", url, label }, tokens.accessToken);
-  }
-  return ctx.http.request({
-    method: "GET",
-    url,
-    headers: { authorization: `Bearer ${tokens.accessToken}` },
-    label,
-  });
-}
-
-/** Logs the configured user in through `device` (its access token as the credential). */
-export function login(
-  ctx: CheckContext,
-  device: { tokens: Pick<TokenSet, "accessToken" | "tokenType">; dpop?: DpopSession },
-  form: Record<string, string | undefined>,
-  label = "login",
-): Promise<HttpResponse> {
-  const url = endpoint(ctx.target, "dtp_login_endpoint");
-  if (device.tokens.tokenType.toLowerCase() === "dpop" && device.dpop) {
-    return sendWithDpop(
-      ctx,
-      device.dpop,
-      { method: "POST", url, form, label },
-      device.tokens.accessToken,
-    );
-  }
-  return ctx.http.request({
-    method: "POST",
-    url,
-    headers: { authorization: `Bearer ${device.tokens.accessToken}` },
-    form,
-    label,
-  });
-}
-
-/** The configured user's credentials, or SKIP naming the config field. */
-export function userCredentials(ctx: CheckContext): {
-  username: string;
-  password: string;
-  cardId?: string;
-} {
-  const user = ctx.target.config.user;
-  if (!user) ctx.skip('the target config has no "user" (username/password) to log in with');
-  ctx.http.addSecret(user.password);
-  return user;
-}
-
-/** Reads `exp` etc. from a JWT access token without verifying it (for timing decisions). */
-export function peekJwt(token: string): Record<string, unknown> | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    return JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-export type { DeviceKey };

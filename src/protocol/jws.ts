@@ -49,6 +49,35 @@ export function keySigner(privateKey: PrivateKeyInput, alg: string): JwsSigner {
   }
 }
 
+/**
+ * A signer for any RSA, EC or EdDSA JWS algorithm (RS/PS 256–512, ES256/384/512, EdDSA),
+ * also those DTP does not allow: for negative tests (a proof or assertion signed with an
+ * algorithm the server must refuse). The key must fit the algorithm.
+ */
+export function anySigner(privateKey: PrivateKeyInput, alg: string): JwsSigner {
+  const key = toKeyObject(privateKey);
+  const bits = alg.slice(2);
+  const hash = `sha${bits}`;
+  if (/^RS(256|384|512)$/.test(alg)) {
+    return { alg, sign: (i) => sign(hash, i, { key, padding: constants.RSA_PKCS1_PADDING }) };
+  }
+  if (/^PS(256|384|512)$/.test(alg)) {
+    return {
+      alg,
+      sign: (i) =>
+        sign(hash, i, {
+          key,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: Number(bits) / 8,
+        }),
+    };
+  }
+  if (/^ES(256|384|512)$/.test(alg)) {
+    return { alg, sign: (i) => sign(hash, i, { key, dsaEncoding: "ieee-p1363" }) };
+  }
+  return keySigner(key, alg);
+}
+
 /** An HMAC signer (for attacks: HS256 keyed with public key bytes). */
 export function hmacSigner(
   secret: Uint8Array | string,

@@ -239,13 +239,13 @@ export interface RegistrationKeyFields {
   key_type: KeyType;
 }
 
-type X509Module = typeof import("@peculiar/x509");
+export type X509Module = typeof import("@peculiar/x509");
 type SelfSignedParams = Parameters<X509Module["X509CertificateGenerator"]["createSelfSigned"]>[0];
 
 let x509Module: Promise<X509Module> | undefined;
 
 /** Loads @peculiar/x509 lazily (kit only), with its crypto provider set to node's WebCrypto. */
-function loadX509(): Promise<X509Module> {
+export function loadX509(): Promise<X509Module> {
   x509Module ??= (async () => {
     ensureReflectMetadata();
     const x509 = await import("@peculiar/x509");

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { SkipSignal } from "../check/failure.ts";
 import type { Target } from "../check/target.ts";
-import { oauthClientPool } from "../client/auth.ts";
+import { oauthClientPool } from "../client/kit/auth.ts";
 import { missingFeatureReason } from "./discover.ts";
 
 export function clientIds(target: Target): (label?: string) => string {

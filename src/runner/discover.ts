@@ -7,14 +7,16 @@ import type { Dispatcher } from "undici";
 import { TargetError } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
 import type { Feature, Profile, Target } from "../check/target.ts";
-import { offeredAuthMethods, usableOAuthClients } from "../client/auth.ts";
+import { DEVICE_CODE_GRANT } from "../client/device.ts";
+import { offeredAuthMethods, usableOAuthClients } from "../client/kit/auth.ts";
+import { issuerFromWellKnown, wellKnownUrl } from "../client/metadata.ts";
 import type { TargetConfig } from "../config/schema.ts";
 import { createHttpClient } from "../http/client.ts";
 import { TransportError } from "../http/errors.ts";
 import type { Redactor } from "../http/redact.ts";
 
-export const WELL_KNOWN = "/.well-known/oauth-authorization-server";
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+export { DEVICE_CODE_GRANT } from "../client/device.ts";
+export { issuerFromWellKnown, WELL_KNOWN, wellKnownUrl } from "../client/metadata.ts";
 
 /** The base URL without trailing slashes (issuer form). */
 export function normalizeBaseUrl(url: string): string {
@@ -22,23 +24,6 @@ export function normalizeBaseUrl(url: string): string {
   u.hash = "";
   u.search = "";
   return u.toString().replace(/\/+$/, "");
-}
-
-/**
- * RFC 8414 §3.1: the metadata URL of an issuer; the well-known segment goes between the
- * host and the issuer's path (`https://h/as` → `https://h/.well-known/oauth-authorization-server/as`).
- */
-export function wellKnownUrl(issuer: string): string {
-  const u = new URL(issuer);
-  const path = u.pathname.replace(/\/+$/, "");
-  return `${u.origin}${WELL_KNOWN}${path}`;
-}
-
-/** The issuer a metadata URL was derived from (inverse of {@link wellKnownUrl}). */
-export function issuerFromWellKnown(url: string): string | undefined {
-  const u = new URL(url);
-  if (!u.pathname.startsWith(WELL_KNOWN)) return undefined;
-  return `${u.origin}${u.pathname.slice(WELL_KNOWN.length)}`.replace(/\/+$/, "");
 }
 
 export interface DiscoverOptions {

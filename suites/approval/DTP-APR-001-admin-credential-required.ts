@@ -18,19 +18,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { register } from "../../src/client/device.ts";
-import { failureBudget } from "../../src/client/endpoints.ts";
-import {
-  adminApi,
-  adminRequest,
-  decide,
-  expectAdminUnauthorized,
-  expectDecision,
-  expectRegistrationList,
-  getDevice,
-  listRegistrations,
-} from "./_helpers.ts";
+import { basicAuth, failureBudget } from "../../src/client/index.ts";
+import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
+import { expectAdminUnauthorized, expectDecision, expectRegistrationList } from "./_helpers.ts";
 
 const ID = "DTP-APR-001";
 
@@ -49,10 +39,14 @@ export const check: Check = {
   },
   async run(ctx) {
     const admin = adminApi(ctx);
-    const pending = await register(ctx, ID, { label: "register (stays pending)" });
-    const device = await register(ctx, ID, { label: "register (approved)" });
+    const { reg: pending } = await registeredDevice(ctx, {
+      register: { label: "register (stays pending)" },
+    });
+    const { reg: device } = await registeredDevice(ctx, {
+      register: { label: "register (approved)" },
+    });
     expectDecision(
-      await decide(ctx, admin, "approve", device.userCode),
+      await admin.decide("approve", device.userCode),
       { userCode: device.userCode, clientId: device.clientId, status: "approved" },
       ID,
     );
@@ -77,7 +71,7 @@ export const check: Check = {
       },
     ] as const;
 
-    const key = admin.token;
+    const key = ctx.target.config.admin?.token ?? "";
     const apiKey = ctx.target.config.apiKey;
     const wrongKey = fc
       .string({ unit: fc.constantFrom(...TOKEN68), minLength: 1, maxLength: 64 })
@@ -113,7 +107,8 @@ export const check: Check = {
 
     const budget = failureBudget(ctx.target, "admin_key");
     let guesses = 0;
-    await fc.assert(
+    await ctx.property(
+      "admin operations with a missing or wrong credential",
       fc.asyncProperty(fc.constantFrom(...operations), credential, async (op, cred) => {
         // A wrong key under the Bearer scheme is a guess the server counts (DTP-APR-014).
         const guess = /^Bearer \S/.test(cred.header ?? "");
@@ -122,19 +117,18 @@ export const check: Check = {
             ctx.note(`wrong admin keys capped at ${budget} (a quarter of the declared limit)`);
           return;
         }
-        const res = await adminRequest(ctx, admin, op.method, op.path, {
+        const res = await admin.request(op.method, op.path, {
           authorization: cred.header,
           label: `${op.name} with ${cred.what}`,
         });
         expectAdminUnauthorized(res, ID);
       }),
-      ctx.fc,
     );
 
     // Nothing changed: the registration is still pending, the device still exists.
-    const list = expectRegistrationList(await listRegistrations(ctx, admin, "pending"), ID);
+    const list = expectRegistrationList(await admin.listRegistrations("pending"), ID);
     const listed = list.find((r) => r.user_code === pending.userCode);
-    const stillPending = await decide(ctx, admin, "approve", pending.userCode, {
+    const stillPending = await admin.decide("approve", pending.userCode, {
       label: "approve the pending registration with the right key",
     });
     // 410: it expired meanwhile, still undecided (a decided one would be 409).
@@ -148,7 +142,7 @@ export const check: Check = {
         stillPending,
       );
     }
-    const dev = await getDevice(ctx, admin, device.clientId, {
+    const dev = await admin.device(device.clientId, {
       label: "the device still exists after unauthorized delete",
     });
     if (dev.status !== 200) {

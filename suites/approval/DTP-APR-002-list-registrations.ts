@@ -7,7 +7,7 @@
  *
  * DTP-APR-003 (MUST, DTP):
  * "`GET /admin/registrations?status=<s>` MUST list, over its pages (DTP-APR-015), exactly
- * the registrations with status `<s>` that the server keeps (DTP-POLL-006) for `pending`,
+ * the registrations with status `<s>` that the server keeps (DTP-POLL-051) for `pending`,
  * `approved` and `denied`, and MUST answer 400 with a problem body for any other value."
  *
  * DTP-APR-011 (MUST, DTP):
@@ -18,10 +18,10 @@
  * DTP-APR-015 (MUST, DTP):
  * "`GET /admin/registrations` MUST answer at most `limit` registrations (a query parameter
  * from 1 to 100, default 100), oldest first, with `next_cursor` when more may follow;
- * `?cursor=<next_cursor>` with the same `status` MUST continue after the last one listed, so
- * that following `next_cursor` until it is absent lists every registration that keeps its
- * status meanwhile exactly once. A `limit` outside 1 to 100, or a `cursor` the server did
- * not issue, MUST be answered 400 with a problem body."
+ * `?cursor=<next_cursor>` with the same `status` MUST continue after the last one listed,
+ * so that following `next_cursor` until it is absent lists every registration that keeps
+ * its status meanwhile exactly once. A `limit` outside 1 to 100, or a `cursor` the server
+ * did not issue, MUST be answered 400 with a problem body."
  *
  * Three registrations of this check (one pending, one denied, one approved; the pending and
  * approved ones with a key — Ed25519 when the target takes it — and a description) are
@@ -37,27 +37,18 @@
  * `x`, and a made-up cursor → 400 problem.
  */
 import fc from "fast-check";
-import type { Check, CheckContext } from "../../src/check/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectProblem, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { listRegistrationsPage } from "../../src/client/admin.ts";
-import { register } from "../../src/client/device.ts";
-import { generateDeviceKey } from "../../src/protocol/keys.ts";
-import { randomToken } from "../../src/protocol/random.ts";
 import {
-  type AdminApi,
-  adminApi,
-  decide,
-  expectDecision,
-  expectRegistrationList,
-  getDevice,
-  isUnixSeconds,
+  cheapestKey,
+  declaredClientTypes,
   type ListedRegistration,
-  listAll,
-  listRegistrations,
-  supportedClientTypes,
-  supportedKey,
-} from "./_helpers.ts";
+} from "../../src/client/index.ts";
+import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
+import { generateDeviceKey } from "../../src/protocol/keys.ts";
+import { expectDecision, isUnixSeconds, listAll } from "./_helpers.ts";
+import { checkPages } from "./_pages.ts";
 
 const ID = "DTP-APR-002";
 const APR003 = "DTP-APR-003";
@@ -91,37 +82,35 @@ export const check: Check = {
   },
   async run(ctx) {
     const admin = adminApi(ctx);
-    const { kind, keyType } = supportedKey(ctx);
+    const { kind, keyType } = cheapestKey(ctx.target);
     const keyA = await generateDeviceKey(kind);
     const keyC = kind === "rsa" ? keyA : await generateDeviceKey(kind);
-    const types = supportedClientTypes(ctx);
+    const types = declaredClientTypes(ctx.target);
     const [typeA, typeB, typeC] = [types[0]!, types[1 % types.length]!, types[2 % types.length]!];
     const started = ctx.clock.now();
-    const a = await register(ctx, ID, {
+    const { reg: a } = await registeredDevice(ctx, {
       key: keyA,
       keyType,
       clientType: typeA,
-      description: "dtp-kit: stays pending",
-      label: "register A (stays pending)",
+      register: { description: "dtp-kit: stays pending", label: "register A (stays pending)" },
     });
-    const b = await register(ctx, ID, {
+    const { reg: b } = await registeredDevice(ctx, {
       clientType: typeB,
-      label: "register B (denied)",
+      register: { label: "register B (denied)" },
     });
-    const c = await register(ctx, ID, {
+    const { reg: c } = await registeredDevice(ctx, {
       key: keyC,
       keyType,
       clientType: typeC,
-      description: "dtp-kit: approved",
-      label: "register C (approved)",
+      register: { description: "dtp-kit: approved", label: "register C (approved)" },
     });
     expectDecision(
-      await decide(ctx, admin, "deny", b.userCode),
+      await admin.decide("deny", b.userCode),
       { userCode: b.userCode, clientId: b.clientId, status: "denied" },
       ID,
     );
     expectDecision(
-      await decide(ctx, admin, "approve", c.userCode),
+      await admin.decide("approve", c.userCode),
       { userCode: c.userCode, clientId: c.clientId, status: "approved" },
       ID,
     );
@@ -154,45 +143,53 @@ export const check: Check = {
       { status: "denied", requirement: APR003 },
     ];
     for (const { status, requirement } of lists) {
-      const { items, last: res } = await listAll(ctx, admin, status, ID);
-      const want: Status = status ?? "pending";
-      const what = status === undefined ? "without ?status" : `with ?status=${status}`;
-      for (const item of items) checkFields(item, res);
-      const other = items.find((r) => r.status !== want);
-      if (other) {
-        fail(
-          requirement,
-          `only ${want} registrations ${what}`,
-          `a ${JSON.stringify(other.status)} registration: ${JSON.stringify(other).slice(0, 200)}`,
-          res,
-        );
-      }
-      for (const e of mine) {
-        const found = items.find((r) => r.user_code === e.userCode);
-        if (e.status === want && !found) {
-          // A pending registration drops out when it expires: only then is it fine to miss it.
-          if (e.status === "pending" && ctx.clock.now() >= started + a.expiresIn * 1000 - 1000) {
-            ctx.skip(
-              `the pending registration expired before it could be listed: lengthen dtp_lifetimes.device_code (now ${a.expiresIn} s)`,
+      await ctx.case(
+        `list ${status === undefined ? "without ?status" : `?status=${status}`}`,
+        async () => {
+          const { items, last: res } = await listAll(admin, status, ID);
+          const want: Status = status ?? "pending";
+          const what = status === undefined ? "without ?status" : `with ?status=${status}`;
+          for (const item of items) checkFields(item, res);
+          const other = items.find((r) => r.status !== want);
+          if (other) {
+            fail(
+              requirement,
+              `only ${want} registrations ${what}`,
+              `a ${JSON.stringify(other.status)} registration: ${JSON.stringify(other).slice(0, 200)}`,
+              res,
             );
           }
-          fail(
-            requirement,
-            `the ${e.status} registration ${e.userCode} (client_id ${e.clientId}) listed ${what}`,
-            `it is not among the ${items.length} listed`,
-            res,
-          );
-        }
-        if (e.status !== want && found) {
-          fail(
-            requirement,
-            `only ${want} registrations ${what}`,
-            `the ${e.status} registration ${e.userCode} is listed`,
-            res,
-          );
-        }
-        if (found) checkMine(found, e, res);
-      }
+          for (const e of mine) {
+            const found = items.find((r) => r.user_code === e.userCode);
+            if (e.status === want && !found) {
+              // A pending registration drops out when it expires: only then is it fine to miss it.
+              if (
+                e.status === "pending" &&
+                ctx.clock.now() >= started + a.expiresIn * 1000 - 1000
+              ) {
+                ctx.skip(
+                  `the pending registration expired before it could be listed: lengthen dtp_lifetimes.device_code (now ${a.expiresIn} s)`,
+                );
+              }
+              fail(
+                requirement,
+                `the ${e.status} registration ${e.userCode} (client_id ${e.clientId}) listed ${what}`,
+                `it is not among the ${items.length} listed`,
+                res,
+              );
+            }
+            if (e.status !== want && found) {
+              fail(
+                requirement,
+                `only ${want} registrations ${what}`,
+                `the ${e.status} registration ${e.userCode} is listed`,
+                res,
+              );
+            }
+            if (found) checkMine(found, e, res);
+          }
+        },
+      );
     }
 
     // Any other status value: 400 with a problem body.
@@ -212,49 +209,51 @@ export const check: Check = {
         fc.string({ unit: "grapheme", minLength: 1, maxLength: 24 }),
       )
       .filter((s) => !(STATUSES as readonly string[]).includes(s));
-    await fc.assert(
+    await ctx.property(
+      "other status values: 400",
       fc.asyncProperty(otherStatus, async (status) => {
-        const res = await listRegistrations(ctx, admin, status);
+        const res = await admin.listRegistrations(status);
         expectProblem(res, 400, APR003);
       }),
-      ctx.fc,
     );
 
     await checkPages(ctx, admin);
 
     // DTP-APR-011: the approved device, with its key; an unknown client_id is 404.
-    const dev = await getDevice(ctx, admin, c.clientId);
-    expectStatus(dev, 200, APR011);
-    const d = expectJson(dev, APR011, "application/json");
-    const wantDevice = {
-      client_id: c.clientId,
-      client_type: typeC,
-      key_type: keyType,
-      jkt: keyC.jkt,
-    };
-    for (const [k, v] of Object.entries(wantDevice)) {
-      if (d[k] !== v) {
-        fail(APR011, `"${k}": ${JSON.stringify(v)}`, `"${k}": ${JSON.stringify(d[k])}`, dev);
+    await ctx.case("GET /admin/devices/{client_id}", async () => {
+      const dev = await admin.device(c.clientId);
+      expectStatus(dev, 200, APR011);
+      const d = expectJson(dev, APR011, "application/json");
+      const wantDevice = {
+        client_id: c.clientId,
+        client_type: typeC,
+        key_type: keyType,
+        jkt: keyC.jkt,
+      };
+      for (const [k, v] of Object.entries(wantDevice)) {
+        if (d[k] !== v) {
+          fail(APR011, `"${k}": ${JSON.stringify(v)}`, `"${k}": ${JSON.stringify(d[k])}`, dev);
+        }
       }
-    }
-    if (typeof d.scope !== "string" || d.scope.trim() === "") {
-      fail(
-        APR011,
-        '"scope": the device\'s scope string',
-        `"scope": ${JSON.stringify(d.scope)}`,
-        dev,
-      );
-    }
-    if (!isUnixSeconds(d.approved_at)) {
-      fail(
-        APR011,
-        '"approved_at" in Unix seconds',
-        `"approved_at": ${JSON.stringify(d.approved_at)}`,
-        dev,
-      );
-    }
-    const unknown = await getDevice(ctx, admin, ctx.clientId("never-registered"));
-    expectProblem(unknown, 404, APR011);
+      if (typeof d.scope !== "string" || d.scope.trim() === "") {
+        fail(
+          APR011,
+          '"scope": the device\'s scope string',
+          `"scope": ${JSON.stringify(d.scope)}`,
+          dev,
+        );
+      }
+      if (!isUnixSeconds(d.approved_at)) {
+        fail(
+          APR011,
+          '"approved_at" in Unix seconds',
+          `"approved_at": ${JSON.stringify(d.approved_at)}`,
+          dev,
+        );
+      }
+      const unknown = await admin.device(ctx.clientId("never-registered"));
+      expectProblem(unknown, 404, APR011);
+    });
   },
 };
 
@@ -306,70 +305,4 @@ function checkMine(item: ListedRegistration, e: Expected, res: HttpResponse): vo
       res,
     );
   }
-}
-
-/** DTP-APR-015: pages, limits, cursors (see the comment at the top). */
-async function checkPages(ctx: CheckContext, admin: AdminApi): Promise<void> {
-  for (let i = 1; i <= 4; i++)
-    await register(ctx, APR015, { label: `register (page filler ${i}, stays pending)` });
-  const codes = (items: ListedRegistration[]) => items.map((r) => String(r.user_code));
-  const before = await listAll(ctx, admin, "pending", APR015);
-  const paged = await listAll(ctx, admin, "pending", APR015, 2);
-  const after = await listAll(ctx, admin, "pending", APR015);
-  for (const [pages, limit] of [
-    [before.pages, 100],
-    [paged.pages, 2],
-    [after.pages, 100],
-  ] as const) {
-    for (const page of pages) {
-      const n = expectRegistrationList(page, APR015).length;
-      if (n > limit)
-        fail(APR015, `at most ${limit} registrations in a page`, `${n} registrations`, page);
-    }
-  }
-  const seen = new Map<string, number>();
-  for (const code of codes(paged.items)) seen.set(code, (seen.get(code) ?? 0) + 1);
-  const twice = [...seen].find(([, n]) => n > 1);
-  if (twice)
-    fail(
-      APR015,
-      "every registration once over the pages (limit=2)",
-      `${twice[0]} listed ${twice[1]} times`,
-      paged.last,
-    );
-  const later = new Set(codes(after.items));
-  const missed = codes(before.items).filter((c) => later.has(c) && !seen.has(c));
-  if (missed.length > 0)
-    fail(
-      APR015,
-      "every registration pending before and after the paged reading in the paged reading",
-      `missing from the pages of limit=2: ${missed.slice(0, 5).join(", ")}${missed.length > 5 ? ` and ${missed.length - 5} more` : ""}`,
-      paged.last,
-    );
-  const created = paged.items.map((r) => r.created_at as number);
-  const down = created.findIndex((t, i) => i > 0 && t < created[i - 1]!);
-  if (down > 0)
-    fail(
-      APR015,
-      "oldest first: created_at never goes down over the pages",
-      `created_at ${created[down - 1]} then ${created[down]}`,
-      paged.last,
-    );
-
-  for (const limit of ["0", "101", "-1", "1.5", "x"]) {
-    const res = await listRegistrationsPage(
-      ctx,
-      admin,
-      { status: "pending", limit },
-      `admin list registrations limit=${limit}`,
-    );
-    expectProblem(res, 400, APR015);
-  }
-  const made = await listRegistrationsPage(
-    ctx,
-    admin,
-    { status: "pending", cursor: `dtpkit${randomToken(18)}` },
-    "admin list registrations with a made-up cursor",
-  );
-  expectProblem(made, 400, APR015);
 }

@@ -10,8 +10,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, fail } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
-import { adminApi, decide } from "./_helpers.ts";
+import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-APR-006";
 const APR004 = "DTP-APR-004";
@@ -44,11 +43,12 @@ export const check: Check = {
       dash: fc.boolean(),
       action: fc.constantFrom("approve" as const, "deny" as const),
     });
-    await fc.assert(
+    await ctx.property(
+      "user codes spelled in any case, with or without the dash",
       fc.asyncProperty(spelling, async ({ lower, dash, action }) => {
-        const reg = await register(ctx, ID, { label: "register (pending)" });
+        const { reg } = await registeredDevice(ctx, { register: { label: "register (pending)" } });
         const typed = spell(reg.userCode, lower, dash);
-        const res = await decide(ctx, admin, action, typed, {
+        const res = await admin.decide(action, typed, {
           label: `${action} ${reg.userCode} spelled ${typed}`,
         });
         const status = action === "approve" ? "approved" : "denied";
@@ -78,7 +78,7 @@ export const check: Check = {
           );
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 2)) },
+      { numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 2)) },
     );
   },
 };

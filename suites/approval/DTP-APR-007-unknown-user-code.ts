@@ -10,8 +10,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectProblem } from "../../src/check/expect.ts";
+import { adminApi } from "../../src/client/kit/index.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import { adminApi, decide } from "./_helpers.ts";
 
 const ID = "DTP-APR-007";
 
@@ -29,10 +29,12 @@ export const check: Check = {
     const admin = adminApi(ctx);
     const unknown = userCode();
     for (const action of ["approve", "deny"] as const) {
-      const res = await decide(ctx, admin, action, unknown, {
-        label: `${action} the unknown user code ${unknown}`,
+      await ctx.case(action, async () => {
+        const res = await admin.decide(action, unknown, {
+          label: `${action} the unknown user code ${unknown}`,
+        });
+        expectProblem(res, 404, ID);
       });
-      expectProblem(res, 404, ID);
     }
   },
 };

@@ -9,9 +9,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectProblem } from "../../src/check/expect.ts";
-import { register } from "../../src/client/device.ts";
-import { waitPast } from "../../src/client/wait.ts";
-import { adminApi, decide } from "./_helpers.ts";
+import { adminApi, registeredDevice, waitPast } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-APR-009";
 
@@ -28,17 +26,24 @@ export const check: Check = {
   },
   async run(ctx) {
     const admin = adminApi(ctx);
-    const toApprove = await register(ctx, ID, { label: "register (to approve after expiry)" });
-    const toDeny = await register(ctx, ID, { label: "register (to deny after expiry)" });
+    const { reg: toApprove } = await registeredDevice(ctx, {
+      register: { label: "register (to approve after expiry)" },
+    });
+    const { reg: toDeny } = await registeredDevice(ctx, {
+      register: { label: "register (to deny after expiry)" },
+    });
     const expiresAt = ctx.clock.now() + Math.max(toApprove.expiresIn, toDeny.expiresIn) * 1000;
     await waitPast(ctx, expiresAt, "the device code lifetime (dtp_lifetimes.device_code)");
-    const approve = await decide(ctx, admin, "approve", toApprove.userCode, {
-      label: `approve the expired registration ${toApprove.userCode}`,
-    });
-    expectProblem(approve, 410, ID);
-    const deny = await decide(ctx, admin, "deny", toDeny.userCode, {
-      label: `deny the expired registration ${toDeny.userCode}`,
-    });
-    expectProblem(deny, 410, ID);
+    for (const [action, reg] of [
+      ["approve", toApprove],
+      ["deny", toDeny],
+    ] as const) {
+      await ctx.case(action, async () => {
+        const res = await admin.decide(action, reg.userCode, {
+          label: `${action} the expired registration ${reg.userCode}`,
+        });
+        expectProblem(res, 410, ID);
+      });
+    }
   },
 };

@@ -48,10 +48,10 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { register, sendRegistration } from "../../src/client/device.ts";
-import { declaredFailureLimit } from "../../src/client/endpoints.ts";
+import { type AdminApi, declaredFailureLimit } from "../../src/client/index.ts";
+import { adminApi, newDevice, registeredDevice } from "../../src/client/kit/index.ts";
 import { userCode } from "../../src/protocol/random.ts";
-import { type AdminApi, adminApi, decide, expectDecision, listRegistrations } from "./_helpers.ts";
+import { expectDecision } from "./_helpers.ts";
 
 const ID = "DTP-APR-010";
 const APR014 = "DTP-APR-014";
@@ -95,9 +95,9 @@ async function pendingCap(ctx: CheckContext, admin: AdminApi): Promise<void> {
   const started = ctx.clock.now();
   let first: { userCode: string; clientId: string; expiresIn: number } | undefined;
   for (let i = 1; i <= cap + 1; i++) {
-    const clientId = ctx.clientId("reg026");
-    const { res } = await sendRegistration(ctx, {
-      clientId,
+    const device = await newDevice(ctx, { label: "reg026" });
+    const { clientId } = device;
+    const res = await device.sendRegistration({
       label: i === 1 || i > cap ? `register #${i} (cap ${cap})` : `register #${i}`,
     });
     if (res.status === 429) {
@@ -105,27 +105,21 @@ async function pendingCap(ctx: CheckContext, admin: AdminApi): Promise<void> {
       expectHeader(res, "retry-after", /^[0-9]+$/, REG026, "Retry-After: <seconds>");
       if (!first) fail(REG026, "the first registration accepted", describe(res), res);
       expectDecision(
-        await decide(ctx, admin, "deny", first.userCode),
+        await admin.decide("deny", first.userCode),
         { userCode: first.userCode, clientId: first.clientId, status: "denied" },
         ID,
       );
-      const againId = ctx.clientId("reg026");
-      const again = await sendRegistration(ctx, {
-        clientId: againId,
+      const againDevice = await newDevice(ctx, { label: "reg026" });
+      const again = await againDevice.sendRegistration({
         label: "register once a pending one is decided",
       });
-      if (again.res.status !== 200)
-        fail(
-          REG026,
-          "a registration accepted again once one is decided",
-          describe(again.res),
-          again.res,
-        );
+      if (again.status !== 200)
+        fail(REG026, "a registration accepted again once one is decided", describe(again), again);
       // Leave a place free for step 2's registration.
-      const code = String((again.res.body as { user_code?: unknown }).user_code);
+      const code = String((again.body as { user_code?: unknown }).user_code);
       expectDecision(
-        await decide(ctx, admin, "deny", code),
-        { userCode: code, clientId: againId, status: "denied" },
+        await admin.decide("deny", code),
+        { userCode: code, clientId: againDevice.clientId, status: "denied" },
         ID,
       );
       return;
@@ -149,22 +143,24 @@ async function pendingCap(ctx: CheckContext, admin: AdminApi): Promise<void> {
 /** 2. DTP-APR-010. */
 async function userCodeLookups(ctx: CheckContext, admin: AdminApi): Promise<void> {
   const max = declaredFailureLimit(ctx.target, "user_code")?.max ?? LOOKUPS;
-  const pending = await register(ctx, ID, { label: "register (pending)" });
+  const { reg: pending } = await registeredDevice(ctx, {
+    register: { label: "register (pending)" },
+  });
   for (let i = 1; i <= max; i++) {
     const action = i % 2 === 0 ? "deny" : "approve";
     const code = userCode();
-    const res = await decide(ctx, admin, action, code, {
+    const res = await admin.decide(action, code, {
       label: `failed lookup #${i}: ${action} the unknown user code ${code}`,
     });
     if (res.status !== 404 && res.status !== 429) {
       fail(ID, `failed lookup #${i}: 404 (or 429 once limited)`, describe(res), res);
     }
   }
-  const unknown = await decide(ctx, admin, "approve", userCode(), {
+  const unknown = await admin.decide("approve", userCode(), {
     label: `lookup #${max + 1}: an unknown user code`,
   });
   expectRateLimited(unknown, ID);
-  const real = await decide(ctx, admin, "approve", pending.userCode, {
+  const real = await admin.decide("approve", pending.userCode, {
     label: `lookup #${max + 2}: the pending registration ${pending.userCode}`,
   });
   expectRateLimited(real, ID);
@@ -178,21 +174,21 @@ async function wrongAdminKeys(ctx: CheckContext, admin: AdminApi): Promise<void>
     return;
   }
   for (let i = 1; i <= limit.max; i++) {
-    const res = await listRegistrations(ctx, admin, undefined, {
+    const res = await admin.listRegistrations(undefined, {
       authorization: `Bearer dtp-kit-wrong-admin-key-${i}`,
       label: `wrong admin key #${i} of ${limit.max}`,
     });
     if (res.status !== 401) fail(APR014, `wrong admin key #${i}: 401`, describe(res), res);
   }
   expectRateLimited(
-    await listRegistrations(ctx, admin, undefined, {
+    await admin.listRegistrations(undefined, {
       authorization: "Bearer dtp-kit-wrong-admin-key-again",
       label: `wrong admin key #${limit.max + 1}`,
     }),
     APR014,
   );
   expectRateLimited(
-    await listRegistrations(ctx, admin, undefined, {
+    await admin.listRegistrations(undefined, {
       label: "the right admin key, past the limit",
     }),
     APR014,

@@ -6,9 +6,9 @@
  *
  * DTP-APR-013 (MUST, SAFEQ Cloud "Register device"; DTP):
  * "Deleting a device MUST immediately revoke every access and refresh token issued to it
- * and every user token obtained through it: afterwards those access tokens MUST be
- * answered 401 `invalid_token` at protected resources and those refresh tokens 400
- * `invalid_grant` at `/token`."
+ * and every user token obtained through it: afterwards those access tokens MUST be answered
+ * 401 `invalid_token` at protected resources and those refresh tokens 400 `invalid_grant`
+ * at `/token`."
  *
  * A device gets tokens, refreshes once (two live access tokens) and logs the configured
  * user in (a user token pair), where the target offers these. Every token is shown to work
@@ -32,28 +32,26 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, endpoint } from "../../src/client/endpoints.ts";
 import {
+  type AdminApi,
   callResource,
-  login,
-  obtainDeviceTokens,
-  readTokens,
-  refresh,
+  declaredLifetime,
+  OWNERS,
+  provablyValid,
   type TokenSet,
-  userCredentials,
-} from "../../src/client/tokens.ts";
-import { type AdminApi, adminApi, deleteDevice, getDevice } from "./_helpers.ts";
+} from "../../src/client/index.ts";
+import { adminApi, approvedDevice, loggedInUser } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-APR-012";
 const APR013 = "DTP-APR-013";
-const ATTEMPTS = 3;
+/** A scenario whose tokens expired on their own before they were checked runs once more. */
+const ATTEMPTS = 2;
 
 interface Held {
   what: string;
-  access?: string;
-  refresh?: string;
-  /** When the access token stops being valid anyway (ms, check clock). */
-  expiresAtMs?: number;
+  tokens: TokenSet;
+  /** False when the refresh token was rotated away (only the access token is live). */
+  refreshLive: boolean;
 }
 
 export const check: Check = {
@@ -69,7 +67,7 @@ export const check: Check = {
   async run(ctx) {
     const admin = adminApi(ctx);
     // Access tokens may be short-lived (seconds): a token that expired on its own before it
-    // was presented proves nothing, so the scenario is run again with a new device.
+    // was presented proves nothing, so the scenario is run once more with a new device.
     let deleted: string | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const outcome = await scenario(ctx, admin);
@@ -86,25 +84,27 @@ export const check: Check = {
     const clientId = deleted!;
 
     // The device is gone; deleting it again, or an unknown one, is 404 with a problem body.
-    const gone = await getDevice(ctx, admin, clientId, {
-      label: "get the deleted device",
+    await ctx.case("after the deletion: 404", async () => {
+      const gone = await admin.device(clientId, { label: "get the deleted device" });
+      expectStatus(gone, 404, ID);
+      const again = await admin.deleteDevice(clientId, {
+        label: "delete the deleted device again",
+      });
+      expectProblem(again, 404, ID);
     });
-    expectStatus(gone, 404, ID);
-    const again = await deleteDevice(ctx, admin, clientId, {
-      label: "delete the deleted device again",
+    await ctx.case("delete an unknown device: 404", async () => {
+      const unknown = await admin.deleteDevice(ctx.clientId("never-registered"), {
+        label: "delete an unknown device",
+      });
+      expectProblem(unknown, 404, ID);
     });
-    expectProblem(again, 404, ID);
-    const unknown = await deleteDevice(ctx, admin, ctx.clientId("never-registered"), {
-      label: "delete an unknown device",
-    });
-    expectProblem(unknown, 404, ID);
   },
 };
 
 /**
- * One device: tokens, refresh, user login; each token shown to work; the deletion (204,
- * empty); then every token shown dead. Returns the access tokens whose own expiry came
- * before they could be checked (their result proves nothing).
+ * One device: tokens, a user login through it, a refresh; each token shown to work; the
+ * deletion (204, empty); then every token shown dead. Returns the access tokens whose own
+ * expiry came before they could be checked (their result proves nothing).
  */
 async function scenario(
   ctx: CheckContext,
@@ -112,30 +112,34 @@ async function scenario(
 ): Promise<{ clientId: string; inconclusive: string[] }> {
   const f = ctx.target.features;
   const inconclusive: string[] = [];
-  /** Still valid on its own at the moment of the request (1 s margin)? */
-  const fresh = (h: Held) => h.expiresAtMs === undefined || ctx.clock.now() + 1000 < h.expiresAtMs;
+  /** Still valid on its own when presented now? */
+  const fresh = (h: Held) => provablyValid(h.tokens, ctx.clock.now());
 
-  const device = await obtainDeviceTokens(ctx, APR013, { label: "register" });
-  const holder = { clientId: device.clientId };
-  const held: Held[] = [heldOf("the device access token", device.tokens)];
-  if (f.has("refresh_token") && device.tokens.refreshToken !== undefined) {
-    const res = await refresh(ctx, holder, device.tokens.refreshToken);
-    const rotated = readTokens(ctx, res, APR013);
-    // The first refresh token was rotated away: only the new one stays live.
-    held[0] = { ...held[0]!, what: "the first device access token" };
-    delete held[0].refresh;
-    held.push(heldOf("the refreshed device tokens", rotated));
-  }
+  const issued = await approvedDevice(ctx, { register: { label: "register" } });
+  const { device, tokens } = issued;
+  const held: Held[] = [];
   if (f.has("login") && f.has("user_credentials")) {
-    const user = userCredentials(ctx);
-    const res = await login(ctx, device, { username: user.username, password: user.password });
-    held.push(heldOf("the user tokens obtained through the device", readTokens(ctx, res, APR013)));
+    const user = await loggedInUser(ctx, { through: issued });
+    held.push({
+      what: "the user tokens obtained through the device",
+      tokens: user.tokens.tokens,
+      refreshLive: true,
+    });
   }
+  const first = tokens.tokens;
+  if (f.has("refresh_token") && first.refreshToken !== undefined) {
+    await tokens.renew();
+    // The first refresh token was rotated away: only the new one stays live.
+    held.unshift(
+      { what: "the first device access token", tokens: first, refreshLive: false },
+      { what: "the refreshed device tokens", tokens: tokens.tokens, refreshLive: true },
+    );
+  } else held.unshift({ what: "the device access token", tokens: first, refreshLive: true });
+  const refreshOf = (h: Held) => (h.refreshLive ? h.tokens.refreshToken : undefined);
 
   // Before: every token works (refresh tokens: introspection says active).
   for (const h of held) {
-    if (h.access === undefined) continue;
-    const res = await me(ctx, h.access, `GET /me with ${h.what} (before the deletion)`);
+    const res = await me(ctx, h.tokens.accessToken, `GET /me with ${h.what} (before the deletion)`);
     if (res.status !== 200) {
       if (!fresh(h)) {
         inconclusive.push(h.what);
@@ -152,8 +156,9 @@ async function scenario(
   const introspection = f.has("introspection");
   if (introspection) {
     for (const h of held) {
-      if (h.refresh === undefined) continue;
-      const active = await introspectActive(ctx, admin, h.refresh, `${h.what} (refresh, before)`);
+      const rt = refreshOf(h);
+      if (rt === undefined) continue;
+      const active = await introspectActive(admin, rt, `${h.what} (refresh, before)`);
       if (active.value !== true) {
         fail(
           APR013,
@@ -166,7 +171,7 @@ async function scenario(
   }
 
   // The deletion: 204 with an empty body.
-  const del = await deleteDevice(ctx, admin, device.clientId);
+  const del = await admin.deleteDevice(device.clientId);
   const deletedAt = ctx.clock.now();
   expectStatus(del, 204, ID);
   if (del.text !== "") fail(ID, "204 with an empty body", `a body: ${del.text.slice(0, 120)}`, del);
@@ -174,53 +179,42 @@ async function scenario(
   // Right away: access tokens are invalid_token at the resource (a 200 is a failure
   // whatever the timing; a 401 only counts when the token had not expired on its own).
   for (const h of held) {
-    if (h.access === undefined || inconclusive.includes(h.what)) continue;
+    if (inconclusive.includes(h.what)) continue;
     const conclusive = fresh(h);
-    const res = await me(ctx, h.access, `GET /me with ${h.what} (after the deletion)`);
+    const res = await me(ctx, h.tokens.accessToken, `GET /me with ${h.what} (after the deletion)`);
     expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, APR013);
     if (!conclusive) inconclusive.push(h.what);
   }
   // Refresh tokens: invalid_grant.
   for (const h of held) {
-    if (h.refresh === undefined) continue;
-    const res = await refresh(ctx, holder, h.refresh);
+    const rt = refreshOf(h);
+    if (rt === undefined) continue;
+    const res = await device.refresh(rt);
     expectOAuthError(res, { status: 400, error: "invalid_grant" }, APR013);
   }
   // Introspection: nothing is active any more.
   if (introspection) {
-    for (const [what, token] of tokensOf(held)) {
-      const active = await introspectActive(ctx, admin, token, `${what} (after the deletion)`);
-      if (active.value !== false) {
-        fail(
-          APR013,
-          `introspection of ${what} after the device was deleted: "active": false`,
-          JSON.stringify(active.res.body).slice(0, 200),
-          active.res,
-        );
+    for (const h of held) {
+      const list: [string, string | undefined][] = [
+        [`${h.what} (access)`, h.tokens.accessToken],
+        [`${h.what} (refresh)`, refreshOf(h)],
+      ];
+      for (const [what, token] of list) {
+        if (token === undefined) continue;
+        const active = await introspectActive(admin, token, `${what} (after the deletion)`);
+        if (active.value !== false) {
+          fail(
+            APR013,
+            `introspection of ${what} after the device was deleted: "active": false`,
+            JSON.stringify(active.res.body).slice(0, 200),
+            active.res,
+          );
+        }
       }
     }
   }
   ctx.note(`tokens checked within ${ctx.clock.now() - deletedAt} ms of the deletion`);
   return { clientId: device.clientId, inconclusive };
-}
-
-function heldOf(what: string, t: TokenSet): Held {
-  return {
-    what,
-    access: t.accessToken,
-    ...(t.refreshToken !== undefined ? { refresh: t.refreshToken } : {}),
-    expiresAtMs: t.receivedAt + t.expiresIn * 1000,
-  };
-}
-
-/** Every (description, token) pair to introspect. */
-function tokensOf(held: Held[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (const h of held) {
-    if (h.access !== undefined) out.push([`${h.what} (access)`, h.access]);
-    if (h.refresh !== undefined) out.push([`${h.what} (refresh)`, h.refresh]);
-  }
-  return out;
 }
 
 function me(ctx: CheckContext, token: string, label: string): Promise<HttpResponse> {
@@ -229,19 +223,12 @@ function me(ctx: CheckContext, token: string, label: string): Promise<HttpRespon
 
 /** Introspection by the administrator (RFC 7662 with the admin bearer): `active`. */
 async function introspectActive(
-  ctx: CheckContext,
   admin: AdminApi,
   token: string,
   what: string,
 ): Promise<{ value: unknown; res: HttpResponse }> {
-  const res = await ctx.http.request({
-    method: "POST",
-    url: endpoint(ctx.target, "introspection_endpoint"),
-    headers: { authorization: `Bearer ${admin.token}` },
-    form: { token },
-    label: `introspect ${what} (admin)`,
-  });
-  expectStatus(res, 200, APR013);
-  const body = expectJson(res, APR013);
+  const res = await admin.introspect(token, `introspect ${what} (admin)`);
+  expectStatus(res, 200, OWNERS.introspect);
+  const body = expectJson(res, OWNERS.introspect);
   return { value: body.active, res };
 }

@@ -1,12 +1,12 @@
 /**
  * DTP-DISC-002 (MUST, RFC 8414 §2, §3.3):
- * "The metadata `issuer` MUST be identical to the base URL from which the client derived
- * the metadata URL (same scheme, host, port and path), with no trailing slash, no query
- * and no fragment."
+ * "The metadata `issuer` MUST be identical to the issuer identifier from which the client
+ * derived the metadata URL (the URL into which `/.well-known/oauth-authorization-server`
+ * was inserted), and MUST have no query and no fragment component."
  */
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { issuerFromWellKnown } from "../../src/runner/discover.ts";
+import { issuerFromWellKnown } from "../../src/client/index.ts";
 import { getMetadata, metadataUrl } from "./metadata.ts";
 
 const ID = "DTP-DISC-002";

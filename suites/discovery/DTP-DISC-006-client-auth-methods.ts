@@ -2,8 +2,8 @@
  * DTP-DISC-006 (MUST, RFC 8414 §2):
  * "The metadata MUST list `client_secret_basic`, `client_secret_post` and `private_key_jwt`
  * in `token_endpoint_auth_methods_supported`, MUST contain
- * `token_endpoint_auth_signing_alg_values_supported` equal to `["ES256"]`, and MUST
- * contain `revocation_endpoint_auth_methods_supported` and
+ * `token_endpoint_auth_signing_alg_values_supported` equal to `["ES256"]`, and MUST contain
+ * `revocation_endpoint_auth_methods_supported` and
  * `introspection_endpoint_auth_methods_supported`, each listing at least
  * `client_secret_basic`."
  */

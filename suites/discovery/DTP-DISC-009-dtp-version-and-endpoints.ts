@@ -2,8 +2,8 @@
  * DTP-DISC-009 (MUST, DTP):
  * "A DTP server's metadata MUST contain `dtp_version` equal to `"2.0"` and the absolute
  * URLs `dtp_login_endpoint` (`/login`), `dtp_personal_tokens_endpoint`
- * (`/personal-tokens`), `dtp_resource_endpoint` (`/me`) and `dtp_admin_endpoint`
- * (`/admin`) under the issuer."
+ * (`/personal-tokens`), `dtp_resource_endpoint` (`/me`) and `dtp_admin_endpoint` (`/admin`)
+ * under the issuer."
  *
  * A server is a DTP server when its metadata has `dtp_version` (the "dtp" feature).
  */

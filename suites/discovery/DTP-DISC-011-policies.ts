@@ -18,9 +18,8 @@
 import { randomBytes } from "node:crypto";
 import type { Check } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { basicAuth } from "../../src/client/auth.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { login, obtainDeviceTokens } from "../../src/client/tokens.ts";
+import { clientSecretBasic, loginThrough, sendLogin } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-011";
@@ -61,15 +60,21 @@ export const check: Check = {
       password: randomBytes(12).toString("base64url"),
     };
 
-    // allow_untrusted_endpoints: Basic (API key) only, no device token.
+    // allow_untrusted_endpoints: HTTP Basic (API key) only, no device token — the policy
+    // names Basic (DTP-LOGIN-007/008).
     const clientId = ctx.clientId("policy");
-    const basicOnly = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "dtp_login_endpoint"),
-      headers: { authorization: basicAuth(clientId, ctx.target.config.apiKey) },
-      form: unknownUser,
-      label: "login with Basic only (policy probe)",
-    });
+    const headers: Record<string, string> = {};
+    clientSecretBasic(clientId, ctx.target.config.apiKey).apply(
+      { headers, form: {} },
+      ctx.target,
+      0,
+    );
+    const basicOnly = await sendLogin(
+      ctx,
+      headers,
+      unknownUser,
+      "login with Basic only (policy probe)",
+    );
     if (!untrusted && basicOnly.status !== 401) {
       fail(
         ID,
@@ -93,10 +98,10 @@ export const check: Check = {
         "dtp_policies has the right shape and allow_untrusted_endpoints is in effect; allow_unauthenticated_requests needs a device token: configure approval",
       );
     }
-    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("policy-dev") });
-    const card = await login(
+    const { tokens } = await approvedDevice(ctx, { label: "policy-dev" });
+    const card = await loginThrough(
       ctx,
-      device,
+      tokens,
       { card_id: `DTP-KIT-NO-CARD-${randomBytes(6).toString("hex")}` },
       "login with an unknown card_id (policy probe)",
     );

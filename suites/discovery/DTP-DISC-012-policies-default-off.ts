@@ -1,7 +1,7 @@
 /**
  * DTP-DISC-012 (SHOULD, SAFEQ Cloud "User and device tokens"):
- * "A server SHOULD run with both `dtp_policies` members `false` (their default) unless
- * its operator explicitly enables them."
+ * "A server SHOULD run with both `dtp_policies` members `false` (their default) unless its
+ * operator explicitly enables them."
  *
  * The kit cannot see the operator's intent: an enabled policy is reported as a warning.
  */

@@ -14,6 +14,7 @@
  * `{"max": <integer 1 to 100>, "window": <integer of at least 60, seconds>}`, and
  * `pending_registrations`, a positive integer, when it caps pending registrations
  * (DTP-REG-026); the server MUST apply the limits it advertises."
+ *
  * Its shape is checked here; that the limits are applied, by the checks of DTP-ERR-017
  * (DTP-ERR-003's) and DTP-LOGIN-013 (DTP-LOGIN-004's).
  *
@@ -24,9 +25,8 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
-import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { sendRegistration } from "../../src/client/device.ts";
-import { obtainDeviceTokens } from "../../src/client/tokens.ts";
+import { expectJson, fail } from "../../src/check/expect.ts";
+import { approvedDevice, registeredDevice } from "../../src/client/kit/index.ts";
 import { fetchMetadata, show } from "./metadata.ts";
 
 const ID = "DTP-DISC-013";
@@ -98,22 +98,21 @@ export const check: Check = {
       );
     }
     if (!f.has("admin")) {
-      const { res: reg } = await sendRegistration(ctx, { clientId: ctx.clientId("lifetimes") });
-      expectStatus(reg, 200, ID);
-      compareRegistration(expectJson(reg, ID), l, reg);
+      const { reg } = await registeredDevice(ctx, { label: "lifetimes" });
+      compareRegistration(expectJson(reg.res, ID), l, reg.res);
       ctx.skip(
         "device_code and interval are as declared; comparing access_token with a device token needs approval configured",
       );
     }
-    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("lifetimes") });
-    compareRegistration(expectJson(device.res, ID), l, device.res);
-    const body = expectJson(device.tokens.res, ID);
+    const { reg, tokens } = await approvedDevice(ctx, { label: "lifetimes" });
+    compareRegistration(expectJson(reg.res, ID), l, reg.res);
+    const body = expectJson(tokens.tokens.res, ID);
     if (body.expires_in !== l.access_token) {
       fail(
         ID,
         `a device token's "expires_in" equal to dtp_lifetimes.access_token (${l.access_token})`,
         `"expires_in": ${show(body.expires_in)}`,
-        device.tokens.res,
+        tokens.tokens.res,
       );
     }
   },

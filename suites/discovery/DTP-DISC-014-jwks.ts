@@ -1,8 +1,9 @@
 /**
- * DTP-DISC-014 (MUST, RFC 7517 §5; RFC 8414 §2; RFC 9068 §4):
- * "`GET` on the `jwks_uri` MUST answer 200 with `Content-Type: application/json` and a JWK
- * Set `{"keys": [...]}` containing every key that signs current access tokens, each an EC
- * P-256 key with a unique `kid`, `alg` `ES256` and `use` `sig`."
+ * DTP-DISC-014 (MUST, RFC 8414 §2; RFC 7517 §5):
+ * "When the metadata has a `jwks_uri`, `GET` on it MUST answer a JWK Set (a JSON object
+ * whose `keys` member is an array of JWKs) holding the keys that verify the server's
+ * signatures; when the set holds both signing and encryption keys, every key MUST carry
+ * `use`."
  *
  * "Every key that signs current access tokens": when approval is configured, a fresh device
  * token is obtained and its signature must verify with the JWK Set's key of its `kid`.
@@ -10,8 +11,8 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { obtainDeviceTokens } from "../../src/client/tokens.ts";
-import { getJwks } from "./jwks.ts";
+import { endpointOf, getJwks } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
 import { show } from "./metadata.ts";
 
 const ID = "DTP-DISC-014";
@@ -27,6 +28,9 @@ export const check: Check = {
     requires: ["dtp"],
   },
   async run(ctx) {
+    if (endpointOf(ctx.target, "jwks_uri") === undefined) {
+      ctx.notClaimed("the target metadata has no jwks_uri");
+    }
     const res = await getJwks(ctx);
     expectStatus(res, 200, ID);
     const body = expectJson(res, ID, "application/json");
@@ -66,8 +70,8 @@ export const check: Check = {
         "the JWK Set is well-formed; checking that it holds the key of a current access token needs a device token: configure approval",
       );
     }
-    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("jwks") });
-    const token = device.tokens.accessToken;
+    const { tokens } = await approvedDevice(ctx, { label: "jwks" });
+    const token = tokens.accessToken;
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -76,7 +80,7 @@ export const check: Check = {
         ID,
         "an access token that is a JWS (RFC 9068)",
         "the access token is not a JWS",
-        device.tokens.res,
+        tokens.tokens.res,
       );
     }
     const candidates = (keys as JWK[]).filter((k) => kid === undefined || k.kid === kid);
@@ -85,7 +89,7 @@ export const check: Check = {
         ID,
         "the JWK Set to contain the key that signed a current access token",
         `the access token's kid ${show(kid)} is not in the JWK Set`,
-        [device.tokens.res, res],
+        [tokens.tokens.res, res],
       );
     }
     for (const jwk of candidates) {
@@ -100,7 +104,7 @@ export const check: Check = {
       ID,
       "the JWK Set to contain the key that signed a current access token",
       `the access token (kid ${show(kid)}) does not verify with ${kid === undefined ? "any key" : "the key of that kid"} in the JWK Set`,
-      [device.tokens.res, res],
+      [tokens.tokens.res, res],
     );
   },
 };

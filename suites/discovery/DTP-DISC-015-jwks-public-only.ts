@@ -7,7 +7,7 @@
  */
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { getJwks } from "./jwks.ts";
+import { endpointOf, getJwks } from "../../src/client/index.ts";
 import { show } from "./metadata.ts";
 
 const ID = "DTP-DISC-015";
@@ -24,6 +24,9 @@ export const check: Check = {
     requires: [],
   },
   async run(ctx) {
+    if (endpointOf(ctx.target, "jwks_uri") === undefined) {
+      ctx.notClaimed("the target metadata has no jwks_uri");
+    }
     const res = await getJwks(ctx);
     expectStatus(res, 200, ID);
     const body = expectJson(res, ID);

@@ -3,7 +3,7 @@
 import type { CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { wellKnownUrl } from "../../src/runner/discover.ts";
+import { wellKnownUrl } from "../../src/client/index.ts";
 
 /** The URL the kit derived from the target's base URL (or the configured discovery URL). */
 export function metadataUrl(ctx: CheckContext): string {

@@ -7,9 +7,9 @@
  * `invalid_signature`: DTP-SIG-012); the only exception is `/login`'s 401 and 403 answers
  * that carry a Bearer or DPoP challenge, whose body is a problem (DTP-RES-010)."
  *
- * DTP-ERR-002 (SHOULD, RFC 6749 §5.2):
+ * DTP-ERR-002 (SHOULD, DTP; RFC 6749 §5.2):
  * "OAuth error responses SHOULD carry an `error_description` that names the offending
- * parameter, made only of the characters `%x20-21 / %x23-5B / %x5D-7E`."
+ * parameter."
  *
  * DTP-ERR-011 (MUST, RFC 6749 §5.2):
  * "A request missing a required parameter (e.g. `grant_type`, `device_code`,
@@ -27,14 +27,12 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import {
-  ERR002,
-  expectOAuthErrorFormat,
-  Findings,
-  formBody,
   harmlessRequest,
   oauthOperations,
-  openSession,
-} from "./_helpers.ts";
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { ERR002, expectOAuthErrorFormat, Findings } from "./_helpers.ts";
 
 const ID = "DTP-ERR-001";
 const ERR011 = "DTP-ERR-011";
@@ -54,20 +52,21 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session);
     const findings = new Findings();
     const fates = fc.array(fc.constantFrom<Fate>("keep", "omit", "empty"), {
       minLength: 3,
       maxLength: 3,
     });
-    await fc.assert(
+    await ctx.property(
+      "required parameters left out or empty",
       fc.asyncProperty(
         fc.constantFrom(...ops),
         fc.nat({ max: 1 }),
         fates,
         async (op, variant, fate) => {
-          const req = await harmlessRequest(ctx, session, op, variant);
+          const req = harmlessRequest(ctx, session, op, variant);
           if (req.required.length === 0) return; // nothing required to leave out (OAuth profile registration)
           const fateOf = (name: string) => fate[req.required.indexOf(name) % fate.length]!;
           // At least one required parameter goes (the first kept one, if all were kept).
@@ -87,14 +86,8 @@ export const check: Check = {
               else onlyEmptied = false;
             }
           }
-          const res = await ctx.http.request({
-            method: "POST",
-            url: req.url,
-            headers: {
-              authorization: req.authorization,
-              "content-type": "application/x-www-form-urlencoded",
-            },
-            body: formBody(params),
+          const res = await sendProbe(ctx, req, {
+            params,
             label: `${op} without ${gone.join(", ")}`,
           });
           const requirement = onlyEmptied ? ERR013 : ERR011;
@@ -115,7 +108,6 @@ export const check: Check = {
           }
         },
       ),
-      ctx.fc,
     );
     findings.settle(ctx);
   },

@@ -10,6 +10,16 @@
  * "A request that uses more than one client authentication method (e.g. HTTP Basic and a
  * `client_secret` form parameter) MUST be answered 400 OAuth error `invalid_request`."
  *
+ * DTP-ERR-017 (MUST, RFC 6749 §10.10; DTP):
+ * "A server MUST limit failed client authentications with the API key per `client_id` and
+ * source (the client's network address): once
+ * `dtp_limits.failed_attempts.client_secret.max` of them have failed within its `window`,
+ * every further client authentication for that `client_id` from that source, with a wrong
+ * or the right key, MUST be answered 429 OAuth error `temporarily_unavailable` with a
+ * `Retry-After` header until the window ends (instead of the `invalid_client` of
+ * DTP-ERR-003 and DTP-ERR-050); the same key MUST NOT be refused for another `client_id`,
+ * or from another source, because of them."
+ *
  * Property: a valid, harmless request to `/register`, `/token`, `/revoke` or `/introspect`
  * with its client authentication replaced by a generated mistake: a wrong API key (HTTP
  * Basic or form), no credentials, a malformed Basic header → 401 `invalid_client` (with
@@ -37,19 +47,25 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { declaredFailureLimit } from "../../src/client/endpoints.ts";
-import { randomToken } from "../../src/protocol/random.ts";
-import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import {
-  expectOAuthErrorFormat,
-  formBody,
+  anonymous,
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+  declaredFailureLimit,
+} from "../../src/client/index.ts";
+import {
+  clientSecret,
   harmlessRequest,
   type OAuthOperation,
   oauthOperations,
-  openSession,
-  type Session,
-} from "./_helpers.ts";
+  type ProbeSession,
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
+import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-003";
 const ERR004 = "DTP-ERR-004";
@@ -78,9 +94,9 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session).filter((op) => op !== "login");
-    const apiKey = clientSecret(ctx.target, session.clientId);
+    const apiKey = clientSecret(ctx.target, session.device.clientId);
     const wrongKey = fc
       .string({ unit: fc.constantFrom(...SECRET_CHARS), minLength: 1, maxLength: 48 })
       .filter((k) => k !== apiKey);
@@ -124,96 +140,98 @@ export const check: Check = {
         .filter((k) => k.kind !== "Basic + client_assertion" || op === "token")
         .map((k) => [op, k] as [OAuthOperation, Mistake]),
     );
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ops), mistake, async (op: OAuthOperation, m) => {
-        if (m.kind === "Basic + client_assertion" && op !== "token") return;
-        const req = await harmlessRequest(ctx, session, op);
-        const headers: Record<string, string> = {
-          "content-type": "application/x-www-form-urlencoded",
-        };
-        let params = [...req.params];
-        let basic = false;
-        // A wrong key goes with a client_id of its own (failures are limited per client_id).
-        const own = () => {
-          const id = ctx.clientId("err3-key");
-          params = [...params.filter(([k]) => k !== "client_id"), ["client_id", id]];
-          return id;
-        };
-        switch (m.kind) {
-          case "wrong key (Basic)":
-            headers.authorization = basicAuth(own(), m.key);
-            basic = true;
-            break;
-          case "wrong key (form)":
-            own();
-            params.push(["client_secret", m.key]);
-            break;
-          case "no credentials":
-            break;
-          case "malformed Basic":
-            headers.authorization = m.header;
-            basic = true;
-            break;
-          case "Basic + client_secret":
-            headers.authorization = req.authorization;
-            params.push([
-              "client_secret",
-              m.right ? clientSecret(ctx.target, req.clientId) : m.key,
-            ]);
-            break;
-          case "Basic + client_assertion":
-            headers.authorization = req.authorization;
-            if (m.grant === "client_credentials")
-              params.splice(0, params.length, ["grant_type", "client_credentials"]);
-            params.push(
-              ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
-              ["client_assertion", `eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.${randomToken(64)}`],
-            );
-            break;
+    // The mistakes are in the client authentication itself: each method is named on purpose.
+    const judgeMistake = async (op: OAuthOperation, m: Mistake) => {
+      if (m.kind === "Basic + client_assertion" && op !== "token") return;
+      const req = harmlessRequest(ctx, session, op);
+      let params = [...req.params];
+      const headers: Record<string, string> = {};
+      const right = clientSecret(ctx.target, req.clientId);
+      let auth: ClientAuth = anonymous();
+      let basic = false;
+      // A wrong key goes with a client_id of its own (failures are limited per client_id).
+      const own = () => {
+        const id = ctx.clientId("err3-key");
+        params = [...params.filter(([k]) => k !== "client_id"), ["client_id", id]];
+        return id;
+      };
+      switch (m.kind) {
+        case "wrong key (Basic)":
+          auth = clientSecretBasic(own(), m.key);
+          basic = true;
+          break;
+        case "wrong key (form)":
+          auth = clientSecretPost(own(), m.key);
+          break;
+        case "no credentials":
+          break;
+        case "malformed Basic":
+          headers.authorization = m.header;
+          basic = true;
+          break;
+        case "Basic + client_secret":
+          auth = clientSecretBasic(req.clientId, right);
+          params.push(["client_secret", m.right ? right : m.key]);
+          break;
+        case "Basic + client_assertion":
+          auth = clientSecretBasic(req.clientId, right);
+          if (m.grant === "client_credentials")
+            params.splice(0, params.length, ["grant_type", "client_credentials"]);
+          params.push(
+            ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+            ["client_assertion", `eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.${randomToken(64)}`],
+          );
+          break;
+      }
+      const res = await sendProbe(ctx, req, {
+        params,
+        auth,
+        headers,
+        label: `${op} with ${m.kind}${m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : ""}`,
+      });
+      if (m.kind === "Basic + client_secret" || m.kind === "Basic + client_assertion") {
+        expectOAuthErrorFormat(res, ERR004, { status: 400, error: "invalid_request" });
+        return;
+      }
+      if (m.kind === "malformed Basic" && !ctx.target.features.has("dtp") && res.status === 400) {
+        // Outside DTP: a malformed Authorization header is also "otherwise malformed"
+        // (RFC 6749 §5.2 invalid_request); DTP chose invalid_client.
+        expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
+        return;
+      }
+      expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
+      // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
+      if (basic && ctx.target.features.has("dtp")) {
+        const header = res.headers["www-authenticate"];
+        const ok =
+          header !== undefined &&
+          (() => {
+            try {
+              return parseChallenges(header).some(
+                (c) => c.scheme.toLowerCase() === "basic" && c.params.realm === "dtp",
+              );
+            } catch {
+              return false;
+            }
+          })();
+        if (!ok) {
+          fail(
+            ID,
+            'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)',
+            header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
+            res,
+          );
         }
-        const res = await ctx.http.request({
-          method: "POST",
-          url: req.url,
-          headers,
-          body: formBody(params),
-          label: `${op} with ${m.kind}${m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : ""}`,
-        });
-        if (m.kind === "Basic + client_secret" || m.kind === "Basic + client_assertion") {
-          expectOAuthErrorFormat(res, ERR004, { status: 400, error: "invalid_request" });
-          return;
-        }
-        if (m.kind === "malformed Basic" && !ctx.target.features.has("dtp") && res.status === 400) {
-          // Outside DTP: a malformed Authorization header is also "otherwise malformed"
-          // (RFC 6749 §5.2 invalid_request); DTP chose invalid_client.
-          expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
-          return;
-        }
-        expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
-        // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
-        if (basic && ctx.target.features.has("dtp")) {
-          const header = res.headers["www-authenticate"];
-          const ok =
-            header !== undefined &&
-            (() => {
-              try {
-                return parseChallenges(header).some(
-                  (c) => c.scheme.toLowerCase() === "basic" && c.params.realm === "dtp",
-                );
-              } catch {
-                return false;
-              }
-            })();
-          if (!ok) {
-            fail(
-              ID,
-              'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)',
-              header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
-              res,
-            );
-          }
-        }
-      }),
-      { ...ctx.fc, numRuns: ctx.fc.numRuns + examples.length, examples },
+      }
+    };
+    // Every kind of mistake at every endpoint is a case, then generated ones.
+    for (const [op, m] of examples) {
+      const grant = m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : "";
+      await ctx.case(`${op}: ${m.kind}${grant}`, () => judgeMistake(op, m));
+    }
+    await ctx.property(
+      "client authentication mistakes",
+      fc.asyncProperty(fc.constantFrom(...ops), mistake, judgeMistake),
     );
     await checkFailureLimit(ctx, session, ops);
   },
@@ -222,7 +240,7 @@ export const check: Check = {
 /** DTP-ERR-017 (see the comment at the top). */
 async function checkFailureLimit(
   ctx: CheckContext,
-  session: Session,
+  session: ProbeSession,
   ops: OAuthOperation[],
 ): Promise<void> {
   if (!ctx.target.features.has("dtp")) {
@@ -240,16 +258,11 @@ async function checkFailureLimit(
       `"dtp_limits": ${JSON.stringify(metadata.dtp_limits) ?? "absent"}`,
     );
   const op = ops.includes("revokeToken") ? "revokeToken" : ops[0]!;
-  const send = async (clientId: string, key: string, what: string) => {
-    const req = await harmlessRequest(ctx, session, op);
-    return ctx.http.request({
-      method: "POST",
-      url: req.url,
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: basicAuth(clientId, key),
-      },
-      body: formBody([...req.params.filter(([k]) => k !== "client_id"), ["client_id", clientId]]),
+  const send = (clientId: string, key: string, what: string) => {
+    const req = harmlessRequest(ctx, session, op);
+    return sendProbe(ctx, req, {
+      params: [...req.params.filter(([k]) => k !== "client_id"), ["client_id", clientId]],
+      auth: clientSecretBasic(clientId, key),
       label: `${op}: ${what}`,
     });
   };

@@ -6,8 +6,8 @@
  *
  * DTP-ERR-006 (MUST, RFC 9457 §3.1.1; DTP):
  * "A problem `type` MUST be `https://dtp.dev/problems/<slug>`; the slug SHOULD be the one
- * for its case: `invalid-request` (400), `unauthorized` (401), `insufficient-scope`
- * (403), `not-found` (404), `conflict` (409), `gone` (410), `payload-too-large` (413),
+ * for its case: `invalid-request` (400), `unauthorized` (401), `insufficient-scope` (403),
+ * `not-found` (404), `conflict` (409), `gone` (410), `payload-too-large` (413),
  * `unsupported-media-type` (415), `rate-limited` (429)."
  *
  * Every non-OAuth operation the target offers is driven into its errors: no or a garbage
@@ -19,11 +19,16 @@
  */
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
-import type { HttpRequest } from "../../src/check/http.ts";
-import { register } from "../../src/client/device.ts";
-import { declaredLifetime, endpointOf } from "../../src/client/endpoints.ts";
-import { adminApi, decide, expectDecision } from "../approval/_helpers.ts";
-import { ERR006, expectProblemFormat, Findings, openSession, type Session } from "./_helpers.ts";
+import { expectStatus } from "../../src/check/expect.ts";
+import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
+import { declaredLifetime, endpointOf, OWNERS } from "../../src/client/index.ts";
+import {
+  adminApiOf,
+  type ProbeSession,
+  probeSession,
+  registeredDevice,
+} from "../../src/client/kit/index.ts";
+import { ERR006, expectProblemFormat, Findings } from "./_helpers.ts";
 
 const ID = "DTP-ERR-005";
 
@@ -43,7 +48,7 @@ interface Inputs {
 interface Case {
   what: string;
   status: number | number[];
-  request: (x: Inputs) => Promise<HttpRequest>;
+  send: (x: Inputs) => Promise<HttpResponse>;
 }
 
 export const check: Check = {
@@ -58,7 +63,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const cases = await buildCases(ctx, session);
     if (cases.length === 0) {
       ctx.skip(
@@ -91,72 +96,74 @@ export const check: Check = {
         .string({ unit: "grapheme", minLength: 1, maxLength: 20 })
         .filter((s) => !/^[A-Za-z0-9._~-]+$/.test(s) && s !== "." && s !== ".."),
     });
-    await fc.assert(
-      fc.asyncProperty(inputs, async (x) => {
-        for (const c of cases) {
-          const res = await ctx.http.request(await c.request(x));
-          expectProblemFormat(res, ID, c.status, findings);
-        }
-      }),
-      { ...ctx.fc, numRuns: Math.max(2, Math.ceil(ctx.fc.numRuns / 10)) },
-    );
+    for (const c of cases) {
+      await ctx.property(
+        c.what,
+        fc.asyncProperty(inputs, async (x) => {
+          expectProblemFormat(await c.send(x), ID, c.status, findings);
+        }),
+        { numRuns: Math.max(2, Math.ceil(ctx.fc.numRuns / 10)) },
+      );
+    }
     findings.settle(ctx);
   },
 };
 
-async function buildCases(ctx: CheckContext, session: Session): Promise<Case[]> {
+async function buildCases(ctx: CheckContext, session: ProbeSession): Promise<Case[]> {
   const cases: Case[] = [];
+  // Requests without a credential or with a wrong one: the transport's plain request.
+  const plain = (req: HttpRequest) => ctx.http.request(req);
   const me = endpointOf(ctx.target, "dtp_resource_endpoint");
   if (me) {
     cases.push(
       {
         what: "GET /me without a token",
         status: 401,
-        request: async () => ({ method: "GET", url: me, label: "GET /me without a token" }),
+        send: () => plain({ method: "GET", url: me, label: "GET /me without a token" }),
       },
       {
         what: "GET /me with a garbage token",
         status: 401,
-        request: async (x) => ({
-          method: "GET",
-          url: me,
-          headers: { authorization: `Bearer ${x.garbageToken}` },
-          label: "GET /me with a garbage token",
-        }),
+        send: (x) =>
+          plain({
+            method: "GET",
+            url: me,
+            headers: { authorization: `Bearer ${x.garbageToken}` },
+            label: "GET /me with a garbage token",
+          }),
       },
     );
   }
   const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
   if (pats) {
-    const user = session.userTokens;
+    const user = session.user;
     const max = declaredLifetime(ctx.target, "personal_token_max", 3600);
-    const create = (label: string, body: string, type: string | undefined) => async () => {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${await user!.access()}`,
-      };
-      if (type !== undefined) headers["content-type"] = type;
-      return { method: "POST" as const, url: pats, headers, body, label };
-    };
+    // With the user's live token (the client's one policy keeps it valid).
+    const create = (label: string, body: string, type: string | undefined) =>
+      user!.send({
+        method: "POST",
+        url: pats,
+        ...(type !== undefined ? { headers: { "content-type": type } } : {}),
+        body,
+        label,
+      });
     cases.push({
       what: "GET /personal-tokens without a token",
       status: 401,
-      request: async () => ({
-        method: "GET",
-        url: pats,
-        label: "list personal tokens without a token",
-      }),
+      send: () =>
+        plain({ method: "GET", url: pats, label: "list personal tokens without a token" }),
     });
     const deviceTokens = session.deviceTokens;
     if (deviceTokens) {
       cases.push({
         what: "GET /personal-tokens with a device token (no scope tokens)",
         status: 403,
-        request: async () => ({
-          method: "GET",
-          url: pats,
-          headers: { authorization: `Bearer ${await deviceTokens.access()}` },
-          label: "list personal tokens with a device token (no scope tokens)",
-        }),
+        send: () =>
+          deviceTokens.send({
+            method: "GET",
+            url: pats,
+            label: "list personal tokens with a device token (no scope tokens)",
+          }),
       });
     }
     if (user) {
@@ -164,150 +171,125 @@ async function buildCases(ctx: CheckContext, session: Session): Promise<Case[]> 
         {
           what: "malformed JSON",
           status: 400,
-          request: (x) =>
-            create("create a personal token: malformed JSON", x.badJson, "application/json")(),
+          send: (x) =>
+            create("create a personal token: malformed JSON", x.badJson, "application/json"),
         },
         {
           what: "a body that is not JSON",
           status: 415,
-          request: (x) =>
+          send: (x) =>
             create(
               `create a personal token as ${x.wrongType}`,
               JSON.stringify({ name: "dtp-kit", expires_in: 60 }),
               x.wrongType,
-            )(),
+            ),
         },
         {
           what: "an oversized body",
           status: 413,
-          request: (x) =>
+          send: (x) =>
             create(
               `create a personal token: ${x.oversize} bytes`,
               JSON.stringify({ name: "x".repeat(x.oversize), expires_in: 60 }),
               "application/json",
-            )(),
+            ),
         },
         {
           what: "an invalid expires_in",
           status: 400,
-          request: (x) =>
+          send: (x) =>
             create(
               `create a personal token with expires_in ${JSON.stringify(x.badExpiresIn)}`,
               JSON.stringify({ name: "dtp-kit", expires_in: x.badExpiresIn }),
               "application/json",
-            )(),
+            ),
         },
         {
           what: "expires_in over personal_token_max",
           status: 400,
-          request: create(
-            `create a personal token with expires_in ${max + 1} (over personal_token_max)`,
-            JSON.stringify({ name: "dtp-kit", expires_in: max + 1 }),
-            "application/json",
-          ),
+          send: () =>
+            create(
+              `create a personal token with expires_in ${max + 1} (over personal_token_max)`,
+              JSON.stringify({ name: "dtp-kit", expires_in: max + 1 }),
+              "application/json",
+            ),
         },
         {
           what: "DELETE an unknown personal token",
           status: 404,
-          request: async (x) => ({
-            method: "DELETE",
-            url: `${pats}/${encodeURIComponent(x.unknownId)}`,
-            headers: { authorization: `Bearer ${await user.access()}` },
-            label: "revoke an unknown personal token",
-          }),
+          send: (x) => user.revokePersonalToken(x.unknownId, "revoke an unknown personal token"),
         },
       );
     }
   }
-  if (ctx.target.config.admin?.token && endpointOf(ctx.target, "dtp_admin_endpoint")) {
-    const admin = adminApi(ctx);
-    const auth = { authorization: `Bearer ${admin.token}` };
+  const admin = adminApiOf(ctx);
+  if (admin) {
     // A decided registration, for the 409.
-    const decided = await register(ctx, ID, { label: "register (to decide twice)" });
-    expectDecision(
-      await decide(ctx, admin, "approve", decided.userCode),
-      { userCode: decided.userCode, clientId: decided.clientId, status: "approved" },
-      ID,
-    );
+    const { reg: decided } = await registeredDevice(ctx, {
+      register: { label: "register (to decide twice)" },
+    });
+    expectStatus(await admin.decide("approve", decided.userCode), 200, OWNERS.approve);
     const code = encodeURIComponent(decided.userCode);
     cases.push(
       {
         what: "admin list without a credential",
         status: 401,
-        request: async () => ({
-          method: "GET",
-          url: `${admin.base}/registrations`,
-          label: "admin list without a credential",
-        }),
+        send: () =>
+          admin.request("GET", "/registrations", {
+            authorization: null,
+            label: "admin list without a credential",
+          }),
       },
       {
         what: "admin list with a bad status",
         status: 400,
-        request: async (x) => ({
-          method: "GET",
-          url: `${admin.base}/registrations?status=${encodeURIComponent(x.badStatus)}`,
-          headers: auth,
-          label: `admin list with status=${x.badStatus}`,
-        }),
+        send: (x) =>
+          admin.listRegistrations(x.badStatus, { label: `admin list with status=${x.badStatus}` }),
       },
       {
         what: "approve with a garbage credential",
         status: 401,
-        request: async (x) => ({
-          method: "POST",
-          url: `${admin.base}/registrations/${code}/approve`,
-          headers: { authorization: `Bearer ${x.garbageToken}` },
-          label: "approve with a garbage admin credential",
-        }),
+        send: (x) =>
+          admin.request("POST", `/registrations/${code}/approve`, {
+            authorization: `Bearer ${x.garbageToken}`,
+            label: "approve with a garbage admin credential",
+          }),
       },
       {
         what: "deny without a credential",
         status: 401,
-        request: async () => ({
-          method: "POST",
-          url: `${admin.base}/registrations/${code}/deny`,
-          label: "deny without an admin credential",
-        }),
+        send: () =>
+          admin.request("POST", `/registrations/${code}/deny`, {
+            authorization: null,
+            label: "deny without an admin credential",
+          }),
       },
       {
         what: "approve a decided registration",
         status: 409,
-        request: async () => ({
-          method: "POST",
-          url: `${admin.base}/registrations/${code}/approve`,
-          headers: auth,
-          label: "approve the approved registration again",
-        }),
+        send: () =>
+          admin.decide("approve", decided.userCode, {
+            label: "approve the approved registration again",
+          }),
       },
       {
         what: "get an unknown device",
         status: 404,
-        request: async () => ({
-          method: "GET",
-          url: `${admin.base}/devices/${encodeURIComponent(ctx.clientId("unknown"))}`,
-          headers: auth,
-          label: "get an unknown device",
-        }),
+        send: () => admin.device(ctx.clientId("unknown"), { label: "get an unknown device" }),
       },
       {
         what: "get a device by a malformed client_id",
         status: [400, 404],
-        request: async (x) => ({
-          method: "GET",
-          url: `${admin.base}/devices/${encodeURIComponent(x.badClientId)}`,
-          headers: auth,
-          label: `get the device ${JSON.stringify(x.badClientId)} (malformed client_id)`,
-        }),
+        send: (x) =>
+          admin.device(x.badClientId, {
+            label: `get the device ${JSON.stringify(x.badClientId)} (malformed client_id)`,
+          }),
       },
       {
         what: "delete an unknown device",
         status: 404,
-        request: async () => ({
-          method: "DELETE",
-          url: `${admin.base}/devices/${encodeURIComponent(ctx.clientId("unknown"))}`,
-          headers: auth,
-          label: "delete an unknown device",
-        }),
+        send: () =>
+          admin.deleteDevice(ctx.clientId("unknown"), { label: "delete an unknown device" }),
       },
     );
   }

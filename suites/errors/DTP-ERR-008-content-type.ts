@@ -1,8 +1,8 @@
 /**
  * DTP-ERR-008 (MUST, RFC 6749 §3.2; DTP):
  * "A body that is not `application/x-www-form-urlencoded` at an OAuth endpoint MUST be
- * answered 400 OAuth error `invalid_request`, and a body that is not `application/json`
- * at `POST /personal-tokens` MUST be answered 415 with a problem body."
+ * answered 400 OAuth error `invalid_request`, and a body that is not `application/json` at
+ * `POST /personal-tokens` MUST be answered 415 with a problem body."
  *
  * Property: a valid, harmless request to an OAuth endpoint, or a valid personal-token
  * creation, whose body is sent under another (generated) media type, or none: as JSON, as
@@ -11,16 +11,16 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
+import { endpointOf } from "../../src/client/index.ts";
 import {
-  expectOAuthErrorFormat,
-  expectProblemFormat,
   formBody,
   harmlessRequest,
   type OAuthOperation,
   oauthOperations,
-  openSession,
-} from "./_helpers.ts";
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { expectOAuthErrorFormat, expectProblemFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-008";
 const FORM = "application/x-www-form-urlencoded";
@@ -43,11 +43,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
     const targets: (OAuthOperation | "createPersonalToken")[] = [
       ...oauthOperations(ctx, session),
-      ...(pats && session.userTokens ? ["createPersonalToken" as const] : []),
+      ...(pats && session.user ? ["createPersonalToken" as const] : []),
     ];
     const contentType = fc.oneof(
       fc.constantFrom(
@@ -74,7 +74,8 @@ export const check: Check = {
         )
         .map(([t, s]) => `${t}/${s}`),
     );
-    await fc.assert(
+    await ctx.property(
+      "bodies of another media type",
       fc.asyncProperty(
         fc.constantFrom(...targets),
         fc.nat({ max: 1 }),
@@ -85,14 +86,10 @@ export const check: Check = {
           if (op === "createPersonalToken") {
             if (isJson) return; // the right media type (or a +json one): not this requirement
             const value = { name: "dtp-kit content type", expires_in: 60 };
-            const headers: Record<string, string> = {
-              authorization: `Bearer ${await session.userTokens!.access()}`,
-            };
-            if (ct !== "none") headers["content-type"] = ct;
-            const res = await ctx.http.request({
+            const res = await session.user!.send({
               method: "POST",
               url: pats!,
-              headers,
+              ...(ct !== "none" ? { headers: { "content-type": ct } } : {}),
               body:
                 mt === FORM
                   ? formBody(Object.entries(value).map(([k, v]) => [k, String(v)]))
@@ -103,20 +100,15 @@ export const check: Check = {
             return;
           }
           if (mt === FORM) return; // the right media type
-          const req = await harmlessRequest(ctx, session, op, variant);
-          const headers: Record<string, string> = { authorization: req.authorization };
-          if (ct !== "none") headers["content-type"] = ct;
-          const res = await ctx.http.request({
-            method: "POST",
-            url: req.url,
-            headers,
+          const req = harmlessRequest(ctx, session, op, variant);
+          const res = await sendProbe(ctx, req, {
+            contentType: ct === "none" ? null : ct,
             body: isJson ? JSON.stringify(Object.fromEntries(req.params)) : formBody(req.params),
             label: `${op} as ${ct}`,
           });
           expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
         },
       ),
-      ctx.fc,
     );
   },
 };

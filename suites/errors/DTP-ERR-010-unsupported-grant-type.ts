@@ -11,10 +11,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
+import { clientAuthFor, postForm } from "../../src/client/kit/index.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import { expectOAuthErrorFormat, formBody } from "./_helpers.ts";
+import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-010";
 
@@ -73,23 +72,19 @@ export const check: Check = {
       ],
       [["code", randomToken(16)]],
     );
-    const url = endpoint(ctx.target, "token_endpoint");
-    const clientId = ctx.clientId("grant");
-    await fc.assert(
+    const auth = clientAuthFor(ctx.target, ctx.clientId("grant"));
+    await ctx.property(
+      "unknown and unsupported grant types",
       fc.asyncProperty(grantType, extra, async (grant, params) => {
-        const res = await ctx.http.request({
-          method: "POST",
-          url,
-          headers: {
-            authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
-            "content-type": "application/x-www-form-urlencoded",
-          },
-          body: formBody([["grant_type", grant], ...params]),
-          label: `token with grant_type ${JSON.stringify(grant).slice(0, 60)}`,
-        });
+        const res = await postForm(
+          ctx,
+          "token_endpoint",
+          auth,
+          [["grant_type", grant], ...params],
+          `token with grant_type ${JSON.stringify(grant).slice(0, 60)}`,
+        );
         expectOAuthErrorFormat(res, ID, { status: 400, error: "unsupported_grant_type" });
       }),
-      ctx.fc,
     );
   },
 };

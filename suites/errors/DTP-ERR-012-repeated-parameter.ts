@@ -13,15 +13,15 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { randomToken } from "../../src/protocol/random.ts";
 import {
-  expectOAuthErrorFormat,
-  formBody,
   harmlessRequest,
   type OAuthOperation,
   oauthOperations,
-  openSession,
-} from "./_helpers.ts";
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
+import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-012";
 
@@ -58,11 +58,12 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session);
     const dtp = ctx.target.features.has("dtp");
     const OPTIONAL = dtp ? OPTIONAL_DTP : OPTIONAL_OAUTH;
-    await fc.assert(
+    await ctx.property(
+      "one parameter repeated",
       fc.asyncProperty(
         fc.constantFrom(...ops),
         fc.nat({ max: 1 }),
@@ -74,7 +75,7 @@ export const check: Check = {
           where: fc.constantFrom("next", "first", "last"),
         }),
         async (op, variant, d) => {
-          const req = await harmlessRequest(ctx, session, op, variant);
+          const req = harmlessRequest(ctx, session, op, variant);
           const params: [string, string][] = [...req.params, ...OPTIONAL[op]];
           const extension = d.extension && dtp;
           if (extension) params.push([`x_dtp_kit_${randomToken(4)}`, "one"]);
@@ -85,20 +86,10 @@ export const check: Check = {
           if (d.where === "next") params.splice(at + 1, 0, copy);
           else if (d.where === "first") params.unshift(copy);
           else params.push(copy);
-          const res = await ctx.http.request({
-            method: "POST",
-            url: req.url,
-            headers: {
-              authorization: req.authorization,
-              "content-type": "application/x-www-form-urlencoded",
-            },
-            body: formBody(params),
-            label: `${op} with "${name}" twice`,
-          });
+          const res = await sendProbe(ctx, req, { params, label: `${op} with "${name}" twice` });
           expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
         },
       ),
-      ctx.fc,
     );
   },
 };

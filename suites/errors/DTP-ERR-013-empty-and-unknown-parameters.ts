@@ -15,18 +15,16 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { endpointOf } from "../../src/client/endpoints.ts";
-import { randomToken } from "../../src/protocol/random.ts";
+import { DEVICE_CODE_GRANT, endpointOf } from "../../src/client/index.ts";
 import {
-  DEVICE_CODE_GRANT,
-  describeShort,
-  expectOAuthErrorFormat,
-  formBody,
+  clientAuthFor,
   harmlessRequest,
-  openSession,
-} from "./_helpers.ts";
+  postForm,
+  probeSession,
+  sendProbe,
+} from "../../src/client/kit/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
+import { describeShort, expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-013";
 const ERR014 = "DTP-ERR-014";
@@ -45,7 +43,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const session = await openSession(ctx, ID);
+    const session = await probeSession(ctx);
     const oauthProfile = ctx.target.profile === "oauth";
     const oauthScope = ctx.target.config.oauth?.scope;
     const unknown = fc.uniqueArray(
@@ -59,7 +57,8 @@ export const check: Check = {
       { selector: (p) => p.name, maxLength: 4 },
     );
     const empties = fc.subarray([...EMPTY_AT_REGISTRATION]);
-    await fc.assert(
+    await ctx.property(
+      "extension parameters and empty optional ones",
       fc.asyncProperty(unknown, empties, fc.boolean(), async (extra, empty, hintEmpty) => {
         const ext: [string, string][] = extra.map((p) => [p.name, p.value]);
         const requirement = ext.length > 0 ? ERR014 : ID;
@@ -93,10 +92,11 @@ export const check: Check = {
           if (e === "key") regParams.push(["public_key", ""], ["key_type", ""]);
           else regParams.push([e, ""]);
         }
-        const reg = await post(
+        const clientAuth = clientAuthFor(ctx.target, clientId);
+        const reg = await postForm(
           ctx,
           "device_authorization_endpoint",
-          basicAuth(clientId, clientSecret(ctx.target, clientId)),
+          clientAuth,
           regParams,
           `register with ${what}`,
         );
@@ -123,10 +123,10 @@ export const check: Check = {
         }
 
         // First poll of that code: authorization_pending.
-        const polled = await post(
+        const polled = await postForm(
           ctx,
           "token_endpoint",
-          basicAuth(clientId, clientSecret(ctx.target, clientId)),
+          clientAuth,
           [["grant_type", DEVICE_CODE_GRANT], ["device_code", body.device_code], ...ext],
           `first poll with ${ext.length} extension parameter(s)`,
         );
@@ -136,9 +136,9 @@ export const check: Check = {
         const hint: [string, string][] = hintEmpty ? [["token_type_hint", ""]] : [];
         const label = `${ext.length} extension parameter(s)${hintEmpty ? " and an empty token_type_hint" : ""}`;
         const token = randomToken(32);
-        const auth = basicAuth(session.clientId, clientSecret(ctx.target, session.clientId));
+        const auth = clientAuthFor(ctx.target, session.device.clientId);
         if (endpointOf(ctx.target, "revocation_endpoint")) {
-          const res = await post(
+          const res = await postForm(
             ctx,
             "revocation_endpoint",
             auth,
@@ -149,7 +149,7 @@ export const check: Check = {
             fail(requirement, `revocation with ${label}: 200 as without`, describeShort(res), res);
         }
         if (endpointOf(ctx.target, "introspection_endpoint")) {
-          const res = await post(
+          const res = await postForm(
             ctx,
             "introspection_endpoint",
             auth,
@@ -162,40 +162,16 @@ export const check: Check = {
             fail(requirement, '{"active": false} for a random token', describeShort(res), res);
         }
         // Login with a wrong password: invalid_grant, not invalid_request.
-        if (session.userTokens) {
-          const req = await harmlessRequest(ctx, session, "login");
-          const res = await post(
-            ctx,
-            "dtp_login_endpoint",
-            req.authorization,
-            [...req.params, ...ext],
-            `login (wrong password) with ${ext.length} extension parameter(s)`,
-          );
+        if (session.user) {
+          const req = harmlessRequest(ctx, session, "login");
+          const res = await sendProbe(ctx, req, {
+            params: [...req.params, ...ext],
+            label: `login (wrong password) with ${ext.length} extension parameter(s)`,
+          });
           expectOAuthErrorFormat(res, ERR014, { status: 400, error: "invalid_grant" });
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
     );
   },
 };
-
-function post(
-  ctx: Parameters<Check["run"]>[0],
-  name:
-    | "device_authorization_endpoint"
-    | "token_endpoint"
-    | "revocation_endpoint"
-    | "introspection_endpoint"
-    | "dtp_login_endpoint",
-  authorization: string,
-  params: [string, string][],
-  label: string,
-): Promise<HttpResponse> {
-  return ctx.http.request({
-    method: "POST",
-    url: endpointOf(ctx.target, name)!,
-    headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
-    body: formBody(params),
-    label,
-  });
-}

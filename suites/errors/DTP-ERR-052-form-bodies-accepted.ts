@@ -17,7 +17,7 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, fail, mediaType } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { applyClientAuth } from "../../src/client/auth.ts";
+import { clientAuthFor } from "../../src/client/kit/auth.ts";
 import { randomToken } from "../../src/protocol/random.ts";
 
 const ID = "DTP-ERR-052";
@@ -81,7 +81,11 @@ export const check: Check = {
         const clientId = ctx.clientId("err52");
         const headers: Record<string, string> = {};
         const form = probe.form(ctx, clientId);
-        applyClientAuth(ctx.target, clientId, headers, form);
+        clientAuthFor(ctx.target, clientId).apply(
+          { headers, form },
+          ctx.target,
+          Math.floor(ctx.clock.now() / 1000),
+        );
         const res = await ctx.http.request({
           method: "POST",
           url: ctx.target.metadata[probe.member] as string,

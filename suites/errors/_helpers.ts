@@ -1,8 +1,8 @@
 /**
- * Shared by the errors suite: a session (a device with live tokens, and a logged-in user
- * when the target offers login), harmless requests to every OAuth endpoint that checks
- * then break in one way, the error-format assertions of DTP-ERR-001/005/006, a detector for
- * leaked internals (stack traces, file paths), and SHOULD findings collected for the end.
+ * The errors suite's assertions: the error formats of DTP-ERR-001/005/006, a detector for
+ * leaked internals (stack traces, file paths), SHOULD findings collected for the end, and
+ * "nothing lost" after bad requests. The harmless requests the checks break come from
+ * src/client/kit/probes.ts.
  */
 
 import type { CheckContext } from "../../src/check/check.ts";
@@ -15,19 +15,13 @@ import {
 } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { type Registration, register } from "../../src/client/device.ts";
-import { type EndpointName, endpointOf } from "../../src/client/endpoints.ts";
 import {
   callResource,
-  login,
-  obtainDeviceTokens,
-  readTokens,
-  refresh,
+  endpointOf,
+  type TokenHolder,
   type TokenSet,
-  userCredentials,
-} from "../../src/client/tokens.ts";
-import { randomToken } from "../../src/protocol/random.ts";
+} from "../../src/client/index.ts";
+import type { ProbeSession } from "../../src/client/kit/index.ts";
 
 // ——— error codes and problem types ———
 
@@ -288,132 +282,26 @@ export function leakedInternals(res: HttpResponse): string | undefined {
   return undefined;
 }
 
-// ——— a session: live device and user tokens ———
-
-/** Tokens kept valid: renewed (refresh, or obtained again) shortly before they expire. */
-export interface LiveTokens {
-  current(): TokenSet;
-  /** A currently valid access token. */
-  access(): Promise<string>;
-  /** Refreshes now (fails `requirement` when the refresh does not work). */
-  renew(requirement: string): Promise<TokenSet>;
-}
-
-export interface Session {
-  /** The session device's client_id. */
-  clientId: string;
-  /** Its registration (approved when the kit can get registrations approved). */
-  registration: Registration;
-  /** Its live tokens: only when the target config says how to approve a registration. */
-  deviceTokens?: LiveTokens;
-  /** The configured user, logged in through the device (when the target offers login). */
-  userTokens?: LiveTokens;
-  /** The configured user's name (for harmless login requests), if any. */
-  username?: string;
-}
-
-function live(
-  ctx: CheckContext,
-  first: TokenSet,
-  again: (requirement: string, current: TokenSet) => Promise<TokenSet>,
-  requirement: string,
-): LiveTokens {
-  let current = first;
-  const self: LiveTokens = {
-    current: () => current,
-    async access() {
-      // Renewed well before it expires (lifetimes may be seconds, and a busy server may
-      // take a while to answer): used only in the first 40 % of its life.
-      const lifetimeMs = current.expiresIn * 1000;
-      const left = current.receivedAt + lifetimeMs - ctx.clock.now();
-      if (current.expiresIn > 0 && left < Math.max(1500, 0.6 * lifetimeMs)) {
-        await self.renew(requirement);
-      }
-      return current.accessToken;
-    },
-    async renew(req) {
-      current = await again(req, current);
-      return current;
-    },
-  };
-  return self;
-}
+// ——— nothing lost ———
 
 /**
- * A device with tokens (keyless: Bearer tokens) and, when the target offers login and the
- * config names a user, that user's tokens obtained through it.
- */
-export async function openSession(ctx: CheckContext, requirement: string): Promise<Session> {
-  const f = ctx.target.features;
-  if (!f.has("admin")) {
-    // No way to get a registration approved: the cases that need tokens are left out.
-    ctx.note("no approval configured: the cases that need a device or user token are left out");
-    const registration = await register(ctx, requirement, { label: "register (session)" });
-    return { clientId: registration.clientId, registration };
-  }
-  const device = await obtainDeviceTokens(ctx, requirement, { label: "register (session)" });
-  const holder = { clientId: device.clientId };
-  const deviceTokens = live(
-    ctx,
-    device.tokens,
-    async (req, current) => {
-      if (current.refreshToken === undefined) {
-        fail(
-          req,
-          "(setup) a refresh token to keep the device's access token fresh",
-          "none was issued",
-        );
-      }
-      return readTokens(ctx, await refresh(ctx, holder, current.refreshToken), req);
-    },
-    requirement,
-  );
-  const session: Session = { clientId: device.clientId, registration: device, deviceTokens };
-  if (f.has("login") && f.has("user_credentials")) {
-    const user = userCredentials(ctx);
-    session.username = user.username;
-    const logIn = async (req: string) => {
-      const token = await deviceTokens.access();
-      const res = await login(
-        ctx,
-        { tokens: { accessToken: token, tokenType: "Bearer" } },
-        { username: user.username, password: user.password },
-        "login (session)",
-      );
-      return readTokens(ctx, res, req);
-    };
-    session.userTokens = live(
-      ctx,
-      await logIn(requirement),
-      async (req, current) =>
-        current.refreshToken === undefined
-          ? logIn(req)
-          : readTokens(ctx, await refresh(ctx, holder, current.refreshToken), req),
-      requirement,
-    );
-  }
-  return session;
-}
-
-/**
- * Nothing was lost: the device's refresh token still refreshes, the new access token is
- * accepted at the resource, and the same for the user's tokens.
+ * Nothing was lost: the session's device and user tokens still refresh, and the new access
+ * tokens are accepted at the resource.
  */
 export async function expectSessionIntact(
   ctx: CheckContext,
-  session: Session,
+  session: ProbeSession,
   requirement: string,
 ): Promise<void> {
-  const pairs: [string, LiveTokens | undefined][] = [
+  const pairs: [string, TokenHolder | undefined][] = [
     ["the device's", session.deviceTokens],
-    ["the user's", session.userTokens],
+    ["the user's", session.user?.tokens],
   ];
   for (const [whose, tokens] of pairs) {
     if (!tokens) continue;
-    const before = tokens.current();
     let renewed: TokenSet;
     try {
-      renewed = await tokens.renew(requirement);
+      renewed = await tokens.renew();
     } catch (err) {
       if (err instanceof CheckFailure) {
         throw new CheckFailure({
@@ -425,7 +313,6 @@ export async function expectSessionIntact(
       }
       throw err;
     }
-    if (renewed === before) continue;
     if (endpointOf(ctx.target, "dtp_resource_endpoint") !== undefined) {
       const res = await callResource(
         ctx,
@@ -443,149 +330,6 @@ export async function expectSessionIntact(
       }
     }
   }
-}
-
-// ——— harmless requests to the OAuth endpoints ———
-
-export type OAuthOperation =
-  | "registerDevice"
-  | "token"
-  | "revokeToken"
-  | "introspectToken"
-  | "login";
-
-export const OAUTH_ENDPOINTS: Readonly<Record<OAuthOperation, EndpointName>> = {
-  registerDevice: "device_authorization_endpoint",
-  token: "token_endpoint",
-  revokeToken: "revocation_endpoint",
-  introspectToken: "introspection_endpoint",
-  login: "dtp_login_endpoint",
-};
-
-/** The OAuth operations the target offers (login only with a session user). */
-export function oauthOperations(ctx: CheckContext, session?: Session): OAuthOperation[] {
-  return (Object.keys(OAUTH_ENDPOINTS) as OAuthOperation[]).filter(
-    (op) =>
-      endpointOf(ctx.target, OAUTH_ENDPOINTS[op]) !== undefined &&
-      (op !== "login" || session?.userTokens !== undefined),
-  );
-}
-
-/** A request that is valid but does no harm whatever the answer (fresh ids, random tokens). */
-export interface OAuthRequest {
-  op: OAuthOperation;
-  url: string;
-  /** Authorization header (Basic with the API key, or the device's Bearer token at /login). */
-  authorization: string;
-  /** Form parameters, in order. */
-  params: [string, string][];
-  /** Names of the parameters the operation requires (DTP-ERR-011). */
-  required: string[];
-  clientId: string;
-}
-
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-
-/**
- * A valid request to `op` that harms nothing: a registration of a fresh client_id, a refresh
- * (or device code poll) with a random token, revocation / introspection of a random token, a
- * login with a wrong password. `variant` picks the token grant (0: refresh, 1: device code).
- */
-export async function harmlessRequest(
-  ctx: CheckContext,
-  session: Session,
-  op: OAuthOperation,
-  variant = 0,
-): Promise<OAuthRequest> {
-  const url = endpointOf(ctx.target, OAUTH_ENDPOINTS[op])!;
-  const deviceId = session.clientId;
-  const apiKey = clientSecret(ctx.target, deviceId);
-  switch (op) {
-    case "registerDevice": {
-      const clientId = ctx.clientId("err");
-      if (ctx.target.profile === "oauth") {
-        // A plain RFC 8628 device authorization request: with HTTP Basic, no body parameter
-        // is required (RFC 6749 §2.3.1: the client_id travels in the credentials).
-        const scope = ctx.target.config.oauth?.scope;
-        return {
-          op,
-          url,
-          authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
-          params: [
-            ["client_id", clientId],
-            ...(scope ? [["scope", scope] as [string, string]] : []),
-          ],
-          required: [],
-          clientId,
-        };
-      }
-      return {
-        op,
-        url,
-        authorization: basicAuth(clientId, clientSecret(ctx.target, clientId)),
-        params: [
-          ["client_id", clientId],
-          ["client_type", "desktop_client"],
-          ["response_type", "device_code"],
-        ],
-        required: ["client_id", "client_type", "response_type"],
-        clientId,
-      };
-    }
-    case "token":
-      return variant % 2 === 0
-        ? {
-            op,
-            url,
-            authorization: basicAuth(deviceId, apiKey),
-            params: [
-              ["grant_type", "refresh_token"],
-              ["refresh_token", randomToken(32)],
-            ],
-            required: ["grant_type", "refresh_token"],
-            clientId: deviceId,
-          }
-        : {
-            op,
-            url,
-            authorization: basicAuth(deviceId, apiKey),
-            params: [
-              ["grant_type", DEVICE_CODE_GRANT],
-              ["device_code", randomToken(32)],
-            ],
-            required: ["grant_type", "device_code"],
-            clientId: deviceId,
-          };
-    case "revokeToken":
-    case "introspectToken":
-      return {
-        op,
-        url,
-        authorization: basicAuth(deviceId, apiKey),
-        params: [["token", randomToken(32)]],
-        required: ["token"],
-        clientId: deviceId,
-      };
-    case "login":
-      return {
-        op,
-        url,
-        authorization: `Bearer ${await session.deviceTokens!.access()}`,
-        params: [
-          ["username", session.username ?? "dtp-kit-nobody"],
-          ["password", `wrong-${randomToken(12)}`],
-        ],
-        required: ["username", "password"],
-        clientId: deviceId,
-      };
-  }
-}
-
-/** The form body of parameters (percent-encoded, in order, duplicates kept). */
-export function formBody(params: readonly (readonly [string, string])[]): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of params) p.append(k, v);
-  return p.toString();
 }
 
 /** Parameter names some OAuth server may recognise: generated "unknown" names avoid them. */

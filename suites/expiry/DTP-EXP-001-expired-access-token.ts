@@ -1,8 +1,13 @@
 /**
  * DTP-EXP-001 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
- * "An access token presented after its `exp` MUST be answered 401 with `WWW-Authenticate`
- * `error="invalid_token"` (scheme `Bearer`, or `DPoP` for a bound token) at every protected
- * resource."
+ * "An access token presented after its lifetime (`exp`, or `expires_in` seconds after it
+ * was issued) plus at most a small clock-skew leeway (a few minutes, RFC 7519 §4.1.4) MUST
+ * be refused at every protected resource as an invalid token (DTP-RES-005)."
+ *
+ * DTP-EXP-006 (MUST, DTP; RFC 7519 §4.1.4):
+ * "The server MUST accept client-supplied times (DPoP `iat`, signature `created`, assertion
+ * `iat` and `exp`) that are off by at most `dtp_clock_skew` seconds in either direction,
+ * and MUST apply no skew to the lifetimes of what it issued itself."
  *
  * DTP-EXP-006 (MUST, DTP; RFC 7519 §4.1.4), its second half:
  * "... and MUST apply no skew to the lifetimes of what it issued itself."
@@ -24,33 +29,44 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, declaredSkew, endpointOf } from "../../src/client/endpoints.ts";
 import {
   callResource,
-  type Device,
-  login,
-  peekJwt,
+  claimsOf,
+  type DpopSession,
+  declaredLifetime,
+  declaredSkew,
+  endpointOf,
+  loginWith,
+  presentToken,
+  provablyValid,
   type TokenSet,
+} from "../../src/client/index.ts";
+import {
+  approvedDevice,
+  EXPIRY_MARGIN_MS,
+  loggedInUser,
+  offers,
+  requireWait,
   userCredentials,
-} from "../../src/client/tokens.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
-import { deviceTokens, offers, provablyValid, userTokens } from "../tokens/_helpers.ts";
-import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
+  waitLifetime,
+} from "../../src/client/kit/index.ts";
 
 const ID = "DTP-EXP-001";
 const NO_SKEW = "DTP-EXP-006";
 
 interface Held {
   label: string;
+  /** The tokens exactly as issued (never renewed: they must expire). */
   tokens: TokenSet;
-  device?: Device;
-  dpop?: Device["dpop"];
+  /** A device's own token (it is also presented at /login). */
+  device?: boolean;
+  dpop?: DpopSession | undefined;
   /** The token's lifetime (s): the larger of expires_in and exp − iat. */
   lifetime: number;
 }
 
 function lifetimeOf(tokens: TokenSet): number {
-  const claims = peekJwt(tokens.accessToken);
+  const claims = claimsOf(tokens.accessToken);
   const fromClaims =
     typeof claims?.exp === "number" && typeof claims.iat === "number" ? claims.exp - claims.iat : 0;
   return Math.max(tokens.expiresIn, fromClaims);
@@ -70,16 +86,15 @@ export const check: Check = {
   async run(ctx) {
     // Each token is shown to work at /me as soon as it is issued (the lifetimes are short).
     const [bearer, bound] = await Promise.all([
-      deviceTokens(ctx, ID, { label: "register (Bearer device)" }),
+      approvedDevice(ctx, { register: { label: "register (Bearer device)" } }),
       offers(ctx, "dpop")
-        ? generateDeviceKey("ed25519").then(async (key) => {
-            const r = await deviceTokens(ctx, ID, {
-              key,
-              label: "register (DPoP device, ed25519)",
-            });
+        ? approvedDevice(ctx, {
+            kind: "ed25519",
+            register: { label: "register (DPoP device, ed25519)" },
+          }).then(async (r) => {
             await control(ctx, {
               label: "DPoP-bound device token",
-              tokens: r.device.tokens,
+              tokens: r.tokens.tokens,
               dpop: r.device.dpop,
             });
             return r;
@@ -87,45 +102,43 @@ export const check: Check = {
         : undefined,
     ]);
     const withLogin = offers(ctx, "login", "user_credentials");
-    const user = withLogin ? await userTokens(ctx, ID, bearer.device) : undefined;
+    const user = withLogin ? await loggedInUser(ctx, { through: bearer }) : undefined;
     // The login may have refreshed the Bearer device's tokens: hold the latest ones.
     const held: Held[] = [
       {
         label: "Bearer device token",
-        tokens: bearer.device.tokens,
-        device: bearer.device,
-        lifetime: lifetimeOf(bearer.device.tokens),
+        tokens: bearer.tokens.tokens,
+        device: true,
+        lifetime: lifetimeOf(bearer.tokens.tokens),
       },
     ];
     await control(ctx, held[0]!);
     if (bound) {
       held.push({
         label: "DPoP-bound device token",
-        tokens: bound.device.tokens,
-        device: bound.device,
+        tokens: bound.tokens.tokens,
+        device: true,
         dpop: bound.device.dpop,
-        lifetime: lifetimeOf(bound.device.tokens),
+        lifetime: lifetimeOf(bound.tokens.tokens),
       });
     }
-    if (user) {
-      const h: Held = {
-        label: "user token",
-        tokens: user.tokens,
-        lifetime: lifetimeOf(user.tokens),
-      };
-      held.push(h);
-      await control(ctx, h);
+    const userHeld: Held | undefined = user && {
+      label: "user token",
+      tokens: user.tokens.tokens,
+      lifetime: lifetimeOf(user.tokens.tokens),
+    };
+    if (userHeld) {
+      held.push(userHeld);
+      await control(ctx, userHeld);
     }
     const patUrl = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
-    const withPat = withLogin && patUrl !== undefined;
-    const userToken = user?.tokens;
+    const withPat = user !== undefined && patUrl !== undefined;
     const patLifetime = Math.min(60, declaredLifetime(ctx.target, "personal_token_max", 60));
     let patId = "unknown-id";
-    if (withPat && userToken) {
-      const created = await ctx.http.request({
+    if (withPat && userHeld) {
+      const created = await presentToken(ctx, userHeld.tokens, undefined, {
         method: "POST",
         url: patUrl,
-        headers: { authorization: `Bearer ${userToken.accessToken}` },
         json: { name: "expiry check", expires_in: patLifetime, scope: "me" },
         label: "create a personal token (while the user token is valid)",
       });
@@ -156,54 +169,58 @@ export const check: Check = {
 
     // /me with every token.
     for (const [i, h] of held.entries()) {
-      const res = await callResource(
-        ctx,
-        h.tokens,
-        h.dpop,
-        `GET /me with the ${h.label} (expired)`,
-      );
-      if (i === 0 && res.status === 200 && leeway === 0) await diagnoseAccepted(ctx, h, res);
-      expectExpired(res, h);
+      await ctx.case(`GET /me with the ${h.label}`, async () => {
+        const res = await callResource(
+          ctx,
+          h.tokens,
+          h.dpop,
+          `GET /me with the ${h.label} (expired)`,
+        );
+        if (i === 0 && res.status === 200 && leeway === 0) await diagnoseAccepted(ctx, h, res);
+        expectExpired(res, h);
+      });
     }
     // /login with the device tokens.
     if (withLogin) {
-      const user = userCredentials(ctx);
+      const creds = userCredentials(ctx);
       for (const h of held.filter((x) => x.device)) {
-        const res = await login(
-          ctx,
-          { tokens: h.tokens, ...(h.dpop ? { dpop: h.dpop } : {}) },
-          { username: user.username, password: user.password },
-          `POST /login with the ${h.label} (expired)`,
-        );
-        expectExpired(res, h);
+        await ctx.case(`POST /login with the ${h.label}`, async () => {
+          const res = await loginWith(
+            ctx,
+            h.tokens,
+            h.dpop,
+            { username: creds.username, password: creds.password },
+            `POST /login with the ${h.label} (expired)`,
+          );
+          expectExpired(res, h);
+        });
       }
     }
     // The personal-token endpoints with the user token.
-    if (withPat && patUrl && userToken) {
-      const h = held.find((x) => x.tokens === userToken)!;
-      const auth = { authorization: `Bearer ${userToken.accessToken}` };
-      const attempts: HttpResponse[] = [
-        await ctx.http.request({
-          method: "POST",
+    if (withPat && patUrl && userHeld) {
+      const requests = [
+        {
+          method: "POST" as const,
           url: patUrl,
-          headers: auth,
           json: { name: "expired", expires_in: patLifetime, scope: "me" },
           label: "POST /personal-tokens with the user token (expired)",
-        }),
-        await ctx.http.request({
-          method: "GET",
+        },
+        {
+          method: "GET" as const,
           url: patUrl,
-          headers: auth,
           label: "GET /personal-tokens with the user token (expired)",
-        }),
-        await ctx.http.request({
-          method: "DELETE",
+        },
+        {
+          method: "DELETE" as const,
           url: `${patUrl}/${encodeURIComponent(patId)}`,
-          headers: auth,
           label: "DELETE /personal-tokens/{id} with the user token (expired)",
-        }),
+        },
       ];
-      for (const res of attempts) expectExpired(res, h);
+      for (const req of requests) {
+        await ctx.case(req.label, async () => {
+          expectExpired(await presentToken(ctx, userHeld.tokens, undefined, req), userHeld);
+        });
+      }
     }
     ctx.note(
       `expired: ${held.map((h) => h.label).join(", ")}; resources: /me${withLogin ? ", /login" : ""}${withPat ? ", /personal-tokens (POST, GET, DELETE)" : ""}`,

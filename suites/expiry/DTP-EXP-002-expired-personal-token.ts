@@ -10,11 +10,9 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { callResource } from "../../src/client/tokens.ts";
-import { deviceTokens, userTokens } from "../tokens/_helpers.ts";
-import { EXPIRY_MARGIN_MS, waitLifetime } from "./_helpers.ts";
+import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import { callResource, OWNERS } from "../../src/client/index.ts";
+import { EXPIRY_MARGIN_MS, loggedInUser, waitLifetime } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-EXP-002";
 const LIFETIME = 5;
@@ -37,34 +35,25 @@ export const check: Check = {
         `needs to wait ${needed} s for a ${LIFETIME} s personal token to expire but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
       );
     }
-    const { device } = await deviceTokens(ctx, ID);
-    const user = await userTokens(ctx, ID, device);
+    const user = await loggedInUser(ctx);
     const sentAt = ctx.clock.now();
-    const created = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "dtp_personal_tokens_endpoint"),
-      headers: { authorization: `Bearer ${user.tokens.accessToken}` },
-      json: { name: "expires soon", expires_in: LIFETIME, scope: "me" },
-      label: `create a personal token (expires_in ${LIFETIME})`,
+    const created = await user.personalToken({
+      name: "expires soon",
+      expiresIn: LIFETIME,
+      scope: "me",
     });
-    const receivedAt = ctx.clock.now();
-    expectStatus(created, 201, "DTP-PAT-001");
-    const body = expectJson(created, "DTP-PAT-001");
-    const { token, created_at, expires_at } = body;
-    if (
-      typeof token !== "string" ||
-      typeof created_at !== "number" ||
-      typeof expires_at !== "number"
-    ) {
+    const receivedAt = created.holder.tokens.receivedAt;
+    const body = created.res.body as Record<string, unknown>;
+    const { created_at, expires_at } = body;
+    if (typeof created_at !== "number" || typeof expires_at !== "number") {
       fail(
-        "DTP-PAT-001",
-        "token, created_at and expires_at in the answer",
+        OWNERS.personalToken,
+        "created_at and expires_at in the answer",
         JSON.stringify(Object.keys(body)),
-        created,
+        created.res,
       );
     }
-    ctx.http.addSecret(token, "personal token");
-    const pat = { accessToken: token, tokenType: "Bearer" };
+    const pat = created.holder.tokens;
 
     const valid = await callResource(
       ctx,

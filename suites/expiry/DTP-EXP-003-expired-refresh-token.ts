@@ -13,10 +13,15 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { readTokens, refresh } from "../../src/client/tokens.ts";
-import { sleepUntil } from "../polling/_helpers.ts";
-import { deviceTokens } from "../tokens/_helpers.ts";
-import { EXPIRY_MARGIN_MS, lifetimeOrSkip, requireWait, waitLifetime } from "./_helpers.ts";
+import { OWNERS } from "../../src/client/index.ts";
+import {
+  approvedDevice,
+  declaredLifetimeOrSkip,
+  EXPIRY_MARGIN_MS,
+  requireWait,
+  sleepUntil,
+  waitLifetime,
+} from "../../src/client/kit/index.ts";
 
 const ID = "DTP-EXP-003";
 const SETTING = "dtp_lifetimes.refresh_token";
@@ -33,22 +38,21 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const lifetime = lifetimeOrSkip(ctx, "refresh_token");
+    const lifetime = declaredLifetimeOrSkip(ctx, "refresh_token");
     requireWait(ctx, lifetime + EXPIRY_MARGIN_MS / 1000 + 1, SETTING);
-    const { device } = await deviceTokens(ctx, ID);
-    const grantedAt = device.tokens.receivedAt;
-    if (!device.tokens.refreshToken) {
-      fail(ID, "a refresh_token in the device token response", "none", device.tokens.res);
-    }
+    const { device, tokens } = await approvedDevice(ctx);
+    const first = tokens.tokens;
+    const grantedAt = first.receivedAt;
 
     // Rotate halfway: the rotated token belongs to the same family and its deadline.
     await sleepUntil(ctx, grantedAt + (lifetime * 1000) / 2);
-    const rotated = await refresh(ctx, device, device.tokens.refreshToken);
-    const next = readTokens(ctx, rotated, ID);
-    if (!next.refreshToken) fail(ID, "a rotated refresh_token", "none", rotated);
+    const next = await device.refreshed(first);
+    if (!next.refreshToken) {
+      fail(OWNERS.refresh, "a rotated refresh_token", "none", next.res);
+    }
 
     await waitLifetime(ctx, grantedAt, lifetime, SETTING);
-    const late = await refresh(ctx, device, next.refreshToken);
+    const late = await device.refresh(next.refreshToken);
     expectOAuthError(late, { status: 400, error: "invalid_grant" }, ID);
   },
 };

@@ -11,8 +11,12 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { poll, register } from "../../src/client/device.ts";
-import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "./_helpers.ts";
+import {
+  EXPIRY_MARGIN_MS,
+  registeredDevice,
+  requireWait,
+  waitLifetime,
+} from "../../src/client/kit/index.ts";
 
 const ID = "DTP-EXP-004";
 const SETTING = "dtp_lifetimes.device_code";
@@ -29,13 +33,15 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { label: "register (approved, never polled)" });
+    const { device, reg } = await registeredDevice(ctx, {
+      register: { label: "register (approved, never polled)" },
+    });
     const registeredAt = ctx.clock.now();
     requireWait(ctx, reg.expiresIn + EXPIRY_MARGIN_MS / 1000, SETTING);
     await ctx.approval.approve(reg.userCode);
 
     await waitLifetime(ctx, registeredAt, reg.expiresIn, SETTING);
-    const res = await poll(ctx, reg, { label: `poll (${reg.expiresIn} s after registration)` });
+    const res = await device.poll(reg, { label: `poll (${reg.expiresIn} s after registration)` });
     if (res.status === 200) {
       fail(
         ID,

@@ -1,7 +1,7 @@
 /**
- * DTP-EXP-005 (MUST, RFC 7523 §3 item 4):
- * "A client assertion whose `exp` is more than skew seconds in the past MUST be rejected
- * with 401 OAuth error `invalid_client`."
+ * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4), §3.2):
+ * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
+ * MUST be rejected with OAuth error `invalid_client`."
  *
  * An approved `server` device first gets a service token with a fresh assertion (control:
  * its assertions are otherwise accepted). Property: assertions otherwise valid (fresh
@@ -12,10 +12,8 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
-import { readTokens } from "../../src/client/tokens.ts";
-import { requestServiceToken, serviceClient } from "../tokens/_helpers.ts";
-import { nowSeconds } from "./_helpers.ts";
+import { declaredLifetime, declaredSkew, OWNERS, readStepTokens } from "../../src/client/index.ts";
+import { nowSeconds, serviceClient } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-EXP-005";
 
@@ -33,27 +31,23 @@ export const check: Check = {
   async run(ctx) {
     const skew = declaredSkew(ctx.target);
     const maxLifetime = declaredLifetime(ctx.target, "assertion_max_lifetime", 300);
-    const svc = await serviceClient(ctx, ID);
-    const control = await requestServiceToken(ctx, svc, {
-      label: "service token (fresh assertion)",
-    });
-    readTokens(ctx, control, "DTP-SVC-001");
+    const svc = await serviceClient(ctx);
+    const control = await svc.send(svc.assertion(), { label: "service token (fresh assertion)" });
+    readStepTokens(ctx, control, OWNERS.serviceToken, "a service token for a fresh assertion");
 
-    await fc.assert(
+    await ctx.property(
+      "assertions expired by more than the skew",
       fc.asyncProperty(
         fc.integer({ min: 2, max: 86_400 }),
         fc.integer({ min: 1, max: Math.max(1, maxLifetime) }),
         async (pastBy, lifetime) => {
           const exp = nowSeconds(ctx) - skew - pastBy;
-          const res = await requestServiceToken(ctx, svc, {
-            iat: exp - lifetime,
-            lifetime,
+          const res = await svc.send(svc.assertion({ iat: exp - lifetime, lifetime }), {
             label: `service token (assertion expired ${skew + pastBy} s ago)`,
           });
           expectOAuthError(res, { status: 401, error: "invalid_client" }, ID);
         },
       ),
-      ctx.fc,
     );
   },
 };

@@ -1,9 +1,9 @@
 /**
  * DTP-LOGIN-001 (MUST, SAFEQ Cloud "User and device tokens"):
- * "`POST /login` with a valid device access token that has scope `login`
- * (`Authorization: Bearer`, or `DPoP` with a proof for a DPoP-bound token) and the form
- * parameters `username` and `password` of a known user MUST be answered 200 with a token
- * response containing a user access token and a refresh token."
+ * "`POST /login` with a valid device access token that has scope `login` (`Authorization:
+ * Bearer`, or `DPoP` with a proof for a DPoP-bound token) and the form parameters
+ * `username` and `password` of a known user MUST be answered 200 with a token response
+ * containing a user access token and a refresh token."
  *
  * DTP-LOGIN-002 (MUST, SAFEQ Cloud "User and device tokens"; RFC 9068 §2.2):
  * "A user access token MUST have `sub` equal to the user's id, `client_id` equal to the
@@ -24,28 +24,22 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
-import { endpointOf, newDeviceKey, readTokens } from "../../src/client/index.ts";
-import type { KeyKind } from "../../src/protocol/index.ts";
 import {
+  callResource,
   claimsOf,
+  endpointOf,
+  generateDeviceKey,
   loginThrough,
-  me,
-  passwordForm,
   provablyValid,
-  scopeSet,
-  type TrustedDevice,
-  trustedDevice,
-} from "./_helpers.ts";
+  readStepTokens,
+  scopeList,
+} from "../../src/client/index.ts";
+import { approvedDevice, userCredentials } from "../../src/client/kit/index.ts";
+import type { KeyKind } from "../../src/protocol/index.ts";
 
 const ID = "DTP-LOGIN-001";
 const CLAIMS = "DTP-LOGIN-002";
 const BOUND = "DTP-LOGIN-003";
-
-interface Login {
-  device: TrustedDevice;
-  what: string;
-  sub: string;
-}
 
 export const check: Check = {
   meta: {
@@ -63,28 +57,43 @@ export const check: Check = {
     if (ctx.target.features.has("dpop")) kinds.push("ed25519", "ec-p256");
     else ctx.note("the target offers no DPoP: DTP-LOGIN-003 (keyed devices) not tested");
 
-    const logins = await Promise.all(kinds.map((kind) => loginVia(ctx, kind)));
+    const subs: { what: string; sub: string }[] = [];
+    for (const kind of kinds) {
+      const what = kind ? `device with an ${kind} key (DPoP)` : "unkeyed device (Bearer)";
+      await ctx.case(`through an ${what}`, async () => {
+        subs.push({ what, sub: await loginVia(ctx, kind, what) });
+      });
+    }
 
     // The user's id: one sub for every device, and never the device itself.
-    const subs = new Set(logins.map((l) => l.sub));
-    if (subs.size !== 1) {
+    if (new Set(subs.map((l) => l.sub)).size > 1) {
       fail(
         CLAIMS,
         "the same sub (the user's id) in the user tokens obtained through every device",
-        logins.map((l) => `${l.what}: sub ${JSON.stringify(l.sub)}`).join("; "),
+        subs.map((l) => `${l.what}: sub ${JSON.stringify(l.sub)}`).join("; "),
       );
     }
   },
 };
 
-async function loginVia(ctx: CheckContext, kind: KeyKind | undefined): Promise<Login> {
-  const key = kind ? await newDeviceKey(kind) : undefined;
-  const what = kind ? `device with an ${kind} key (DPoP)` : "unkeyed device (Bearer)";
-  const device = await trustedDevice(ctx, ID, kind ? `login-${kind}` : "login-bearer", {
-    ...(key ? { key } : {}),
+async function loginVia(
+  ctx: CheckContext,
+  kind: KeyKind | undefined,
+  what: string,
+): Promise<string> {
+  const user = userCredentials(ctx);
+  const { device, tokens: deviceTokens } = await approvedDevice(ctx, {
+    label: kind ? `login-${kind}` : "login-bearer",
+    ...(kind ? { key: await generateDeviceKey(kind) } : {}),
   });
-  const res = await loginThrough(ctx, device, passwordForm(ctx), ID, `login through the ${what}`);
-  const tokens = readTokens(ctx, res, ID);
+  const key = device.key;
+  const res = await loginThrough(
+    ctx,
+    deviceTokens,
+    { username: user.username, password: user.password },
+    `login through the ${what}`,
+  );
+  const tokens = readStepTokens(ctx, res, ID, `a login through the ${what}`);
   const body = res.body as Record<string, unknown>;
   if (tokens.refreshToken === undefined || tokens.refreshToken === "") {
     fail(ID, `a token response with a refresh_token (login through the ${what})`, "none", res);
@@ -119,7 +128,7 @@ async function loginVia(ctx: CheckContext, kind: KeyKind | undefined): Promise<L
   if (claims.dtp_kind !== "user") {
     fail(CLAIMS, 'dtp_kind = "user"', `dtp_kind = ${JSON.stringify(claims.dtp_kind)}`, res);
   }
-  const scope = scopeSet(claims.scope);
+  const scope = scopeList(claims.scope);
   if (scope?.join(" ") !== "me tokens") {
     fail(CLAIMS, 'scope = "me tokens"', `scope = ${JSON.stringify(claims.scope)}`, res);
   }
@@ -147,7 +156,7 @@ async function loginVia(ctx: CheckContext, kind: KeyKind | undefined): Promise<L
 
   // The token is the user's at /me (the same sub), when the target has the resource.
   if (endpointOf(ctx.target, "dtp_resource_endpoint") !== undefined) {
-    const r = await me(ctx, tokens, device.dpop, `GET /me with the user token (${what})`);
+    const r = await callResource(ctx, tokens, device.dpop, `GET /me with the user token (${what})`);
     // A 401 after the short-lived token may have expired (slow machine) proves nothing.
     if (r.status === 401 && !provablyValid(tokens, ctx.clock.now())) {
       ctx.note(`/me with the user token (${what}) not judged: the token may have expired`);
@@ -164,5 +173,5 @@ async function loginVia(ctx: CheckContext, kind: KeyKind | undefined): Promise<L
       }
     }
   }
-  return { device, what, sub };
+  return sub;
 }

@@ -5,8 +5,18 @@
  *
  * DTP-LOGIN-005 (MUST, RFC 6749 §5.2):
  * "A `/login` request without user credentials (neither `username` + `password` nor
- * `card_id`), with `username` but no `password`, or with both `username` and `card_id`
- * MUST be answered 400 OAuth error `invalid_request`."
+ * `card_id`), with `username` but no `password`, or with both `username` and `card_id` MUST
+ * be answered 400 OAuth error `invalid_request`."
+ *
+ * DTP-LOGIN-013 (MUST, RFC 6749 §10.10; DTP):
+ * "A server MUST limit wrong passwords at `/login` per user name, device (the `client_id`
+ * the login comes through) and source (the client's network address), and wrong `card_id`
+ * values per device and source: once `dtp_limits.failed_attempts.password.max` have failed
+ * within its `window`, further logins of that user (or by `card_id`) through that device
+ * from that source, with wrong or right credentials, MUST be answered 429 OAuth error
+ * `temporarily_unavailable` with a `Retry-After` header until the window ends (instead of
+ * DTP-LOGIN-004's `invalid_grant`); logins through another device, or from another source,
+ * MUST NOT be refused because of them."
  *
  * Property, through one trusted device with a valid device token: generated wrong
  * passwords (for the configured user), unknown user names (with the right password, or a
@@ -36,8 +46,9 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectOAuthError, fail } from "../../src/check/expect.ts";
-import { declaredFailureLimit } from "../../src/client/endpoints.ts";
-import { expectNoToken, loginThrough, passwordForm, trustedDevice } from "./_helpers.ts";
+import { declaredFailureLimit, loginThrough } from "../../src/client/index.ts";
+import { approvedDevice, userCredentials } from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-004";
 const INCOMPLETE = "DTP-LOGIN-005";
@@ -65,8 +76,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const user = passwordForm(ctx);
-    const device = await trustedDevice(ctx, ID, "badcreds");
+    const user = userCredentials(ctx);
+    const { tokens } = await approvedDevice(ctx, { label: "badcreds" });
 
     const norm = (s: string) => s.normalize("NFKC").trim().toLowerCase();
     const value = fc
@@ -111,10 +122,11 @@ export const check: Check = {
     // Failures per user name through this device: past the declared limit, 429 is right too.
     const limit = declaredFailureLimit(ctx.target, "password");
     const failures = new Map<string, number>();
-    await fc.assert(
+    await ctx.property(
+      "wrong, unknown, missing or mixed user credentials",
       fc.asyncProperty(cases, async (c) => {
         if (c.kind === "incomplete") {
-          const res = await loginThrough(ctx, device, c.form, INCOMPLETE, `login: ${c.why}`);
+          const res = await loginThrough(ctx, tokens, c.form, `login: ${c.why}`);
           expectOAuthError(res, { status: 400, error: "invalid_request" }, INCOMPLETE);
           expectNoToken(res, INCOMPLETE, c.why);
           return;
@@ -123,7 +135,7 @@ export const check: Check = {
           c.kind === "wrong password"
             ? { username: user.username, password: c.password }
             : { username: c.username, password: c.password ?? user.password };
-        const res = await loginThrough(ctx, device, form, ID, `login: ${c.kind}`);
+        const res = await loginThrough(ctx, tokens, form, `login: ${c.kind}`);
         const failed = (failures.get(form.username) ?? 0) + 1;
         failures.set(form.username, failed);
         if (res.status === 429) {
@@ -140,7 +152,6 @@ export const check: Check = {
         } else expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
         expectNoToken(res, ID, c.kind);
       }),
-      ctx.fc,
     );
     await checkFailureLimit(ctx, user);
   },
@@ -162,13 +173,12 @@ async function checkFailureLimit(
       '"dtp_limits.failed_attempts.password" in the metadata (DTP-DISC-016): the limit applied',
       `"dtp_limits": ${JSON.stringify(ctx.target.metadata.dtp_limits) ?? "absent"}`,
     );
-  const a = await trustedDevice(ctx, LOGIN013, "login013-a");
+  const a = (await approvedDevice(ctx, { label: "login013-a" })).tokens;
   for (let i = 1; i <= limit.max; i++) {
     const res = await loginThrough(
       ctx,
       a,
       { username: user.username, password: `dtp-kit-wrong-${i}` },
-      LOGIN013,
       `login through A: wrong password #${i} of ${limit.max}`,
     );
     expectOAuthError(res, { status: 400, error: "invalid_grant" }, LOGIN013);
@@ -181,7 +191,6 @@ async function checkFailureLimit(
       ctx,
       a,
       { username: user.username, password },
-      LOGIN013,
       `login through A: ${what}`,
     );
     expectOAuthError(res, { status: 429, error: "temporarily_unavailable" }, LOGIN013);
@@ -195,12 +204,11 @@ async function checkFailureLimit(
         res,
       );
   }
-  const b = await trustedDevice(ctx, LOGIN013, "login013-b");
+  const b = (await approvedDevice(ctx, { label: "login013-b" })).tokens;
   const res = await loginThrough(
     ctx,
     b,
-    user,
-    LOGIN013,
+    { username: user.username, password: user.password },
     "login through another device B: the right password",
   );
   if (res.status !== 200)

@@ -1,8 +1,8 @@
 /**
  * DTP-LOGIN-008 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_untrusted_endpoints` is true, the server MUST accept HTTP Basic client
- * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong
- * API key MUST be answered 401 OAuth error `invalid_client`."
+ * authentication (`client_id` + API key) instead of a device token at `/login`; a wrong API
+ * key MUST be answered 401 OAuth error `invalid_client`."
  *
  * Run against the policy the target declares in `dtp_policies`; when it declares `false`
  * (or nothing: the default), DTP-LOGIN-006/007 apply instead and this check SKIPs.
@@ -16,16 +16,20 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { basicAuth, declaredFailureLimit, readTokens } from "../../src/client/index.ts";
 import {
-  apiKeyAuth,
+  basicAuth,
   claimsOf,
-  declaredPolicy,
-  expectNoToken,
-  loginWithHeaders,
-  passwordForm,
-  trustedDevice,
-} from "./_helpers.ts";
+  declaredFailureLimit,
+  readStepTokens,
+  sendLogin,
+} from "../../src/client/index.ts";
+import {
+  approvedDevice,
+  clientSecret,
+  policyInEffect,
+  userCredentials,
+} from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-008";
 
@@ -42,21 +46,24 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    if (!declaredPolicy(ctx, "allow_untrusted_endpoints")) {
+    if (!policyInEffect(ctx, "allow_untrusted_endpoints")) {
       ctx.notClaimed(
         "the target declares dtp_policies.allow_untrusted_endpoints = false (or leaves it at its default): DTP-LOGIN-008 applies only when it is true (DTP-LOGIN-006/007 test the declared behaviour)",
       );
     }
-    const form = passwordForm(ctx);
-    const device = await trustedDevice(ctx, ID, "apikey-login");
+    const user = userCredentials(ctx);
+    const form = { username: user.username, password: user.password };
+    const { device } = await approvedDevice(ctx, { label: "apikey-login" });
+    // The requirement names HTTP Basic with the API key: sent so on purpose.
+    const apiKey = clientSecret(ctx.target, device.clientId);
 
-    const ok = await loginWithHeaders(
+    const ok = await sendLogin(
       ctx,
-      { authorization: apiKeyAuth(ctx, device.clientId) },
+      { authorization: basicAuth(device.clientId, apiKey) },
       form,
       "login with the API key (HTTP Basic)",
     );
-    const tokens = readTokens(ctx, ok, ID);
+    const tokens = readStepTokens(ctx, ok, ID, "a login with the API key");
     if (tokens.refreshToken === undefined) {
       fail(ID, "a user token pair (with a refresh_token)", "no refresh_token", ok);
     }
@@ -70,7 +77,6 @@ export const check: Check = {
       );
     }
 
-    const apiKey = ctx.target.config.apiKey;
     const wrongKey = fc.oneof(
       fc.stringMatching(/^[A-Za-z0-9_-]{8,48}$/),
       fc.nat({ max: apiKey.length - 1 }).map((i) => {
@@ -82,11 +88,12 @@ export const check: Check = {
     );
     const limit = declaredFailureLimit(ctx.target, "client_secret");
     let failures = 0;
-    await fc.assert(
+    await ctx.property(
+      "a wrong API key",
       fc.asyncProperty(
         wrongKey.filter((k) => k !== apiKey),
         async (key) => {
-          const res = await loginWithHeaders(
+          const res = await sendLogin(
             ctx,
             { authorization: basicAuth(device.clientId, key) },
             form,
@@ -98,7 +105,6 @@ export const check: Check = {
           expectNoToken(res, ID, "a login with a wrong API key");
         },
       ),
-      ctx.fc,
     );
   },
 };

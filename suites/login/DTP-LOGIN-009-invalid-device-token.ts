@@ -1,7 +1,7 @@
 /**
  * DTP-LOGIN-009 (MUST, RFC 6750 §3.1):
- * "A `/login` request with an invalid, expired or revoked device token MUST be answered
- * 401 with `WWW-Authenticate` `error="invalid_token"`."
+ * "A `/login` request with an invalid, expired or revoked device token MUST be answered 401
+ * with `WWW-Authenticate` `error="invalid_token"`."
  *
  * Always with the configured user's right credentials, so that only the device token is
  * wrong:
@@ -21,18 +21,19 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectStatus } from "../../src/check/expect.ts";
-import { login, newDeviceKey, revoke, type TokenSet } from "../../src/client/index.ts";
-import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
+import { expectInvalidToken } from "../../src/check/expect-oauth.ts";
 import {
   claimsOf,
-  expectInvalidToken,
-  expectNoToken,
+  type Device,
   loginThrough,
-  passwordForm,
-  type TrustedDevice,
-  trustedDevice,
-  waitExpired,
-} from "./_helpers.ts";
+  loginWith,
+  OWNERS,
+  type TokenHolder,
+  type TokenSet,
+} from "../../src/client/index.ts";
+import { approvedDevice, userCredentials, waitTokenExpired } from "../../src/client/kit/index.ts";
+import { encodeCompactJws, flipJwsBit, noneSigner } from "../../src/protocol/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-009";
 /** RFC 6750 §2.1 b64token: a token a server must judge (not a malformed request). */
@@ -51,14 +52,15 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const form = passwordForm(ctx);
-    const device = await trustedDevice(ctx, ID, "badtoken");
+    const user = userCredentials(ctx);
+    const form = { username: user.username, password: user.password };
+    const { device, tokens } = await approvedDevice(ctx, { label: "badtoken" });
 
     // Expired: accepted now, refused after its lifetime (waited for in parallel).
-    const accepted = await loginThrough(ctx, device, form, ID, "login (the device token is valid)");
-    expectStatus(accepted, 200, ID);
-    const first: TokenSet = device.tokens; // the token that was just accepted
-    const expired = waitExpired(ctx, first);
+    const accepted = await loginThrough(ctx, tokens, form, "login (the device token is valid)");
+    expectStatus(accepted, 200, OWNERS.login);
+    const first: TokenSet = tokens.tokens; // the token that was just accepted
+    const expired = waitTokenExpired(ctx, first);
     expired.catch(() => {});
 
     // Invalid: forged and unknown tokens.
@@ -80,13 +82,15 @@ export const check: Check = {
       fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,120}=*$/),
       fc.stringMatching(/^[A-Za-z0-9_-]{22,64}$/).map((s) => `dtp_pat_${s}`),
     );
-    await fc.assert(
+    await ctx.property(
+      "forged and unknown device tokens",
       fc.asyncProperty(
         token.filter((t) => t !== real && B64TOKEN.test(t)),
         async (t) => {
-          const res = await login(
+          const res = await loginWith(
             ctx,
-            { tokens: { accessToken: t, tokenType: "Bearer" } },
+            { accessToken: t, tokenType: "Bearer" },
+            undefined,
             form,
             "login with a forged or unknown device token",
           );
@@ -94,21 +98,32 @@ export const check: Check = {
           expectNoToken(res, ID, "an invalid device token");
         },
       ),
-      ctx.fc,
     );
 
     // Revoked: a Bearer device token, and a DPoP-bound one when the target offers DPoP.
-    await revokedRefused(ctx, form, await trustedDevice(ctx, ID, "revoked-bearer"));
+    await ctx.case("a revoked Bearer device token", async () => {
+      await revokedRefused(ctx, form, await approvedDevice(ctx, { label: "revoked-bearer" }));
+    });
     if (ctx.target.features.has("dpop")) {
-      const key = await newDeviceKey("ed25519");
-      await revokedRefused(ctx, form, await trustedDevice(ctx, ID, "revoked-dpop", { key }));
+      await ctx.case("a revoked DPoP-bound device token", async () => {
+        const bound = await approvedDevice(ctx, { label: "revoked-dpop", kind: "ed25519" });
+        await revokedRefused(ctx, form, bound);
+      });
     } else ctx.note("the target offers no DPoP: a revoked bound device token is not tested");
 
     // Expired.
     await expired;
-    const res = await login(ctx, { tokens: first }, form, "login with the expired device token");
-    expectInvalidToken(res, ID);
-    expectNoToken(res, ID, "an expired device token");
+    await ctx.case("the expired device token", async () => {
+      const res = await loginWith(
+        ctx,
+        first,
+        device.dpop,
+        form,
+        "login with the expired device token",
+      );
+      expectInvalidToken(res, ID);
+      expectNoToken(res, ID, "an expired device token");
+    });
   },
 };
 
@@ -116,19 +131,14 @@ export const check: Check = {
 async function revokedRefused(
   ctx: CheckContext,
   form: Record<string, string>,
-  device: TrustedDevice,
+  { device, tokens: holder }: { device: Device; tokens: TokenHolder },
 ): Promise<void> {
   const what = device.dpop ? "DPoP-bound device token" : "Bearer device token";
-  const ok = await loginThrough(ctx, device, form, ID, `login (the ${what} is valid)`);
-  expectStatus(ok, 200, ID);
-  const tokens = device.tokens;
-  expectStatus(await revoke(ctx, device, tokens.accessToken, "access_token"), 200, ID);
-  const res = await login(
-    ctx,
-    { tokens, ...(device.dpop ? { dpop: device.dpop } : {}) },
-    form,
-    `login with the revoked ${what}`,
-  );
+  const ok = await loginThrough(ctx, holder, form, `login (the ${what} is valid)`);
+  expectStatus(ok, 200, OWNERS.login);
+  const tokens = holder.tokens;
+  expectStatus(await device.revoke(tokens.accessToken, "access_token"), 200, OWNERS.revoke);
+  const res = await loginWith(ctx, tokens, device.dpop, form, `login with the revoked ${what}`);
   expectInvalidToken(res, ID);
   expectNoToken(res, ID, `a revoked ${what}`);
 }

@@ -16,24 +16,25 @@
  */
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
-import { expectJson, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpointOf, login, type TokenSet } from "../../src/client/index.ts";
 import {
-  claimsOf,
-  expectNoToken,
-  passwordForm,
-  refreshPair,
-  scopeSet,
-  serviceTokenHolder,
-  trustedDevice,
-  userSession,
-  withLiveToken,
-} from "./_helpers.ts";
+  endpointOf,
+  loginWith,
+  scopeList,
+  scopeOf,
+  TokenHolder,
+  type TokenSet,
+} from "../../src/client/index.ts";
+import {
+  approvedDevice,
+  loggedInUser,
+  serviceClient,
+  userCredentials,
+} from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-010";
-
-type Live = TokenSet;
 
 export const check: Check = {
   meta: {
@@ -47,106 +48,82 @@ export const check: Check = {
     requires: ["device_code", "admin", "login", "user_credentials", "refresh_token"],
   },
   async run(ctx) {
-    const form = passwordForm(ctx);
+    const user = userCredentials(ctx);
+    const form = { username: user.username, password: user.password };
 
-    // A device token refreshed down to `me`.
-    const narrowed = await trustedDevice(ctx, ID, "scope-narrowed");
-    const narrow = async () => {
-      await refreshPair(ctx, narrowed, narrowed, "DTP-REF-006", "narrowed to scope me", {
-        scope: "me",
+    await ctx.case("a device token refreshed down to scope me", async () => {
+      const { device, tokens } = await approvedDevice(ctx, { label: "scope-narrowed" });
+      const narrow = async (current: TokenSet) => {
+        const t = await device.refreshed(current, {
+          extra: { scope: "me" },
+          requirement: "DTP-REF-006",
+        });
+        const scope = scopeList(scopeOf(t));
+        if (scope !== undefined && scope.join(" ") !== "me") {
+          fail(
+            "DTP-REF-006",
+            'a device token narrowed to scope "me"',
+            `scope ${JSON.stringify(scope.join(" "))}`,
+            t.res,
+          );
+        }
+        return t;
+      };
+      // Renewed by narrowing again: the token stays one of scope me.
+      const narrowed = new TokenHolder(ctx, await narrow(tokens.tokens), {
+        what: "device token of scope me",
+        kind: "device",
+        clientId: device.clientId,
+        renew: narrow,
       });
-      const t = narrowed.tokens;
-      const scope = scopeSet(claimsOf(t.accessToken)?.scope ?? t.scope);
-      if (scope !== undefined && scope.join(" ") !== "me") {
-        fail(
-          "DTP-REF-006",
-          'a device token narrowed to scope "me"',
-          `scope ${JSON.stringify(scope.join(" "))}`,
-          t.res,
-        );
-      }
-    };
-    await narrow();
-    await refused(
-      ctx,
-      "a device token refreshed down to scope me",
-      () => narrowed.tokens,
-      narrow,
-      form,
-    );
+      await refused(ctx, "a device token refreshed down to scope me", narrowed, form);
+    });
 
-    // A device registered with scope `me` only.
-    const meOnly = await trustedDevice(ctx, ID, "scope-me", { scope: "me" });
-    await refused(
-      ctx,
-      "a device token of a device registered with scope me",
-      () => meOnly.tokens,
-      () => refreshPair(ctx, meOnly, meOnly, ID, "device token (scope me)"),
-      form,
-    );
+    await ctx.case("a device token of a device registered with scope me", async () => {
+      const { tokens } = await approvedDevice(ctx, {
+        label: "scope-me",
+        register: { scope: "me" },
+      });
+      await refused(ctx, "a device token of a device registered with scope me", tokens, form);
+    });
 
-    // A user token.
-    const device = await trustedDevice(ctx, ID, "scope-user");
-    const user = await userSession(ctx, device, ID);
-    await refused(
-      ctx,
-      "a user token",
-      () => user.tokens,
-      () => refreshPair(ctx, device, user, ID, "user token"),
-      form,
-    );
+    const userSession = await loggedInUser(ctx, { device: { label: "scope-user" } });
+    await ctx.case("a user token", () => refused(ctx, "a user token", userSession.tokens, form));
 
     // A personal token (long-lived: no renewal needed).
     const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
     if (pats !== undefined && ctx.target.features.has("personal_tokens")) {
-      const created = await withLiveToken(
-        ctx,
-        "create a personal token",
-        () => user.tokens,
-        () => refreshPair(ctx, device, user, ID, "user token"),
-        (tokens) =>
-          ctx.http.request({
-            method: "POST",
-            url: pats,
-            headers: { authorization: `Bearer ${tokens.accessToken}` },
-            json: { name: "DTP-LOGIN-010 personal token", expires_in: 300 },
-            label: "create a personal token",
-          }),
-      );
-      expectStatus(created, 201, "DTP-PAT-001");
-      const secret = expectJson(created, "DTP-PAT-001").token;
-      if (typeof secret !== "string")
-        fail("DTP-PAT-001", "a personal token secret", "none", created);
-      ctx.http.addSecret(secret, "personal-token");
-      const res = await login(
-        ctx,
-        { tokens: { accessToken: secret, tokenType: "Bearer" } },
-        form,
-        "login with a personal token",
-      );
-      expectInsufficient(res, "a personal token");
+      await ctx.case("a personal token", async () => {
+        const pat = await userSession.personalToken({
+          name: "DTP-LOGIN-010 personal token",
+          expiresIn: 300,
+        });
+        await refused(ctx, "a personal token", pat.holder, form);
+      });
     } else ctx.note("the target has no personal tokens: not tested with a personal token");
 
     // A service token.
     if (ctx.target.features.has("client_credentials")) {
-      const svc = await serviceTokenHolder(ctx, ID);
-      await refused(ctx, svc.what, svc.current, svc.renew, form);
+      await ctx.case("a service token", async () => {
+        const svc = await (await serviceClient(ctx)).token();
+        await refused(ctx, "a service token", svc, form);
+      });
     } else ctx.note("the target offers no client_credentials: not tested with a service token");
   },
 };
 
-/** The token is refused at /login with 403 insufficient_scope (retried if it may have expired). */
+/** The token is refused at /login with 403 insufficient_scope (kept live by the holder). */
 async function refused(
   ctx: CheckContext,
   what: string,
-  current: () => Live,
-  renew: () => Promise<void>,
+  holder: TokenHolder,
   form: Record<string, string>,
 ): Promise<void> {
-  const res = await withLiveToken(ctx, `login with ${what}`, current, renew, (tokens) =>
-    login(
+  const res = await holder.use((tokens) =>
+    loginWith(
       ctx,
-      { tokens: { accessToken: tokens.accessToken, tokenType: "Bearer" } },
+      { accessToken: tokens.accessToken, tokenType: "Bearer" },
+      undefined,
       form,
       `login with ${what}`,
     ),

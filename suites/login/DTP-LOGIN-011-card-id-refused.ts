@@ -12,7 +12,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { declaredPolicy, expectNoToken, loginThrough, trustedDevice } from "./_helpers.ts";
+import { loginThrough } from "../../src/client/index.ts";
+import { approvedDevice, policyInEffect } from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-011";
 
@@ -29,7 +31,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    if (declaredPolicy(ctx, "allow_unauthenticated_requests")) {
+    if (policyInEffect(ctx, "allow_unauthenticated_requests")) {
       ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = true: DTP-LOGIN-011 applies only when it is false (DTP-LOGIN-012 tests the declared behaviour)",
       );
@@ -38,19 +40,19 @@ export const check: Check = {
     if (configured === undefined) {
       ctx.note("the config gives no user card id: only generated card ids are tried");
     }
-    const device = await trustedDevice(ctx, ID, "cardid-off");
+    const { tokens } = await approvedDevice(ctx, { label: "cardid-off" });
     const cardIds = fc.oneof(
       ...(configured !== undefined ? [fc.constant(configured)] : []),
       fc.stringMatching(/^[A-Za-z0-9-]{1,32}$/),
       fc.string({ unit: "grapheme", minLength: 1, maxLength: 32 }).filter((s) => s.trim() !== ""),
     );
-    await fc.assert(
+    await ctx.property(
+      "card_id logins",
       fc.asyncProperty(cardIds, async (card_id) => {
-        const res = await loginThrough(ctx, device, { card_id }, ID, "login with card_id");
+        const res = await loginThrough(ctx, tokens, { card_id }, "login with card_id");
         expectOAuthError(res, { status: 400, error: "invalid_request" }, ID);
         expectNoToken(res, ID, "a card_id login while allow_unauthenticated_requests is false");
       }),
-      ctx.fc,
     );
   },
 };

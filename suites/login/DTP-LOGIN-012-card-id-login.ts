@@ -1,8 +1,8 @@
 /**
  * DTP-LOGIN-012 (MUST, SAFEQ Cloud "User and device tokens"):
  * "When `allow_unauthenticated_requests` is true, the server MUST log in the user holding
- * the given `card_id` without a password, and MUST answer 400 OAuth error
- * `invalid_grant` for an unknown `card_id`."
+ * the given `card_id` without a password, and MUST answer 400 OAuth error `invalid_grant`
+ * for an unknown `card_id`."
  *
  * Run against the policy the target declares in `dtp_policies`; when it declares `false`
  * (or nothing: the default), DTP-LOGIN-011 applies instead and this check SKIPs.
@@ -18,15 +18,14 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { declaredFailureLimit, readTokens } from "../../src/client/index.ts";
 import {
   claimsOf,
-  declaredPolicy,
-  expectNoToken,
+  declaredFailureLimit,
   loginThrough,
-  trustedDevice,
-  userSession,
-} from "./_helpers.ts";
+  readStepTokens,
+} from "../../src/client/index.ts";
+import { approvedDevice, loggedInUser, policyInEffect } from "../../src/client/kit/index.ts";
+import { expectNoToken } from "./_helpers.ts";
 
 const ID = "DTP-LOGIN-012";
 
@@ -43,13 +42,13 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    if (!declaredPolicy(ctx, "allow_unauthenticated_requests")) {
+    if (!policyInEffect(ctx, "allow_unauthenticated_requests")) {
       ctx.notClaimed(
         "the target declares dtp_policies.allow_unauthenticated_requests = false (or leaves it at its default): DTP-LOGIN-012 applies only when it is true (DTP-LOGIN-011 tests the declared behaviour)",
       );
     }
     const configured = ctx.target.config.user?.cardId;
-    const device = await trustedDevice(ctx, ID, "cardid-on");
+    const device = await approvedDevice(ctx, { label: "cardid-on" });
 
     const norm = (s: string) => s.normalize("NFKC").trim().toLowerCase();
     const unknown = fc
@@ -62,7 +61,8 @@ export const check: Check = {
     const limit = declaredFailureLimit(ctx.target, "password");
     const budget = limit ? limit.max - 1 : Number.POSITIVE_INFINITY;
     let tried = 0;
-    await fc.assert(
+    await ctx.property(
+      "unknown card ids",
       fc.asyncProperty(unknown, async (card_id) => {
         if (++tried > budget) {
           if (tried === budget + 1)
@@ -71,15 +71,13 @@ export const check: Check = {
         }
         const res = await loginThrough(
           ctx,
-          device,
+          device.tokens,
           { card_id },
-          ID,
           "login with an unknown card_id",
         );
         expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
         expectNoToken(res, ID, "an unknown card_id");
       }),
-      ctx.fc,
     );
 
     if (configured === undefined) {
@@ -90,12 +88,11 @@ export const check: Check = {
     ctx.http.addSecret(configured, "card-id");
     const res = await loginThrough(
       ctx,
-      device,
+      device.tokens,
       { card_id: configured },
-      ID,
       "login with the user's card_id",
     );
-    const tokens = readTokens(ctx, res, ID);
+    const tokens = readStepTokens(ctx, res, ID, "a card_id login");
     if (tokens.refreshToken === undefined) {
       fail(ID, "a user token pair (with a refresh_token)", "no refresh_token", res);
     }
@@ -109,7 +106,7 @@ export const check: Check = {
       );
     }
     if (ctx.target.config.user?.password !== undefined) {
-      const byPassword = await userSession(ctx, device, ID);
+      const byPassword = await loggedInUser(ctx, { through: device });
       if (claims.sub !== byPassword.sub) {
         fail(
           ID,

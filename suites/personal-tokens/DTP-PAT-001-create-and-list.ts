@@ -1,8 +1,8 @@
 /**
  * DTP-PAT-001 (MUST, "Authentication in the API" (private tokens)):
  * "`POST /personal-tokens` with a user access token that has scope `tokens` and a JSON body
- * `{"name", "expires_in", "scope"?}` MUST be answered 201 with
- * `{"id", "name", "token", "scope", "created_at", "expires_at"}`."
+ * `{"name", "expires_in", "scope"?}` MUST be answered 201 with `{"id", "name", "token",
+ * "scope", "created_at", "expires_at"}`."
  *
  * DTP-PAT-005 (MUST, DTP; RFC 6749 §10.10):
  * "The personal token secret MUST start with `dtp_pat_` followed by a base64url value
@@ -22,8 +22,8 @@
  * revoked and no token of another user."
  *
  * DTP-PAT-009 (MUST, "Authentication in the API" (private tokens)):
- * "The personal token secret MUST appear only in the 201 response that created it: the
- * list response MUST NOT contain a `token` member or the secret value."
+ * "The personal token secret MUST appear only in the 201 response that created it: the list
+ * response MUST NOT contain a `token` member or the secret value."
  *
  * Property: the configured user (logged in through a device) creates a generated batch of
  * 1–3 personal tokens — names of 1 to 128 printable characters (ASCII up to 128,
@@ -42,16 +42,8 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectHeader, expectNoStore, expectStatus, fail } from "../../src/check/expect.ts";
 import { declaredSkew } from "../../src/client/index.ts";
-import {
-  type Created,
-  createRaw,
-  list,
-  loggedInUser,
-  personalTokenMax,
-  readCreated,
-  readList,
-  revokePat,
-} from "./_helpers.ts";
+import { loggedInUser, personalTokenMax } from "../../src/client/kit/index.ts";
+import { type Created, readCreated, readList } from "./_helpers.ts";
 
 const ID = "DTP-PAT-001";
 const SECRET = "DTP-PAT-005";
@@ -87,7 +79,7 @@ export const check: Check = {
   },
   async run(ctx) {
     const max = personalTokenMax(ctx);
-    const user = await loggedInUser(ctx, ID, "pat-create");
+    const user = await loggedInUser(ctx, { device: { label: "pat-create" } });
     const seen = new Set<string>();
 
     const name = fc.oneof(
@@ -102,7 +94,8 @@ export const check: Check = {
       scope: fc.constantFrom("absent" as const, "me" as const),
     });
 
-    await fc.assert(
+    await ctx.property(
+      "batches of personal tokens, then the list",
       fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 3 }), async (batch) => {
         const created: Created[] = [];
         let held = false;
@@ -113,11 +106,8 @@ export const check: Check = {
               expires_in: s.expiresIn,
               ...(s.scope === "me" ? { scope: "me" } : {}),
             };
-            const res = await createRaw(
-              ctx,
-              user,
+            const res = await user.createPersonalToken(
               body,
-              ID,
               `create (expires_in ${s.expiresIn}, scope ${s.scope})`,
             );
             const c = readCreated(ctx, res, body, ID);
@@ -183,7 +173,7 @@ export const check: Check = {
           }
 
           // DTP-PAT-008 / 009: the list.
-          const res = await list(ctx, user, LIST);
+          const res = await user.listPersonalTokens();
           const entries = readList(res, LIST);
           for (const e of entries) {
             const missing = ["id", "name", "scope", "created_at", "expires_at"].filter(
@@ -235,12 +225,12 @@ export const check: Check = {
           // Keep the user's list short: revoke the batch (DTP-PAT-010 checks revocation);
           // judged only when the property held, so that it never hides the first failure.
           for (const c of created) {
-            const r = await revokePat(ctx, user, c.id, "DTP-PAT-010");
+            const r = await user.revokePersonalToken(c.id);
             if (held) expectStatus(r, 204, "DTP-PAT-010");
           }
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 3)) },
+      { numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 3)) },
     );
   },
 };

@@ -1,7 +1,7 @@
 /**
  * DTP-PAT-002 (MUST, "Authentication in the API" (private tokens)):
- * "`expires_in` MUST be required: a request without it MUST be answered 400 with a
- * problem body (there is no default lifetime)."
+ * "`expires_in` MUST be required: a request without it MUST be answered 400 with a problem
+ * body (there is no default lifetime)."
  *
  * DTP-PAT-003 (MUST, DTP; "Authentication in the API" (private tokens)):
  * "An `expires_in` that is not an integer, is less than 1 or is greater than
@@ -11,6 +11,16 @@
  * "`name` MUST be a required string of 1 to 128 characters, and `scope` MUST be optional,
  * default to `me` and contain only `me`; any other `name` or `scope` MUST be answered 400
  * with a problem body."
+ *
+ * DTP-ERR-007 (MUST, RFC 6749 §5, §5.2):
+ * "An invalid or malformed request to an OAuth endpoint (a malformed form body, missing or
+ * invalid parameters) MUST be answered with an OAuth error response, 400 `invalid_request`
+ * for a malformed body, and never with a 5xx status."
+ *
+ * DTP-ERR-008 (MUST, RFC 6749 §3.2; DTP):
+ * "A body that is not `application/x-www-form-urlencoded` at an OAuth endpoint MUST be
+ * answered 400 OAuth error `invalid_request`, and a body that is not `application/json` at
+ * `POST /personal-tokens` MUST be answered 415 with a problem body."
  *
  * With (the JSON media type of the same operation):
  * DTP-ERR-007 (MUST): a malformed JSON body → 400 with a problem body.
@@ -30,15 +40,8 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectProblem, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { asUser } from "../login/_helpers.ts";
-import {
-  createRaw,
-  loggedInUser,
-  patUrl,
-  personalTokenMax,
-  readCreated,
-  revokePat,
-} from "./_helpers.ts";
+import { loggedInUser, personalTokenMax } from "../../src/client/kit/index.ts";
+import { readCreated } from "./_helpers.ts";
 
 const ID = "DTP-PAT-002";
 const LIFETIME = "DTP-PAT-003";
@@ -72,7 +75,7 @@ export const check: Check = {
   },
   async run(ctx) {
     const max = personalTokenMax(ctx);
-    const user = await loggedInUser(ctx, ID, "pat-invalid");
+    const user = await loggedInUser(ctx, { device: { label: "pat-invalid" } });
 
     // Boundaries: accepted ones are created (and revoked), the next value refused.
     const accepted: [string, Record<string, unknown>][] = [
@@ -81,43 +84,34 @@ export const check: Check = {
       [FIELDS, { name: "n", expires_in: 60 }],
       [FIELDS, { name: "n".repeat(128), expires_in: 60 }],
     ];
-    const ids: string[] = [];
-    try {
-      for (const [req, body] of accepted) {
-        const res = await createRaw(
-          ctx,
-          user,
-          body,
-          req,
-          `create (${String(body.name).length}-character name, expires_in ${body.expires_in})`,
-        );
-        ids.push(readCreated(ctx, res, body as { name: string }, req).id);
-      }
-    } finally {
-      for (const id of ids) await revokePat(ctx, user, id, "DTP-PAT-010");
+    for (const [req, body] of accepted) {
+      const what = `${String(body.name).length}-character name, expires_in ${body.expires_in}`;
+      await ctx.case(`accepted: ${what}`, async () => {
+        const res = await user.createPersonalToken(body, `create (${what})`);
+        const { id } = readCreated(ctx, res, body as { name: string }, req);
+        await user.revokePersonalToken(id);
+      });
     }
-    await refused(
-      await createRaw(
-        ctx,
-        user,
-        { name: "over the cap", expires_in: max + 1 },
+    await ctx.case("refused: expires_in = personal_token_max + 1", async () => {
+      await refused(
+        await user.createPersonalToken(
+          { name: "over the cap", expires_in: max + 1 },
+          "create (expires_in personal_token_max + 1)",
+        ),
         LIFETIME,
-        "create (expires_in personal_token_max + 1)",
-      ),
-      LIFETIME,
-      "expires_in = personal_token_max + 1",
-    );
-    await refused(
-      await createRaw(
-        ctx,
-        user,
-        { name: "n".repeat(129), expires_in: 60 },
+        "expires_in = personal_token_max + 1",
+      );
+    });
+    await ctx.case("refused: a 129-character name", async () => {
+      await refused(
+        await user.createPersonalToken(
+          { name: "n".repeat(129), expires_in: 60 },
+          "create (129-character name)",
+        ),
         FIELDS,
-        "create (129-character name)",
-      ),
-      FIELDS,
-      "a 129-character name",
-    );
+        "a 129-character name",
+      );
+    });
 
     const valid = { name: "kit invalid-request probe", expires_in: 60, scope: "me" };
     const json = (requirement: string, why: string, body: Record<string, unknown>): Invalid => ({
@@ -191,44 +185,37 @@ export const check: Check = {
       ),
     ];
     const invalid = fc.oneof(...kinds);
-    // Every kind of bad input runs at least once, whatever the seed and --runs.
-    const examples: [Invalid][] = kinds.map((k, i) => [
-      fc.sample(k, { seed: ctx.fc.seed + i, numRuns: 1 })[0]!,
-    ]);
-
-    await fc.assert(
-      fc.asyncProperty(invalid, async (c) => {
-        if (c.kind === "json") {
-          const res = await createRaw(ctx, user, c.body, c.requirement, `create (${c.why})`);
-          await refused(res, c.requirement, c.why);
-          return;
-        }
-        const contentType = c.kind === "media" ? c.contentType : "application/json";
-        const res = await asUser(
-          ctx,
-          user,
-          {
-            method: "POST",
-            url: patUrl(ctx),
-            headers: { "content-type": contentType },
-            body: c.text,
-            label: `create (${c.why})`,
-          },
-          c.kind === "media" ? MEDIA : MALFORMED,
-        );
-        if (c.kind === "media") {
-          expectProblem(res, 415, MEDIA);
-          noSecret(res, MEDIA, c.why);
-        } else await refused(res, MALFORMED, c.why);
-      }),
-      { ...ctx.fc, numRuns: ctx.fc.numRuns + examples.length, examples },
-    );
+    const refusedInput = async (c: Invalid) => {
+      if (c.kind === "json") {
+        const res = await user.createPersonalToken(c.body, `create (${c.why})`);
+        await refused(res, c.requirement, c.why);
+        return;
+      }
+      const contentType = c.kind === "media" ? c.contentType : "application/json";
+      const res = await user.send({
+        method: "POST",
+        url: user.url(),
+        headers: { "content-type": contentType },
+        body: c.text,
+        label: `create (${c.why})`,
+      });
+      if (c.kind === "media") {
+        expectProblem(res, 415, MEDIA);
+        noSecret(res, MEDIA, c.why);
+      } else await refused(res, MALFORMED, c.why);
+    };
+    // Every kind of bad input is a case, whatever the seed and --runs; then random ones.
+    for (const [i, k] of kinds.entries()) {
+      const example = fc.sample(k, { seed: ctx.fc.seed + i, numRuns: 1 })[0]!;
+      await ctx.case(`refused: ${example.why}`, () => refusedInput(example));
+    }
+    await ctx.property("invalid requests", fc.asyncProperty(invalid, refusedInput));
 
     async function refused(res: HttpResponse, requirement: string, why: string): Promise<void> {
       if (res.status === 201) {
         // Do not leave it behind, then fail.
         const id = (res.body as { id?: unknown } | undefined)?.id;
-        if (typeof id === "string") await revokePat(ctx, user, id, requirement);
+        if (typeof id === "string") await user.revokePersonalToken(id);
       }
       expectProblem(res, 400, requirement);
       noSecret(res, requirement, why);

@@ -5,15 +5,16 @@
  * `/me` and MUST no longer be listed."
  *
  * DTP-PAT-011 (MUST, DTP):
- * "`DELETE /personal-tokens/{id}` with an unknown id or the id of another user's token
- * MUST be answered 404 with a problem body and MUST NOT revoke the other user's token."
+ * "`DELETE /personal-tokens/{id}` with an unknown id or the id of another user's token MUST
+ * be answered 404 with a problem body and MUST NOT revoke the other user's token."
  *
  * DTP-PAT-012 (MUST, "Authentication in the API" (private tokens)):
  * "A personal token MUST be accepted as `Authorization: Bearer <token>` at `/me`, which
  * MUST answer `token_kind` `personal`, `sub` equal to the user's id and `scope` `["me"]`."
  *
- * With DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)): "A personal token presented after its
- * `expires_at` MUST be answered 401 with `WWW-Authenticate: Bearer` `error="invalid_token"`."
+ * DTP-EXP-002 (MUST, RFC 6750 §3.1; "Authentication in the API" (private tokens)):
+ * "A personal token presented after its `expires_at` MUST be answered 401 with
+ * `WWW-Authenticate: Bearer` `error="invalid_token"`."
  *
  * The configured user creates two personal tokens. Both work at `/me` as Bearer tokens
  * (`token_kind` `personal`, the user's `sub`, scope `["me"]`). Property: generated unknown
@@ -35,17 +36,9 @@ import {
   fail,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource } from "../../src/client/index.ts";
-import type { UserSession } from "../login/_helpers.ts";
-import {
-  type Created,
-  createRaw,
-  list,
-  loggedInUser,
-  readCreated,
-  readList,
-  revokePat,
-} from "./_helpers.ts";
+import { callResource, type UserSession } from "../../src/client/index.ts";
+import { loggedInUser, waitLifetime } from "../../src/client/kit/index.ts";
+import { type Created, readCreated, readList } from "./_helpers.ts";
 
 const ID = "DTP-PAT-010";
 const UNKNOWN = "DTP-PAT-011";
@@ -75,17 +68,14 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const user = await loggedInUser(ctx, ID, "pat-revoke");
+    const user = await loggedInUser(ctx, { device: { label: "pat-revoke" } });
 
     // A short-lived token, judged at the end (its wait overlaps the rest).
     const sentAt = ctx.clock.now();
     const short = readCreated(
       ctx,
-      await createRaw(
-        ctx,
-        user,
+      await user.createPersonalToken(
         { name: "expires soon", expires_in: SHORT },
-        "DTP-PAT-001",
         `create (expires_in ${SHORT})`,
       ),
       { name: "expires soon" },
@@ -107,7 +97,7 @@ export const check: Check = {
     const make = async (name: string) =>
       readCreated(
         ctx,
-        await createRaw(ctx, user, { name, expires_in: 600 }, "DTP-PAT-001", `create "${name}"`),
+        await user.createPersonalToken({ name, expires_in: 600 }, `create "${name}"`),
         { name },
         "DTP-PAT-001",
       );
@@ -119,20 +109,20 @@ export const check: Check = {
 
       // Unknown ids: 404 problem, nothing revoked.
       const known = new Set([doomed.id, kept.id]);
-      await fc.assert(
+      await ctx.property(
+        "unknown ids",
         fc.asyncProperty(
           fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).filter((id) => !known.has(id)),
           async (id) => {
-            const res = await revokePat(ctx, user, id, UNKNOWN, "revoke an unknown id");
+            const res = await user.revokePersonalToken(id, "revoke an unknown id");
             expectProblem(res, 404, UNKNOWN);
           },
         ),
-        ctx.fc,
       );
       await works(ctx, user, doomed, "after the unknown ids");
 
       // Revoke the first: 204, empty; refused at once; no longer listed.
-      const res = await revokePat(ctx, user, doomed.id, ID, "revoke the personal token");
+      const res = await user.revokePersonalToken(doomed.id, "revoke the personal token");
       expectStatus(res, 204, ID);
       if (res.text !== "") fail(ID, "an empty 204 body", `${res.text.length} bytes`, res);
       const after = await callResource(
@@ -142,7 +132,7 @@ export const check: Check = {
         "GET /me with the revoked personal token",
       );
       expectWwwAuthenticate(after, { scheme: "Bearer", error: "invalid_token" }, ID);
-      const listed = await list(ctx, user, ID, "list after the revocation");
+      const listed = await user.listPersonalTokens("list after the revocation");
       const entries = readList(listed, ID);
       if (entries.some((e) => e.id === doomed.id)) {
         fail(ID, `the revoked token ${doomed.id} no longer listed`, "still listed", listed);
@@ -152,12 +142,12 @@ export const check: Check = {
       }
       await works(ctx, user, kept, "after the other token was revoked");
     } finally {
-      await revokePat(ctx, user, kept.id, ID, "revoke the second token (clean-up)");
+      await user.revokePersonalToken(kept.id, "revoke the second token (clean-up)");
     }
 
     // DTP-EXP-002: the short-lived token has expired.
     const lifetime = Math.max(SHORT, short.expires_at - short.created_at);
-    await waitFor(ctx, shortReceived + lifetime * 1000 + 2000, "the personal token lifetime");
+    await waitLifetime(ctx, shortReceived, lifetime, "the personal token lifetime");
     const expired = await callResource(
       ctx,
       { accessToken: short.token, tokenType: "Bearer" },
@@ -199,15 +189,4 @@ async function works(
     );
   }
   return res;
-}
-
-/** Sleeps until `untilMs` (the check's clock), or SKIPs naming `what` when over budget. */
-async function waitFor(ctx: CheckContext, untilMs: number, what: string): Promise<void> {
-  const ms = Math.max(0, Math.ceil(untilMs - ctx.clock.now()));
-  if (ms > ctx.waitBudget() * 1000) {
-    ctx.skip(
-      `needs to wait ${Math.ceil(ms / 1000)} s for ${what} but --max-wait leaves ${Math.floor(ctx.waitBudget())} s: raise --max-wait`,
-    );
-  }
-  if (ms > 0) await ctx.clock.sleep(ms, `for ${what}`);
 }

@@ -19,16 +19,9 @@
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpRequest, HttpResponse } from "../../src/check/http.ts";
-import { callResource, type TokenSet } from "../../src/client/index.ts";
-import {
-  type LiveHolder,
-  refreshPair,
-  serviceTokenHolder,
-  trustedDevice,
-  userSession,
-  withLiveToken,
-} from "../login/_helpers.ts";
-import { createRaw, patUrl, readCreated, revokePat } from "./_helpers.ts";
+import { callResource, type TokenHolder } from "../../src/client/index.ts";
+import { approvedDevice, loggedInUser, serviceClient } from "../../src/client/kit/index.ts";
+import { readCreated } from "./_helpers.ts";
 
 const ID = "DTP-PAT-013";
 
@@ -52,85 +45,63 @@ export const check: Check = {
     ],
   },
   async run(ctx) {
-    const device = await trustedDevice(ctx, ID, "pat-scope");
-    const user = await userSession(ctx, device, ID);
+    const device = await approvedDevice(ctx, { label: "pat-scope" });
+    const user = await loggedInUser(ctx, { through: device });
     const name = "DTP-PAT-013 target";
-    const pat = readCreated(
-      ctx,
-      await createRaw(
-        ctx,
-        user,
-        { name, expires_in: 600 },
-        "DTP-PAT-001",
-        "create the target token",
-      ),
-      { name },
-      "DTP-PAT-001",
-    );
-    const patTokens: TokenSet = {
-      accessToken: pat.token,
-      tokenType: "Bearer",
-      expiresIn: 600,
-      receivedAt: ctx.clock.now(),
-      res: pat.res,
-    };
+    const target = await user.personalToken({ name, expiresIn: 600 });
+    const pat = readCreated(ctx, target.res, { name }, "DTP-PAT-001");
     try {
       const operations = (label: string): HttpRequest[] => [
         {
           method: "POST",
-          url: patUrl(ctx),
+          url: user.url(),
           json: { name: "must not be created", expires_in: 60 },
           label: `POST /personal-tokens ${label}`,
         },
-        { method: "GET", url: patUrl(ctx), label: `GET /personal-tokens ${label}` },
+        { method: "GET", url: user.url(), label: `GET /personal-tokens ${label}` },
         {
           method: "DELETE",
-          url: patUrl(ctx, pat.id),
+          url: user.url(pat.id),
           label: `DELETE /personal-tokens/{id} ${label}`,
         },
       ];
 
-      // No token at all.
+      // No token at all (the transport's plain request).
       for (const req of operations("without a token")) {
-        const res = await ctx.http.request(req);
-        expectWwwAuthenticate(res, { scheme: "Bearer", error: null, status: 401 }, ID);
-        notServed(res, req);
+        await ctx.case(req.label!, async () => {
+          const res = await ctx.http.request(req);
+          expectWwwAuthenticate(res, { scheme: "Bearer", error: null, status: 401 }, ID);
+          notServed(res, req);
+        });
       }
 
-      // Tokens without `tokens`.
-      const holders: LiveHolder[] = [
-        {
-          what: "a device token",
-          current: () => device.tokens,
-          renew: () => refreshPair(ctx, device, device, ID, "device token"),
-        },
-        { what: "a personal token", current: () => patTokens, renew: async () => {} },
+      // Real tokens of the wrong kinds (no scope `tokens`), kept live by their holders.
+      const holders: [string, TokenHolder][] = [
+        ["a device token", device.tokens],
+        ["a personal token", target.holder],
       ];
       if (ctx.target.features.has("client_credentials"))
-        holders.push(await serviceTokenHolder(ctx, ID));
+        holders.push(["a service token", await (await serviceClient(ctx)).token()]);
       else ctx.note("the target offers no client_credentials: not tested with a service token");
 
-      for (const h of holders) {
-        for (const req of operations(`with ${h.what}`)) {
-          const res = await withLiveToken(ctx, req.label ?? "", h.current, h.renew, (t) =>
-            ctx.http.request({
-              ...req,
-              headers: { ...req.headers, authorization: `Bearer ${t.accessToken}` },
-            }),
-          );
-          expectWwwAuthenticate(
-            res,
-            { scheme: "Bearer", error: "insufficient_scope", status: 403 },
-            ID,
-          );
-          notServed(res, req);
+      for (const [what, holder] of holders) {
+        for (const req of operations(`with ${what}`)) {
+          await ctx.case(req.label!, async () => {
+            const res = await holder.send(req);
+            expectWwwAuthenticate(
+              res,
+              { scheme: "Bearer", error: "insufficient_scope", status: 403 },
+              ID,
+            );
+            notServed(res, req);
+          });
         }
       }
 
       // Nothing was revoked.
       const still = await callResource(
         ctx,
-        patTokens,
+        target.holder.tokens,
         undefined,
         "GET /me with the target token (still valid)",
       );
@@ -143,7 +114,7 @@ export const check: Check = {
         );
       }
     } finally {
-      await revokePat(ctx, user, pat.id, ID, "revoke the target token (clean-up)");
+      await user.revokePersonalToken(pat.id, "revoke the target token (clean-up)");
     }
 
     function notServed(res: HttpResponse, req: HttpRequest): void {

@@ -1,8 +1,8 @@
 /**
  * DTP-PAT-014 (MUST, "Authentication in the API" (private tokens); DTP):
  * "A personal token belongs to the user, not to the device: deleting the device, revoking
- * or refreshing the user token used to create it, or revoking that token's family MUST
- * NOT revoke the personal token."
+ * or refreshing the user token used to create it, or revoking that token's family MUST NOT
+ * revoke the personal token."
  *
  * The configured user logs in through a new device (user token pair U) and creates a
  * personal token P with U's access token. P must keep working at `/me` (200,
@@ -22,16 +22,17 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import { expectInvalidToken } from "../../src/check/expect-oauth.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource, endpointOf, revoke, type TokenSet } from "../../src/client/index.ts";
 import {
-  expectInvalidToken,
+  callResource,
+  OWNERS,
   provablyValid,
-  refreshPair,
-  trustedDevice,
-  userSession,
-} from "../login/_helpers.ts";
-import { createRaw, readCreated } from "./_helpers.ts";
+  type TokenSet,
+  withRefreshToken,
+} from "../../src/client/index.ts";
+import { adminApiOf, approvedDevice, loggedInUser } from "../../src/client/kit/index.ts";
+import { readCreated } from "./_helpers.ts";
 
 const ID = "DTP-PAT-014";
 
@@ -56,26 +57,23 @@ export const check: Check = {
     ],
   },
   async run(ctx) {
-    const device = await trustedDevice(ctx, ID, "pat-owner");
-    const user = await userSession(ctx, device, ID);
+    const owner = await approvedDevice(ctx, { label: "pat-owner" });
+    const { device } = owner;
+    const user = await loggedInUser(ctx, { through: owner });
     const name = "DTP-PAT-014 survivor";
-    const created = await createRaw(ctx, user, { name, expires_in: 300 }, "DTP-PAT-001");
-    // The access token P was created with (asUser may have refreshed it just before).
-    const creator: TokenSet = user.tokens;
+    const created = await user.createPersonalToken({ name, expires_in: 300 });
+    // The access token P was created with (the holder may have renewed it just before).
+    const creator: TokenSet = user.tokens.tokens;
     const pat = readCreated(ctx, created, { name }, "DTP-PAT-001");
     const survives = (after: string) => expectPersonal(ctx, pat.token, after);
     await survives("right after its creation");
 
     // 1. Refresh the user token.
-    await refreshPair(ctx, device, user, ID, "refresh the user token");
+    await user.tokens.renew();
     await survives("after the user token was refreshed");
 
     // 2. Revoke the access token it was created with.
-    expectStatus(
-      await revoke(ctx, device, creator.accessToken, "access_token"),
-      200,
-      "DTP-REV-001",
-    );
+    expectStatus(await device.revoke(creator.accessToken, "access_token"), 200, OWNERS.revoke);
     if (provablyValid(creator, ctx.clock.now())) {
       const gone = await callResource(
         ctx,
@@ -83,32 +81,25 @@ export const check: Check = {
         undefined,
         "GET /me with the revoked user token",
       );
-      expectInvalidToken(gone, "DTP-REV-001");
+      expectInvalidToken(gone, OWNERS.revoke);
     }
     await survives("after the user token it was created with was revoked");
 
     // 3. Revoke the family (the current refresh token).
-    expectStatus(
-      await revoke(ctx, device, user.tokens.refreshToken, "refresh_token"),
-      200,
-      "DTP-REV-001",
-    );
+    const family = withRefreshToken(user.tokens.tokens).refreshToken;
+    expectStatus(await device.revoke(family, "refresh_token"), 200, OWNERS.revoke);
     await survives("after the user token's family was revoked");
 
     // 4. Delete the device.
-    const admin = ctx.target.config.admin?.token;
-    const adminBase = endpointOf(ctx.target, "dtp_admin_endpoint");
-    if (admin === undefined || adminBase === undefined) {
+    const admin = adminApiOf(ctx);
+    if (admin === undefined) {
       ctx.note("no admin API credential in the config: deleting the device is not tested");
       return;
     }
-    const del = await ctx.http.request({
-      method: "DELETE",
-      url: `${adminBase.replace(/\/+$/, "")}/devices/${encodeURIComponent(device.clientId)}`,
-      headers: { authorization: `Bearer ${admin}` },
-      label: "admin: delete the device",
-    });
-    if (del.status !== 204) fail("DTP-APR-012", "204 for deleting the device", describe(del), del);
+    const del = await admin.deleteDevice(device.clientId, { label: "admin: delete the device" });
+    if (del.status !== 204) {
+      fail(OWNERS.adminDelete, "204 for deleting the device", describe(del), del);
+    }
     await survives("after the device it was created through was deleted");
   },
 };

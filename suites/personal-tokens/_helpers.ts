@@ -1,74 +1,11 @@
 /**
- * Helpers of the personal-tokens suite: a logged-in user (through an unkeyed device, so
- * that the user token is a Bearer token), the three operations with the user token kept
- * fresh, and a strict reader of the 201 answer.
+ * The personal-tokens suite's assertions: the 201 answer of `POST /personal-tokens`, the
+ * list answer. The requests are the client library's (`UserSession`).
  */
 
 import type { CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { declaredLifetime, endpoint } from "../../src/client/index.ts";
-import { asUser, trustedDevice, type UserSession, userSession } from "../login/_helpers.ts";
-
-export type { UserSession };
-
-/** The configured user logged in through a new unkeyed device. */
-export async function loggedInUser(
-  ctx: CheckContext,
-  requirement: string,
-  label: string,
-): Promise<UserSession> {
-  const device = await trustedDevice(ctx, requirement, label);
-  return userSession(ctx, device, requirement);
-}
-
-/** `dtp_lifetimes.personal_token_max` as declared, or SKIP (the cap cannot be tested). */
-export function personalTokenMax(ctx: CheckContext): number {
-  const max = declaredLifetime(ctx.target, "personal_token_max", Number.NaN);
-  if (!Number.isInteger(max) || max < 1) {
-    ctx.skip(
-      "the target metadata declares no integer dtp_lifetimes.personal_token_max: declare the cap (DTP-DISC-013)",
-    );
-  }
-  return max;
-}
-
-export function patUrl(ctx: CheckContext, id?: string): string {
-  const base = endpoint(ctx.target, "dtp_personal_tokens_endpoint");
-  return id === undefined ? base : `${base.replace(/\/+$/, "")}/${encodeURIComponent(id)}`;
-}
-
-/** POST /personal-tokens with a JSON body (any value: invalid bodies too). */
-export function createRaw(
-  ctx: CheckContext,
-  user: UserSession,
-  body: unknown,
-  requirement: string,
-  label = "create a personal token",
-): Promise<HttpResponse> {
-  return asUser(ctx, user, { method: "POST", url: patUrl(ctx), json: body, label }, requirement);
-}
-
-/** GET /personal-tokens. */
-export function list(
-  ctx: CheckContext,
-  user: UserSession,
-  requirement: string,
-  label = "list personal tokens",
-): Promise<HttpResponse> {
-  return asUser(ctx, user, { method: "GET", url: patUrl(ctx), label }, requirement);
-}
-
-/** DELETE /personal-tokens/{id}. */
-export function revokePat(
-  ctx: CheckContext,
-  user: UserSession,
-  id: string,
-  requirement: string,
-  label = "revoke a personal token",
-): Promise<HttpResponse> {
-  return asUser(ctx, user, { method: "DELETE", url: patUrl(ctx, id), label }, requirement);
-}
 
 /** A created personal token as the 201 answer described it. */
 export interface Created {

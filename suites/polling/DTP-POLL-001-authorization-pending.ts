@@ -41,13 +41,13 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register (left pending)" });
+    const timed = await registerTimed(ctx, "register (left pending)");
     const { reg } = timed;
     // The earliest the code may expire (the server registered it after the request left).
     const expiresAt = timed.sentAt + reg.expiresIn * 1000;
     const interval = reg.interval;
 
-    let prev = await timedPoll(ctx, reg, "poll #1 (first, right after registration)");
+    let prev = await timedPoll(ctx, timed, "poll #1 (first, right after registration)");
     skipIfExpiredOnTheWay(ctx, timed, prev);
     if (errorOf(prev.res) === "slow_down") {
       fail(
@@ -68,7 +68,7 @@ export const check: Check = {
       polls++;
       const next = await pollAfter(
         ctx,
-        reg,
+        timed,
         prev,
         interval,
         `poll #${polls} (after ${interval} s)`,

@@ -59,8 +59,8 @@ export const check: Check = {
   },
   async run(ctx) {
     const [a, b] = await Promise.all([
-      registerTimed(ctx, ID, { label: "register A (enforcement)" }),
-      registerTimed(ctx, ID, { label: "register B (exactly +5 s)" }),
+      registerTimed(ctx, "register A (enforcement)"),
+      registerTimed(ctx, "register B (exactly +5 s)"),
     ]);
     const interval = a.reg.interval;
     const expiresIn = Math.min(a.reg.expiresIn, b.reg.expiresIn);
@@ -88,8 +88,7 @@ async function firstThenFast(
   interval: number,
   name: string,
 ): Promise<TimedPoll> {
-  const { reg } = t;
-  const first = await timedPoll(ctx, reg, `${name} poll #1 (first)`);
+  const first = await timedPoll(ctx, t, `${name} poll #1 (first)`);
   skipIfExpiredOnTheWay(ctx, t, first);
   if (errorOf(first.res) === "slow_down") {
     fail(
@@ -103,7 +102,7 @@ async function firstThenFast(
   let prev = first;
   // Retry the fast poll (at most 3 times) until the kit can prove it beat the interval.
   for (let n = 2; n <= 4; n++) {
-    const fast = await timedPoll(ctx, reg, `${name} poll #${n} (immediately)`);
+    const fast = await timedPoll(ctx, t, `${name} poll #${n} (immediately)`);
     skipIfExpiredOnTheWay(ctx, t, fast);
     if (gapAtMost(prev, fast, interval)) {
       expectOAuthError(fast.res, { status: 400, error: "slow_down" }, ID);
@@ -119,12 +118,11 @@ async function firstThenFast(
 
 /** A poll between the original and the increased interval must be slow_down. */
 async function enforced(ctx: CheckContext, t: TimedRegistration, interval: number): Promise<void> {
-  const { reg } = t;
   const fast = await firstThenFast(ctx, t, interval, "A");
   const increased = interval + SLOW_DOWN_STEP;
   const next = await pollAfter(
     ctx,
-    reg,
+    t,
     fast,
     interval + BETWEEN,
     `A poll (${interval + BETWEEN} s later: respects the old interval ${interval} s, not the increased ${increased} s)`,
@@ -158,10 +156,7 @@ async function exactStep(
 ): Promise<void> {
   const increased = interval + SLOW_DOWN_STEP;
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const t =
-      attempt === 1
-        ? first
-        : await registerTimed(ctx, ID, { label: "register B again (exactly +5 s)" });
+    const t = attempt === 1 ? first : await registerTimed(ctx, "register B again (exactly +5 s)");
     const { reg } = t;
     const fast = await firstThenFast(ctx, t, interval, attempt === 1 ? "B" : "B'");
     // The server registered the code before the answer arrived: dead by then + expires_in + 1 s.
@@ -172,7 +167,7 @@ async function exactStep(
     }
     const next = await pollAfter(
       ctx,
-      reg,
+      t,
       fast,
       increased,
       `B poll (${increased} s later: respects the increased interval)`,

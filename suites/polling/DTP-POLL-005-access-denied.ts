@@ -1,7 +1,7 @@
 /**
  * DTP-POLL-005 (MUST, RFC 8628 §3.5):
- * "Once a registration is denied, every poll of its `device_code` (until it expires) MUST
- * be answered 400 OAuth error `access_denied`."
+ * "Once the authorization request is denied, the next poll of its `device_code` MUST be
+ * answered 400 OAuth error `access_denied`."
  *
  * Poll once while pending, deny through the configured approval, then poll twice more,
  * each at the interval (so that `slow_down` is never a correct answer) and never past
@@ -35,11 +35,11 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register (to be denied)" });
+    const timed = await registerTimed(ctx, "register (to be denied)");
     const { reg } = timed;
     // The earliest the code may expire (registered after the request left, whole seconds).
     const expiresAt = timed.sentAt + (reg.expiresIn - 1) * 1000;
-    const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    const first = await timedPoll(ctx, timed, "poll #1 (pending)");
     skipIfExpiredOnTheWay(ctx, timed, first);
     expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
     await ctx.approval.deny(reg.userCode);
@@ -49,7 +49,7 @@ export const check: Check = {
     for (let n = 2; n <= 3; n++) {
       const at = prev.recvAt + reg.interval * 1000 + TIMER_MARGIN_MS;
       if (at + 500 > expiresAt) break;
-      const next = await pollAfter(ctx, reg, prev, reg.interval, `poll #${n} (denied)`);
+      const next = await pollAfter(ctx, timed, prev, reg.interval, `poll #${n} (denied)`);
       skipIfExpiredOnTheWay(ctx, timed, next);
       const later = n > 2 && !ctx.target.features.has("dtp");
       expectOAuthError(

@@ -12,8 +12,13 @@
  */
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { EXPIRY_MARGIN_MS, requireWait, waitLifetime } from "../expiry/_helpers.ts";
-import { registerTimed, skipIfExpiredOnTheWay, sleepUntil, timedPoll } from "./_helpers.ts";
+import {
+  EXPIRY_MARGIN_MS,
+  requireWait,
+  sleepUntil,
+  waitLifetime,
+} from "../../src/client/kit/index.ts";
+import { registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-006";
 /** How long after the expired poll the last one comes (seconds). */
@@ -31,16 +36,16 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register (left pending)" });
+    const timed = await registerTimed(ctx, "register (left pending)");
     const { reg } = timed;
     const registeredAt = timed.recvAt;
     requireWait(ctx, reg.expiresIn + EXPIRY_MARGIN_MS / 1000, "dtp_lifetimes.device_code");
-    const first = await timedPoll(ctx, reg, "poll #1 (pending)");
+    const first = await timedPoll(ctx, timed, "poll #1 (pending)");
     skipIfExpiredOnTheWay(ctx, timed, first);
     expectOAuthError(first.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
 
     await waitLifetime(ctx, registeredAt, reg.expiresIn, "dtp_lifetimes.device_code");
-    const expired = await timedPoll(ctx, reg, `poll #2 (${reg.expiresIn} s after registration)`);
+    const expired = await timedPoll(ctx, timed, `poll #2 (${reg.expiresIn} s after registration)`);
     expectOAuthError(expired.res, { status: 400, error: "expired_token" }, ID);
 
     // "Long after", while the server must still remember the code: before it has been
@@ -58,7 +63,7 @@ export const check: Check = {
       return;
     }
     await sleepUntil(ctx, expired.recvAt + later * 1000);
-    const again = await timedPoll(ctx, reg, `poll #3 (${later} s after the code expired)`);
+    const again = await timedPoll(ctx, timed, `poll #3 (${later} s after the code expired)`);
     expectOAuthError(again.res, { status: 400, error: "expired_token" }, ID);
     ctx.note(`expired_token at expiry and again ${later} s after it`);
   },

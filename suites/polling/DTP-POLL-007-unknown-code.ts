@@ -12,7 +12,6 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { poll, type Registration } from "../../src/client/device.ts";
 import { registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-007";
@@ -66,19 +65,21 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register (the real code)" });
+    const timed = await registerTimed(ctx, "register (the real code)");
     const { reg } = timed;
-    const control = await timedPoll(ctx, reg, "poll the real code (control)");
+    const control = await timedPoll(ctx, timed, "poll the real code (control)");
     skipIfExpiredOnTheWay(ctx, timed, control);
     expectOAuthError(control.res, { status: 400, error: "authorization_pending" }, "DTP-POLL-001");
 
-    await fc.assert(
+    await ctx.property(
+      "unknown device codes",
       fc.asyncProperty(unknownCodes(reg.deviceCode), async (code) => {
-        const unknown: Registration = { ...reg, deviceCode: code };
-        const res = await poll(ctx, unknown, { label: "poll an unknown device_code" });
+        const res = await timed.device.poll(
+          { deviceCode: code },
+          { label: "poll an unknown device_code" },
+        );
         expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
       }),
-      ctx.fc,
     );
   },
 };

@@ -1,11 +1,14 @@
 /**
  * DTP-POLL-008 (MUST, RFC 6749 §5.2; RFC 8628 §3.4):
  * "A poll with a `device_code` issued to another `client_id` MUST be answered 400 OAuth
- * error `invalid_grant` and MUST NOT affect that code, which its owner can still redeem."
+ * error `invalid_grant`."
  *
- * DTP-ERR-003 (MUST, RFC 6749 §5.2), on the device code grant:
- * "A failed client authentication MUST be answered 401 OAuth error `invalid_client`, with
- * `WWW-Authenticate: Basic realm="dtp"` when the client used HTTP Basic."
+ * DTP-ERR-003 (MUST, RFC 6749 §5.2):
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
  *
  * Device A registers. Another client B (the same API key, another client_id) polls A's
  * code while it is pending and again once it is approved (HTTP Basic, and form
@@ -17,16 +20,23 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret } from "../../src/client/auth.ts";
-import { DEVICE_CODE_GRANT, type Registration } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import {
+  clientSecretBasic,
+  clientSecretPost,
+  DEVICE_CODE_GRANT,
+  none,
+  readTokens,
+  sendAs,
+} from "../../src/client/index.ts";
+import { clientSecret, newDevice } from "../../src/client/kit/index.ts";
 import {
   answerOf,
   errorOf,
   pollAfter,
   registerTimed,
   skipIfExpiredOnTheWay,
+  type TimedPoll,
   timedPoll,
 } from "./_helpers.ts";
 
@@ -46,65 +56,99 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID, { label: "register A" });
+    const timed = await registerTimed(ctx, "register A");
     const a = timed.reg;
-    const other: Registration = { ...a, clientId: ctx.clientId("other") };
+    // Client B: another client of the target, with its own valid credentials.
+    const other = { device: await newDevice(ctx, { label: "other" }), reg: a };
     const postSupported = (
       (ctx.target.metadata.token_endpoint_auth_methods_supported as unknown[] | undefined) ?? []
     ).includes("client_secret_post");
 
-    const pending = await timedPoll(ctx, other, "B polls A's code (pending)");
-    expectOAuthError(pending.res, { status: 400, error: "invalid_grant" }, ID);
+    // Every request of the cases below must leave A's code alone.
+    const earlier: HttpResponse[] = [];
+    let last: { recvAt: number } = timed;
+    const record = (t: TimedPoll | { res: HttpResponse; recvAt: number }) => {
+      earlier.push(t.res);
+      last = t;
+      return t.res;
+    };
+
+    await ctx.case("B polls A's pending code", async () => {
+      const res = record(await timedPoll(ctx, other, "B polls A's code (pending)"));
+      expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
+    });
 
     await ctx.approval.approve(a.userCode);
 
-    // Without credentials: only client_id in the form.
-    const none = await timedPoll(ctx, a, "A's approved code without client authentication", {
-      auth: "none",
-    });
-    expectOAuthError(none.res, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
-
-    // HTTP Basic with a wrong API key.
-    const wrongKey = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "token_endpoint"),
-      headers: {
-        authorization: basicAuth(a.clientId, `${clientSecret(ctx.target, a.clientId)}-wrong`),
-      },
-      form: { grant_type: DEVICE_CODE_GRANT, device_code: a.deviceCode },
-      label: "A's approved code with a wrong API key (Basic)",
-    });
-    expectOAuthError(wrongKey, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
-    const challenge = expectWwwAuthenticate(wrongKey, { scheme: "Basic" }, CLIENT_AUTH);
-    // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
-    if (ctx.target.features.has("dtp") && challenge.params.realm !== "dtp") {
-      fail(
-        CLIENT_AUTH,
-        'WWW-Authenticate: Basic realm="dtp"',
-        `WWW-Authenticate: ${wrongKey.headers["www-authenticate"]}`,
-        wrongKey,
+    await ctx.case("A's approved code without client authentication", async () => {
+      // Only client_id in the form.
+      const res = record(
+        await timedPoll(ctx, timed, "A's approved code without client authentication", {
+          auth: none(a.clientId),
+        }),
       );
-    }
+      expectOAuthError(res, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
+    });
 
-    let last = await timedPoll(ctx, other, "B polls A's code (approved, Basic)");
-    expectOAuthError(last.res, { status: 400, error: "invalid_grant" }, ID);
+    await ctx.case("A's approved code with a wrong API key", async () => {
+      // HTTP Basic: the Basic challenge is what DTP-ERR-003 asks for.
+      const wrongKey = await sendAs(
+        ctx,
+        {
+          clientId: a.clientId,
+          auth: clientSecretBasic(a.clientId, `${clientSecret(ctx.target, a.clientId)}-wrong`),
+        },
+        "token_endpoint",
+        { grant_type: DEVICE_CODE_GRANT, device_code: a.deviceCode },
+        "A's approved code with a wrong API key (Basic)",
+        { proof: false },
+      );
+      record({ res: wrongKey, recvAt: ctx.clock.now() });
+      expectOAuthError(wrongKey, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
+      const challenge = expectWwwAuthenticate(wrongKey, { scheme: "Basic" }, CLIENT_AUTH);
+      // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
+      if (ctx.target.features.has("dtp") && challenge.params.realm !== "dtp") {
+        fail(
+          CLIENT_AUTH,
+          'WWW-Authenticate: Basic realm="dtp"',
+          `WWW-Authenticate: ${wrongKey.headers["www-authenticate"]}`,
+          wrongKey,
+        );
+      }
+    });
+
+    await ctx.case("B polls A's approved code", async () => {
+      const res = record(await timedPoll(ctx, other, "B polls A's code (approved)"));
+      expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
+    });
     if (postSupported) {
-      last = await timedPoll(ctx, other, "B polls A's code (approved, client_secret_post)", {
-        auth: "post",
+      await ctx.case("B polls A's approved code (client_secret_post)", async () => {
+        const id = other.device.clientId;
+        const res = record(
+          await timedPoll(ctx, other, "B polls A's code (approved, client_secret_post)", {
+            auth: clientSecretPost(id, clientSecret(ctx.target, id)),
+          }),
+        );
+        expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
       });
-      expectOAuthError(last.res, { status: 400, error: "invalid_grant" }, ID);
     }
 
-    const owner = await pollAfter(ctx, a, last, a.interval, "A polls its code (at the interval)");
+    const owner = await pollAfter(
+      ctx,
+      timed,
+      last,
+      a.interval,
+      "A polls its code (at the interval)",
+    );
     skipIfExpiredOnTheWay(ctx, timed, owner);
     if (owner.res.status !== 200) {
       fail(
         ID,
         "the owner to redeem its approved code: the other client's polls and the unauthenticated requests must not affect it",
         `A's first poll, ${a.interval} s after the last of them, was answered ${answerOf(owner.res)}${errorOf(owner.res) === "slow_down" ? " (they were counted as polls of A's code)" : ""}`,
-        [pending.res, none.res, wrongKey, last.res, owner.res],
+        [...earlier, owner.res],
       );
     }
-    readTokens(ctx, owner.res, ID);
+    readTokens(ctx, owner.res);
   },
 };

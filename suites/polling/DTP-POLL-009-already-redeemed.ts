@@ -10,7 +10,7 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { OWNERS, readStepTokens } from "../../src/client/index.ts";
 import { pollAfter, registerTimed, skipIfExpiredOnTheWay, timedPoll } from "./_helpers.ts";
 
 const ID = "DTP-POLL-009";
@@ -27,16 +27,16 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
-    const timed = await registerTimed(ctx, ID);
+    const timed = await registerTimed(ctx);
     const { reg } = timed;
     await ctx.approval.approve(reg.userCode);
-    const redeemed = await timedPoll(ctx, reg, "poll #1 (redeems the approved code)");
+    const redeemed = await timedPoll(ctx, timed, "poll #1 (redeems the approved code)");
     skipIfExpiredOnTheWay(ctx, timed, redeemed);
-    readTokens(ctx, redeemed.res, ID);
+    readStepTokens(ctx, redeemed.res, OWNERS.approve, "the first poll after approval");
 
-    const again = await pollAfter(ctx, reg, redeemed, reg.interval, "poll #2 (same code again)");
+    const again = await pollAfter(ctx, timed, redeemed, reg.interval, "poll #2 (same code again)");
     expectOAuthError(again.res, { status: 400, error: "invalid_grant" }, ID);
-    const third = await pollAfter(ctx, reg, again, reg.interval, "poll #3 (same code again)");
+    const third = await pollAfter(ctx, timed, again, reg.interval, "poll #3 (same code again)");
     expectOAuthError(third.res, { status: 400, error: "invalid_grant" }, ID);
   },
 };

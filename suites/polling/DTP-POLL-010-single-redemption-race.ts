@@ -11,8 +11,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { poll } from "../../src/client/device.ts";
-import { readTokens } from "../../src/client/tokens.ts";
+import { readTokens } from "../../src/client/index.ts";
 import { answerOf, errorOf, mayHaveExpired, registerTimed } from "./_helpers.ts";
 
 const ID = "DTP-POLL-010";
@@ -29,14 +28,15 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    await fc.assert(
+    await ctx.property(
+      "N polls of an approved code at once",
       fc.asyncProperty(fc.integer({ min: 2, max: 10 }), async (n) => {
-        const timed = await registerTimed(ctx, ID, { label: `register (race of ${n})` });
+        const timed = await registerTimed(ctx, `register (race of ${n})`);
         const { reg } = timed;
         await ctx.approval.approve(reg.userCode);
         const answers = await Promise.all(
           Array.from({ length: n }, (_, i) =>
-            poll(ctx, reg, { label: `racing poll ${i + 1}/${n}` }),
+            timed.device.poll(reg, { label: `racing poll ${i + 1}/${n}` }),
           ),
         );
         if (
@@ -56,14 +56,14 @@ export const check: Check = {
             answers,
           );
         }
-        readTokens(ctx, winners[0]!, ID);
+        readTokens(ctx, winners[0]!);
         for (const res of answers) {
           if (res !== winners[0]) {
             expectOAuthError(res, { status: 400, error: ["invalid_grant", "slow_down"] }, ID);
           }
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
     );
   },
 };

@@ -13,12 +13,8 @@
 
 import type { CheckContext } from "../../src/check/check.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import {
-  poll,
-  type RegisterOptions,
-  type Registration,
-  register,
-} from "../../src/client/device.ts";
+import type { Device, Registration, SendOptions } from "../../src/client/index.ts";
+import { type NewDeviceOptions, registeredDevice, sleepUntil } from "../../src/client/kit/index.ts";
 
 /** Added to every computed wait, against timer and clock granularity (ms). */
 export const TIMER_MARGIN_MS = 150;
@@ -31,22 +27,22 @@ export interface TimedPoll {
   recvAt: number;
 }
 
+/** A device polling a device code (its own, or another client's). */
+export interface Poller {
+  device: Device;
+  reg: Pick<Registration, "deviceCode">;
+}
+
 /** One poll with its send and receive times. */
 export async function timedPoll(
   ctx: CheckContext,
-  reg: Registration,
+  p: Poller,
   label: string,
-  options: Parameters<typeof poll>[2] = {},
+  options: SendOptions = {},
 ): Promise<TimedPoll> {
   const sentAt = ctx.clock.now();
-  const res = await poll(ctx, reg, { ...options, label });
+  const res = await p.device.poll(p.reg, { ...options, label });
   return { res, sentAt, recvAt: ctx.clock.now() };
-}
-
-/** Sleeps until `atMs` (the check's clock), charged to the wait budget. */
-export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void> {
-  const ms = Math.ceil(atMs - ctx.clock.now());
-  if (ms > 0) await ctx.clock.sleep(ms, "until the next poll");
 }
 
 /**
@@ -55,13 +51,13 @@ export async function sleepUntil(ctx: CheckContext, atMs: number): Promise<void>
  */
 export async function pollAfter(
   ctx: CheckContext,
-  reg: Registration,
+  p: Poller,
   prev: { recvAt: number },
   gapSeconds: number,
   label: string,
 ): Promise<TimedPoll> {
-  await sleepUntil(ctx, prev.recvAt + gapSeconds * 1000 + TIMER_MARGIN_MS);
-  return timedPoll(ctx, reg, label);
+  await sleepUntil(ctx, prev.recvAt + gapSeconds * 1000 + TIMER_MARGIN_MS, "until the next poll");
+  return timedPoll(ctx, p, label);
 }
 
 /** True when the server saw `b` less than `seconds` after `a` (provably, from the kit's side). */
@@ -86,22 +82,23 @@ export function secondsUntil(ctx: CheckContext, deadlineMs: number): number {
   return Math.max(0, Math.ceil((deadlineMs - ctx.clock.now()) / 1000));
 }
 
-/** A registration with when its request was sent and its answer received. */
+/** A device's registration with when its request was sent and its answer received. */
 export interface TimedRegistration {
+  device: Device;
   reg: Registration;
   sentAt: number;
   recvAt: number;
 }
 
-/** Registers (see {@link register}) and records the timing. */
+/** Registers a device of this check and records the timing. */
 export async function registerTimed(
   ctx: CheckContext,
-  requirement: string,
-  options: RegisterOptions = {},
+  label = "register",
+  options: NewDeviceOptions = {},
 ): Promise<TimedRegistration> {
   const sentAt = ctx.clock.now();
-  const reg = await register(ctx, requirement, options);
-  return { reg, sentAt, recvAt: ctx.clock.now() };
+  const { device, reg } = await registeredDevice(ctx, { ...options, register: { label } });
+  return { device, reg, sentAt, recvAt: ctx.clock.now() };
 }
 
 /**

@@ -11,14 +11,9 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
-import {
-  declaredGrace,
-  deviceWithRefresh,
-  expectAccepted,
-  readPair,
-  refreshOk,
-} from "./_helpers.ts";
+import { declaredGrace, meOk, withRefreshToken } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-005";
 
@@ -34,7 +29,7 @@ export const check: Check = {
     requires: ["refresh_token", "resource", "admin"],
   },
   async run(ctx) {
-    const grace = declaredGrace(ctx);
+    const grace = declaredGrace(ctx.target);
     if (grace === 0) {
       ctx.notClaimed(
         "the target declares dtp_refresh_token_reuse_grace_period = 0 (or nothing): there is no grace window to test; reuse right after a rotation is checked by DTP-REF-002",
@@ -54,16 +49,17 @@ export const check: Check = {
 
 /** One scenario; false when the reuse fell outside the window (inconclusive). */
 async function attemptWithinGrace(ctx: CheckContext, grace: number): Promise<boolean> {
-  const dev = await deviceWithRefresh(ctx, ID, "grace");
+  const { device, tokens } = await approvedDevice(ctx, { label: "grace" });
+  const issued = withRefreshToken(tokens.tokens);
   const sent = ctx.clock.now();
-  const first = await refreshOk(ctx, dev, dev.tokens.refreshToken, "DTP-REF-001");
-  const reuse = await refresh(ctx, dev, dev.tokens.refreshToken);
+  const first = expectRefreshed(ctx, await device.refresh(issued.refreshToken), "DTP-REF-001");
+  const reuse = await device.refresh(issued.refreshToken);
   if (ctx.clock.now() - sent >= grace * 1000) return false;
 
   let latest = first;
   const body = reuse.body as { error?: unknown } | undefined;
   if (reuse.status === 200) {
-    latest = readPair(ctx, reuse, ID);
+    latest = expectRefreshed(ctx, reuse, ID);
     ctx.note("the server answered the reuse within the grace period with a new token pair");
   } else if (!(reuse.status === 400 && body?.error === "invalid_grant")) {
     fail(
@@ -77,11 +73,19 @@ async function attemptWithinGrace(ctx: CheckContext, grace: number): Promise<boo
   }
   // The family is alive: the access tokens issued so far work, and the latest refresh
   // token can be refreshed.
-  await expectAccepted(ctx, first, ID, dev.dpop, "GET /me (token from the rotation)");
+  await meOk(ctx, first, {
+    dpop: device.dpop,
+    requirement: ID,
+    label: "GET /me (token from the rotation)",
+  });
   if (latest !== first) {
-    await expectAccepted(ctx, latest, ID, dev.dpop, "GET /me (token from the reuse)");
+    await meOk(ctx, latest, {
+      dpop: device.dpop,
+      requirement: ID,
+      label: "GET /me (token from the reuse)",
+    });
   }
-  const next = await refresh(ctx, dev, latest.refreshToken);
+  const next = await device.refresh(latest.refreshToken);
   if (next.status !== 200) {
     fail(
       ID,

@@ -1,8 +1,7 @@
 /**
  * DTP-REF-006 (MUST, RFC 6749 §6):
- * "A refresh request with a `scope` that is a subset of the presented refresh token's
- * scope MUST issue an access token with exactly that scope, and the new refresh token
- * MUST keep the scope of the presented one."
+ * "When a refresh issues a new refresh token, its scope MUST be identical to the scope of
+ * the presented refresh token, also when the request narrows the access token's scope."
  *
  * DTP-REF-007 (MUST, RFC 6749 §6, §5.2):
  * "A refresh request with a `scope` containing a value outside the presented refresh
@@ -16,22 +15,20 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectOAuthError, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
-import {
-  deviceWithRefresh,
-  expectActive,
-  introspectAs,
-  type Pair,
-  readPair,
-  scopeSet,
-} from "./_helpers.ts";
+import { expectActive } from "../../src/check/expect-oauth.ts";
+import { type Device, scopeList, withRefreshToken } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { expectRefreshed, type Pair } from "./_helpers.ts";
+
+/** Space-separated scope as a sorted set string, for comparisons ("login me"). */
+const scopeSet = (scope: string): string => (scopeList(scope) ?? []).join(" ");
 
 const ID = "DTP-REF-006";
 const GRANTED = ["me", "login"];
 const OUTSIDE = ["tokens", "service", "admin", "openid", "offline_access", "me:write", "Me"];
 
 interface Holder {
-  clientId: string;
+  device: Device;
   refreshToken: string;
 }
 
@@ -64,31 +61,32 @@ export const check: Check = {
           maxLength: inside.length + extra.length,
         }),
       );
-    await fc.assert(
+    await ctx.property(
+      "a narrower scope, then one with a value outside",
       fc.asyncProperty(subset, bad, async (narrow, invalid) => {
         // DTP-REF-007: a value outside the token's scope.
-        const rejected = await refresh(ctx, holder, holder.refreshToken, {
+        const rejected = await holder.device.refresh(holder.refreshToken, {
           scope: invalid.join(" "),
         });
         expectOAuthError(rejected, { status: 400, error: "invalid_scope" }, "DTP-REF-007");
 
         // DTP-REF-006: a subset is issued exactly; the refresh token keeps the full scope.
-        let res = await refresh(ctx, holder, holder.refreshToken, { scope: narrow.join(" ") });
+        let res = await holder.device.refresh(holder.refreshToken, { scope: narrow.join(" ") });
         if (res.status === 400 && (res.body as { error?: unknown })?.error === "invalid_grant") {
           // The rejected request consumed the token: not what these requirements are about.
           ctx.note(
             "an invalid_scope request consumed the refresh token; continued on a new device",
           );
           Object.assign(holder, await newHolder(ctx));
-          res = await refresh(ctx, holder, holder.refreshToken, { scope: narrow.join(" ") });
+          res = await holder.device.refresh(holder.refreshToken, { scope: narrow.join(" ") });
         }
-        const pair: Pair = readPair(ctx, res, ID);
+        const pair: Pair = expectRefreshed(ctx, res, ID);
         const want = scopeSet(narrow.join(" "));
         if (pair.scope !== undefined && scopeSet(pair.scope) !== want) {
           fail(ID, `"scope": "${want}" in the token response`, `"scope": "${pair.scope}"`, res);
         }
         const access = expectActive(
-          await introspectAs(ctx, holder.clientId, pair.accessToken, "introspect new access"),
+          await holder.device.introspect(pair.accessToken, { label: "introspect new access" }),
           ID,
         );
         if (typeof access.scope !== "string" || scopeSet(access.scope) !== want) {
@@ -99,7 +97,7 @@ export const check: Check = {
           );
         }
         const rt = expectActive(
-          await introspectAs(ctx, holder.clientId, pair.refreshToken, "introspect new refresh"),
+          await holder.device.introspect(pair.refreshToken, { label: "introspect new refresh" }),
           ID,
         );
         const full = scopeSet(GRANTED.join(" "));
@@ -112,19 +110,22 @@ export const check: Check = {
         }
         holder.refreshToken = pair.refreshToken;
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 2)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 2)) },
     );
   },
 };
 
 /** A device registered with scope "me login" (the DTP default, asked for explicitly). */
 async function newHolder(ctx: CheckContext): Promise<Holder> {
-  const dev = await deviceWithRefresh(ctx, ID, "scope", { scope: GRANTED.join(" ") });
-  const granted = dev.tokens.scope;
+  const { device, tokens } = await approvedDevice(ctx, {
+    label: "scope",
+    register: { scope: GRANTED.join(" ") },
+  });
+  const granted = tokens.tokens.scope;
   if (granted !== undefined && scopeSet(granted) !== scopeSet(GRANTED.join(" "))) {
     ctx.skip(
       `the device was registered with scope "me login" but was granted "${granted}": the check needs both`,
     );
   }
-  return { clientId: dev.clientId, refreshToken: dev.tokens.refreshToken };
+  return { device, refreshToken: withRefreshToken(tokens.tokens).refreshToken };
 }

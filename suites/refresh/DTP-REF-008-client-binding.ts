@@ -3,9 +3,10 @@
  * "A refresh token presented by a client other than the one it was issued to MUST be
  * answered 400 OAuth error `invalid_grant`."
  *
- * DTP-REF-009 (MUST, RFC 6749 §6):
- * "A refresh request without valid client authentication MUST be answered 401 OAuth error
- * `invalid_client` and MUST NOT consume the refresh token."
+ * DTP-REF-009 (MUST, RFC 6749 §6, §5.2):
+ * "A refresh request from a client that must authenticate (a confidential client, or any
+ * client issued credentials) that lacks valid client authentication MUST be answered with
+ * OAuth error `invalid_client` (its status: DTP-ERR-003)."
  *
  * Property (DTP-REF-009): generated bad client authentications (none, a wrong API key in
  * HTTP Basic or in the form, an empty one); after each, the same refresh token must still
@@ -14,8 +15,17 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint, refresh } from "../../src/client/index.ts";
-import { deviceWithRefresh, expectInvalidGrant, refreshOk } from "./_helpers.ts";
+import { expectInvalidGrant } from "../../src/check/expect-oauth.ts";
+import {
+  anonymous,
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+  none,
+  withRefreshToken,
+} from "../../src/client/index.ts";
+import { approvedDevice, clientSecret, otherDevice } from "../../src/client/kit/index.ts";
+import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-008";
 
@@ -37,9 +47,9 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await deviceWithRefresh(ctx, ID, "owner");
-    const apiKey = clientSecret(ctx.target, dev.clientId);
-    let current = dev.tokens.refreshToken;
+    const { device, tokens } = await approvedDevice(ctx, { label: "owner" });
+    let current = withRefreshToken(tokens.tokens).refreshToken;
+    const apiKey = clientSecret(ctx.target, device.clientId);
     const wrongKey = fc.string({ minLength: 0, maxLength: 40 }).filter((s) => s !== apiKey);
     const badAuth: fc.Arbitrary<BadAuth> = fc.oneof(
       fc.record({ kind: fc.constant("none" as const), formClientId: fc.boolean() }),
@@ -49,39 +59,39 @@ export const check: Check = {
         secret: wrongKey.filter((s) => s !== ""),
       }),
     );
-    await fc.assert(
-      fc.asyncProperty(badAuth, async (auth) => {
-        const headers: Record<string, string> = {};
-        const form: Record<string, string | undefined> = {
-          grant_type: "refresh_token",
-          refresh_token: current,
-        };
-        if (auth.kind === "none" && auth.formClientId) form.client_id = dev.clientId;
-        if (auth.kind === "basic-wrong-key") {
-          headers.authorization = basicAuth(dev.clientId, auth.secret);
-        }
-        if (auth.kind === "post-wrong-key") {
-          form.client_id = dev.clientId;
-          form.client_secret = auth.secret;
-        }
-        const res = await ctx.http.request({
-          method: "POST",
-          url: endpoint(ctx.target, "token_endpoint"),
-          headers,
-          form,
-          label: `refresh with bad client auth (${auth.kind})`,
-        });
+    await ctx.property(
+      "refreshes with bad client authentication",
+      fc.asyncProperty(badAuth, async (bad) => {
+        // The faults are in the client authentication itself: each method is named on purpose.
+        const auth: ClientAuth =
+          bad.kind === "none"
+            ? bad.formClientId
+              ? none(device.clientId)
+              : anonymous()
+            : bad.kind === "basic-wrong-key"
+              ? clientSecretBasic(device.clientId, bad.secret)
+              : clientSecretPost(device.clientId, bad.secret);
+        const res = await device.refresh(
+          current,
+          {},
+          {
+            auth,
+            label: `refresh with bad client auth (${bad.kind})`,
+          },
+        );
         expectOAuthError(res, { status: 401, error: "invalid_client" }, "DTP-REF-009");
         // Not consumed: the same token still refreshes, with proper authentication.
-        const next = await refreshOk(ctx, dev, current, "DTP-REF-009");
+        const next = expectRefreshed(ctx, await device.refresh(current), "DTP-REF-009");
         current = next.refreshToken;
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },
     );
 
-    // DTP-REF-008: another approved device (same API key) presents the token.
-    const other = await deviceWithRefresh(ctx, ID, "other");
-    const res = await refresh(ctx, other, current);
-    expectInvalidGrant(res, ID);
+    // DTP-REF-008: another approved device (its own valid credentials) presents the token.
+    await ctx.case("another client presents the token", async () => {
+      const other = await otherDevice(ctx);
+      const res = await other.device.refresh(current);
+      expectInvalidGrant(res, ID);
+    });
   },
 };

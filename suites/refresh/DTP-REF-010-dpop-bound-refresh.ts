@@ -1,8 +1,8 @@
 /**
  * DTP-REF-010 (MUST, RFC 9449 §5):
  * "Refreshing a DPoP-bound token MUST require a proof made with the same key; a missing
- * proof or a proof with another key MUST be answered 400 `invalid_dpop_proof`, and the
- * new access token MUST be bound to the same key."
+ * proof or a proof with another key MUST be answered 400 `invalid_dpop_proof`, and the new
+ * access token MUST be bound to the same key."
  *
  * One device with an Ed25519 key: a refresh without a proof, then with proofs by other
  * keys (Ed25519 and EC P-256, each a valid proof but for the wrong key, with the server's
@@ -14,16 +14,16 @@
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
-  basicAuth,
   callResource,
-  type DpopSession,
-  dpopSession,
-  endpoint,
-  newDeviceKey,
-  peekJwt,
-  sendWithDpop,
+  claimsOf,
+  DpopSession,
+  generateDeviceKey,
+  meOk,
+  requireValid,
+  withRefreshToken,
 } from "../../src/client/index.ts";
-import { deviceWithRefresh, expectAccepted, readPair, requireAlive } from "./_helpers.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-010";
 
@@ -40,64 +40,59 @@ export const check: Check = {
   },
   async run(ctx) {
     const [key, otherEd, otherEc] = await Promise.all([
-      newDeviceKey("ed25519"),
-      newDeviceKey("ed25519"),
-      newDeviceKey("ec-p256"),
+      generateDeviceKey("ed25519"),
+      generateDeviceKey("ed25519"),
+      generateDeviceKey("ec-p256"),
     ]);
-    const dev = await deviceWithRefresh(ctx, ID, "dpop", { key });
-    const session = dev.dpop!;
-    if (dev.tokens.tokenType.toLowerCase() !== "dpop") {
+    const { device, tokens } = await approvedDevice(ctx, { label: "dpop", key });
+    const session = device.dpop!;
+    if (tokens.tokens.tokenType.toLowerCase() !== "dpop") {
       fail(
         ID,
         'a DPoP-bound token pair for a device with a key ("token_type": "DPoP")',
-        `"token_type": ${JSON.stringify(dev.tokens.tokenType)}`,
-        dev.tokens.res,
+        `"token_type": ${JSON.stringify(tokens.tokens.tokenType)}`,
+        tokens.tokens.res,
       );
     }
-    const url = endpoint(ctx.target, "token_endpoint");
-    const form = { grant_type: "refresh_token", refresh_token: dev.tokens.refreshToken };
-    const headers = { authorization: basicAuth(dev.clientId, ctx.target.config.apiKey) };
+    const { refreshToken } = withRefreshToken(tokens.tokens);
 
-    // No proof at all.
-    const noProof = await ctx.http.request({
-      method: "POST",
-      url,
-      headers,
-      form,
-      label: "refresh without a DPoP proof",
+    await ctx.case("no proof", async () => {
+      const noProof = await device.refresh(
+        refreshToken,
+        {},
+        { proof: false, label: "refresh without a DPoP proof" },
+      );
+      expectOAuthError(noProof, { status: 400, error: "invalid_dpop_proof" }, ID);
     });
-    expectOAuthError(noProof, { status: 400, error: "invalid_dpop_proof" }, ID);
 
     // A valid proof, but by another key (with the server's latest nonce).
     for (const [name, other] of [
       ["Ed25519", otherEd],
       ["EC P-256", otherEc],
     ] as const) {
-      const foreign: DpopSession = { ...dpopSession(other), nonces: new Map(session.nonces) };
-      const res = await sendWithDpop(ctx, foreign, {
-        method: "POST",
-        url,
-        headers,
-        form,
-        label: `refresh with a proof by another ${name} key`,
+      await ctx.case(`a proof by another ${name} key`, async () => {
+        const foreign = new DpopSession(other).adoptNonces(session);
+        const res = await device.refresh(
+          refreshToken,
+          {},
+          { dpop: foreign, label: `refresh with a proof by another ${name} key` },
+        );
+        session.adoptNonces(foreign);
+        expectOAuthError(res, { status: 400, error: "invalid_dpop_proof" }, ID);
       });
-      expectOAuthError(res, { status: 400, error: "invalid_dpop_proof" }, ID);
-      for (const [origin, nonce] of foreign.nonces) session.nonces.set(origin, nonce);
     }
 
     // The device key: success, and the new access token is bound to the same key.
-    const ok = await sendWithDpop(ctx, session, {
-      method: "POST",
-      url,
-      headers,
-      form,
-      label: "refresh with a proof by the device key",
-    });
-    const pair = readPair(ctx, ok, ID);
+    const ok = await device.refresh(
+      refreshToken,
+      {},
+      { label: "refresh with a proof by the device key" },
+    );
+    const pair = expectRefreshed(ctx, ok, ID);
     if (pair.tokenType.toLowerCase() !== "dpop") {
       fail(ID, '"token_type": "DPoP" for the refreshed token', `"${pair.tokenType}"`, ok);
     }
-    const claims = peekJwt(pair.accessToken);
+    const claims = claimsOf(pair.accessToken);
     const cnf = claims?.cnf as { jkt?: unknown } | undefined;
     if (claims !== undefined && cnf?.jkt !== key.jkt) {
       fail(
@@ -107,9 +102,13 @@ export const check: Check = {
         ok,
       );
     }
-    await expectAccepted(ctx, pair, ID, session, "GET /me with the device key's proof");
-    requireAlive(ctx, pair, "the resource call with another key");
-    const foreign: DpopSession = { ...dpopSession(otherEd), nonces: new Map(session.nonces) };
+    await meOk(ctx, pair, {
+      dpop: session,
+      requirement: ID,
+      label: "GET /me with the device key's proof",
+    });
+    requireValid(ctx, pair, "the resource call with another key");
+    const foreign = new DpopSession(otherEd).adoptNonces(session);
     const wrong = await callResource(ctx, pair, foreign, "GET /me with another key's proof");
     expectWwwAuthenticate(wrong, { scheme: "DPoP", status: 401 }, ID);
   },

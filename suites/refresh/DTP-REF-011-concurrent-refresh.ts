@@ -14,8 +14,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { describe, fail } from "../../src/check/expect.ts";
-import { refresh } from "../../src/client/index.ts";
-import { declaredGrace, deviceWithRefresh, expectInvalidGrant } from "./_helpers.ts";
+import { expectInvalidGrant } from "../../src/check/expect-oauth.ts";
+import { declaredGrace, withRefreshToken } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-REF-011";
 
@@ -32,17 +33,19 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const grace = declaredGrace(ctx);
+    const grace = declaredGrace(ctx.target);
     if (grace > 0) {
       ctx.note(
         `the target declares a ${grace} s reuse grace period: concurrent duplicates may also succeed (DTP-REF-005)`,
       );
     }
-    await fc.assert(
+    await ctx.property(
+      "N refreshes with the same token at once",
       fc.asyncProperty(fc.integer({ min: 2, max: 6 }), async (n) => {
-        const dev = await deviceWithRefresh(ctx, ID, "race");
+        const { device, tokens } = await approvedDevice(ctx, { label: "race" });
+        const { refreshToken } = withRefreshToken(tokens.tokens);
         const answers = await Promise.all(
-          Array.from({ length: n }, () => refresh(ctx, dev, dev.tokens.refreshToken)),
+          Array.from({ length: n }, () => device.refresh(refreshToken)),
         );
         const wins = answers.filter((r) => r.status === 200);
         const losers = answers.filter((r) => r.status !== 200);
@@ -62,7 +65,7 @@ export const check: Check = {
           fail(ID, "one new refresh token", describe(wins[0]!), wins);
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
     );
   },
 };

@@ -8,13 +8,10 @@
  */
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import {
-  deviceWithRefresh,
-  expectActive,
-  introspectAs,
-  refreshOk,
-  userTokens,
-} from "./_helpers.ts";
+import { expectActive } from "../../src/check/expect-oauth.ts";
+import { withRefreshToken } from "../../src/client/index.ts";
+import { approvedDevice, loggedInUser } from "../../src/client/kit/index.ts";
+import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-012";
 
@@ -29,27 +26,28 @@ export const check: Check = {
     requires: ["refresh_token", "login", "user_credentials", "introspection", "admin"],
   },
   async run(ctx) {
-    const dev = await deviceWithRefresh(ctx, ID, "user");
-    const user = await userTokens(ctx, dev, ID);
+    const dev = await approvedDevice(ctx, { label: "user" });
+    const { device } = dev;
+    const user = withRefreshToken((await loggedInUser(ctx, { through: dev })).tokens.tokens);
     const before = expectActive(
-      await introspectAs(ctx, dev.clientId, user.accessToken, "introspect user token"),
+      await device.introspect(user.accessToken, { label: "introspect user token" }),
       ID,
     );
-    if (before.dtp_kind !== "user" || before.client_id !== dev.clientId) {
+    if (before.dtp_kind !== "user" || before.client_id !== device.clientId) {
       fail(
         ID,
-        `a user token for client_id ${dev.clientId} from /login`,
+        `a user token for client_id ${device.clientId} from /login`,
         `dtp_kind ${JSON.stringify(before.dtp_kind)}, client_id ${JSON.stringify(before.client_id)}`,
       );
     }
-    const next = await refreshOk(ctx, dev, user.refreshToken, ID);
+    const next = expectRefreshed(ctx, await device.refresh(user.refreshToken), ID);
     const after = expectActive(
-      await introspectAs(ctx, dev.clientId, next.accessToken, "introspect refreshed user token"),
+      await device.introspect(next.accessToken, { label: "introspect refreshed user token" }),
       ID,
     );
     for (const [field, want] of [
       ["sub", before.sub],
-      ["client_id", dev.clientId],
+      ["client_id", device.clientId],
       ["dtp_kind", "user"],
     ] as const) {
       if (after[field] !== want || want === undefined) {

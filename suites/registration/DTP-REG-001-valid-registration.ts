@@ -1,8 +1,55 @@
 /**
  * DTP-REG-001 (MUST, RFC 8628 §3.1, §3.2; SAFEQ Cloud "Register device"):
- * "A valid `POST /register` from an authenticated client MUST be answered 200 with a JSON
- * object containing `device_code`, `user_code`, `verification_uri`,
- * `verification_uri_complete`, `expires_in` and `interval`."
+ * "A valid device authorization request (`POST /register`) from a client that authenticates
+ * as RFC 6749 §3.2.1 requires (a public client sends its `client_id`) MUST be answered 200
+ * with an `application/json` object containing `device_code`, `user_code`,
+ * `verification_uri` and `expires_in`."
+ *
+ * DTP-REG-008 (MUST, SAFEQ Cloud "Register device"):
+ * "When the request carries `state`, the response MUST contain `state` with exactly the
+ * same value; when it does not, the response MUST NOT contain `state`."
+ *
+ * DTP-REG-011 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1.2.7):
+ * "With `key_type=rsa` the server MUST accept a base64 (standard alphabet, padding
+ * optional) DER SubjectPublicKeyInfo of an RSA key of at least 2048 bits, and MUST reject
+ * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400 OAuth
+ * error `invalid_request` naming `public_key`."
+ *
+ * DTP-REG-012 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1):
+ * "With `key_type=x509` the server MUST accept a base64 DER X.509 certificate whose
+ * SubjectPublicKeyInfo holds an RSA key of at least 2048 bits, an EC P-256 key or an
+ * Ed25519 key, and MUST reject anything else with 400 OAuth error `invalid_request` naming
+ * `public_key`."
+ *
+ * DTP-REG-013 (MUST, SAFEQ Cloud "Register device"; RFC 8410 §4):
+ * "With `key_type=ed25519` the server MUST accept either a base64 DER SubjectPublicKeyInfo
+ * of an Ed25519 key or the base64 of the raw 32-byte key, and MUST reject anything else
+ * (other lengths, other key types) with 400 OAuth error `invalid_request` naming
+ * `public_key`."
+ *
+ * DTP-REG-015 (MUST, RFC 8628 §5.2; RFC 6749 §10.10):
+ * "The `device_code` MUST be base64url and carry at least 128 bits of entropy (at least 22
+ * characters), and MUST differ for every registration."
+ *
+ * DTP-REG-016 (MUST, RFC 8628 §6.1, §5.1):
+ * "The `user_code` MUST consist of 8 characters from `BCDFGHJKLMNPQRSTVWXZ` shown as
+ * `XXXX-XXXX` (matching `^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$`)."
+ *
+ * DTP-REG-018 (MUST, RFC 8628 §3.2, §3.3.1):
+ * "`verification_uri` MUST be the absolute URL of `GET /device` under the issuer, and
+ * `verification_uri_complete` MUST be `verification_uri` with the query
+ * `?user_code=<user_code>` appended."
+ *
+ * DTP-REG-019 (MUST, RFC 8628 §3.2):
+ * "`expires_in` MUST equal `dtp_lifetimes.device_code` and `interval` MUST equal
+ * `dtp_lifetimes.interval` from the metadata."
+ *
+ * DTP-REG-020 (MUST, RFC 6749 §5.1):
+ * "The 200 response of `POST /register` carries a secret (`device_code`) and MUST carry
+ * `Cache-Control: no-store` and `Pragma: no-cache`."
+ *
+ * DTP-ERR-014 (MUST, RFC 6749 §3.1, §3.2):
+ * "Unrecognized request parameters MUST be ignored."
  *
  * Property: generated valid registrations — every `client_type`, client_ids of every
  * allowed character up to 128 long, optional `client_description` (up to 256), `state` (up
@@ -23,21 +70,19 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
   type KeyType,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
+import { b64, sharedRsaKey, spkiDer } from "../../src/protocol/key-material.ts";
 import {
-  b64,
   CLIENT_ID_CHARS,
   CLIENT_TYPES,
   expectDeviceAuthorization,
   padClientId,
-  postRegistration,
-  rsaKey,
-  spkiDer,
 } from "./_helpers.ts";
 
 const ID = "DTP-REG-001";
@@ -109,12 +154,12 @@ async function keyFields(choice: KeyChoice): Promise<{ public_key: string; key_t
     case "rsa":
       // RSA-3072: its SPKI's base64 ends in "=", so leaving the padding out is a real variant.
       return {
-        public_key: b64(spkiDer((await rsaKey(3072)).publicKey), choice.pad),
+        public_key: b64(spkiDer((await sharedRsaKey(3072)).publicKey), choice.pad),
         key_type: "rsa",
       };
     case "x509": {
       const key: DeviceKey =
-        choice.inner === "rsa" ? await rsaKey() : await generateDeviceKey(choice.inner);
+        choice.inner === "rsa" ? await sharedRsaKey() : await generateDeviceKey(choice.inner);
       return registrationKeyFields(key, "x509");
     }
     case "ed25519":
@@ -150,7 +195,8 @@ export const check: Check = {
   },
   async run(ctx) {
     const deviceCodes = new Set<string>();
-    await fc.assert(
+    await ctx.property(
+      "generated valid registrations",
       fc.asyncProperty(requestArb, async (r) => {
         const base = `${ctx.clientId("reg001")}${r.idSuffix}`.slice(0, 128);
         const clientId = r.fullLengthId ? padClientId(base, 128, "~") : base;
@@ -165,7 +211,7 @@ export const check: Check = {
           scope: r.scope,
           ...key,
         };
-        const res = await postRegistration(ctx, form, { kind: "basic", id: clientId });
+        const res = await sendRegistrationForm(ctx, form);
         const auth = expectDeviceAuthorization(
           ctx,
           res,
@@ -182,7 +228,6 @@ export const check: Check = {
         }
         deviceCodes.add(auth.deviceCode);
       }),
-      ctx.fc,
     );
   },
 };

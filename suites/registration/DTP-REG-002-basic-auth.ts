@@ -1,8 +1,8 @@
 /**
- * DTP-REG-002 (MUST, RFC 6749 §2.3.1):
- * "The server MUST accept client authentication with HTTP Basic, where the user name is the
- * `client_id` and the password is the API key, each `application/x-www-form-urlencoded`
- * encoded before base64 encoding."
+ * DTP-REG-002 (MUST, RFC 6749 §2.3.1; RFC 8628 §3.1):
+ * "The server MUST accept HTTP Basic client authentication from every client that was
+ * issued a client secret (a DTP API key): the user name is the `client_id` and the password
+ * the secret, each `application/x-www-form-urlencoded` encoded before base64 encoding."
  *
  * The client_id contains `~`, which the form-urlencoding algorithm (RFC 6749 Appendix B,
  * WHATWG) writes as `%7E`: a server that does not decode the Basic user name sees another
@@ -22,17 +22,19 @@ import {
   expectStatus,
   fail,
 } from "../../src/check/expect.ts";
-import { DEVICE_CODE_GRANT } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
 import {
-  baseForm,
-  expectDeviceAuthorization,
-  formEncode,
-  postRegistration,
-  whatwgBasic,
-} from "./_helpers.ts";
+  clientSecretBasic,
+  DEVICE_CODE_GRANT,
+  type OAuthClient,
+  sendAs,
+} from "../../src/client/index.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, expectDeviceAuthorization } from "./_helpers.ts";
 
 const ID = "DTP-REG-002";
+
+/** The WHATWG form-urlencoding of one value (`~` → `%7E`). */
+const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
 export const check: Check = {
   meta: {
@@ -51,77 +53,80 @@ export const check: Check = {
     if (formEncode(apiKey) === apiKey) {
       ctx.note("the API key has no character that form-urlencoding changes");
     }
+    // The requirement is about HTTP Basic: this check authenticates with it on purpose.
+    const encoded: OAuthClient = { clientId, auth: clientSecretBasic(clientId, apiKey, "whatwg") };
 
-    // /register, `~` as %7E (the encoding algorithm's output).
-    const encoded = await postRegistration(
-      ctx,
-      baseForm(clientId),
-      { kind: "basic-whatwg", id: clientId },
-      "register (Basic, form-urlencoded)",
-    );
-    const reg = expectDeviceAuthorization(ctx, encoded, {}, ID);
-
-    // /register, `~` as is (what a decoder must accept too).
-    const rawId = `${ctx.clientId("reg002")}~raw`;
-    const raw = await postRegistration(
-      ctx,
-      baseForm(rawId),
-      { kind: "basic", id: rawId },
-      "register (Basic, ~ unencoded)",
-    );
-    expectDeviceAuthorization(ctx, raw, {}, ID);
-
-    const authorization = whatwgBasic(clientId, apiKey);
-    // /token: the first poll of the registration above.
-    const poll = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "token_endpoint"),
-      headers: { authorization },
-      form: { grant_type: DEVICE_CODE_GRANT, device_code: reg.deviceCode },
-      label: "poll (Basic, form-urlencoded)",
-    });
-    if (
-      poll.status === 401 ||
-      (poll.body as { error?: unknown } | undefined)?.error === "invalid_client"
-    ) {
-      fail(
-        ID,
-        "the token endpoint to accept the form-urlencoded Basic credentials",
-        describe(poll),
-        poll,
+    await ctx.case("/register and /token with ~ form-urlencoded (%7E)", async () => {
+      const res = await sendRegistrationForm(ctx, baseForm(clientId), {
+        auth: encoded.auth,
+        label: "register (Basic, form-urlencoded)",
+      });
+      const reg = expectDeviceAuthorization(ctx, res, {}, ID);
+      // /token: the first poll of that registration (the client_id only in Basic).
+      const poll = await sendAs(
+        ctx,
+        encoded,
+        "token_endpoint",
+        { grant_type: DEVICE_CODE_GRANT, device_code: reg.deviceCode },
+        "poll (Basic, form-urlencoded)",
+        { proof: false },
       );
-    }
-    expectOAuthError(poll, { status: 400, error: "authorization_pending" }, ID);
+      if (
+        poll.status === 401 ||
+        (poll.body as { error?: unknown } | undefined)?.error === "invalid_client"
+      ) {
+        fail(
+          ID,
+          "the token endpoint to accept the form-urlencoded Basic credentials",
+          describe(poll),
+          poll,
+        );
+      }
+      expectOAuthError(poll, { status: 400, error: "authorization_pending" }, ID);
+    });
+
+    await ctx.case("/register with ~ as is", async () => {
+      const rawId = `${ctx.clientId("reg002")}~raw`;
+      const raw = await sendRegistrationForm(ctx, baseForm(rawId), {
+        auth: clientSecretBasic(rawId, apiKey),
+        label: "register (Basic, ~ unencoded)",
+      });
+      expectDeviceAuthorization(ctx, raw, {}, ID);
+    });
 
     const unknownToken = randomBytes(24).toString("base64url");
     if (ctx.target.features.has("revocation")) {
-      const res = await ctx.http.request({
-        method: "POST",
-        url: endpoint(ctx.target, "revocation_endpoint"),
-        headers: { authorization },
-        form: { token: unknownToken },
-        label: "revoke an unknown token (Basic, form-urlencoded)",
+      await ctx.case("/revoke", async () => {
+        const res = await sendAs(
+          ctx,
+          encoded,
+          "revocation_endpoint",
+          { token: unknownToken },
+          "revoke an unknown token (Basic, form-urlencoded)",
+        );
+        expectStatus(res, 200, ID);
       });
-      expectStatus(res, 200, ID);
     }
     if (ctx.target.features.has("introspection")) {
-      const res = await ctx.http.request({
-        method: "POST",
-        url: endpoint(ctx.target, "introspection_endpoint"),
-        headers: { authorization },
-        form: { token: unknownToken },
-        label: "introspect an unknown token (Basic, form-urlencoded)",
-      });
-      expectStatus(res, 200, ID);
-      const body = expectJson(res, ID);
-      if (body.active !== false) {
-        fail(
-          ID,
-          '{"active": false} for an unknown token',
-          `"active": ${JSON.stringify(body.active)}`,
-          res,
+      await ctx.case("/introspect", async () => {
+        const res = await sendAs(
+          ctx,
+          encoded,
+          "introspection_endpoint",
+          { token: unknownToken },
+          "introspect an unknown token (Basic, form-urlencoded)",
         );
-      }
+        expectStatus(res, 200, ID);
+        const body = expectJson(res, ID);
+        if (body.active !== false) {
+          fail(
+            ID,
+            '{"active": false} for an unknown token',
+            `"active": ${JSON.stringify(body.active)}`,
+            res,
+          );
+        }
+      });
     }
   },
 };

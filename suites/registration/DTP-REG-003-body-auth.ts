@@ -14,9 +14,9 @@ import type { Check } from "../../src/check/check.ts";
 import { describe } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { DEVICE_CODE_GRANT, sendRegistration } from "../../src/client/device.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
-import { baseForm, expectDeviceAuthorization, postRegistration } from "./_helpers.ts";
+import { clientSecretPost, DEVICE_CODE_GRANT, sendAs } from "../../src/client/index.ts";
+import { registeredDevice, sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, expectDeviceAuthorization } from "./_helpers.ts";
 
 const ID = "DTP-REG-003";
 
@@ -37,32 +37,28 @@ export const check: Check = {
     const apiKey = ctx.target.config.apiKey;
     const accepted: { where: string; res: HttpResponse }[] = [];
 
+    // The requirement is about the secret in the form: this check sends it there on purpose.
     const clientId = ctx.clientId("reg003");
-    const reg = await postRegistration(
-      ctx,
-      baseForm(clientId),
-      { kind: "post" },
-      "register (client_secret_post)",
-    );
+    const post = { clientId, auth: clientSecretPost(clientId, apiKey) };
+    const reg = await sendRegistrationForm(ctx, baseForm(clientId), {
+      auth: post.auth,
+      label: "register (client_secret_post)",
+    });
     if (reg.status === 200) {
       expectDeviceAuthorization(ctx, reg, {});
       accepted.push({ where: "/register", res: reg });
     }
 
-    // A registration made with Basic, polled with the API key in the form.
-    const basic = await sendRegistration(ctx, { clientId: ctx.clientId("reg003") });
-    const { deviceCode } = expectDeviceAuthorization(ctx, basic.res, {});
-    const poll = await ctx.http.request({
-      method: "POST",
-      url: endpoint(ctx.target, "token_endpoint"),
-      form: {
-        grant_type: DEVICE_CODE_GRANT,
-        device_code: deviceCode,
-        client_id: basic.clientId,
-        client_secret: apiKey,
-      },
-      label: "poll (client_secret_post)",
-    });
+    // A registration made the usual way, polled with the API key in the form.
+    const { device, reg: made } = await registeredDevice(ctx, { label: "reg003" });
+    const { deviceCode } = expectDeviceAuthorization(ctx, made.res, {});
+    const poll = await sendAs(
+      ctx,
+      { clientId: device.clientId, auth: clientSecretPost(device.clientId, apiKey) },
+      "token_endpoint",
+      { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: device.clientId },
+      "poll (client_secret_post)",
+    );
     if (!rejectedAuth(poll)) accepted.push({ where: "/token", res: poll });
 
     const token = randomBytes(24).toString("base64url");
@@ -71,15 +67,9 @@ export const check: Check = {
       ["introspection", "introspection_endpoint", "/introspect"],
     ] as const) {
       if (!ctx.target.features.has(feature)) continue;
-      const res = await ctx.http.request({
-        method: "POST",
-        url: endpoint(ctx.target, name),
-        form: { token, client_id: clientId, client_secret: apiKey },
-        label: `${where} (client_secret_post)`,
-      });
+      const res = await sendAs(ctx, post, name, { token }, `${where} (client_secret_post)`);
       if (res.status === 200) accepted.push({ where, res });
     }
-
     if (accepted.length === 0) {
       ctx.note("the target does not accept client_secret in the form body (allowed: MAY)");
       return;

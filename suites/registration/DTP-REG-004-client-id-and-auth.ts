@@ -1,17 +1,20 @@
 /**
  * DTP-REG-004 (MUST, DTP; RFC 6749 §2.2):
- * "A `client_id` that is missing, empty, longer than 128 characters or contains a
- * character outside `[A-Za-z0-9._~-]` MUST be rejected with 400 OAuth error
- * `invalid_request`; when HTTP Basic is used, a body `client_id` different from the Basic
- * user name MUST be rejected with 400 `invalid_request`."
+ * "A `client_id` that is missing, empty, longer than 128 characters or contains a character
+ * outside `[A-Za-z0-9._~-]` MUST be rejected with 400 OAuth error `invalid_request`; when
+ * HTTP Basic is used, a body `client_id` different from the Basic user name MUST be
+ * rejected with 400 `invalid_request`."
  *
- * With the client authentication faults of the same request (errors suite):
- * DTP-ERR-003 (MUST, RFC 6749 §5.2): "A failed client authentication MUST be answered 401
- * OAuth error `invalid_client`, with `WWW-Authenticate: Basic realm="dtp"` when the client
- * used HTTP Basic."
- * DTP-ERR-004 (MUST, RFC 6749 §2.3): "A request that uses more than one client
- * authentication method (e.g. HTTP Basic and a `client_secret` form parameter) MUST be
- * answered 400 OAuth error `invalid_request`."
+ * DTP-ERR-003 (MUST, RFC 6749 §5.2):
+ * "A request whose client authentication fails (unknown client, wrong secret, no client
+ * authentication where the client must authenticate, or a method the client may not use)
+ * MUST be answered with OAuth error `invalid_client`; when the client authenticated with
+ * the `Authorization` header, the answer MUST be 401 with a `WWW-Authenticate` challenge of
+ * the scheme the client used."
+ *
+ * DTP-ERR-004 (MUST, RFC 6749 §2.3):
+ * "A request that uses more than one client authentication method (e.g. HTTP Basic and a
+ * `client_secret` form parameter) MUST be answered 400 OAuth error `invalid_request`."
  *
  * Property: otherwise valid registrations with exactly one client fault — an empty, too
  * long (129+) or badly-charactered client_id (in Basic, with or without the same body
@@ -25,14 +28,13 @@ import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
 import {
-  baseForm,
-  bodyAuthAccepted,
-  CLIENT_ID_CHARS,
-  type ClientAuthMode,
-  expectRegistrationError,
-  padClientId,
-  postRegistration,
-} from "./_helpers.ts";
+  anonymous,
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+} from "../../src/client/index.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, CLIENT_ID_CHARS, expectRegistrationError, padClientId } from "./_helpers.ts";
 
 const ID = "DTP-REG-004";
 
@@ -154,45 +156,53 @@ export const check: Check = {
   },
   async run(ctx) {
     const apiKey = ctx.target.config.apiKey;
-    const probe = await bodyAuthAccepted(ctx, ctx.clientId("reg004-post"));
+    const probeId = ctx.clientId("reg004-post");
+    const probe = await sendRegistrationForm(ctx, baseForm(probeId), {
+      auth: clientSecretPost(probeId, apiKey),
+      label: "register (client_secret_post probe)",
+    });
     const post = probe.status === 200;
     if (!post)
       ctx.note("client_secret_post is not accepted at /register: form-auth cases left out");
 
-    await fc.assert(
+    // The faults are in the client authentication itself: each method is named on purpose.
+    const basic = (id: string, secret = apiKey) => clientSecretBasic(id, secret);
+    const inForm = (secret = apiKey) => clientSecretPost("", secret);
+    await ctx.property(
+      "faults in client_id and client authentication",
       fc.asyncProperty(faultArb(post), async (fault) => {
         const clientId = ctx.clientId("reg004");
         const form = baseForm(clientId);
-        let auth: ClientAuthMode;
+        let auth: ClientAuth;
         let want: { status: number; error: string; requirement: string; basic?: boolean };
         switch (fault.kind) {
           case "bad-id-basic": {
             const id = badId(clientId, fault.id);
             form.client_id = fault.bodyId ? id : undefined;
-            auth = { kind: "basic", id };
+            auth = basic(id);
             want = { status: 400, error: "invalid_request", requirement: ID };
             break;
           }
           case "bad-id-post":
             form.client_id = badId(clientId, fault.id);
-            auth = { kind: "post" };
+            auth = inForm();
             want = { status: 400, error: "invalid_request", requirement: ID };
             break;
           case "missing-id-post":
             form.client_id = undefined;
-            auth = { kind: "post" };
+            auth = inForm();
             want = { status: 400, error: "invalid_request", requirement: ID };
             break;
           case "mismatch":
             form.client_id = `${clientId}${fault.other}`;
-            auth = { kind: "basic", id: clientId };
+            auth = basic(clientId);
             want = { status: 400, error: "invalid_request", requirement: ID };
             break;
           case "wrong-key":
             auth =
               fault.via === "basic"
-                ? { kind: "basic", id: clientId, secret: wrongKey(apiKey, fault.key) }
-                : { kind: "post", secret: wrongKey(apiKey, fault.key) };
+                ? basic(clientId, wrongKey(apiKey, fault.key))
+                : inForm(wrongKey(apiKey, fault.key));
             want = {
               status: 401,
               error: "invalid_client",
@@ -201,20 +211,22 @@ export const check: Check = {
             };
             break;
           case "no-auth":
-            auth = { kind: "none" };
+            auth = anonymous();
             want = { status: 401, error: "invalid_client", requirement: "DTP-ERR-003" };
             break;
           case "basic-and-post":
             form.client_secret = fault.rightKey ? apiKey : `${apiKey}x`;
-            auth = { kind: "basic", id: clientId };
+            auth = basic(clientId);
             want = { status: 400, error: "invalid_request", requirement: "DTP-ERR-004" };
             break;
         }
-        const res = await postRegistration(ctx, form, auth, `register (${fault.kind})`);
+        const res = await sendRegistrationForm(ctx, form, {
+          auth,
+          label: `register (${fault.kind})`,
+        });
         expectRegistrationError(res, want, want.requirement);
         if (want.basic) expectBasicChallenge(res);
       }),
-      ctx.fc,
     );
   },
 };

@@ -10,7 +10,8 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { baseForm, CLIENT_TYPES, expectRegistrationError, postRegistration } from "./_helpers.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, CLIENT_TYPES, expectRegistrationError } from "./_helpers.ts";
 
 const ID = "DTP-REG-005";
 const TYPES = new Set<string>(CLIENT_TYPES);
@@ -51,23 +52,20 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    await fc.assert(
+    await ctx.property(
+      "invalid client_type",
       fc.asyncProperty(
         invalidType,
         fc.option(fc.constantFrom("me", "login"), { nil: undefined }),
         async (clientType, scope) => {
           const clientId = ctx.clientId("reg005");
           const form = { ...baseForm(clientId), client_type: clientType, scope };
-          const res = await postRegistration(
-            ctx,
-            form,
-            { kind: "basic", id: clientId },
-            `register (client_type ${clientType === undefined ? "missing" : JSON.stringify(clientType)})`,
-          );
+          const res = await sendRegistrationForm(ctx, form, {
+            label: `register (client_type ${clientType === undefined ? "missing" : JSON.stringify(clientType)})`,
+          });
           expectRegistrationError(res, { error: "invalid_request" }, ID);
         },
       ),
-      ctx.fc,
     );
   },
 };

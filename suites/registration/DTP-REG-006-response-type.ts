@@ -10,7 +10,8 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { baseForm, CLIENT_TYPES, expectRegistrationError, postRegistration } from "./_helpers.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, CLIENT_TYPES, expectRegistrationError } from "./_helpers.ts";
 
 const ID = "DTP-REG-006";
 
@@ -53,7 +54,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    await fc.assert(
+    await ctx.property(
+      "missing or other response_type",
       fc.asyncProperty(caseArb, fc.constantFrom(...CLIENT_TYPES), async (c, clientType) => {
         const clientId = ctx.clientId("reg006");
         const form = {
@@ -61,19 +63,15 @@ export const check: Check = {
           client_type: clientType,
           response_type: c.missing ? undefined : c.value,
         };
-        const res = await postRegistration(
-          ctx,
-          form,
-          { kind: "basic", id: clientId },
-          `register (response_type ${c.missing ? "missing" : JSON.stringify(c.value)})`,
-        );
+        const res = await sendRegistrationForm(ctx, form, {
+          label: `register (response_type ${c.missing ? "missing" : JSON.stringify(c.value)})`,
+        });
         expectRegistrationError(
           res,
           { error: c.missing ? "invalid_request" : "unsupported_response_type" },
           ID,
         );
       }),
-      ctx.fc,
     );
   },
 };

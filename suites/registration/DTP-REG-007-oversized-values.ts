@@ -10,7 +10,8 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { baseForm, expectRegistrationError, postRegistration } from "./_helpers.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, expectRegistrationError } from "./_helpers.ts";
 
 const ID = "DTP-REG-007";
 
@@ -40,18 +41,17 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    await fc.assert(
+    await ctx.property(
+      "oversized client_description or state",
       fc.asyncProperty(caseArb, async ({ field, value }) => {
         const clientId = ctx.clientId("reg007");
-        const res = await postRegistration(
+        const res = await sendRegistrationForm(
           ctx,
           { ...baseForm(clientId), [field]: value },
-          { kind: "basic", id: clientId },
-          `register (${field} of ${value.length} characters)`,
+          { label: `register (${field} of ${value.length} characters)` },
         );
         expectRegistrationError(res, { error: "invalid_request" }, ID);
       }),
-      ctx.fc,
     );
   },
 };

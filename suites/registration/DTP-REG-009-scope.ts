@@ -12,8 +12,9 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { obtainDeviceTokens, peekJwt } from "../../src/client/tokens.ts";
-import { baseForm, expectRegistrationError, postRegistration } from "./_helpers.ts";
+import { scopeOf } from "../../src/client/index.ts";
+import { approvedDevice, sendRegistrationForm } from "../../src/client/kit/index.ts";
+import { baseForm, expectRegistrationError } from "./_helpers.ts";
 
 const ID = "DTP-REG-009";
 const VALID = new Set(["me", "login"]);
@@ -53,18 +54,17 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    await fc.assert(
+    await ctx.property(
+      "scopes other than me and login",
       fc.asyncProperty(badScope, async (scope) => {
         const clientId = ctx.clientId("reg009");
-        const res = await postRegistration(
+        const res = await sendRegistrationForm(
           ctx,
           { ...baseForm(clientId), scope },
-          { kind: "basic", id: clientId },
-          `register (scope ${JSON.stringify(scope)})`,
+          { label: `register (scope ${JSON.stringify(scope)})` },
         );
         expectRegistrationError(res, { error: "invalid_scope" }, ID);
       }),
-      ctx.fc,
     );
 
     if (!ctx.target.features.has("admin")) {
@@ -72,16 +72,18 @@ export const check: Check = {
         "invalid scopes verified; the default scope needs an approved device: configure approval",
       );
     }
-    const device = await obtainDeviceTokens(ctx, ID, { clientId: ctx.clientId("reg009-default") });
-    const granted = device.tokens.scope ?? peekJwt(device.tokens.accessToken)?.scope;
-    const got = typeof granted === "string" ? granted.split(" ").filter((s) => s !== "") : [];
-    if (got.length !== 2 || !got.includes("me") || !got.includes("login")) {
-      fail(
-        ID,
-        'a registration without scope to get scope "me login"',
-        `scope ${JSON.stringify(granted)}`,
-        device.tokens.res,
-      );
-    }
+    await ctx.case("no scope: me login", async () => {
+      const { tokens } = await approvedDevice(ctx, { label: "reg009-default" });
+      const granted = tokens.tokens.scope ?? scopeOf(tokens.tokens);
+      const got = typeof granted === "string" ? granted.split(" ").filter((s) => s !== "") : [];
+      if (got.length !== 2 || !got.includes("me") || !got.includes("login")) {
+        fail(
+          ID,
+          'a registration without scope to get scope "me login"',
+          `scope ${JSON.stringify(granted)}`,
+          tokens.tokens.res,
+        );
+      }
+    });
   },
 };

@@ -11,8 +11,10 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
+import { sendRegistrationForm } from "../../src/client/kit/index.ts";
 import { generateDeviceKey, KEY_TYPES, registrationKeyFields } from "../../src/protocol/index.ts";
-import { baseForm, expectRegistrationError, postRegistration, rsaKey } from "./_helpers.ts";
+import { sharedRsaKey } from "../../src/protocol/key-material.ts";
+import { baseForm, expectRegistrationError } from "./_helpers.ts";
 
 const ID = "DTP-REG-010";
 const VALID = new Set<string>(KEY_TYPES);
@@ -60,7 +62,7 @@ export const check: Check = {
     const ed = await generateDeviceKey("ed25519");
     const ec = await generateDeviceKey("ec-p256");
     const keys = [
-      await registrationKeyFields(await rsaKey(), "rsa"),
+      await registrationKeyFields(await sharedRsaKey(), "rsa"),
       await registrationKeyFields(ec, "x509"),
       await registrationKeyFields(ed, "ed25519"),
       await registrationKeyFields(ed, "ed25519", { rawEd25519: true }),
@@ -73,7 +75,8 @@ export const check: Check = {
         .record({ key: keyIndex, keyType: badKeyType })
         .map(({ key, keyType }): Case => ({ kind: "bad-key-type", key, keyType })),
     );
-    await fc.assert(
+    await ctx.property(
+      "public_key and key_type not both, or an unknown key_type",
       fc.asyncProperty(caseArb, async (c) => {
         const clientId = ctx.clientId("reg010");
         const form = baseForm(clientId);
@@ -93,15 +96,9 @@ export const check: Check = {
             fields = ["key_type"];
             break;
         }
-        const res = await postRegistration(
-          ctx,
-          form,
-          { kind: "basic", id: clientId },
-          `register (${c.kind})`,
-        );
+        const res = await sendRegistrationForm(ctx, form, { label: `register (${c.kind})` });
         expectRegistrationError(res, { error: "invalid_request", fields }, ID);
       }),
-      ctx.fc,
     );
   },
 };

@@ -2,10 +2,10 @@
  * DTP-REG-011 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1.2.7):
  * "With `key_type=rsa` the server MUST accept a base64 (standard alphabet, padding
  * optional) DER SubjectPublicKeyInfo of an RSA key of at least 2048 bits, and MUST reject
- * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400
- * OAuth error `invalid_request` naming `public_key`."
+ * anything else (invalid base64, not an SPKI, not RSA, fewer than 2048 bits) with 400 OAuth
+ * error `invalid_request` naming `public_key`."
  *
- * Property over `key_type=rsa` registrations. Accepted: the SPKI of an RSA-2048 and of an
+ * One case per fixed key, then a property over generated encodings, all `key_type=rsa` registrations. Accepted (cases): the SPKI of an RSA-2048 and of an
  * RSA-3072 key (whose base64 has padding), with and without the padding. Rejected with
  * `invalid_request` naming `public_key`: invalid base64 made from a valid SPKI (a foreign
  * character inserted, the URL-safe alphabet, `=` inside, a length of 1 mod 4), PEM, PKCS#1
@@ -18,20 +18,18 @@ import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
 import {
   b64,
-  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
   randomBytesArb,
-  rsaKey,
+  sharedRsaKey,
   spkiDer,
   truncatedArb,
-} from "./_helpers.ts";
+} from "../../src/protocol/key-material.ts";
+import { expectKeyCase } from "./_helpers.ts";
 
 const ID = "DTP-REG-011";
-
-type Case = { accept: boolean; key: KeyMaterial };
 
 export const check: Check = {
   meta: {
@@ -46,8 +44,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const rsa2048 = await rsaKey(2048);
-    const rsa3072 = await rsaKey(3072);
+    const rsa2048 = await sharedRsaKey(2048);
+    const rsa3072 = await sharedRsaKey(3072);
     const spki2048 = spkiDer(rsa2048.publicKey);
     const spki3072 = spkiDer(rsa3072.publicKey);
     const accepted: KeyMaterial[] = [
@@ -77,22 +75,23 @@ export const check: Check = {
       { label: "raw Ed25519 key", value: Buffer.from(ed.jwk.x!, "base64url").toString("base64") },
       { label: "Ed448 SPKI", value: b64(spkiDer((await otherKeyPair("ed448")).publicKey)) },
       { label: "X25519 SPKI", value: b64(spkiDer((await otherKeyPair("x25519")).publicKey)) },
-      { label: "RSA-1024 SPKI", value: b64(spkiDer((await rsaKey(1024)).publicKey)) },
-      { label: "RSA-2047 SPKI", value: b64(spkiDer((await rsaKey(2047)).publicKey)) },
+      { label: "RSA-1024 SPKI", value: b64(spkiDer((await sharedRsaKey(1024)).publicKey)) },
+      { label: "RSA-2047 SPKI", value: b64(spkiDer((await sharedRsaKey(2047)).publicKey)) },
     ];
-    const caseArb: fc.Arbitrary<Case> = fc.oneof(
-      fc.constantFrom(...accepted).map((key) => ({ accept: true, key })),
-      fc.constantFrom(...rejected).map((key) => ({ accept: false, key })),
-      fc
-        .constantFrom(...accepted)
-        .chain(invalidBase64Arb)
-        .map((key) => ({ accept: false, key })),
-      truncatedArb("RSA-2048 SPKI", spki2048).map((key) => ({ accept: false, key })),
-      randomBytesArb(1, 600).map((key) => ({ accept: false, key })),
+    for (const key of accepted) {
+      await ctx.case(`accepted: ${key.label}`, () => expectKeyCase(ctx, ID, "rsa", key, true));
+    }
+    for (const key of rejected) {
+      await ctx.case(`refused: ${key.label}`, () => expectKeyCase(ctx, ID, "rsa", key, false));
+    }
+    const invalid: fc.Arbitrary<KeyMaterial> = fc.oneof(
+      fc.constantFrom(...accepted).chain(invalidBase64Arb),
+      truncatedArb("RSA-2048 SPKI", spki2048),
+      randomBytesArb(1, 600),
     );
-    await fc.assert(
-      fc.asyncProperty(caseArb, ({ accept, key }) => expectKeyCase(ctx, ID, "rsa", key, accept)),
-      ctx.fc,
+    await ctx.property(
+      "refused: invalid encodings",
+      fc.asyncProperty(invalid, (key) => expectKeyCase(ctx, ID, "rsa", key, false)),
     );
   },
 };

@@ -2,10 +2,10 @@
  * DTP-REG-012 (MUST, SAFEQ Cloud "Register device"; RFC 5280 §4.1):
  * "With `key_type=x509` the server MUST accept a base64 DER X.509 certificate whose
  * SubjectPublicKeyInfo holds an RSA key of at least 2048 bits, an EC P-256 key or an
- * Ed25519 key, and MUST reject anything else with 400 OAuth error `invalid_request`
- * naming `public_key`."
+ * Ed25519 key, and MUST reject anything else with 400 OAuth error `invalid_request` naming
+ * `public_key`."
  *
- * Property over `key_type=x509` registrations. Accepted: self-signed certificates of an
+ * One case per fixed key, then a property over generated encodings, all `key_type=x509` registrations. Accepted (cases): self-signed certificates of an
  * RSA-2048, a fresh EC P-256 and a fresh Ed25519 key. Rejected with `invalid_request`
  * naming `public_key`: certificates of RSA-1024, RSA-2047 and EC P-384 keys, bare SPKIs
  * (EC P-256, RSA), a raw Ed25519 key, PEM, a certificate with a trailing byte or truncated,
@@ -17,20 +17,18 @@ import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/ind
 import {
   b64,
   certificateFor,
-  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
   randomBytesArb,
-  rsaKey,
+  sharedRsaKey,
   spkiDer,
   truncatedArb,
-} from "./_helpers.ts";
+} from "../../src/protocol/key-material.ts";
+import { expectKeyCase } from "./_helpers.ts";
 
 const ID = "DTP-REG-012";
-
-type Case = { accept: boolean; key: KeyMaterial };
 
 export const check: Check = {
   meta: {
@@ -45,7 +43,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const rsa = await rsaKey(2048);
+    const rsa = await sharedRsaKey(2048);
     const ec = await generateDeviceKey("ec-p256");
     const ed = await generateDeviceKey("ed25519");
     const ecCert = await selfSignedCertificate(ec);
@@ -58,11 +56,11 @@ export const check: Check = {
     const rejected: KeyMaterial[] = [
       {
         label: "certificate of an RSA-1024 key",
-        value: b64(await certificateFor(await rsaKey(1024), pkcs1)),
+        value: b64(await certificateFor(await sharedRsaKey(1024), pkcs1)),
       },
       {
         label: "certificate of an RSA-2047 key",
-        value: b64(await certificateFor(await rsaKey(2047), pkcs1)),
+        value: b64(await certificateFor(await sharedRsaKey(2047), pkcs1)),
       },
       {
         label: "certificate of an EC P-384 key",
@@ -83,19 +81,20 @@ export const check: Check = {
         value: b64(Buffer.concat([ecCert, Buffer.of(0)])),
       },
     ];
-    const caseArb: fc.Arbitrary<Case> = fc.oneof(
-      fc.constantFrom(...accepted).map((key) => ({ accept: true, key })),
-      fc.constantFrom(...rejected).map((key) => ({ accept: false, key })),
-      fc
-        .constantFrom(...accepted)
-        .chain(invalidBase64Arb)
-        .map((key) => ({ accept: false, key })),
-      truncatedArb("EC P-256 certificate", ecCert).map((key) => ({ accept: false, key })),
-      randomBytesArb(1, 600).map((key) => ({ accept: false, key })),
+    for (const key of accepted) {
+      await ctx.case(`accepted: ${key.label}`, () => expectKeyCase(ctx, ID, "x509", key, true));
+    }
+    for (const key of rejected) {
+      await ctx.case(`refused: ${key.label}`, () => expectKeyCase(ctx, ID, "x509", key, false));
+    }
+    const invalid: fc.Arbitrary<KeyMaterial> = fc.oneof(
+      fc.constantFrom(...accepted).chain(invalidBase64Arb),
+      truncatedArb("EC P-256 certificate", ecCert),
+      randomBytesArb(1, 600),
     );
-    await fc.assert(
-      fc.asyncProperty(caseArb, ({ accept, key }) => expectKeyCase(ctx, ID, "x509", key, accept)),
-      ctx.fc,
+    await ctx.property(
+      "refused: invalid encodings",
+      fc.asyncProperty(invalid, (key) => expectKeyCase(ctx, ID, "x509", key, false)),
     );
   },
 };

@@ -5,7 +5,7 @@
  * (other lengths, other key types) with 400 OAuth error `invalid_request` naming
  * `public_key`."
  *
- * Property over `key_type=ed25519` registrations. Accepted: a fresh Ed25519 key as SPKI
+ * One case per fixed key, then a property over generated encodings, all `key_type=ed25519` registrations. Accepted (cases): a fresh Ed25519 key as SPKI
  * and as the raw 32 bytes. Rejected with `invalid_request` naming `public_key`: random
  * bytes of any length but 32, the raw key with a byte more or less, the SPKI with a
  * trailing byte or truncated, SPKIs of EC P-256, RSA, X25519 and Ed448 keys, a certificate
@@ -16,20 +16,18 @@ import type { Check } from "../../src/check/check.ts";
 import { generateDeviceKey, selfSignedCertificate } from "../../src/protocol/index.ts";
 import {
   b64,
-  expectKeyCase,
   invalidBase64Arb,
   type KeyMaterial,
   otherKeyPair,
   pem,
   randomBytesArb,
-  rsaKey,
+  sharedRsaKey,
   spkiDer,
   truncatedArb,
-} from "./_helpers.ts";
+} from "../../src/protocol/key-material.ts";
+import { expectKeyCase } from "./_helpers.ts";
 
 const ID = "DTP-REG-013";
-
-type Case = { accept: true; raw: boolean } | { accept: false; key: KeyMaterial };
 
 export const check: Check = {
   meta: {
@@ -62,32 +60,32 @@ export const check: Check = {
         label: "EC P-256 SPKI",
         value: b64(spkiDer((await generateDeviceKey("ec-p256")).publicKey)),
       },
-      { label: "RSA-2048 SPKI", value: b64(spkiDer((await rsaKey(2048)).publicKey)) },
+      { label: "RSA-2048 SPKI", value: b64(spkiDer((await sharedRsaKey(2048)).publicKey)) },
       { label: "X25519 SPKI", value: b64(spkiDer((await otherKeyPair("x25519")).publicKey)) },
       { label: "Ed448 SPKI", value: b64(spkiDer((await otherKeyPair("ed448")).publicKey)) },
       { label: "certificate of an Ed25519 key", value: b64(await selfSignedCertificate(ed)) },
       { label: "PEM SPKI", value: pem(spki, "PUBLIC KEY") },
     ];
-    const caseArb: fc.Arbitrary<Case> = fc.oneof(
-      fc.boolean().map((r): Case => ({ accept: true, raw: r })),
-      fc.constantFrom(...rejected).map((key): Case => ({ accept: false, key })),
-      fc
-        .constantFrom(...valid)
-        .chain(invalidBase64Arb)
-        .map((key): Case => ({ accept: false, key })),
-      truncatedArb("Ed25519 SPKI", spki, 32).map((key): Case => ({ accept: false, key })),
-      randomBytesArb(1, 100, 32).map((key): Case => ({ accept: false, key })),
-    );
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        if (!c.accept) return expectKeyCase(ctx, ID, "ed25519", c.key, false);
+    for (const raw of [false, true]) {
+      await ctx.case(`accepted: ${raw ? "raw Ed25519 key" : "Ed25519 SPKI"}`, async () => {
         const key = await generateDeviceKey("ed25519");
-        const material: KeyMaterial = c.raw
+        const material: KeyMaterial = raw
           ? { label: "raw Ed25519 key", value: b64(Buffer.from(key.jwk.x!, "base64url")) }
           : { label: "Ed25519 SPKI", value: b64(spkiDer(key.publicKey)) };
-        return expectKeyCase(ctx, ID, "ed25519", material, true);
-      }),
-      ctx.fc,
+        await expectKeyCase(ctx, ID, "ed25519", material, true);
+      });
+    }
+    for (const key of rejected) {
+      await ctx.case(`refused: ${key.label}`, () => expectKeyCase(ctx, ID, "ed25519", key, false));
+    }
+    const invalid: fc.Arbitrary<KeyMaterial> = fc.oneof(
+      fc.constantFrom(...valid).chain(invalidBase64Arb),
+      truncatedArb("Ed25519 SPKI", spki, 32),
+      randomBytesArb(1, 100, 32),
+    );
+    await ctx.property(
+      "refused: invalid encodings",
+      fc.asyncProperty(invalid, (key) => expectKeyCase(ctx, ID, "ed25519", key, false)),
     );
   },
 };

@@ -1,8 +1,8 @@
 /**
  * DTP-REG-014 (MUST, RFC 7638 §3; RFC 9449 §6.1):
- * "The identity of a registered key MUST be its RFC 7638 JWK SHA-256 thumbprint
- * (base64url, no padding), called `jkt`; the admin API MUST show it as `jkt` for
- * registrations and devices that have a key."
+ * "The identity of a registered key MUST be its RFC 7638 JWK SHA-256 thumbprint (base64url,
+ * no padding), called `jkt`; the admin API MUST show it as `jkt` for registrations and
+ * devices that have a key."
  *
  * DTP-REG-021 (MUST, SAFEQ Cloud "Register device"):
  * "A registration without an HTTP Message Signature MUST be created with status `pending`
@@ -17,6 +17,8 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectJson, expectStatus, fail } from "../../src/check/expect.ts";
+import { OWNERS } from "../../src/client/index.ts";
+import { adminApi, sendRegistrationForm } from "../../src/client/kit/index.ts";
 import {
   type DeviceKey,
   generateDeviceKey,
@@ -24,16 +26,8 @@ import {
   normalizeUserCode,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import {
-  adminApi,
-  baseForm,
-  CLIENT_TYPES,
-  expectDeviceAuthorization,
-  getDevice,
-  listRegistrations,
-  postRegistration,
-  rsaKey,
-} from "./_helpers.ts";
+import { sharedRsaKey } from "../../src/protocol/key-material.ts";
+import { baseForm, CLIENT_TYPES, expectDeviceAuthorization } from "./_helpers.ts";
 
 const ID = "DTP-REG-014";
 const PENDING = "DTP-REG-021";
@@ -65,9 +59,10 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    adminApi(ctx);
+    const admin = adminApi(ctx);
     const numRuns = Math.max(7, Math.ceil(ctx.fc.numRuns / 4));
-    await fc.assert(
+    await ctx.property(
+      "registrations of every key type, approved or denied",
       fc.asyncProperty(
         keyArb,
         fc.constantFrom("approve" as const, "deny" as const),
@@ -77,16 +72,17 @@ export const check: Check = {
           let key: DeviceKey | undefined;
           const form = { ...baseForm(clientId), client_type: clientType };
           if (choice.type !== "none") {
-            key = choice.kind === "rsa" ? await rsaKey() : await generateDeviceKey(choice.kind);
+            key =
+              choice.kind === "rsa" ? await sharedRsaKey() : await generateDeviceKey(choice.kind);
             Object.assign(
               form,
               await registrationKeyFields(key, choice.type, { rawEd25519: choice.raw === true }),
             );
           }
-          const res = await postRegistration(ctx, form, { kind: "basic", id: clientId });
+          const res = await sendRegistrationForm(ctx, form);
           const { userCode } = expectDeviceAuthorization(ctx, res, {});
 
-          const before = await listRegistrations(ctx, "pending", PENDING);
+          const before = await admin.registrations("pending", { requirement: PENDING });
           const entry = before.registrations.find(
             (r) =>
               r.client_id === clientId &&
@@ -121,7 +117,7 @@ export const check: Check = {
           await (decision === "approve"
             ? ctx.approval.approve(userCode)
             : ctx.approval.deny(userCode));
-          const after = await listRegistrations(ctx, "pending", PENDING);
+          const after = await admin.registrations("pending", { requirement: PENDING });
           if (
             after.registrations.some(
               (r) => r.client_id === clientId && r.user_code === entry.user_code,
@@ -136,9 +132,9 @@ export const check: Check = {
           }
 
           if (decision === "approve" && key) {
-            const device = await getDevice(ctx, clientId);
-            expectStatus(device, 200, ID);
-            const body = expectJson(device, ID);
+            const device = await admin.device(clientId);
+            expectStatus(device, 200, OWNERS.adminDevice);
+            const body = expectJson(device, OWNERS.adminDevice);
             if (body.jkt !== key.jkt) {
               fail(
                 ID,
@@ -150,7 +146,7 @@ export const check: Check = {
           }
         },
       ),
-      { ...ctx.fc, numRuns },
+      { numRuns },
     );
   },
 };

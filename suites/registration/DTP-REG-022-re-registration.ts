@@ -22,7 +22,7 @@
  * (Approval by signature is the signing suite's.)
  */
 
-import type { Check, CheckContext } from "../../src/check/check.ts";
+import type { Check } from "../../src/check/check.ts";
 import {
   expectEqual,
   expectJson,
@@ -30,29 +30,26 @@ import {
   expectWwwAuthenticate,
   fail,
 } from "../../src/check/expect.ts";
-import type { HttpResponse } from "../../src/check/http.ts";
-import { endpoint } from "../../src/client/endpoints.ts";
 import {
+  type AdminApi,
   callResource,
-  login,
-  obtainDeviceTokens,
-  readTokens,
+  liveMargin,
+  OWNERS,
+  provablyValid,
   type TokenSet,
-  userCredentials,
-} from "../../src/client/tokens.ts";
+} from "../../src/client/index.ts";
+import {
+  adminApi,
+  approvedDevice,
+  loggedInUser,
+  sendRegistrationForm,
+} from "../../src/client/kit/index.ts";
 import {
   generateDeviceKey,
   normalizeUserCode,
   registrationKeyFields,
 } from "../../src/protocol/index.ts";
-import {
-  adminApi,
-  baseForm,
-  expectDeviceAuthorization,
-  getDevice,
-  listRegistrations,
-  postRegistration,
-} from "./_helpers.ts";
+import { baseForm, expectDeviceAuthorization } from "./_helpers.ts";
 
 const ID = "DTP-REG-022";
 const REPLACE = "DTP-REG-023";
@@ -73,38 +70,24 @@ interface Held {
   tokens: TokenSet;
 }
 
-/** True while `tokens.accessToken` is surely unexpired at the server (1.5 s margin). */
-function fresh(ctx: CheckContext, tokens: TokenSet): boolean {
-  const issuedBy = tokens.receivedAt - tokens.res.durationMs;
-  return ctx.clock.now() + 1500 < issuedBy + tokens.expiresIn * 1000;
+/** The device record as the admin API shows it (the admin API's own requirement judges the read). */
+async function record(admin: AdminApi, clientId: string) {
+  const res = await admin.device(clientId);
+  expectStatus(res, 200, OWNERS.adminDevice);
+  return { res, body: expectJson(res, OWNERS.adminDevice) };
 }
 
-/** `POST /introspect` with the admin bearer (which may introspect any token). */
-async function introspectAsAdmin(
-  ctx: CheckContext,
-  token: string,
-  what: string,
-): Promise<HttpResponse> {
-  const { token: admin } = adminApi(ctx);
-  return ctx.http.request({
-    method: "POST",
-    url: endpoint(ctx.target, "introspection_endpoint"),
-    headers: { authorization: `Bearer ${admin}` },
-    form: { token },
-    label: `introspect ${what} (admin)`,
-  });
-}
-
+/** Introspected with the admin bearer (which may introspect any token): active as `active`? */
 async function expectActive(
-  ctx: CheckContext,
+  admin: AdminApi,
   token: string,
   what: string,
   active: boolean,
   requirement: string,
 ): Promise<void> {
-  const res = await introspectAsAdmin(ctx, token, what);
-  expectStatus(res, 200, requirement);
-  const body = expectJson(res, requirement);
+  const res = await admin.introspect(token, `introspect ${what} (admin)`);
+  expectStatus(res, 200, OWNERS.introspect);
+  const body = expectJson(res, OWNERS.introspect);
   if (body.active !== active) {
     fail(
       requirement,
@@ -127,30 +110,28 @@ export const check: Check = {
     requires: ["device_code", "admin", "resource", "introspection"],
   },
   async run(ctx) {
-    adminApi(ctx);
-    const clientId = ctx.clientId("reg022");
-    const old = await obtainDeviceTokens(ctx, ID, {
-      clientId,
+    const admin = adminApi(ctx);
+    const old = await approvedDevice(ctx, {
+      label: "reg022",
       clientType: "printer",
-      description: "DTP kit: first registration",
+      register: { description: "DTP kit: first registration" },
     });
-    const held: Held[] = [{ what: "device tokens", tokens: old.tokens }];
+    const clientId = old.device.clientId;
+    // The old tokens exactly as issued: never renewed (a renewal would be a new token).
+    const held: Held[] = [{ what: "device tokens", tokens: old.tokens.tokens }];
     if (ctx.target.features.has("login") && ctx.target.features.has("user_credentials")) {
-      const user = userCredentials(ctx);
-      const res = await login(ctx, old, { username: user.username, password: user.password });
-      held.push({ what: "user tokens", tokens: readTokens(ctx, res, "DTP-LOGIN-001") });
+      const user = await loggedInUser(ctx, { through: old });
+      held.push({ what: "user tokens", tokens: user.tokens.tokens });
     } else {
       ctx.note(
         "no user token obtained through the device (needs a login endpoint and a user in the config)",
       );
     }
-    const before = await getDevice(ctx, clientId);
-    expectStatus(before, 200, ID);
-    const recordBefore = expectJson(before, ID);
+    const recordBefore = (await record(admin, clientId)).body;
 
     // The unsigned re-registration.
     const newKey = await generateDeviceKey("ed25519");
-    const res = await postRegistration(
+    const res = await sendRegistrationForm(
       ctx,
       {
         ...baseForm(clientId),
@@ -158,106 +139,116 @@ export const check: Check = {
         client_description: "DTP kit: second registration",
         ...(await registrationKeyFields(newKey, "ed25519")),
       },
-      { kind: "basic", id: clientId },
-      "register again (unsigned)",
+      { label: "register again (unsigned)" },
     );
     const second = expectDeviceAuthorization(ctx, res, {}, ID);
 
-    // DTP-REG-022: nothing changes before approval.
-    for (const h of held) {
-      if (!fresh(ctx, h.tokens)) {
-        ctx.note(
-          `the ${h.what}' access token expired before it could be used again: not probed at the resource`,
+    await ctx.case("before approval: nothing changes", async () => {
+      for (const h of held) {
+        if (!provablyValid(h.tokens, ctx.clock.now() + liveMargin(h.tokens))) {
+          ctx.note(
+            `the ${h.what}' access token expired before it could be used again: not probed at the resource`,
+          );
+          continue;
+        }
+        const me = await callResource(
+          ctx,
+          h.tokens,
+          undefined,
+          `GET /me (${h.what}, before approval)`,
         );
-        continue;
+        if (me.status !== 200) {
+          fail(
+            ID,
+            `the old ${h.what}' access token still accepted (200) before the new registration is approved`,
+            `status ${me.status}`,
+            me,
+          );
+        }
       }
-      const me = await callResource(
-        ctx,
-        h.tokens,
-        undefined,
-        `GET /me (${h.what}, before approval)`,
-      );
-      if (me.status !== 200) {
+      for (const h of held) {
+        if (h.tokens.refreshToken !== undefined) {
+          await expectActive(
+            admin,
+            h.tokens.refreshToken,
+            `old ${h.what}' refresh token`,
+            true,
+            ID,
+          );
+        }
+      }
+      const pending = await admin.registrations("pending", { requirement: ID });
+      if (
+        !pending.registrations.some(
+          (r) =>
+            r.client_id === clientId &&
+            typeof r.user_code === "string" &&
+            normalizeUserCode(r.user_code) === normalizeUserCode(second.userCode),
+        )
+      ) {
         fail(
           ID,
-          `the old ${h.what}' access token still accepted (200) before the new registration is approved`,
-          `status ${me.status}`,
-          me,
+          `the new registration ${second.userCode} listed as pending`,
+          "not listed",
+          pending.res,
         );
       }
-    }
-    for (const h of held) {
-      if (h.tokens.refreshToken !== undefined) {
-        await expectActive(ctx, h.tokens.refreshToken, `old ${h.what}' refresh token`, true, ID);
+      const now = await record(admin, clientId);
+      for (const k of RECORD_FIELDS) {
+        expectEqual(
+          now.body[k],
+          recordBefore[k],
+          ID,
+          `the device's "${k}" before approval`,
+          now.res,
+        );
       }
-    }
-    const pending = await listRegistrations(ctx, "pending", ID);
-    if (
-      !pending.registrations.some(
-        (r) =>
-          r.client_id === clientId &&
-          typeof r.user_code === "string" &&
-          normalizeUserCode(r.user_code) === normalizeUserCode(second.userCode),
-      )
-    ) {
-      fail(
-        ID,
-        `the new registration ${second.userCode} listed as pending`,
-        "not listed",
-        pending.res,
-      );
-    }
-    const unchanged = await getDevice(ctx, clientId);
-    expectStatus(unchanged, 200, ID);
-    const recordNow = expectJson(unchanged, ID);
-    for (const k of RECORD_FIELDS) {
-      expectEqual(
-        recordNow[k],
-        recordBefore[k],
-        ID,
-        `the device's "${k}" before approval`,
-        unchanged,
-      );
-    }
+    });
 
     // DTP-REG-023: approval replaces the record and revokes every old token.
     await ctx.approval.approve(second.userCode);
-    const after = await getDevice(ctx, clientId);
-    expectStatus(after, 200, REPLACE);
-    const record = expectJson(after, REPLACE);
-    const want = {
-      client_type: "mobile_device",
-      client_description: "DTP kit: second registration",
-      jkt: newKey.jkt,
-    };
-    for (const [k, v] of Object.entries(want)) {
-      if (record[k] !== v) {
-        fail(
-          REPLACE,
-          `the new device record: "${k}": ${JSON.stringify(v)}`,
-          `"${k}": ${JSON.stringify(record[k])}`,
-          after,
-        );
+    await ctx.case("after approval: the device replaced, every old token revoked", async () => {
+      const after = await record(admin, clientId);
+      const want = {
+        client_type: "mobile_device",
+        client_description: "DTP kit: second registration",
+        jkt: newKey.jkt,
+      };
+      for (const [k, v] of Object.entries(want)) {
+        if (after.body[k] !== v) {
+          fail(
+            REPLACE,
+            `the new device record: "${k}": ${JSON.stringify(v)}`,
+            `"${k}": ${JSON.stringify(after.body[k])}`,
+            after.res,
+          );
+        }
       }
-    }
-    for (const h of held) {
-      const me = await callResource(
-        ctx,
-        h.tokens,
-        undefined,
-        `GET /me (${h.what}, after approval)`,
-      );
-      expectWwwAuthenticate(me, { scheme: "Bearer", error: "invalid_token" }, REPLACE);
-      await expectActive(ctx, h.tokens.accessToken, `old ${h.what}' access token`, false, REPLACE);
-      if (h.tokens.refreshToken !== undefined) {
-        await expectActive(
+      for (const h of held) {
+        const me = await callResource(
           ctx,
-          h.tokens.refreshToken,
-          `old ${h.what}' refresh token`,
+          h.tokens,
+          undefined,
+          `GET /me (${h.what}, after approval)`,
+        );
+        expectWwwAuthenticate(me, { scheme: "Bearer", error: "invalid_token" }, REPLACE);
+        await expectActive(
+          admin,
+          h.tokens.accessToken,
+          `old ${h.what}' access token`,
           false,
           REPLACE,
         );
+        if (h.tokens.refreshToken !== undefined) {
+          await expectActive(
+            admin,
+            h.tokens.refreshToken,
+            `old ${h.what}' refresh token`,
+            false,
+            REPLACE,
+          );
+        }
       }
-    }
+    });
   },
 };

@@ -25,9 +25,9 @@ import {
   mediaType,
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { poll, register } from "../../src/client/device.ts";
+import { adminApiOf, registeredDevice } from "../../src/client/kit/index.ts";
 import { normalizeUserCode, USER_CODE_ALPHABET } from "../../src/protocol/index.ts";
-import { expectDeviceAuthorization, listRegistrations } from "./_helpers.ts";
+import { expectDeviceAuthorization } from "./_helpers.ts";
 
 const ID = "DTP-REG-024";
 const NO_CHANGE = "DTP-REG-025";
@@ -56,14 +56,18 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const reg = await register(ctx, ID, { clientId: ctx.clientId("reg024") });
+    const { device, reg } = await registeredDevice(ctx, { label: "reg024" });
     const auth = expectDeviceAuthorization(ctx, reg.res, {});
-    await getPage(ctx, auth.verificationUri, "GET verification_uri");
-    await getPage(
-      ctx,
-      auth.body.verification_uri_complete as string,
-      "GET verification_uri_complete",
-    );
+    await ctx.case("verification_uri", async () => {
+      await getPage(ctx, auth.verificationUri, "GET verification_uri");
+    });
+    await ctx.case("verification_uri_complete", async () => {
+      await getPage(
+        ctx,
+        auth.body.verification_uri_complete as string,
+        "GET verification_uri_complete",
+      );
+    });
 
     const code = auth.userCode;
     const alphabetCode = fc
@@ -74,15 +78,15 @@ export const check: Check = {
       alphabetCode,
       fc.string({ unit: "grapheme-composite", maxLength: 16 }).filter((s) => s.length <= 16),
     );
-    await fc.assert(
+    await ctx.property(
+      "GET /device?user_code=…",
       fc.asyncProperty(value, async (v) => {
         const url = `${auth.verificationUri}?user_code=${encodeURIComponent(v)}`;
         await getPage(ctx, url, `GET /device?user_code=${JSON.stringify(v)}`);
       }),
-      ctx.fc,
     );
 
-    const res = await poll(ctx, reg, { label: "poll after the verification page visits" });
+    const res = await device.poll(reg, { label: "poll after the verification page visits" });
     if (res.status === 200) {
       fail(
         NO_CHANGE,
@@ -92,8 +96,9 @@ export const check: Check = {
       );
     }
     expectOAuthError(res, { status: 400, error: "authorization_pending" }, NO_CHANGE);
-    if (ctx.target.config.admin?.token !== undefined && ctx.target.features.has("admin")) {
-      const pending = await listRegistrations(ctx, "pending", NO_CHANGE);
+    const admin = ctx.target.features.has("admin") ? adminApiOf(ctx) : undefined;
+    if (admin) {
+      const pending = await admin.registrations("pending", { requirement: NO_CHANGE });
       const entry = pending.registrations.find((r) => r.client_id === reg.clientId);
       if (entry?.status !== "pending") {
         fail(

@@ -1,7 +1,8 @@
 /**
- * DTP-RES-004 (MUST, RFC 6750 §3, §3.1):
- * "A request to a protected resource without any access token MUST be answered 401 with
- * `WWW-Authenticate: Bearer realm="dtp"` carrying no `error` attribute."
+ * DTP-RES-004 (MUST, RFC 6750 §3; RFC 9110 §15.5.2):
+ * "A request to a protected resource without any access token MUST be answered 401 with a
+ * `WWW-Authenticate` header carrying a `Bearer` challenge (at a resource that accepts only
+ * DPoP-bound tokens, a `DPoP` challenge)."
  *
  * DTP-RES-010 (MUST, RFC 9457 §3; DTP):
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
@@ -51,18 +52,21 @@ export const check: Check = {
         },
       );
     } else ctx.note("no dtp_personal_tokens_endpoint: only /me tested");
+    // Deliberately without any token: the transport's plain request.
     for (const req of requests) {
-      const res = await ctx.http.request({ ...req, label: `${req.label} without a token` });
-      const challenge = expectWwwAuthenticate(res, { scheme: "Bearer", error: null }, ID);
-      if (challenge.params.realm !== "dtp") {
-        fail(
-          ID,
-          'a Bearer challenge with realm="dtp"',
-          `realm=${JSON.stringify(challenge.params.realm)} in ${JSON.stringify(res.headers["www-authenticate"])}`,
-          res,
-        );
-      }
-      expectChallengeProblem(res);
+      await ctx.case(`${req.label} without a token`, async () => {
+        const res = await ctx.http.request({ ...req, label: `${req.label} without a token` });
+        const challenge = expectWwwAuthenticate(res, { scheme: "Bearer", error: null }, ID);
+        if (challenge.params.realm !== "dtp") {
+          fail(
+            ID,
+            'a Bearer challenge with realm="dtp"',
+            `realm=${JSON.stringify(challenge.params.realm)} in ${JSON.stringify(res.headers["www-authenticate"])}`,
+            res,
+          );
+        }
+        expectChallengeProblem(res);
+      });
     }
   },
 };

@@ -4,6 +4,14 @@
  * `/login`, `tokens` for the personal-token operations) MUST be answered 403 with
  * `WWW-Authenticate` `error="insufficient_scope"`."
  *
+ * DTP-RES-009 (SHOULD, RFC 6750 §3):
+ * "An `insufficient_scope` challenge SHOULD carry a `scope` attribute naming the required
+ * scope (e.g. `scope="me"`)."
+ *
+ * DTP-RES-010 (MUST, RFC 9457 §3; DTP):
+ * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
+ * DPoP challenge MUST be an `application/problem+json` document."
+ *
  * With:
  * DTP-RES-009 (SHOULD, RFC 6750 §3): "An `insufficient_scope` challenge SHOULD carry a
  * `scope` attribute naming the required scope (e.g. `scope="me"`)." (checked last, WARN)
@@ -18,18 +26,19 @@
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { endpoint, endpointOf, login, type TokenSet } from "../../src/client/index.ts";
 import {
-  atLevel,
-  deviceWithRefresh,
-  refreshOk,
-  requireAlive,
-  scopeClaim,
-  scopeSet,
-  userCredentialsOrUndefined,
-  userTokens,
-} from "../refresh/_helpers.ts";
-import { expectChallengeProblem } from "./_helpers.ts";
+  callResource,
+  type Device,
+  endpointOf,
+  loginWith,
+  presentToken,
+  requireValid,
+  sameScope,
+  scopeOf,
+  type TokenSet,
+} from "../../src/client/index.ts";
+import { approvedDevice, loggedInUser } from "../../src/client/kit/index.ts";
+import { atLevel, expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-008";
 
@@ -53,104 +62,86 @@ export const check: Check = {
   async run(ctx) {
     const refusals: Refusal[] = [];
     const f = ctx.target.features;
+    const refusal = async (
+      what: string,
+      required: string,
+      tokens: TokenSet,
+      send: () => Promise<HttpResponse>,
+    ) => {
+      await ctx.case(what, async () => {
+        refusals.push(await refused(ctx, what, required, tokens, send));
+      });
+    };
 
     // A device token narrowed to `login`, at /me.
-    const dev = await deviceWithRefresh(ctx, ID, "scope-login");
-    const loginOnly = await narrowed(ctx, dev, dev.tokens.refreshToken, "login");
-    refusals.push(
-      await refused(ctx, "/me with a device token of scope login", "me", loginOnly, () =>
-        ctx.http.request({
-          method: "GET",
-          url: endpoint(ctx.target, "dtp_resource_endpoint"),
-          headers: { authorization: `Bearer ${loginOnly.accessToken}` },
-          label: "GET /me (scope login only)",
-        }),
-      ),
+    const dev = await approvedDevice(ctx, { label: "scope-login" });
+    const loginOnly = await narrowed(dev.device, dev.tokens.tokens, "login");
+    await refusal("/me with a device token of scope login", "me", loginOnly, () =>
+      callResource(ctx, loginOnly, undefined, "GET /me (scope login only)"),
     );
 
     // A device token narrowed to `me`, at /login.
-    const user = userCredentialsOrUndefined(ctx);
-    if (f.has("login") && user !== undefined) {
-      const dev2 = await deviceWithRefresh(ctx, ID, "scope-me");
+    const user = ctx.target.config.user;
+    if (f.has("login") && f.has("user_credentials") && user !== undefined) {
+      const dev2 = await approvedDevice(ctx, { label: "scope-me" });
       const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
       // The user logs in first, while the device's first access token is fresh.
-      const u = pats !== undefined ? await userTokens(ctx, dev2, ID) : undefined;
-      const meOnly = await narrowed(ctx, dev2, dev2.tokens.refreshToken, "me");
-      refusals.push(
-        await refused(ctx, "/login with a device token of scope me", "login", meOnly, () =>
-          login(
-            ctx,
-            { tokens: meOnly },
-            { username: user.username, password: user.password },
-            "POST /login (scope me only)",
-          ),
+      const u = pats !== undefined ? await loggedInUser(ctx, { through: dev2 }) : undefined;
+      const meOnly = await narrowed(dev2.device, dev2.tokens.tokens, "me");
+      await refusal("/login with a device token of scope me", "login", meOnly, () =>
+        loginWith(
+          ctx,
+          meOnly,
+          undefined,
+          { username: user.username, password: user.password },
+          "POST /login (scope me only)",
         ),
       );
       // A user token narrowed to `me`, at the personal-token operations.
       if (pats !== undefined && u !== undefined) {
-        const userMe = await narrowed(ctx, dev2, u.refreshToken, "me");
-        const auth = { authorization: `Bearer ${userMe.accessToken}` };
-        refusals.push(
-          await refused(
-            ctx,
-            "GET /personal-tokens with a user token of scope me",
-            "tokens",
-            userMe,
-            () =>
-              ctx.http.request({
-                method: "GET",
-                url: pats,
-                headers: auth,
-                label: "GET /personal-tokens (scope me only)",
-              }),
-          ),
+        const userMe = await narrowed(dev2.device, u.tokens.tokens, "me");
+        await refusal("GET /personal-tokens with a user token of scope me", "tokens", userMe, () =>
+          presentToken(ctx, userMe, undefined, {
+            method: "GET",
+            url: pats,
+            label: "GET /personal-tokens (scope me only)",
+          }),
         );
-        refusals.push(
-          await refused(
-            ctx,
-            "POST /personal-tokens with a user token of scope me",
-            "tokens",
-            userMe,
-            () =>
-              ctx.http.request({
-                method: "POST",
-                url: pats,
-                headers: auth,
-                json: { name: "insufficient scope", expires_in: 60, scope: "me" },
-                label: "POST /personal-tokens (scope me only)",
-              }),
-          ),
+        await refusal("POST /personal-tokens with a user token of scope me", "tokens", userMe, () =>
+          presentToken(ctx, userMe, undefined, {
+            method: "POST",
+            url: pats,
+            json: { name: "insufficient scope", expires_in: 60, scope: "me" },
+            label: "POST /personal-tokens (scope me only)",
+          }),
         );
       } else ctx.note("no personal tokens: scope tokens not tested");
     } else ctx.note("no login or no user in the config: scopes login and tokens not tested");
 
     // DTP-RES-009 (SHOULD), after every MUST held.
     for (const r of refusals) {
-      await atLevel("SHOULD", () => {
-        const c = expectWwwAuthenticate(r.res, { scheme: "Bearer", status: 403 }, "DTP-RES-009");
-        if (c.params.scope === undefined || !c.params.scope.split(" ").includes(r.required)) {
-          fail(
-            "DTP-RES-009",
-            `scope="${r.required}" in the insufficient_scope challenge of ${r.what}`,
-            JSON.stringify(r.res.headers["www-authenticate"]),
-            r.res,
-          );
-        }
-      });
+      await ctx.case(`the scope named in the challenge of ${r.what}`, () =>
+        atLevel("SHOULD", () => {
+          const c = expectWwwAuthenticate(r.res, { scheme: "Bearer", status: 403 }, "DTP-RES-009");
+          if (c.params.scope === undefined || !c.params.scope.split(" ").includes(r.required)) {
+            fail(
+              "DTP-RES-009",
+              `scope="${r.required}" in the insufficient_scope challenge of ${r.what}`,
+              JSON.stringify(r.res.headers["www-authenticate"]),
+              r.res,
+            );
+          }
+        }),
+      );
     }
   },
 };
 
-/** Refreshes with a narrower `scope` and checks the new access token has exactly it. */
-async function narrowed(
-  ctx: CheckContext,
-  holder: { clientId: string },
-  refreshToken: string,
-  scope: string,
-): Promise<TokenSet> {
-  const pair = await refreshOk(ctx, holder, refreshToken, "DTP-REF-006", { scope });
-  const granted = pair.scope ?? scopeClaim(pair.accessToken);
-  if (granted !== undefined && scopeSet(granted) !== scope) {
+/** Refreshes `tokens` with a narrower `scope`; the new access token must have exactly it. */
+async function narrowed(device: Device, tokens: TokenSet, scope: string): Promise<TokenSet> {
+  const pair = await device.refreshed(tokens, { extra: { scope }, requirement: "DTP-REF-006" });
+  const granted = pair.scope ?? scopeOf(pair);
+  if (granted !== undefined && !sameScope(granted, scope)) {
     fail("DTP-REF-006", `an access token of scope "${scope}"`, `scope "${granted}"`, pair.res);
   }
   return pair;
@@ -163,7 +154,7 @@ async function refused(
   tokens: TokenSet,
   send: () => Promise<HttpResponse>,
 ): Promise<Refusal> {
-  requireAlive(ctx, tokens, what);
+  requireValid(ctx, tokens, what);
   const res = await send();
   if (res.status !== 403) {
     fail(ID, `403 insufficient_scope for ${what}`, describe(res), res);

@@ -1,15 +1,17 @@
 /**
  * DTP-REV-003 (MUST, RFC 7009 §2.1):
- * "`POST /revoke` for a token issued to another client MUST be answered 200 and MUST NOT
- * revoke the token."
+ * "A revocation request for a token issued to another client MUST NOT revoke the token."
  *
- * With, on the same two devices:
- * DTP-REV-010 (MUST, RFC 7662 §2.2): "Introspection of an active token MUST answer 200
- * `{"active": true}` with `scope`, `client_id`, `sub`, `token_type`, `exp`, `iat`, `iss`,
- * `jti` and `dtp_kind`, plus `cnf` for a DPoP-bound token, matching the token's claims."
- * DTP-REV-012 (MUST, RFC 7662 §2.1, §4): "A device MUST be able to introspect its own
- * tokens; introspection by a device of a token issued to another client MUST answer
- * `{"active": false}`, while the admin bearer MUST be able to introspect any token."
+ * DTP-REV-010 (MUST, RFC 7662 §2.2):
+ * "An introspection response MUST be 200 with an `application/json` object holding a
+ * boolean `active`; when `active` is true, the other members it carries MUST describe the
+ * token (`scope` a space-separated string of its scopes, `client_id` the client it was
+ * issued to, `exp`, `iat` and `nbf` integer seconds since the epoch)."
+ *
+ * DTP-REV-012 (MUST, RFC 7662 §2.1, §4):
+ * "A device MUST be able to introspect its own tokens; introspection by a device of a token
+ * issued to another client MUST answer `{"active": false}`, while the admin bearer MUST be
+ * able to introspect any token."
  *
  * Device A has an Ed25519 key (DPoP-bound tokens), device B none (Bearer). B revokes A's
  * access and refresh tokens: A's tokens must keep working. Then each device introspects its
@@ -26,19 +28,21 @@
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { describe, expectOAuthError, expectStatus, fail } from "../../src/check/expect.ts";
+import { expectActive, expectInactive } from "../../src/check/expect-oauth.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { callResource, issuerOf, newDeviceKey, peekJwt, revoke } from "../../src/client/index.ts";
 import {
-  deviceWithRefresh,
-  expectActive,
-  expectInactive,
-  introspectAs,
-  introspectAsAdmin,
-  type Pair,
-  refreshOk,
-  requireAlive,
-  scopeSet,
-} from "../refresh/_helpers.ts";
+  callResource,
+  claimsOf,
+  generateDeviceKey,
+  issuerOf,
+  requireValid,
+  sameScope,
+  type TokenSet,
+  withRefreshToken,
+} from "../../src/client/index.ts";
+import { adminApiOf, approvedDevice } from "../../src/client/kit/index.ts";
+
+type Pair = TokenSet & { refreshToken: string };
 
 const ID = "DTP-REV-003";
 
@@ -55,72 +59,81 @@ export const check: Check = {
   },
   async run(ctx) {
     const dtp = ctx.target.features.has("dtp");
-    const key = await newDeviceKey("ed25519");
-    const a = await deviceWithRefresh(ctx, ID, "revA", { key });
-    const b = await deviceWithRefresh(ctx, ID, "revB");
+    const key = await generateDeviceKey("ed25519");
+    const devA = await approvedDevice(ctx, { label: "revA", key });
+    const devB = await approvedDevice(ctx, { label: "revB" });
+    const a = {
+      clientId: devA.device.clientId,
+      dpop: devA.device.dpop,
+      tokens: withRefreshToken(devA.tokens.tokens),
+    };
+    const b = { clientId: devB.device.clientId, tokens: withRefreshToken(devB.tokens.tokens) };
 
     // B revokes A's tokens: 200, and nothing happens to them.
     for (const [token, hint] of [
       [a.tokens.accessToken, "access_token"],
       [a.tokens.refreshToken, "refresh_token"],
     ] as const) {
-      const res = await revoke(ctx, b, token, hint);
+      const res = await devB.device.revoke(token, hint);
       if (dtp || res.status !== 400) expectStatus(res, 200, ID);
       else expectOAuthError(res, { status: 400, error: OAUTH_REFUSALS }, ID);
     }
-    requireAlive(ctx, a.tokens, "checking that A's access token still works");
+    requireValid(ctx, a.tokens, "checking that A's access token still works");
     const me = await callResource(ctx, a.tokens, a.dpop, "GET /me with A's token (must work)");
     if (me.status !== 200) {
       fail(ID, "A's access token to still work after B revoked it (200)", describe(me), me);
     }
-    const a2 = await refreshOk(ctx, a, a.tokens.refreshToken, ID);
+    const a2 = withRefreshToken(await devA.device.refreshed(a.tokens, { requirement: ID }));
 
     // DTP-REV-010/012: each device introspects its own tokens.
     const issuer = issuerOf(ctx.target);
-    requireAlive(ctx, a2, "introspecting A's access token");
-    const aAccess = await introspectAs(ctx, a.clientId, a2.accessToken, "A: own access token");
-    const aRefresh = await introspectAs(ctx, a.clientId, a2.refreshToken, "A: own refresh token");
+    requireValid(ctx, a2, "introspecting A's access token");
+    const aAccess = await devA.device.introspect(a2.accessToken, { label: "A: own access token" });
+    const aRefresh = await devA.device.introspect(a2.refreshToken, {
+      label: "A: own refresh token",
+    });
     if (!dtp) {
       checkRfcFields(aAccess, a2, a.clientId, key.jkt);
       checkRfcFields(aRefresh, undefined, a.clientId, undefined);
-      requireAlive(ctx, b.tokens, "introspecting B's access token");
-      const own = await introspectAs(ctx, b.clientId, b.tokens.accessToken, "B: own access token");
+      requireValid(ctx, b.tokens, "introspecting B's access token");
+      const own = await devB.device.introspect(b.tokens.accessToken, {
+        label: "B: own access token",
+      });
       checkRfcFields(own, b.tokens, b.clientId, undefined);
       return;
     }
     checkAccessFields(aAccess, a2, a.clientId, issuer, key.jkt);
     checkRefreshFields(ctx, aRefresh, a2, a.clientId, issuer, key.jkt);
-    requireAlive(ctx, b.tokens, "introspecting B's access token");
-    const bAccess = await introspectAs(
-      ctx,
-      b.clientId,
-      b.tokens.accessToken,
-      "B: own access token",
-    );
+    requireValid(ctx, b.tokens, "introspecting B's access token");
+    const bAccess = await devB.device.introspect(b.tokens.accessToken, {
+      label: "B: own access token",
+    });
     checkAccessFields(bAccess, b.tokens, b.clientId, issuer, undefined);
 
     // Not one's own: {"active": false}.
     expectInactive(
-      await introspectAs(ctx, b.clientId, a2.accessToken, "B introspects A's access token"),
+      await devB.device.introspect(a2.accessToken, { label: "B introspects A's access token" }),
       "DTP-REV-012",
     );
     expectInactive(
-      await introspectAs(ctx, b.clientId, a2.refreshToken, "B introspects A's refresh token"),
+      await devB.device.introspect(a2.refreshToken, { label: "B introspects A's refresh token" }),
       "DTP-REV-012",
     );
     expectInactive(
-      await introspectAs(ctx, a.clientId, b.tokens.accessToken, "A introspects B's access token"),
+      await devA.device.introspect(b.tokens.accessToken, {
+        label: "A introspects B's access token",
+      }),
       "DTP-REV-012",
     );
 
     // The administrator introspects anyone's token.
-    const adminRes = introspectAsAdmin(ctx, a2.accessToken);
-    if (adminRes === undefined) {
+    const admin = adminApiOf(ctx);
+    if (admin === undefined) {
       ctx.note("the config has no admin token: introspection with the admin bearer not tested");
       return;
     }
-    requireAlive(ctx, a2, "the admin introspection");
-    checkAccessFields(await adminRes, a2, a.clientId, issuer, key.jkt);
+    requireValid(ctx, a2, "the admin introspection");
+    checkAccessFields(await admin.introspect(a2.accessToken), a2, a.clientId, issuer, key.jkt);
   },
 };
 
@@ -172,7 +185,7 @@ function checkAccessFields(
   jkt: string | undefined,
 ): void {
   const info = expectActive(res, "DTP-REV-012");
-  const claims = peekJwt(tokens.accessToken);
+  const claims = claimsOf(tokens.accessToken);
   requireMembers(res, info, jkt !== undefined);
   const want: [string, unknown][] = [
     ["client_id", clientId],
@@ -195,7 +208,7 @@ function checkAccessFields(
     }
   }
   const scope = typeof claims?.scope === "string" ? claims.scope : tokens.scope;
-  if (scope !== undefined && scopeSet(String(info.scope)) !== scopeSet(scope)) {
+  if (scope !== undefined && !sameScope(String(info.scope), scope)) {
     fail("DTP-REV-010", `"scope": "${scope}"`, `"scope": ${JSON.stringify(info.scope)}`, res);
   }
   if (String(info.token_type).toLowerCase() !== tokens.tokenType.toLowerCase()) {
@@ -238,7 +251,7 @@ function checkRefreshFields(
   if (typeof info.exp === "number" && info.exp * 1000 <= ctx.clock.now() - 5000) {
     fail("DTP-REV-010", '"exp" in the future for an active token', `"exp": ${info.exp}`, res);
   }
-  if (tokens.scope !== undefined && scopeSet(String(info.scope)) !== scopeSet(tokens.scope)) {
+  if (tokens.scope !== undefined && !sameScope(String(info.scope), tokens.scope)) {
     fail(
       "DTP-REV-010",
       `"scope": "${tokens.scope}"`,

@@ -10,8 +10,8 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { basicAuth, clientSecret, endpoint } from "../../src/client/index.ts";
-import { deviceWithRefresh } from "../refresh/_helpers.ts";
+import { sendAs } from "../../src/client/index.ts";
+import { adminApiOf, approvedDevice } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-REV-007";
 
@@ -32,26 +32,19 @@ export const check: Check = {
     requires: ["revocation", "introspection", "admin"],
   },
   async run(ctx) {
-    const dev = await deviceWithRefresh(ctx, ID, "notoken");
-    const device = basicAuth(dev.clientId, clientSecret(ctx.target, dev.clientId));
-    const admin = ctx.target.config.admin?.token;
-    const callers: [string, "revocation_endpoint" | "introspection_endpoint", string][] = [
-      ["revoke as the device", "revocation_endpoint", device],
-      ["introspect as the device", "introspection_endpoint", device],
-    ];
-    if (admin !== undefined) {
-      callers.push(["introspect as the admin", "introspection_endpoint", `Bearer ${admin}`]);
-    }
-    for (const [who, name, authorization] of callers) {
-      for (const [what, form] of FORMS) {
-        const res = await ctx.http.request({
-          method: "POST",
-          url: endpoint(ctx.target, name),
-          headers: { authorization },
-          form,
-          label: `${who} with ${what}`,
+    const { device } = await approvedDevice(ctx, { label: "notoken" });
+    const admin = adminApiOf(ctx);
+    for (const [what, form] of FORMS) {
+      const callers: [string, (label: string) => ReturnType<typeof sendAs>][] = [
+        ["revoke as the device", (l) => sendAs(ctx, device, "revocation_endpoint", form, l)],
+        ["introspect as the device", (l) => sendAs(ctx, device, "introspection_endpoint", form, l)],
+      ];
+      if (admin) callers.push(["introspect as the admin", (l) => admin.introspectForm(form, l)]);
+      for (const [who, send] of callers) {
+        await ctx.case(`${who} with ${what}`, async () => {
+          const res = await send(`${who} with ${what}`);
+          expectOAuthError(res, { status: 400, error: "invalid_request" }, ID);
         });
-        expectOAuthError(res, { status: 400, error: "invalid_request" }, ID);
       }
     }
   },

@@ -1,5 +1,5 @@
 /**
- * DTP-REV-009 (MUST, RFC 7662 §2.1, §2.3):
+ * DTP-REV-009 (MUST, RFC 7662 §2.1, §2.3, §4; RFC 6749 §5.2):
  * "`POST /introspect` MUST require the caller's authorization: a request without
  * credentials MUST NOT be answered with introspection data; where the endpoint
  * authenticates clients, a request without client authentication MUST be answered with
@@ -16,7 +16,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
-import { endpoint, failureBudget } from "../../src/client/index.ts";
+import { anonymous, failureBudget, none as publicClient, sendAs } from "../../src/client/index.ts";
 
 const ID = "DTP-REV-009";
 
@@ -49,29 +49,31 @@ export const check: Check = {
     const token = fc.stringMatching(/^[A-Za-z0-9_-]{20,60}$/);
     const budget = failureBudget(ctx.target, "admin_key");
     let guesses = 0;
-    await fc.assert(
+    await ctx.property(
+      "introspection without credentials or with a wrong admin bearer",
       fc.asyncProperty(caller, token, async (c, t) => {
         if (c.kind === "wrong-admin" && ++guesses > budget) {
           if (guesses === budget + 1)
             ctx.note(`wrong admin bearers capped at ${budget} (a quarter of the declared limit)`);
           return;
         }
-        const form: Record<string, string> = { token: t };
-        const headers: Record<string, string> = {};
-        if (c.kind === "none" && c.clientId) form.client_id = ctx.clientId("nocreds");
-        if (c.kind === "wrong-admin") headers.authorization = `Bearer ${c.bearer}`;
-        const res = await ctx.http.request({
-          method: "POST",
-          url: endpoint(ctx.target, "introspection_endpoint"),
-          headers,
-          form,
-          label:
-            c.kind === "none" ? "introspect without credentials" : "introspect, wrong admin bearer",
-        });
+        // No client authentication at all: a client_id alone, or nothing.
+        const id = ctx.clientId("nocreds");
+        const client = {
+          clientId: id,
+          auth: c.kind === "none" && c.clientId ? publicClient(id) : anonymous(),
+        };
+        const res = await sendAs(
+          ctx,
+          client,
+          "introspection_endpoint",
+          { token: t },
+          c.kind === "none" ? "introspect without credentials" : "introspect, wrong admin bearer",
+          c.kind === "wrong-admin" ? { headers: { authorization: `Bearer ${c.bearer}` } } : {},
+        );
         const error = c.kind === "none" ? "invalid_client" : "invalid_token";
         expectOAuthError(res, { status: 401, error }, ID);
       }),
-      ctx.fc,
     );
   },
 };

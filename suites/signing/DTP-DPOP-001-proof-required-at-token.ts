@@ -5,9 +5,10 @@
  * MUST be rejected with 400 OAuth error `invalid_dpop_proof`."
  *
  * DTP-DPOP-002 (MUST, DTP; RFC 9449 §4.3):
- * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` MUST equal
- * the device's `jkt`; otherwise the request MUST be rejected (400 `invalid_dpop_proof` at
- * `/token`, …)."
+ * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` at the token
+ * endpoint MUST equal the device's `jkt`; otherwise the request MUST be rejected with 400
+ * `invalid_dpop_proof`. (At a protected resource a proof by another key than the token's
+ * `cnf.jkt` is a token binding failure: DTP-DPOP-013.)"
  *
  * One device with an EC P-256 key (registered as an X.509 certificate). Both grants are
  * tried without a proof and with otherwise valid proofs by other keys (Ed25519, EC P-256,
@@ -15,25 +16,11 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import type { HttpRequest } from "../../src/check/http.ts";
-import {
-  dpopSession,
-  pollUntilFinal,
-  readTokens,
-  register,
-  rememberNonce,
-} from "../../src/client/index.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { absoluteEndpoint, type ProofBuilder, readTokens } from "../../src/client/index.ts";
+import { registeredDevice } from "../../src/client/kit/index.ts";
 import { createDpopProof, type DeviceKey, generateDeviceKey } from "../../src/protocol/index.ts";
-import {
-  type DpopDevice,
-  expectAccepted,
-  expectTokenError,
-  pollRequest,
-  refreshDevice,
-  refreshRequest,
-  sendWithProof,
-  tokenUrl,
-} from "./_dpop-helpers.ts";
+import { expectAccepted, expectTokenError } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-001";
 
@@ -57,57 +44,58 @@ export const check: Check = {
       if (kind === "rsa") others.push({ key: k, alg: "RS256" }, { key: k, alg: "PS256" });
       else others.push({ key: k, alg: kind === "ed25519" ? "EdDSA" : "ES256" });
     }
-    const url = tokenUrl(ctx);
-    const reg = await register(ctx, ID, { key, clientId: ctx.clientId("dpop-req") });
-    const session = dpopSession(key);
-    reg.dpop = session;
+    const url = absoluteEndpoint(ctx.target, "token_endpoint");
+    const { device, reg } = await registeredDevice(ctx, { label: "dpop-req", key });
     await ctx.approval.approve(reg.userCode);
 
     // The wrong keys, as a property over which key signs (each request otherwise valid).
     const runs = Math.max(4, Math.ceil(ctx.fc.numRuns / 3));
-    const wrongKeys = async (request: () => HttpRequest) =>
-      fc.assert(
+    const byOther =
+      (i: number): ProofBuilder =>
+      (nonce) => {
+        const other = others[i]!;
+        return createDpopProof({
+          key: { privateKey: other.key.privateKey, jwk: other.key.jwk },
+          alg: other.alg,
+          htm: "POST",
+          htu: url,
+          ...(nonce !== undefined ? { nonce } : {}),
+        });
+      };
+    const wrongKeys = (grant: string, send: (proof: ProofBuilder) => Promise<HttpResponse>) =>
+      ctx.property(
+        `${grant}: a proof by another key`,
         fc.asyncProperty(fc.nat({ max: others.length - 1 }), async (i) => {
-          const other = others[i]!;
-          const res = await sendWithProof(ctx, session, request(), (nonce) =>
-            createDpopProof({
-              key: { privateKey: other.key.privateKey, jwk: other.key.jwk },
-              alg: other.alg,
-              htm: "POST",
-              htu: url,
-              ...(nonce !== undefined ? { nonce } : {}),
-            }),
-          );
-          expectTokenError(res, "invalid_dpop_proof", "DTP-DPOP-002");
+          expectTokenError(await send(byOther(i)), "invalid_dpop_proof", "DTP-DPOP-002");
         }),
-        { ...ctx.fc, numRuns: runs },
+        { numRuns: runs },
       );
 
     // device_code grant: no proof, then other keys, then the registered key.
-    const bare = await ctx.http.request(
-      pollRequest(ctx, reg.clientId, reg.deviceCode, "poll without a DPoP proof"),
+    await ctx.case("device_code: no proof", async () => {
+      const bare = await device.poll(reg, { proof: false, label: "poll without a DPoP proof" });
+      expectTokenError(bare, "invalid_dpop_proof", ID);
+    });
+    await wrongKeys("device_code", (proof) =>
+      device.poll(reg, { proof, label: "poll with a proof by another key" }),
     );
-    rememberNonce(session, url, bare);
-    expectTokenError(bare, "invalid_dpop_proof", ID);
-    await wrongKeys(() =>
-      pollRequest(ctx, reg.clientId, reg.deviceCode, "poll with a proof by another key"),
-    );
-    const polled = await pollUntilFinal(ctx, reg, ID);
+    const polled = await device.pollUntilFinal(reg, { requirement: ID });
     expectAccepted(polled, 200, ID, "the poll with a proof by the registered key");
-    const dev: DpopDevice = {
-      clientId: reg.clientId,
-      key,
-      session,
-      tokens: readTokens(ctx, polled, ID),
-    };
+    const tokens = device.holder(readTokens(ctx, polled));
+    const refreshToken = tokens.tokens.refreshToken ?? "";
 
     // refresh_token grant: the same.
-    const bareRefresh = await ctx.http.request(
-      refreshRequest(ctx, dev, "refresh without a DPoP proof"),
+    await ctx.case("refresh_token: no proof", async () => {
+      const bare = await device.refresh(
+        refreshToken,
+        {},
+        { proof: false, label: "refresh without a DPoP proof" },
+      );
+      expectTokenError(bare, "invalid_dpop_proof", ID);
+    });
+    await wrongKeys("refresh_token", (proof) =>
+      device.refresh(refreshToken, {}, { proof, label: "refresh with a proof by another key" }),
     );
-    rememberNonce(session, url, bareRefresh);
-    expectTokenError(bareRefresh, "invalid_dpop_proof", ID);
-    await wrongKeys(() => refreshRequest(ctx, dev, "refresh with a proof by another key"));
-    await refreshDevice(ctx, dev, ID);
+    tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
   },
 };

@@ -1,4 +1,39 @@
 /**
+ * DTP-DPOP-003 (MUST, RFC 9449 §4.3):
+ * "A request with more than one `DPoP` header, or whose `DPoP` value is not a well-formed
+ * JWS compact serialization, MUST be rejected as an invalid proof (400 `invalid_dpop_proof`
+ * at `/token`, 401 `DPoP error="invalid_dpop_proof"` at a protected resource)."
+ *
+ * DTP-DPOP-002 (MUST, DTP; RFC 9449 §4.3):
+ * "For a device with a registered key, the JWK thumbprint of the proof's `jwk` at the token
+ * endpoint MUST equal the device's `jkt`; otherwise the request MUST be rejected with 400
+ * `invalid_dpop_proof`. (At a protected resource a proof by another key than the token's
+ * `cnf.jkt` is a token binding failure: DTP-DPOP-013.)"
+ *
+ * DTP-DPOP-004 (MUST, RFC 9449 §4.2, §4.3):
+ * "A proof whose header `typ` is not `dpop+jwt` MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-005 (MUST, RFC 9449 §4.3; RFC 8725 §2.1, §3.1):
+ * "A proof whose `alg` is not in `dpop_signing_alg_values_supported`, in particular `none`
+ * or a symmetric algorithm such as `HS256`, MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-006 (MUST, RFC 9449 §4.2, §4.3):
+ * "A proof whose `jwk` header is missing, contains a private key member, or does not verify
+ * the proof's signature MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-007 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htm` differs from the request method MUST be rejected as an invalid
+ * proof."
+ *
+ * DTP-DPOP-008 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htu` does not match the request URI, ignoring its query and fragment,
+ * MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-009 (MUST, RFC 9449 §4.3, §11.1):
+ * "A proof whose creation time (`iat`) is outside the window in which the server accepts
+ * proofs MUST be rejected as an invalid proof; that window MUST be limited (RFC 9449 §11.1:
+ * preferably seconds or minutes)."
+ *
  * DTP-DPOP-003 … DTP-DPOP-009 at `/token` (MUST, RFC 9449 §4.2, §4.3, §11.1; RFC 8725):
  * - 003 "A request with more than one `DPoP` header, or whose `DPoP` value is not a
  *   well-formed JWS compact serialization, MUST be rejected as an invalid proof (400
@@ -25,12 +60,10 @@
  * A valid refresh afterwards shows the refresh token was good all along.
  */
 import type { Check } from "../../src/check/check.ts";
-import {
-  assertMutationsRejected,
-  keyedDevice,
-  mutationKeys,
-  refreshDevice,
-} from "./_dpop-helpers.ts";
+import { proofWindow } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { mutationKeys } from "../../src/protocol/dpop-mutations.ts";
+import { assertMutationsRejected } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-003";
 
@@ -55,9 +88,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-tok", kind: "rsa", keyType: "rsa" });
-    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
-    await assertMutationsRejected(ctx, dev, "token", keys, ID);
-    await refreshDevice(ctx, dev, ID);
+    const dev = await approvedDevice(ctx, { label: "dpop-mut-tok", kind: "rsa", keyType: "rsa" });
+    const session = dev.device.dpop!;
+    const keys = await mutationKeys(session.key, session.alg, proofWindow(ctx.target));
+    await assertMutationsRejected(ctx, dev, "token", keys);
+    // A valid refresh afterwards: the refresh token was good all along.
+    dev.tokens.tokens = await dev.device.refreshed(dev.tokens.tokens, { requirement: ID });
   },
 };

@@ -1,8 +1,7 @@
 /**
- * DTP-DPOP-008 (MUST, RFC 9449 §4.3; RFC 3986 §6.2.2, §6.2.3):
- * "A proof whose `htu` differs from the request URI without query and fragment MUST be
- * rejected as an invalid proof; the comparison MUST ignore the case of scheme and host and
- * an explicit default port."
+ * DTP-DPOP-008 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htu` does not match the request URI, ignoring its query and fragment,
+ * MUST be rejected as an invalid proof."
  *
  * The rejecting half is in the mutation properties (DTP-DPOP-003, DTP-DPOP-012). This check
  * is the accepting half: property over spellings of the token endpoint and resource URLs
@@ -13,19 +12,10 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import {
-  expectAccepted,
-  htuSpellingArb,
-  keyedDevice,
-  readTokensInto,
-  refreshRequest,
-  resourceUrl,
-  sendWithProof,
-  spellHtu,
-  tokenUrl,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+import { absoluteEndpoint, readTokens } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { htuSpellingArb, spellHtu } from "../../src/protocol/dpop-mutations.ts";
+import { expectAccepted } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-008";
 
@@ -41,41 +31,48 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, {
+    const { device, tokens } = await approvedDevice(ctx, {
       label: "dpop-htu",
       kind: "ed25519",
       rawEd25519: true,
     });
-    const token = tokenUrl(ctx);
-    const resource = resourceUrl(ctx);
-    await fc.assert(
+    const session = device.dpop!;
+    const token = absoluteEndpoint(ctx.target, "token_endpoint");
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
+    await ctx.property(
+      "htu spellings at /token and the resource",
       fc.asyncProperty(htuSpellingArb(token), htuSpellingArb(resource), async (ts, rs) => {
         const tokenHtu = spellHtu(token, ts);
-        const refreshed = await sendWithProof(
-          ctx,
-          dev.session,
-          refreshRequest(ctx, dev, `refresh, proof htu ${tokenHtu}`),
-          (nonce) =>
-            validProof(dev.session, "POST", token, nonce, undefined, { htuClaim: tokenHtu }),
+        const refreshed = await device.refresh(
+          tokens.tokens.refreshToken ?? "",
+          {},
+          {
+            proof: (nonce) => session.proof("POST", token, { nonce, htuClaim: tokenHtu }),
+            label: `refresh, proof htu ${tokenHtu}`,
+          },
         );
         expectAccepted(refreshed, 200, ID, `a proof with htu ${JSON.stringify(tokenHtu)}`);
-        readTokensInto(ctx, dev, refreshed, ID);
+        tokens.tokens = readTokens(ctx, refreshed);
 
         const resourceHtu = spellHtu(resource, rs);
-        const res = await withFreshToken(ctx, dev, ID, () => {
-          const at = dev.tokens.accessToken;
-          return sendWithProof(
+        const res = await tokens.use((t) =>
+          session.send(
             ctx,
-            dev.session,
             { method: "GET", url: resource, label: `GET /me, proof htu ${resourceHtu}` },
-            (nonce) =>
-              validProof(dev.session, "GET", resource, nonce, at, { htuClaim: resourceHtu }),
-            { accessToken: at },
-          );
-        });
+            {
+              build: (nonce) =>
+                session.proof("GET", resource, {
+                  nonce,
+                  accessToken: t.accessToken,
+                  htuClaim: resourceHtu,
+                }),
+              accessToken: t.accessToken,
+            },
+          ),
+        );
         expectAccepted(res, 200, ID, `a proof with htu ${JSON.stringify(resourceHtu)}`);
       }),
-      { ...ctx.fc, numRuns: Math.max(4, Math.ceil(ctx.fc.numRuns / 3)) },
+      { numRuns: Math.max(4, Math.ceil(ctx.fc.numRuns / 3)) },
     );
   },
 };

@@ -18,26 +18,11 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { rememberNonce } from "../../src/client/index.ts";
+import { absoluteEndpoint, asksForNonce, readTokens } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { htuSpellingArb, spellHtu } from "../../src/protocol/dpop-mutations.ts";
 import { randomToken } from "../../src/protocol/index.ts";
-import {
-  asksNonce,
-  type DpopDevice,
-  expectAccepted,
-  expectDpopChallenge,
-  expectTokenError,
-  htuSpellingArb,
-  keyedDevice,
-  readTokensInto,
-  refreshDevice,
-  refreshRequest,
-  resourceUrl,
-  sendWithProof,
-  spellHtu,
-  tokenUrl,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+import { expectAccepted, expectDpopChallenge, expectTokenError } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-010";
 
@@ -60,24 +45,6 @@ function replayErrors(
   return errors;
 }
 
-/** GET the resource with exactly `proof` (no rebuild, no retry). */
-async function getWith(
-  ctx: CheckContext,
-  dev: DpopDevice,
-  proof: string,
-  label: string,
-): Promise<HttpResponse> {
-  const url = resourceUrl(ctx);
-  const res = await ctx.http.request({
-    method: "GET",
-    url,
-    headers: { authorization: `DPoP ${dev.tokens.accessToken}`, dpop: proof },
-    label,
-  });
-  rememberNonce(dev.session, url, res);
-  return res;
-}
-
 export const check: Check = {
   meta: {
     id: ID,
@@ -90,78 +57,91 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-jti", kind: "ec-p256" });
-    const token = tokenUrl(ctx);
-    const resource = resourceUrl(ctx);
+    const { device, tokens } = await approvedDevice(ctx, { label: "dpop-jti", kind: "ec-p256" });
+    const session = device.dpop!;
+    const token = absoluteEndpoint(ctx.target, "token_endpoint");
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
     const origin = new URL(resource).origin;
+    /** GET the resource with exactly `proof` (no rebuild, no retry). */
+    const getWith = (proof: string, accessToken: string, label: string) =>
+      session.sendOnce(ctx, { method: "GET", url: resource, label }, proof, { accessToken });
 
-    // 1. /token: replay of an accepted proof on the next refresh.
-    let accepted: { proof: string; nonce: string | undefined } | undefined;
-    const first = await sendWithProof(
-      ctx,
-      dev.session,
-      refreshRequest(ctx, dev, "refresh with proof P"),
-      (nonce) => {
-        const proof = validProof(dev.session, "POST", token, nonce);
-        accepted = { proof, nonce };
-        return proof;
-      },
-    );
-    expectAccepted(first, 200, ID, "a refresh with a valid proof");
-    readTokensInto(ctx, dev, first, ID);
-    const replayReq = refreshRequest(ctx, dev, "refresh (new refresh token) replaying proof P");
-    const replayed = await ctx.http.request({
-      ...replayReq,
-      headers: { ...replayReq.headers, dpop: accepted!.proof },
-    });
-    rememberNonce(dev.session, token, replayed);
-    if (replayed.status === 200) readTokensInto(ctx, dev, replayed, ID);
-    expectTokenError(replayed, replayErrors(ctx, replayed, accepted!.nonce), ID);
-    await refreshDevice(ctx, dev, ID);
-
-    // 2. Resource: the same proof twice.
-    let nonceQ: string | undefined;
-    const [r1, r2] = await withFreshToken(ctx, dev, ID, async () => {
-      const at = dev.tokens.accessToken;
-      let proofQ = "";
-      const first = await sendWithProof(
-        ctx,
-        dev.session,
-        { method: "GET", url: resource, label: "GET /me with proof Q" },
-        (nonce) => {
-          nonceQ = nonce;
-          proofQ = validProof(dev.session, "GET", resource, nonce, at);
-          return proofQ;
+    await ctx.case("/token: a replayed proof on the next refresh", async () => {
+      let accepted: { proof: string; nonce: string | undefined } | undefined;
+      const first = await device.refresh(
+        tokens.tokens.refreshToken ?? "",
+        {},
+        {
+          label: "refresh with proof P",
+          proof: (nonce) => {
+            const proof = session.proof("POST", token, { nonce });
+            accepted = { proof, nonce };
+            return proof;
+          },
         },
-        { accessToken: at },
       );
-      return [first, await getWith(ctx, dev, proofQ, "GET /me replaying proof Q")];
+      expectAccepted(first, 200, ID, "a refresh with a valid proof");
+      tokens.tokens = readTokens(ctx, first);
+      const replayed = await device.refresh(
+        tokens.tokens.refreshToken ?? "",
+        {},
+        { label: "refresh (new refresh token) replaying proof P", proof: accepted!.proof },
+      );
+      if (replayed.status === 200) tokens.tokens = readTokens(ctx, replayed);
+      expectTokenError(replayed, replayErrors(ctx, replayed, accepted!.nonce), ID);
+      tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
     });
-    expectAccepted(r1, 200, ID, "a valid proof");
-    expectDpopChallenge(ctx, r2, replayErrors(ctx, r2, nonceQ), ID);
+
+    await ctx.case("resource: the same proof twice", async () => {
+      let nonceQ: string | undefined;
+      const [r1, r2] = await tokens.use(async (t) => {
+        let proofQ = "";
+        const first = await session.send(
+          ctx,
+          { method: "GET", url: resource, label: "GET /me with proof Q" },
+          {
+            accessToken: t.accessToken,
+            build: (nonce) => {
+              nonceQ = nonce;
+              proofQ = session.proof("GET", resource, { nonce, accessToken: t.accessToken });
+              return proofQ;
+            },
+          },
+        );
+        return [first, await getWith(proofQ, t.accessToken, "GET /me replaying proof Q")];
+      });
+      expectAccepted(r1, 200, ID, "a valid proof");
+      expectDpopChallenge(ctx, r2, replayErrors(ctx, r2, nonceQ), ID);
+    });
 
     // 3. Same jti, another spelling of the same htu.
-    await fc.assert(
+    await ctx.property(
+      "the same jti with another spelling of the htu",
       fc.asyncProperty(htuSpellingArb(resource), fc.boolean(), async (spelling, spelledFirst) => {
         const spelled = spellHtu(resource, spelling);
         const [firstHtu, secondHtu] = spelledFirst ? [spelled, resource] : [resource, spelled];
         let nonceB: string | undefined;
-        const [a, b] = await withFreshToken(ctx, dev, ID, async () => {
-          const at = dev.tokens.accessToken;
+        const [a, b] = await tokens.use(async (t) => {
+          const at = t.accessToken;
           const jti = randomToken(16);
-          const a = await sendWithProof(
+          const a = await session.send(
             ctx,
-            dev.session,
             { method: "GET", url: resource, label: `GET /me, jti J, htu ${firstHtu}` },
-            (nonce) =>
-              validProof(dev.session, "GET", resource, nonce, at, { jti, htuClaim: firstHtu }),
-            { accessToken: at },
+            {
+              accessToken: at,
+              build: (nonce) =>
+                session.proof("GET", resource, { nonce, accessToken: at, jti, htuClaim: firstHtu }),
+            },
           );
-          nonceB = dev.session.nonces.get(origin);
+          nonceB = session.nonces.get(origin);
           const b = await getWith(
-            ctx,
-            dev,
-            validProof(dev.session, "GET", resource, nonceB, at, { jti, htuClaim: secondHtu }),
+            session.proof("GET", resource, {
+              nonce: nonceB,
+              accessToken: at,
+              jti,
+              htuClaim: secondHtu,
+            }),
+            at,
             `GET /me, same jti J, htu ${secondHtu}`,
           );
           return [a, b];
@@ -169,24 +149,25 @@ export const check: Check = {
         expectAccepted(a, 200, ID, `a proof with htu ${JSON.stringify(firstHtu)} (DTP-DPOP-008)`);
         expectDpopChallenge(ctx, b, replayErrors(ctx, b, nonceB), ID);
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)) },
     );
 
     // 4. Race: N parallel requests with one proof → exactly one success.
-    await fc.assert(
+    await ctx.property(
+      "N parallel requests with one proof",
       fc.asyncProperty(fc.integer({ min: 2, max: 8 }), async (n) => {
-        const race = (): Promise<HttpResponse[]> => {
-          const nonce = dev.session.nonces.get(origin);
-          const proof = validProof(dev.session, "GET", resource, nonce, dev.tokens.accessToken);
+        const race = (at: string): Promise<HttpResponse[]> => {
+          const nonce = session.nonces.get(origin);
+          const proof = session.proof("GET", resource, { nonce, accessToken: at });
           return Promise.all(
             Array.from({ length: n }, (_, i) =>
-              getWith(ctx, dev, proof, `race ${i + 1}/${n}: GET /me, one proof`),
+              getWith(proof, at, `race ${i + 1}/${n}: GET /me, one proof`),
             ),
           );
         };
-        let results = await withFreshToken(ctx, dev, ID, race);
+        let results = await tokens.use((t) => race(t.accessToken));
         // A nonce rotated under the race: run it again once with the new nonce.
-        if (results.some(asksNonce)) results = await withFreshToken(ctx, dev, ID, race);
+        if (results.some(asksForNonce)) results = await tokens.use((t) => race(t.accessToken));
         const ok = results.filter((r) => r.status === 200);
         if (ok.length !== 1) {
           fail(
@@ -205,7 +186,7 @@ export const check: Check = {
           }
         }
       }),
-      { ...ctx.fc, numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 10)) },
+      { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 10)) },
     );
   },
 };

@@ -1,8 +1,9 @@
 /**
  * DTP-DPOP-011 (MUST, RFC 9449 §5, §6.1):
- * "When a `/token` request that issues an access token carries a valid DPoP proof, the
- * response MUST have `token_type` `DPoP` and the access token MUST carry `cnf.jkt` equal to
- * the thumbprint of the proof's key (also for a device without a registered key)."
+ * "When a token request carrying a valid DPoP proof is answered with an access token bound
+ * to the proof's key, `token_type` MUST be `DPoP` (and `Bearer` when the token is not
+ * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
+ * proof's key."
  *
  * Devices with a key of each kind, registered in each encoding: Ed25519 as the raw 32 bytes
  * (proofs EdDSA), EC P-256 as an X.509 certificate (ES256), RSA as an SPKI (PS256). For each,
@@ -11,15 +12,16 @@
  * introspection for an opaque token). The keyless half is checked with DTP-DPOP-013.
  */
 import type { Check } from "../../src/check/check.ts";
-import { expectBoundTo, keyedDevice, refreshDevice } from "./_dpop-helpers.ts";
+import { approvedDevice, type NewDeviceOptions } from "../../src/client/kit/index.ts";
+import { expectBoundTo } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-011";
 
-const DEVICES = [
+const DEVICES: NewDeviceOptions[] = [
   { label: "dpop-bind-ed", kind: "ed25519", keyType: "ed25519", rawEd25519: true },
   { label: "dpop-bind-ec", kind: "ec-p256", keyType: "x509" },
-  { label: "dpop-bind-rsa", kind: "rsa", keyType: "rsa", alg: "PS256" },
-] as const;
+  { label: "dpop-bind-rsa", kind: "rsa", keyType: "rsa", dpopAlg: "PS256" },
+];
 
 export const check: Check = {
   meta: {
@@ -32,13 +34,14 @@ export const check: Check = {
     requires: ["dpop", "device_code", "refresh_token", "admin"],
   },
   async run(ctx) {
-    await Promise.all(
-      DEVICES.map(async (d) => {
-        const dev = await keyedDevice(ctx, ID, d);
-        await expectBoundTo(ctx, dev.clientId, dev.tokens, dev.key.jkt, ID);
-        await refreshDevice(ctx, dev, ID);
-        await expectBoundTo(ctx, dev.clientId, dev.tokens, dev.key.jkt, ID);
-      }),
-    );
+    for (const d of DEVICES) {
+      await ctx.case(`${d.kind} key as ${d.keyType}`, async () => {
+        const { device, tokens } = await approvedDevice(ctx, d);
+        const jkt = device.key!.jkt;
+        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
+        await expectBoundTo(device, tokens.tokens, jkt, ID);
+      });
+    }
   },
 };

@@ -1,9 +1,43 @@
 /**
  * DTP-DPOP-012 (MUST, RFC 9449 §4.3, §7.1):
- * "At a protected resource, a DPoP-bound access token MUST be presented as
- * `Authorization: DPoP <token>` with a proof whose `ath` is the base64url SHA-256 of the
- * token; a missing proof, or a missing or wrong `ath`, MUST be answered 401 with
- * `WWW-Authenticate: DPoP error="invalid_dpop_proof"`."
+ * "At a protected resource, a DPoP-bound access token MUST be presented as `Authorization:
+ * DPoP <token>` with a proof whose `ath` is the base64url SHA-256 of the token: a request
+ * without a proof MUST be refused with a `DPoP` challenge, and a proof with a missing or
+ * wrong `ath` MUST be answered 401 with `WWW-Authenticate: DPoP
+ * error="invalid_dpop_proof"`."
+ *
+ * DTP-DPOP-003 (MUST, RFC 9449 §4.3):
+ * "A request with more than one `DPoP` header, or whose `DPoP` value is not a well-formed
+ * JWS compact serialization, MUST be rejected as an invalid proof (400 `invalid_dpop_proof`
+ * at `/token`, 401 `DPoP error="invalid_dpop_proof"` at a protected resource)."
+ *
+ * DTP-DPOP-004 (MUST, RFC 9449 §4.2, §4.3):
+ * "A proof whose header `typ` is not `dpop+jwt` MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-005 (MUST, RFC 9449 §4.3; RFC 8725 §2.1, §3.1):
+ * "A proof whose `alg` is not in `dpop_signing_alg_values_supported`, in particular `none`
+ * or a symmetric algorithm such as `HS256`, MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-006 (MUST, RFC 9449 §4.2, §4.3):
+ * "A proof whose `jwk` header is missing, contains a private key member, or does not verify
+ * the proof's signature MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-007 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htm` differs from the request method MUST be rejected as an invalid
+ * proof."
+ *
+ * DTP-DPOP-008 (MUST, RFC 9449 §4.3):
+ * "A proof whose `htu` does not match the request URI, ignoring its query and fragment,
+ * MUST be rejected as an invalid proof."
+ *
+ * DTP-DPOP-009 (MUST, RFC 9449 §4.3, §11.1):
+ * "A proof whose creation time (`iat`) is outside the window in which the server accepts
+ * proofs MUST be rejected as an invalid proof; that window MUST be limited (RFC 9449 §11.1:
+ * preferably seconds or minutes)."
+ *
+ * DTP-DPOP-016 (MUST, RFC 9449 §7.1):
+ * "Every `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"`
+ * (the values of `dpop_signing_alg_values_supported`, space-separated)."
  *
  * With DTP-DPOP-003 … 009 at the resource ("… MUST be rejected as an invalid proof (… 401
  * `DPoP error="invalid_dpop_proof"` at a protected resource)"), and DTP-DPOP-016 ("Every
@@ -19,18 +53,15 @@
 
 import type { Check } from "../../src/check/check.ts";
 import { expectWwwAuthenticate } from "../../src/check/expect.ts";
-import { callResource } from "../../src/client/index.ts";
+import { absoluteEndpoint, callResource, proofWindow } from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { mutationKeys } from "../../src/protocol/dpop-mutations.ts";
 import {
   assertMutationsRejected,
   expectAccepted,
   expectDpopAlgs,
   expectDpopChallenge,
-  keyedDevice,
-  mutationKeys,
-  resourceUrl,
-  sendWithProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+} from "./_dpop.ts";
 
 const ID = "DTP-DPOP-012";
 
@@ -56,18 +87,17 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-mut-res", kind: "ed25519" });
-    const noProof = await withFreshToken(ctx, dev, ID, () =>
-      sendWithProof(
+    const dev = await approvedDevice(ctx, { label: "dpop-mut-res", kind: "ed25519" });
+    const session = dev.device.dpop!;
+    const noProof = await dev.tokens.use((t) =>
+      session.send(
         ctx,
-        dev.session,
         {
           method: "GET",
-          url: resourceUrl(ctx),
+          url: absoluteEndpoint(ctx.target, "dtp_resource_endpoint"),
           label: "GET /me with the DPoP scheme and no proof",
         },
-        () => undefined,
-        { accessToken: dev.tokens.accessToken },
+        { build: () => undefined, accessToken: t.accessToken },
       ),
     );
     if (!ctx.target.features.has("dtp") && noProof.status === 400) {
@@ -79,11 +109,11 @@ export const check: Check = {
       expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
     }
 
-    const keys = await mutationKeys(ctx, dev.key, dev.session.alg);
-    await assertMutationsRejected(ctx, dev, "resource", keys, ID);
+    const keys = await mutationKeys(session.key, session.alg, proofWindow(ctx.target));
+    await assertMutationsRejected(ctx, dev, "resource", keys);
 
-    const ok = await withFreshToken(ctx, dev, ID, () =>
-      callResource(ctx, dev.tokens, dev.session, "GET /me with a valid proof"),
+    const ok = await dev.tokens.use((t) =>
+      callResource(ctx, t, session, "GET /me with a valid proof"),
     );
     expectAccepted(ok, 200, ID, "a valid proof with the right ath");
   },

@@ -1,8 +1,13 @@
 /**
- * DTP-DPOP-013 (MUST, RFC 9449 §7.1):
+ * DTP-DPOP-013 (MUST, RFC 9449 §4.3, §7.1):
  * "At a protected resource, a valid proof whose key thumbprint differs from the access
- * token's `cnf.jkt` MUST be answered 401 with `WWW-Authenticate: DPoP
- * error="invalid_token"`."
+ * token's `cnf.jkt` MUST be refused with a `DPoP` challenge."
+ *
+ * DTP-DPOP-011 (MUST, RFC 9449 §5, §6.1):
+ * "When a token request carrying a valid DPoP proof is answered with an access token bound
+ * to the proof's key, `token_type` MUST be `DPoP` (and `Bearer` when the token is not
+ * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
+ * proof's key."
  *
  * With DTP-DPOP-011's keyless case: "When a `/token` request that issues an access token
  * carries a valid DPoP proof, the response MUST have `token_type` `DPoP` and the access
@@ -21,23 +26,13 @@
 
 import type { Check } from "../../src/check/check.ts";
 import {
+  absoluteEndpoint,
   callResource,
-  dpopSession,
-  pollUntilFinal,
-  readTokens,
-  register,
+  DpopSession,
+  generateDeviceKey,
 } from "../../src/client/index.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
-import {
-  type DpopDevice,
-  expectAccepted,
-  expectBoundTo,
-  expectDpopChallenge,
-  resourceUrl,
-  sendWithProof,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+import { registeredDevice } from "../../src/client/kit/index.ts";
+import { expectAccepted, expectBoundTo, expectDpopChallenge } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-013";
 
@@ -54,37 +49,29 @@ export const check: Check = {
   async run(ctx) {
     const k1 = await generateDeviceKey("ec-p256");
     const k2 = await generateDeviceKey("ed25519");
-    const reg = await register(ctx, ID, { clientId: ctx.clientId("dpop-keyless") });
-    const session = dpopSession(k1);
-    reg.dpop = session;
-    await ctx.approval.approve(reg.userCode);
-    const polled = await pollUntilFinal(ctx, reg, "DTP-DPOP-011");
-    const dev: DpopDevice = {
-      clientId: reg.clientId,
+    // A device registered without a key, proving K1 from its first poll on.
+    const { device, reg } = await registeredDevice(ctx, {
+      label: "dpop-keyless",
       key: k1,
-      session,
-      tokens: readTokens(ctx, polled, "DTP-DPOP-011"),
-    };
-    await expectBoundTo(ctx, dev.clientId, dev.tokens, k1.jkt, "DTP-DPOP-011");
-
-    const other = dpopSession(k2);
-    other.nonces = session.nonces;
-    const resource = resourceUrl(ctx);
-    const res = await withFreshToken(ctx, dev, ID, () => {
-      const at = dev.tokens.accessToken;
-      return sendWithProof(
-        ctx,
-        other,
-        { method: "GET", url: resource, label: "GET /me, bound to K1, proof by K2" },
-        (nonce) => validProof(other, "GET", resource, nonce, at),
-        { accessToken: at },
-      );
+      register: { withoutKey: true },
     });
+    const session = device.dpop!;
+    await ctx.approval.approve(reg.userCode);
+    const tokens = await device.waitForTokens(reg, { requirement: "DTP-DPOP-011" });
+    await expectBoundTo(device, tokens.tokens, k1.jkt, "DTP-DPOP-011");
+
+    const other = new DpopSession(k2).adoptNonces(session);
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
+    const res = await tokens.use((t) =>
+      other.send(
+        ctx,
+        { method: "GET", url: resource, label: "GET /me, bound to K1, proof by K2" },
+        { accessToken: t.accessToken },
+      ),
+    );
     expectDpopChallenge(ctx, res, "invalid_token", ID);
 
-    const ok = await withFreshToken(ctx, dev, ID, () =>
-      callResource(ctx, dev.tokens, session, "GET /me, proof by K1"),
-    );
+    const ok = await tokens.use((t) => callResource(ctx, t, session, "GET /me, proof by K1"));
     expectAccepted(ok, 200, ID, "a proof by the bound key");
   },
 };

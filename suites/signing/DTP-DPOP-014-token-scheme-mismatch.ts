@@ -1,11 +1,11 @@
 /**
  * DTP-DPOP-014 (MUST, RFC 9449 §7.2):
- * "A DPoP-bound access token presented with the `Bearer` scheme MUST be answered 401
- * `invalid_token`."
+ * "A DPoP-bound access token presented with the `Bearer` scheme MUST be refused as an
+ * invalid token (DTP-RES-005)."
  *
  * DTP-DPOP-015 (MUST, RFC 9449 §7.1; DTP):
- * "An access token that is not DPoP-bound presented with the `DPoP` scheme MUST be
- * answered 401 `invalid_token`."
+ * "An access token that is not DPoP-bound presented with the `DPoP` scheme MUST be answered
+ * 401 `invalid_token`."
  *
  * DTP-DPOP-016 (MUST, RFC 9449 §7.1):
  * "Every `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"`
@@ -21,25 +21,13 @@
 import type { Check } from "../../src/check/check.ts";
 import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
 import {
+  absoluteEndpoint,
   callResource,
-  dpopSession,
-  pollUntilFinal,
-  readTokens,
-  register,
-  rememberNonce,
+  DpopSession,
+  generateDeviceKey,
 } from "../../src/client/index.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
-import {
-  expectAccepted,
-  expectDpopAlgs,
-  expectInvalidToken,
-  keyedDevice,
-  resourceUrl,
-  sendWithProof,
-  type TokenHolder,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { expectAccepted, expectDpopAlgs, expectRefusedToken } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-014";
 
@@ -55,7 +43,7 @@ export const check: Check = {
     requires: ["dpop", "device_code", "refresh_token", "admin", "resource"],
   },
   async run(ctx) {
-    const resource = resourceUrl(ctx);
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
 
     // No token at all: a 401 challenge; any DPoP challenge offered lists the algs.
     const none = await ctx.http.request({
@@ -67,26 +55,24 @@ export const check: Check = {
     expectDpopAlgs(ctx, none);
 
     // 014: a bound token with the Bearer scheme, without and with a valid proof.
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-scheme", kind: "ed25519" });
-    const bare = await withFreshToken(ctx, dev, ID, () =>
+    const dev = await approvedDevice(ctx, { label: "dpop-scheme", kind: "ed25519" });
+    const session = dev.device.dpop!;
+    const bare = await dev.tokens.use((t) =>
       ctx.http.request({
         method: "GET",
         url: resource,
-        headers: { authorization: `Bearer ${dev.tokens.accessToken}` },
+        headers: { authorization: `Bearer ${t.accessToken}` },
         label: "GET /me, bound token as Bearer, no proof",
       }),
     );
-    expectInvalidToken(ctx, bare, ID);
-    const withProof = await withFreshToken(ctx, dev, ID, () => {
-      const at = dev.tokens.accessToken;
-      return sendWithProof(
+    expectRefusedToken(ctx, bare, ID);
+    const withProof = await dev.tokens.use((t) =>
+      session.send(
         ctx,
-        dev.session,
         { method: "GET", url: resource, label: "GET /me, bound token as Bearer, valid proof" },
-        (nonce) => validProof(dev.session, "GET", resource, nonce, at),
-        { accessToken: at, scheme: "Bearer" },
-      );
-    });
+        { accessToken: t.accessToken, scheme: "Bearer" },
+      ),
+    );
     if (!ctx.target.features.has("dtp") && withProof.status === 400) {
       // Outside DTP: RFC 9449 §7.2 has the resource reject a bound token sent as Bearer but
       // names no error; with a proof attached, RFC 6750 §3.1 invalid_request (400, a
@@ -98,46 +84,35 @@ export const check: Check = {
       );
       expectDpopAlgs(ctx, withProof);
     } else {
-      expectInvalidToken(ctx, withProof, ID);
+      expectRefusedToken(ctx, withProof, ID);
     }
-    const own = await withFreshToken(ctx, dev, ID, () =>
-      callResource(ctx, dev.tokens, dev.session, "GET /me, bound token as DPoP"),
+    const own = await dev.tokens.use((t) =>
+      callResource(ctx, t, session, "GET /me, bound token as DPoP"),
     );
     expectAccepted(own, 200, ID, "the bound token with the DPoP scheme and a valid proof");
 
     // 015: an unbound token with the DPoP scheme and a valid proof.
-    const reg = await register(ctx, "DTP-DPOP-015", { clientId: ctx.clientId("dpop-bearer") });
-    await ctx.approval.approve(reg.userCode);
-    const polled = await pollUntilFinal(ctx, reg, "DTP-DPOP-015");
-    const keyless: TokenHolder = {
-      clientId: reg.clientId,
-      tokens: readTokens(ctx, polled, "DTP-DPOP-015"),
-    };
-    if (keyless.tokens.tokenType.toLowerCase() !== "bearer") {
+    const keyless = await approvedDevice(ctx, { label: "dpop-bearer" });
+    const polled = keyless.tokens.tokens;
+    if (polled.tokenType.toLowerCase() !== "bearer") {
       fail(
         "DTP-DPOP-015",
         'an unbound token ("token_type": "Bearer") for a keyless device that sent no proof',
-        `"token_type": ${JSON.stringify(keyless.tokens.tokenType)}`,
-        polled,
+        `"token_type": ${JSON.stringify(polled.tokenType)}`,
+        polled.res,
       );
     }
-    const k3 = dpopSession(await generateDeviceKey("ec-p256"));
-    for (const [origin, nonce] of dev.session.nonces) k3.nonces.set(origin, nonce);
-    const asDpop = await withFreshToken(ctx, keyless, "DTP-DPOP-015", async () => {
-      const at = keyless.tokens.accessToken;
-      const res = await sendWithProof(
+    const k3 = new DpopSession(await generateDeviceKey("ec-p256")).adoptNonces(session);
+    const asDpop = await keyless.tokens.use((t) =>
+      k3.send(
         ctx,
-        k3,
         { method: "GET", url: resource, label: "GET /me, unbound token as DPoP, valid proof" },
-        (nonce) => validProof(k3, "GET", resource, nonce, at),
-        { accessToken: at },
-      );
-      rememberNonce(k3, resource, res);
-      return res;
-    });
-    expectInvalidToken(ctx, asDpop, "DTP-DPOP-015");
-    const asBearer = await withFreshToken(ctx, keyless, "DTP-DPOP-015", () =>
-      callResource(ctx, keyless.tokens, undefined, "GET /me, unbound token as Bearer"),
+        { accessToken: t.accessToken },
+      ),
+    );
+    expectRefusedToken(ctx, asDpop, "DTP-DPOP-015");
+    const asBearer = await keyless.tokens.use((t) =>
+      callResource(ctx, t, undefined, "GET /me, unbound token as Bearer"),
     );
     expectAccepted(asBearer, 200, "DTP-DPOP-015", "the unbound token with the Bearer scheme");
   },

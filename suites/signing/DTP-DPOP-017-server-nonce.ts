@@ -26,23 +26,14 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { expectHeader } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { rememberNonce } from "../../src/client/index.ts";
 import {
-  asksNonce,
-  expectAccepted,
-  expectDpopChallenge,
-  expectTokenError,
-  failAt,
-  keyedDevice,
+  absoluteEndpoint,
+  asksForNonce,
   nonceRequired,
-  readTokensInto,
-  refreshRequest,
-  resourceUrl,
-  sendWithProof,
-  tokenUrl,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+  readTokens,
+} from "../../src/client/index.ts";
+import { approvedDevice } from "../../src/client/kit/index.ts";
+import { expectAccepted, expectDpopChallenge, expectTokenError, failAt } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-017";
 
@@ -62,40 +53,34 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    if (nonceRequired(ctx) !== true) {
+    if (nonceRequired(ctx.target) !== true) {
       ctx.notClaimed(
         `the target declares "dtp_dpop_nonce_required": ${JSON.stringify(ctx.target.metadata.dtp_dpop_nonce_required) ?? "(absent)"}; this check needs true (DTP-DPOP-019 covers false)`,
       );
     }
-    const dev = await keyedDevice(ctx, ID, { label: "dpop-nonce", kind: "ed25519" });
-    const token = tokenUrl(ctx);
-    const resource = resourceUrl(ctx);
+    const { device, tokens } = await approvedDevice(ctx, { label: "dpop-nonce", kind: "ed25519" });
+    const session = device.dpop!;
+    const token = absoluteEndpoint(ctx.target, "token_endpoint");
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
 
     /** One refresh with exactly this nonce (no automatic retry). */
     const refreshWith = async (nonce: string | undefined, label: string) => {
-      const req = refreshRequest(ctx, dev, label);
-      const res = await ctx.http.request({
-        ...req,
-        headers: { ...req.headers, dpop: validProof(dev.session, "POST", token, nonce) },
-      });
-      rememberNonce(dev.session, token, res);
-      if (res.status === 200) readTokensInto(ctx, dev, res, ID);
+      const res = await device.refresh(
+        tokens.tokens.refreshToken ?? "",
+        {},
+        { label, proof: session.proof("POST", token, { nonce }) },
+      );
+      if (res.status === 200) tokens.tokens = readTokens(ctx, res, ID);
       return res;
     };
     /** One resource call with exactly this nonce. */
-    const getWith = async (nonce: string | undefined, label: string) => {
-      const res = await ctx.http.request({
-        method: "GET",
-        url: resource,
-        headers: {
-          authorization: `DPoP ${dev.tokens.accessToken}`,
-          dpop: validProof(dev.session, "GET", resource, nonce, dev.tokens.accessToken),
-        },
-        label,
-      });
-      rememberNonce(dev.session, resource, res);
-      return res;
-    };
+    const getWith = (accessToken: string, nonce: string | undefined, label: string) =>
+      session.sendOnce(
+        ctx,
+        { method: "GET", url: resource, label },
+        session.proof("GET", resource, { nonce, accessToken }),
+        { accessToken },
+      );
     const newNonce = (res: HttpResponse, requirement: string) =>
       expectHeader(
         res,
@@ -116,21 +101,18 @@ export const check: Check = {
       expectAccepted(retried, 200, ID, "the retry with the nonce from DPoP-Nonce");
 
       // resource
-      const [challenged, again] = await withFreshToken(ctx, dev, "DTP-DPOP-018", async () => {
-        const first = await getWith(bad, `GET /me, proof with ${what}`);
-        if (!asksNonce(first) || first.headers["dpop-nonce"] === undefined) return [first, first];
-        return [
-          first,
-          await getWith(first.headers["dpop-nonce"], "GET /me, proof with the DPoP-Nonce"),
-        ];
+      const [challenged, again] = await tokens.use(async (t) => {
+        const first = await getWith(t.accessToken, bad, `GET /me, proof with ${what}`);
+        const offered = first.headers["dpop-nonce"];
+        if (!asksForNonce(first) || offered === undefined) return [first, first];
+        return [first, await getWith(t.accessToken, offered, "GET /me, proof with the DPoP-Nonce")];
       });
       expectDpopChallenge(ctx, challenged, "use_dpop_nonce", "DTP-DPOP-018");
       newNonce(challenged, "DTP-DPOP-018");
       expectAccepted(again, 200, "DTP-DPOP-018", "the retry with the nonce from DPoP-Nonce");
     };
-    await roundTrip(undefined);
-    await fc.assert(fc.asyncProperty(staleNonce, roundTrip), {
-      ...ctx.fc,
+    await ctx.case("no nonce", () => roundTrip(undefined));
+    await ctx.property("a stale nonce", fc.asyncProperty(staleNonce, roundTrip), {
       numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 5)),
     });
 
@@ -138,22 +120,18 @@ export const check: Check = {
     for (let i = 0; i < 4; i++) {
       const res =
         i % 2 === 0
-          ? await sendWithProof(
-              ctx,
-              dev.session,
-              refreshRequest(ctx, dev, "refresh with the latest nonce"),
-              (n) => validProof(dev.session, "POST", token, n),
+          ? await device.refresh(
+              tokens.tokens.refreshToken ?? "",
+              {},
+              { label: "refresh with the latest nonce" },
             )
-          : await withFreshToken(ctx, dev, "DTP-DPOP-020", () => {
-              const at = dev.tokens.accessToken;
-              return sendWithProof(
+          : await tokens.use((t) =>
+              session.send(
                 ctx,
-                dev.session,
                 { method: "GET", url: resource, label: "GET /me with the latest nonce" },
-                (n) => validProof(dev.session, "GET", resource, n, at),
-                { accessToken: at },
-              );
-            });
+                { accessToken: t.accessToken },
+              ),
+            );
       if (res.status !== 200) {
         failAt(
           "MAY",
@@ -163,7 +141,7 @@ export const check: Check = {
           res,
         );
       }
-      if (i % 2 === 0) readTokensInto(ctx, dev, res, ID);
+      if (i % 2 === 0) tokens.tokens = readTokens(ctx, res, ID);
     }
   },
 };

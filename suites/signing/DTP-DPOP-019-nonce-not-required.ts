@@ -15,23 +15,14 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
-import { fail } from "../../src/check/expect.ts";
-import type { HttpResponse } from "../../src/check/http.ts";
-import { dpopSession, readTokens, register, rememberNonce } from "../../src/client/index.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
 import {
-  type DpopDevice,
-  expectAccepted,
-  failAt,
+  absoluteEndpoint,
+  generateDeviceKey,
   nonceRequired,
-  pollRequest,
-  readTokensInto,
-  refreshRequest,
-  resourceUrl,
-  tokenUrl,
-  validProof,
-  withFreshToken,
-} from "./_dpop-helpers.ts";
+  readTokens,
+} from "../../src/client/index.ts";
+import { registeredDevice } from "../../src/client/kit/index.ts";
+import { expectAccepted, failAt } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-019";
 
@@ -47,71 +38,44 @@ export const check: Check = {
     requires: ["dtp", "dpop", "device_code", "refresh_token", "admin", "resource"],
   },
   async run(ctx) {
-    if (nonceRequired(ctx) !== false) {
+    if (nonceRequired(ctx.target) !== false) {
       ctx.notClaimed(
         `the target declares "dtp_dpop_nonce_required": ${JSON.stringify(ctx.target.metadata.dtp_dpop_nonce_required) ?? "(absent)"}; this check needs false (DTP-DPOP-017 covers true; start the reference server without a required nonce to run it)`,
       );
     }
-    const token = tokenUrl(ctx);
-    const resource = resourceUrl(ctx);
-    const key = await generateDeviceKey("ec-p256");
-    const session = dpopSession(key);
-    const reg = await register(ctx, ID, { key, clientId: ctx.clientId("dpop-nononce") });
+    const token = absoluteEndpoint(ctx.target, "token_endpoint");
+    const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
+    const { device, reg } = await registeredDevice(ctx, {
+      label: "dpop-nononce",
+      key: await generateDeviceKey("ec-p256"),
+    });
+    const session = device.dpop!;
     await ctx.approval.approve(reg.userCode);
 
     // Redeem, every proof without a nonce (honouring interval / slow_down if still pending).
-    let interval = reg.interval;
-    const deadline = ctx.clock.now() + (reg.expiresIn + 5) * 1000;
-    let polled: HttpResponse;
-    for (let n = 1; ; n++) {
-      const req = pollRequest(ctx, reg.clientId, reg.deviceCode, `poll #${n}, proof without nonce`);
-      polled = await ctx.http.request({
-        ...req,
-        headers: { ...req.headers, dpop: validProof(session, "POST", token, undefined) },
-      });
-      rememberNonce(session, token, polled);
-      const error = (polled.body as { error?: unknown } | undefined)?.error;
-      if (polled.status !== 400 || (error !== "authorization_pending" && error !== "slow_down"))
-        break;
-      if (error === "slow_down") interval += 5;
-      if (ctx.clock.now() + interval * 1000 > deadline) {
-        fail(ID, "a final answer before the device code expires", `still ${error}`, polled);
-      }
-      await ctx.clock.sleep(interval * 1000);
-    }
+    const withoutNonce = () => session.proof("POST", token, { nonce: undefined });
+    const polled = await device.pollUntilFinal(reg, { proof: withoutNonce });
     expectAccepted(polled, 200, ID, "a device-code poll whose proof has no nonce");
-    const dev: DpopDevice = {
-      clientId: reg.clientId,
-      key,
-      session,
-      tokens: readTokens(ctx, polled, ID),
-    };
+    const tokens = device.holder(readTokens(ctx, polled, ID));
 
     const refreshWith = async (nonce: string | undefined, label: string) => {
-      const req = refreshRequest(ctx, dev, label);
-      const res = await ctx.http.request({
-        ...req,
-        headers: { ...req.headers, dpop: validProof(session, "POST", token, nonce) },
-      });
-      rememberNonce(session, token, res);
-      if (res.status === 200) readTokensInto(ctx, dev, res, ID);
+      const res = await device.refresh(
+        tokens.tokens.refreshToken ?? "",
+        {},
+        { label, proof: session.proof("POST", token, { nonce }) },
+      );
+      if (res.status === 200) tokens.tokens = readTokens(ctx, res, ID);
       return res;
     };
     const getWith = (nonce: string | undefined, label: string) =>
-      withFreshToken(ctx, dev, ID, async () => {
-        const at = dev.tokens.accessToken;
-        const res = await ctx.http.request({
-          method: "GET",
-          url: resource,
-          headers: {
-            authorization: `DPoP ${at}`,
-            dpop: validProof(session, "GET", resource, nonce, at),
-          },
-          label,
-        });
-        rememberNonce(session, resource, res);
-        return res;
-      });
+      tokens.use((t) =>
+        session.sendOnce(
+          ctx,
+          { method: "GET", url: resource, label },
+          session.proof("GET", resource, { nonce, accessToken: t.accessToken }),
+          { accessToken: t.accessToken },
+        ),
+      );
 
     expectAccepted(
       await refreshWith(undefined, "refresh, proof without nonce"),

@@ -1,10 +1,9 @@
 /**
  * DTP-SIG-001 (MUST, SAFEQ Cloud "Register device"; RFC 9421 §3.2):
  * "A `POST /register` for the `client_id` of an approved device with a registered key,
- * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST
- * be approved at once without an administrator: it MUST be answered 200 with the normal
- * device authorization response, and the first poll of its `device_code` MUST return
- * tokens."
+ * carrying a valid HTTP Message Signature as defined in DTP-SIG-002 to DTP-SIG-010, MUST be
+ * approved at once without an administrator: it MUST be answered 200 with the normal device
+ * authorization response, and the first poll of its `device_code` MUST return tokens."
  *
  * For every key type and signature algorithm the target declares (Ed25519 as DER SPKI and
  * as the raw 32 bytes, RSA SPKI with rsa-pss-sha512 and rsa-v1_5-sha256, x509 certificates
@@ -13,23 +12,16 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
-import { poll } from "../../src/client/device.ts";
-import { readTokens } from "../../src/client/tokens.ts";
 import {
   type DeviceKey,
+  declaredKeyTypes,
+  declaredList,
   generateDeviceKey,
   type HttpSignatureAlg,
   type KeyType,
-} from "../../src/protocol/index.ts";
-import {
-  declaredKeyTypes,
-  declaredSignatureAlgs,
-  expectSignatureAccepted,
-  keyedDevice,
-  reRegistrationBody,
-  sendReRegistration,
-  signReRegistration,
-} from "./_sig-helpers.ts";
+  readTokens,
+} from "../../src/client/index.ts";
+import { expectSignatureAccepted, send, sigDevice, signedReRegistration } from "./_sig.ts";
 
 const ID = "DTP-SIG-001";
 
@@ -62,8 +54,8 @@ export const check: Check = {
     requires: ["dtp", "device_code", "http_signatures", "dpop", "admin"],
   },
   async run(ctx) {
-    const algs = declaredSignatureAlgs(ctx);
-    const keyTypes = declaredKeyTypes(ctx);
+    const algs = declaredList(ctx.target, "dtp_http_signature_algs_supported");
+    const keyTypes = declaredKeyTypes(ctx.target);
     const variants = VARIANTS.filter((v) => algs.includes(v.alg) && keyTypes.includes(v.keyType));
     const left = VARIANTS.filter((v) => !variants.includes(v)).map((v) => v.name);
     if (left.length > 0) ctx.note(`not declared by the target, not tested: ${left.join("; ")}`);
@@ -76,20 +68,20 @@ export const check: Check = {
       if (!keys.has(v.kind)) keys.set(v.kind, await generateDeviceKey(v.kind));
     }
     for (const v of variants) {
-      const device = await keyedDevice(ctx, ID, keys.get(v.kind)!, v.keyType, {
-        label: "sig001",
-        alg: v.alg,
-        ...(v.rawEd25519 ? { rawEd25519: true } : {}),
+      await ctx.case(v.name, async () => {
+        const sd = await sigDevice(ctx, keys.get(v.kind)!, v.keyType, {
+          label: "sig001",
+          alg: v.alg,
+          ...(v.rawEd25519 ? { rawEd25519: true } : {}),
+        });
+        const signed = await signedReRegistration(sd, {
+          client_description: `re-registered (${v.name})`,
+        });
+        const res = await send(sd, signed, `signed re-registration (${v.name})`);
+        const reg = await expectSignatureAccepted(ctx, res, sd, ID);
+        const first = await sd.device.poll(reg, { label: `first poll (${v.name})` });
+        readTokens(ctx, first, ID);
       });
-      const signed = signReRegistration(
-        ctx,
-        device,
-        reRegistrationBody(device, { client_description: `re-registered (${v.name})` }),
-      );
-      const res = await sendReRegistration(ctx, signed, `signed re-registration (${v.name})`);
-      const reg = await expectSignatureAccepted(ctx, res, device, ID);
-      const first = await poll(ctx, reg, { label: `first poll (${v.name})` });
-      readTokens(ctx, first, ID);
     }
   },
 };

@@ -1,8 +1,13 @@
 /**
  * DTP-SIG-003 (MUST, RFC 9421 §3.2; SAFEQ Cloud "Register device"):
  * "The signature's `keyid` MUST equal the `jkt` of the approved device with the request's
- * `client_id`; when there is no such device, the device has no key, or `keyid` differs,
- * the request MUST be rejected with 401 `invalid_signature`."
+ * `client_id`; when there is no such device, the device has no key, or `keyid` differs, the
+ * request MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *
@@ -15,18 +20,18 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { generateDeviceKey } from "../../src/protocol/index.ts";
+import { generateDeviceKey } from "../../src/client/index.ts";
 import {
   auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
-  keyedDevice,
-  keylessDevice,
-  reRegistrationBody,
-  sendReRegistration,
-  signReRegistration,
-  unknownDevice,
-} from "./_sig-helpers.ts";
+  reRegistration,
+  send,
+  sigDevice,
+  signAs,
+  signedReRegistration,
+  unknownSigDevice,
+} from "./_sig.ts";
 
 const ID = "DTP-SIG-003";
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -54,18 +59,14 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const device = await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+    const device = await sigDevice(ctx, await generateDeviceKey("ed25519"), "ed25519", {
       label: "sig003",
     });
     const other = await generateDeviceKey("ed25519");
     const jkt = device.key.jkt;
     await expectSignatureAccepted(
       ctx,
-      await sendReRegistration(
-        ctx,
-        signReRegistration(ctx, device, reRegistrationBody(device)),
-        "control: valid signature",
-      ),
+      await send(device, await signedReRegistration(device), "control: valid signature"),
       device,
       "DTP-SIG-001",
     );
@@ -117,55 +118,65 @@ export const check: Check = {
       }
     };
 
-    await fc.assert(
-      fc.asyncProperty(mutation, async (m) => {
-        const keyid = keyidFor(m);
-        const signed = signReRegistration(
-          ctx,
-          device,
-          reRegistrationBody(device, { client_description: "sig003 keyid" }),
-          {
-            keyid,
-            ...(m.kind === "other-key-self-named" ? { key: other.privateKey } : {}),
-          },
-        );
-        const res = await sendReRegistration(
-          ctx,
-          signed,
-          `signed re-registration: keyid ${m.kind} ${JSON.stringify(keyid)}`,
-        );
-        await expectSignatureRejected(ctx, res, device, ID);
-      }),
-      {
-        ...ctx.fc,
-        examples: [
-          { kind: "other-jkt" },
-          { kind: "char", at: 0, by: 1 },
-          { kind: "case" },
-          { kind: "padded", suffix: "=" },
-          { kind: "truncated", keep: jkt.length - 1 },
-          { kind: "empty" },
-          { kind: "other-key-self-named" },
-        ].map((m): [KeyidMutation] => [m as KeyidMutation]),
-      },
-    );
+    const rejected = async (m: KeyidMutation) => {
+      const keyid = keyidFor(m);
+      const signed = signAs(
+        device,
+        await reRegistration(device, { client_description: "sig003 keyid" }),
+        {
+          keyid,
+          ...(m.kind === "other-key-self-named" ? { key: other.privateKey } : {}),
+        },
+      );
+      const res = await send(
+        device,
+        signed,
+        `signed re-registration: keyid ${m.kind} ${JSON.stringify(keyid)}`,
+      );
+      await expectSignatureRejected(ctx, res, device, ID);
+    };
+    const examples: KeyidMutation[] = [
+      { kind: "other-jkt" },
+      { kind: "char", at: 0, by: 1 },
+      { kind: "case" },
+      { kind: "padded", suffix: "=" },
+      { kind: "truncated", keep: jkt.length - 1 },
+      { kind: "empty" },
+      { kind: "other-key-self-named" },
+    ];
+    for (const m of examples) await ctx.case(`keyid ${JSON.stringify(m)}`, () => rejected(m));
+    await ctx.property("keyid mutations", fc.asyncProperty(mutation, rejected));
 
     // No device to check the keyid against: each is signed by a key whose jkt is the keyid.
     const cases = [
-      { what: "a client_id nobody registered", device: await unknownDevice(ctx) },
-      { what: "an approved device without a key", device: await keylessDevice(ctx, ID) },
+      {
+        what: "a client_id nobody registered",
+        device: await unknownSigDevice(ctx, await generateDeviceKey("ed25519")),
+      },
+      {
+        what: "an approved device without a key",
+        device: await sigDevice(ctx, await generateDeviceKey("ed25519"), "ed25519", {
+          label: "sig-nokey",
+          withoutKey: true,
+        }),
+      },
       {
         what: "a device whose keyed registration is still pending",
-        device: await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+        device: await sigDevice(ctx, await generateDeviceKey("ed25519"), "ed25519", {
           label: "sig003-pending",
           approve: false,
         }),
       },
     ];
     for (const c of cases) {
-      const signed = signReRegistration(ctx, c.device, reRegistrationBody(c.device));
-      const res = await sendReRegistration(ctx, signed, `signed re-registration: ${c.what}`);
-      await expectSignatureRejected(ctx, res, c.device, ID);
+      await ctx.case(c.what, async () => {
+        const res = await send(
+          c.device,
+          await signedReRegistration(c.device),
+          `signed re-registration: ${c.what}`,
+        );
+        await expectSignatureRejected(ctx, res, c.device, ID);
+      });
     }
     await auditApproved(ctx, device, ...cases.map((c) => c.device));
   },

@@ -1,10 +1,15 @@
 /**
  * DTP-SIG-005 (MUST, RFC 9421 §2.5, §3.2):
- * "The server MUST rebuild the signature base from the received request as defined in
- * RFC 9421 §2.5, taking `@target-uri` as the issuer followed by the request path (and
- * query, if any), and MUST verify the signature with the device's registered key; a
- * signature that does not verify (e.g. any bit flipped in the signature, a covered header
- * or the method) MUST be rejected with 401 `invalid_signature`."
+ * "The server MUST rebuild the signature base from the received request as defined in RFC
+ * 9421 §2.5, taking `@target-uri` as the issuer followed by the request path (and query, if
+ * any), and MUST verify the signature with the device's registered key; a signature that
+ * does not verify (e.g. any bit flipped in the signature, a covered header or the method)
+ * MUST be rejected with 401 `invalid_signature`."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *
@@ -16,19 +21,20 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
-import { type DeviceKey, generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
+import { type DeviceKey, endpoint, generateDeviceKey, issuerOf } from "../../src/client/index.ts";
+import { nowSeconds } from "../../src/client/kit/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
 import {
   auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
-  type KeyedDevice,
-  keyedDevice,
-  nowSeconds,
-  reRegistrationBody,
-  sendReRegistration,
-  signReRegistration,
-} from "./_sig-helpers.ts";
+  reRegistration,
+  type SigDevice,
+  send,
+  sigDevice,
+  signAs,
+  signedReRegistration,
+} from "./_sig.ts";
 
 const ID = "DTP-SIG-005";
 
@@ -71,19 +77,19 @@ export const check: Check = {
       registerUrl.replace(/\/register$/, "/Register"),
     ].filter((u) => u !== registerUrl);
 
-    const devices: { device: KeyedDevice; other: DeviceKey }[] = [];
+    const devices: { device: SigDevice; other: DeviceKey }[] = [];
     for (const [kind, keyType] of [
       ["ed25519", "ed25519"],
       ["ec-p256", "x509"],
     ] as const) {
-      const device = await keyedDevice(ctx, ID, await generateDeviceKey(kind), keyType, {
+      const device = await sigDevice(ctx, await generateDeviceKey(kind), keyType, {
         label: `sig005-${kind}`,
       });
       await expectSignatureAccepted(
         ctx,
-        await sendReRegistration(
-          ctx,
-          signReRegistration(ctx, device, reRegistrationBody(device)),
+        await send(
+          device,
+          await signedReRegistration(device),
           `control: valid signature (${kind})`,
         ),
         device,
@@ -120,80 +126,80 @@ export const check: Check = {
       }),
     );
 
-    await fc.assert(
-      fc.asyncProperty(fc.nat({ max: devices.length - 1 }), mutation, async (which, m) => {
-        const { device, other } = devices[which]!;
-        const body = reRegistrationBody(device, { client_description: `sig005 ${m.kind}` });
-        const now = nowSeconds(ctx);
-        const nonce = randomToken(16);
-        const base = { created: now, expires: now + 60, nonce };
-        const signed = signReRegistration(ctx, device, body, {
+    const rejected = async (which: number, m: Mutation) => {
+      const { device, other } = devices[which]!;
+      const req = await reRegistration(device, { client_description: `sig005 ${m.kind}` });
+      const now = nowSeconds(ctx);
+      const nonce = randomToken(16);
+      const base = { created: now, expires: now + 60, nonce };
+      const signed = signAs(device, req, {
+        ...base,
+        ...(m.kind === "wrong-key" ? { key: other.privateKey } : {}),
+        ...(m.kind === "method" ? { method: m.method } : {}),
+        ...(m.kind === "target-uri" ? { url: otherUris[m.which]! } : {}),
+        ...(m.kind === "content-type" ? { contentType: m.value } : {}),
+      });
+      let headers = signed.headers;
+      let what: string = m.kind;
+      if (m.kind === "flip") {
+        headers = {
+          ...headers,
+          signature: mapSignatureBytes(headers.signature!, (b) => {
+            const out = Buffer.from(b);
+            const at = m.bit % (out.length * 8);
+            out[at >> 3]! ^= 1 << (at & 7);
+            return out;
+          }),
+        };
+        what = `bit ${m.bit} of the signature flipped`;
+      } else if (m.kind === "truncate") {
+        headers = {
+          ...headers,
+          signature: mapSignatureBytes(headers.signature!, (b) => b.subarray(0, m.keep % b.length)),
+        };
+        what = `signature truncated to ${m.keep} bytes`;
+      } else if (m.kind === "param") {
+        // Send the Signature-Input of other parameter values with the original signature.
+        const changed = {
           ...base,
-          ...(m.kind === "wrong-key" ? { key: other.privateKey } : {}),
-          ...(m.kind === "method" ? { method: m.method } : {}),
-          ...(m.kind === "target-uri" ? { url: otherUris[m.which]! } : {}),
-          ...(m.kind === "content-type" ? { contentType: m.value } : {}),
-        });
-        let headers = signed.headers;
-        let what: string = m.kind;
-        if (m.kind === "flip") {
-          headers = {
-            ...headers,
-            signature: mapSignatureBytes(headers.signature!, (b) => {
-              const out = Buffer.from(b);
-              const at = m.bit % (out.length * 8);
-              out[at >> 3]! ^= 1 << (at & 7);
-              return out;
-            }),
-          };
-          what = `bit ${m.bit} of the signature flipped`;
-        } else if (m.kind === "truncate") {
-          headers = {
-            ...headers,
-            signature: mapSignatureBytes(headers.signature!, (b) =>
-              b.subarray(0, m.keep % b.length),
-            ),
-          };
-          what = `signature truncated to ${m.keep} bytes`;
-        } else if (m.kind === "param") {
-          // Send the Signature-Input of other parameter values with the original signature.
-          const changed = {
-            ...base,
-            ...(m.param === "created" ? { created: now - m.delta } : {}),
-            ...(m.param === "expires" ? { expires: now + 60 + m.delta } : {}),
-            ...(m.param === "nonce" ? { nonce: `${nonce}${m.delta}` } : {}),
-          };
-          const relabelled = signReRegistration(ctx, device, body, changed);
-          headers = { ...headers, "signature-input": relabelled.headers["signature-input"]! };
-          what = `${m.param} changed after signing`;
-        } else if (m.kind === "method") what = `signed as ${m.method}`;
-        else if (m.kind === "target-uri") what = `signed for ${otherUris[m.which]}`;
-        else if (m.kind === "content-type") what = `signed with Content-Type ${m.value}`;
-        else what = "signed by another key";
-        const res = await sendReRegistration(
-          ctx,
-          { body, headers },
-          `signed re-registration (${device.key.kind}): ${what}`,
-        );
-        await expectSignatureRejected(ctx, res, device, ID);
-      }),
-      {
-        ...ctx.fc,
-        // Every kind of mutation on each device first.
-        examples: devices.flatMap((_, which) =>
-          [
-            { kind: "flip", bit: 0 },
-            { kind: "truncate", keep: 32 },
-            { kind: "wrong-key" },
-            { kind: "method", method: "GET" },
-            ...otherUris.map((_u, i) => ({ kind: "target-uri", which: i })),
-            { kind: "content-type", value: "application/json" },
-            { kind: "param", param: "created", delta: 1 },
-            { kind: "param", param: "expires", delta: 1 },
-            { kind: "param", param: "nonce", delta: 1 },
-          ].map((m): [number, Mutation] => [which, m as Mutation]),
-        ),
-      },
+          ...(m.param === "created" ? { created: now - m.delta } : {}),
+          ...(m.param === "expires" ? { expires: now + 60 + m.delta } : {}),
+          ...(m.param === "nonce" ? { nonce: `${nonce}${m.delta}` } : {}),
+        };
+        const relabelled = signAs(device, req, changed);
+        headers = { ...headers, "signature-input": relabelled.headers["signature-input"]! };
+        what = `${m.param} changed after signing`;
+      } else if (m.kind === "method") what = `signed as ${m.method}`;
+      else if (m.kind === "target-uri") what = `signed for ${otherUris[m.which]}`;
+      else if (m.kind === "content-type") what = `signed with Content-Type ${m.value}`;
+      else what = "signed by another key";
+      const res = await send(
+        device,
+        { body: req.body, headers },
+        `signed re-registration (${device.key.kind}): ${what}`,
+      );
+      await expectSignatureRejected(ctx, res, device, ID);
+    };
+    // Every kind of mutation on each device first.
+    for (const [which, { device }] of devices.entries()) {
+      const examples: Mutation[] = [
+        { kind: "flip", bit: 0 },
+        { kind: "truncate", keep: 32 },
+        { kind: "wrong-key" },
+        { kind: "method", method: "GET" },
+        ...otherUris.map((_u, i): Mutation => ({ kind: "target-uri", which: i })),
+        { kind: "content-type", value: "application/json" },
+        { kind: "param", param: "created", delta: 1 },
+        { kind: "param", param: "expires", delta: 1 },
+        { kind: "param", param: "nonce", delta: 1 },
+      ];
+      for (const m of examples) {
+        await ctx.case(`${device.key.kind}: ${JSON.stringify(m)}`, () => rejected(which, m));
+      }
+    }
+    await ctx.property(
+      "mutated signatures",
+      fc.asyncProperty(fc.nat({ max: devices.length - 1 }), mutation, rejected),
     );
     await auditApproved(ctx, ...devices.map((d) => d.device));
   },

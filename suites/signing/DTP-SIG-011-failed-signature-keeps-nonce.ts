@@ -2,6 +2,11 @@
  * DTP-SIG-011 (MUST, DTP):
  * "A request whose signature fails verification MUST NOT consume its nonce: a later
  * correctly signed request with the same nonce MUST be accepted."
+ *
+ * DTP-SIG-012 (MUST, SAFEQ Cloud "Register device"; DTP):
+ * "A rejected signed re-registration MUST be answered 401 `{"error": "invalid_signature"}`
+ * (OAuth error format) and MUST NOT create a registration or change the existing device."
+ *
  * DTP-SIG-012 (MUST): a rejected signed re-registration creates no registration and leaves
  * the device unchanged.
  *
@@ -12,19 +17,19 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
+import { declaredLifetime, declaredSkew, generateDeviceKey } from "../../src/client/index.ts";
+import { nowSeconds } from "../../src/client/kit/index.ts";
 import { contentDigest } from "../../src/protocol/content-digest.ts";
-import { generateDeviceKey, randomToken } from "../../src/protocol/index.ts";
+import { randomToken } from "../../src/protocol/random.ts";
 import {
   auditApproved,
   expectSignatureAccepted,
   expectSignatureRejected,
-  keyedDevice,
-  nowSeconds,
-  reRegistrationBody,
-  sendReRegistration,
-  signReRegistration,
-} from "./_sig-helpers.ts";
+  reRegistration,
+  send,
+  sigDevice,
+  signAs,
+} from "./_sig.ts";
 
 const ID = "DTP-SIG-011";
 
@@ -51,58 +56,57 @@ export const check: Check = {
   async run(ctx) {
     const maxAge = declaredLifetime(ctx.target, "signature_max_age", 300);
     const skew = declaredSkew(ctx.target);
-    const device = await keyedDevice(ctx, ID, await generateDeviceKey("ed25519"), "ed25519", {
+    const device = await sigDevice(ctx, await generateDeviceKey("ed25519"), "ed25519", {
       label: "sig011",
     });
     const other = await generateDeviceKey("ed25519");
 
-    await fc.assert(
+    const run = async (failure: Failure, bit: number) => {
+      const nonce = randomToken(16);
+      const req = await reRegistration(device, { client_description: `sig011 ${failure}` });
+      const otherReq = await reRegistration(device, { client_description: "sig011 other" });
+      const now = nowSeconds(ctx);
+      const bad = signAs(device, req, {
+        nonce,
+        ...(failure === "other-key" ? { key: other.privateKey } : {}),
+        ...(failure === "digest-of-other-body"
+          ? { contentDigest: contentDigest(otherReq.body) }
+          : {}),
+        ...(failure === "stale-created"
+          ? { created: now - maxAge - skew - Math.max(3, skew), expires: now + 60 }
+          : {}),
+      });
+      let headers = bad.headers;
+      if (failure === "flipped-bit") {
+        headers = {
+          ...headers,
+          signature: headers.signature!.replace(/=:([^:]*):/, (_m, b64: string) => {
+            const b = Buffer.from(b64, "base64");
+            b[(bit >> 3) % b.length]! ^= 1 << (bit & 7);
+            return `=:${b.toString("base64")}:`;
+          }),
+        };
+      }
+      const rejected = await send(
+        device,
+        { body: failure === "body-changed" ? otherReq.body : req.body, headers },
+        `failing signature (${failure}), nonce n`,
+      );
+      await expectSignatureRejected(ctx, rejected, device, FAILURES[failure]);
+      const good = signAs(device, req, { nonce });
+      const res = await send(device, good, "valid signature, the same nonce n");
+      await expectSignatureAccepted(ctx, res, device, ID);
+    };
+    // Every failure kind once, then generated ones (each run replaces the device: a few).
+    for (const f of Object.keys(FAILURES) as Failure[]) await ctx.case(f, () => run(f, 0));
+    await ctx.property(
+      "failing signatures, then the same nonce",
       fc.asyncProperty(
         fc.constantFrom(...(Object.keys(FAILURES) as Failure[])),
         fc.nat({ max: 511 }),
-        async (failure, bit) => {
-          const nonce = randomToken(16);
-          const body = reRegistrationBody(device, { client_description: `sig011 ${failure}` });
-          const otherBody = reRegistrationBody(device, { client_description: "sig011 other" });
-          const now = nowSeconds(ctx);
-          const bad = signReRegistration(ctx, device, body, {
-            nonce,
-            ...(failure === "other-key" ? { key: other.privateKey } : {}),
-            ...(failure === "digest-of-other-body"
-              ? { contentDigest: contentDigest(otherBody) }
-              : {}),
-            ...(failure === "stale-created"
-              ? { created: now - maxAge - skew - Math.max(3, skew), expires: now + 60 }
-              : {}),
-          });
-          let headers = bad.headers;
-          if (failure === "flipped-bit") {
-            headers = {
-              ...headers,
-              signature: headers.signature!.replace(/=:([^:]*):/, (_m, b64: string) => {
-                const b = Buffer.from(b64, "base64");
-                b[(bit >> 3) % b.length]! ^= 1 << (bit & 7);
-                return `=:${b.toString("base64")}:`;
-              }),
-            };
-          }
-          const rejected = await sendReRegistration(
-            ctx,
-            { body: failure === "body-changed" ? otherBody : body, headers },
-            `failing signature (${failure}), nonce n`,
-          );
-          await expectSignatureRejected(ctx, rejected, device, FAILURES[failure]);
-          const good = signReRegistration(ctx, device, body, { nonce });
-          const res = await sendReRegistration(ctx, good, "valid signature, the same nonce n");
-          await expectSignatureAccepted(ctx, res, device, ID);
-        },
+        run,
       ),
-      // Each run replaces the device: a few runs, every failure kind at least once.
-      {
-        ...ctx.fc,
-        numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 3)),
-        examples: (Object.keys(FAILURES) as Failure[]).map((f): [Failure, number] => [f, 0]),
-      },
+      { numRuns: Math.max(5, Math.ceil(ctx.fc.numRuns / 3)) },
     );
     await auditApproved(ctx, device);
   },

@@ -4,6 +4,17 @@
  * `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and a
  * valid `client_assertion` from an approved device with `client_type=server` and an EC
  * P-256 key, answering 200 with a token response."
+ *
+ * DTP-SVC-002 (MUST, RFC 6749 §4.4.3; DTP):
+ * "A service token response MUST have `token_type` `Bearer` and MUST NOT contain a
+ * `refresh_token`; its access token MUST have `dtp_kind` `service` and `sub` and
+ * `client_id` equal to the device's `client_id`."
+ *
+ * DTP-SVC-003 (MUST, RFC 6749 §3.3, §4.4.2):
+ * "The `scope` of a service token request MUST be optional and default to `me service`; a
+ * `scope` containing any other value MUST be rejected with 400 OAuth error
+ * `invalid_scope`."
+ *
  * DTP-SVC-002 (MUST, RFC 6749 §4.4.3): "A service token response MUST have `token_type`
  * `Bearer` and MUST NOT contain a `refresh_token`; its access token MUST have `dtp_kind`
  * `service` and `sub` and `client_id` equal to the device's `client_id`."
@@ -22,13 +33,14 @@ import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { expectJson, expectOAuthError, fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { introspect, peekJwt, readTokens } from "../../src/client/tokens.ts";
 import {
-  assertionFor,
-  requestServiceToken,
+  claimsOf,
+  introspect,
+  readTokens,
   type ServiceClient,
-  serviceClient,
-} from "./_sig-helpers.ts";
+  sendAssertion,
+} from "../../src/client/index.ts";
+import { clientAuthFor, serviceClient } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-SVC-001";
 const SVC_002 = "DTP-SVC-002";
@@ -43,9 +55,13 @@ async function tokenClaims(
   client: ServiceClient,
   token: string,
 ): Promise<Record<string, unknown>> {
-  const jwt = peekJwt(token);
+  const jwt = claimsOf(token);
   if (jwt) return jwt;
-  const res = await introspect(ctx, { clientId: client.clientId }, token);
+  const res = await introspect(
+    ctx,
+    { clientId: client.clientId, auth: clientAuthFor(ctx.target, client.clientId) },
+    token,
+  );
   const body = expectJson(res, SVC_002);
   if (body.active !== true) {
     fail(SVC_002, "an opaque service token that introspects as active", JSON.stringify(body), res);
@@ -112,8 +128,8 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const client = await serviceClient(ctx, ID, { label: "svc001" });
-    const res = await requestServiceToken(ctx, assertionFor(ctx, client), {
+    const client = await serviceClient(ctx, { label: "svc001" });
+    const res = await sendAssertion(ctx, client.assertion(), {
       label: "service token (no scope)",
     });
     await expectServiceToken(ctx, client, res, undefined);
@@ -124,7 +140,7 @@ export const check: Check = {
         fc.uniqueArray(fc.constantFrom("me", "service"), { minLength: 1, maxLength: 2 }),
         fc.boolean(),
         async (scope, withClientId) => {
-          const r = await requestServiceToken(ctx, assertionFor(ctx, client), {
+          const r = await sendAssertion(ctx, client.assertion(), {
             scope: scope.join(" "),
             ...(withClientId ? { clientId: client.clientId } : {}),
             label: `service token (scope "${scope.join(" ")}"${withClientId ? ", client_id" : ""})`,
@@ -148,7 +164,7 @@ export const check: Check = {
           const all = [...valid, ...extra];
           const k = shift % all.length;
           const scope = [...all.slice(k), ...all.slice(0, k)].join(" ");
-          const r = await requestServiceToken(ctx, assertionFor(ctx, client), {
+          const r = await sendAssertion(ctx, client.assertion(), {
             scope,
             label: `service token (scope "${scope}")`,
           });

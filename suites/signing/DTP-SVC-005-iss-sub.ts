@@ -1,8 +1,7 @@
 /**
- * DTP-SVC-005 (MUST, RFC 7523 §3 items 1, 2):
- * "An assertion whose `iss` or `sub` differs from the `client_id` of an approved device
- * with `client_type=server` and an EC P-256 key, or whose `iss` and `sub` differ, MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-005 (MUST, RFC 7523 §3 (item 2), §3.2):
+ * "A client assertion whose `sub` is not the `client_id` of the client it authenticates
+ * MUST be rejected with OAuth error `invalid_client`."
  *
  * Devices: C and D, approved `server` devices (EC P-256, x509); E, an approved
  * `desktop_client` with an EC P-256 key; P, a `server` device whose registration is still
@@ -13,14 +12,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  readServiceTokenOk,
-  requestServiceToken,
-  type ServiceClient,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { type ServiceClient, sendAssertion } from "../../src/client/index.ts";
+import { serviceClient } from "../../src/client/kit/index.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-005";
 
@@ -37,13 +31,13 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const c = await serviceClient(ctx, ID, { label: "svc005-c" });
-    const d = await serviceClient(ctx, ID, { label: "svc005-d" });
-    const e = await serviceClient(ctx, ID, { label: "svc005-e", clientType: "desktop_client" });
-    const p = await serviceClient(ctx, ID, { label: "svc005-p", approve: false });
+    const c = await serviceClient(ctx, { label: "svc005-c" });
+    const d = await serviceClient(ctx, { label: "svc005-d" });
+    const e = await serviceClient(ctx, { label: "svc005-e", clientType: "desktop_client" });
+    const p = await serviceClient(ctx, { label: "svc005-p", approve: false });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, c), { label: "control: valid assertion" }),
+      await sendAssertion(ctx, c.assertion(), { label: "control: valid assertion" }),
     );
     const stranger = ctx.clientId("svc005-none");
 
@@ -111,8 +105,8 @@ export const check: Check = {
             what = `a server device still pending (${p.clientId})`;
             break;
         }
-        const assertion = assertionFor(ctx, signer, { overrides: { claims } });
-        const res = await requestServiceToken(ctx, assertion, {
+        const assertion = signer.assertion({ overrides: { claims } });
+        const res = await sendAssertion(ctx, assertion, {
           ...(formClientId !== undefined ? { clientId: formClientId } : {}),
           label: `service token: ${what}${formClientId !== undefined ? " (client_id in form)" : ""}`,
         });

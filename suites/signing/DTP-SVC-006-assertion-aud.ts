@@ -1,8 +1,7 @@
 /**
- * DTP-SVC-006 (MUST, RFC 7523 §3 item 3; draft-ietf-oauth-rfc7523bis):
- * "The assertion `aud` MUST be a single string exactly equal to the issuer; an assertion
- * whose `aud` is the token endpoint URL, an array, or any other value MUST be rejected
- * with 401 `invalid_client`."
+ * DTP-SVC-006 (MUST, RFC 7523 §3 (item 3), §3.2):
+ * "A client assertion whose `aud` does not identify the server (neither its issuer nor its
+ * token endpoint URL) MUST be rejected with OAuth error `invalid_client`."
  *
  * One approved `server` device. Property: an otherwise valid assertion whose `aud` is the
  * token endpoint URL, an array (holding the issuer alone, with another audience, or the
@@ -12,14 +11,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { endpoint, issuerOf } from "../../src/client/endpoints.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { endpoint, issuerOf, sendAssertion } from "../../src/client/index.ts";
+import { serviceClient } from "../../src/client/kit/index.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-006";
 
@@ -38,10 +32,10 @@ export const check: Check = {
   async run(ctx) {
     const issuer = issuerOf(ctx.target);
     const tokenEndpoint = endpoint(ctx.target, "token_endpoint");
-    const client = await serviceClient(ctx, ID, { label: "svc006" });
+    const client = await serviceClient(ctx, { label: "svc006" });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, client), {
+      await sendAssertion(ctx, client.assertion(), {
         label: "control: valid assertion",
       }),
     );
@@ -79,8 +73,8 @@ export const check: Check = {
 
     await fc.assert(
       fc.asyncProperty(aud, fc.boolean(), async (a, withClientId) => {
-        const assertion = assertionFor(ctx, client, { overrides: { claims: { aud: a } } });
-        const res = await requestServiceToken(ctx, assertion, {
+        const assertion = client.assertion({ overrides: { claims: { aud: a } } });
+        const res = await sendAssertion(ctx, assertion, {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: aud ${a === undefined ? "absent" : JSON.stringify(a)}`,
         });

@@ -1,7 +1,7 @@
 /**
- * DTP-SVC-007 (MUST, RFC 7523 §3 item 9; RFC 8725 §3.1):
- * "An assertion whose signature does not verify with the device's registered key MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-007 (MUST, RFC 7523 §3 (item 9), §3.2; RFC 8725 §3.1):
+ * "A client assertion whose signature does not verify with the client's registered key MUST
+ * be rejected with OAuth error `invalid_client`."
  *
  * One approved `server` device. Property: an otherwise valid ES256 assertion signed by
  * another P-256 key, with one bit flipped in its header, payload or signature, with its
@@ -10,14 +10,10 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
+import { sendAssertion } from "../../src/client/index.ts";
+import { serviceClient } from "../../src/client/kit/index.ts";
 import { flipJwsBit, generateDeviceKey } from "../../src/protocol/index.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-007";
 
@@ -41,11 +37,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const client = await serviceClient(ctx, ID, { label: "svc007" });
+    const client = await serviceClient(ctx, { label: "svc007" });
     const other = await generateDeviceKey("ec-p256");
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, client), {
+      await sendAssertion(ctx, client.assertion(), {
         label: "control: valid assertion",
       }),
     );
@@ -66,10 +62,10 @@ export const check: Check = {
         let assertion: string;
         let what: string;
         if (m.kind === "other-key") {
-          assertion = assertionFor(ctx, client, { privateKey: other.privateKey });
+          assertion = client.assertion({ privateKey: other.privateKey });
           what = "signed by another P-256 key";
         } else {
-          const valid = assertionFor(ctx, client);
+          const valid = client.assertion();
           const [h, p, s] = valid.split(".") as [string, string, string];
           if (m.kind === "flip") {
             assertion = flipJwsBit(valid, m.part, m.bit);
@@ -82,12 +78,12 @@ export const check: Check = {
             assertion = `${h}.${p}.`;
             what = "empty signature";
           } else {
-            const another = assertionFor(ctx, client).split(".")[2]!;
+            const another = client.assertion().split(".")[2]!;
             assertion = `${h}.${p}.${another}`;
             what = "the signature of another assertion";
           }
         }
-        const res = await requestServiceToken(ctx, assertion, {
+        const res = await sendAssertion(ctx, assertion, {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: ${what}`,
         });

@@ -1,8 +1,11 @@
 /**
- * DTP-SVC-008 (MUST, RFC 7523 §3 items 4, 6, 7; LoginID "API Service Tokens"):
- * "An assertion without `exp`, `iat` or `jti`, with an `iat` more than skew seconds in the
- * future, or with `exp − iat` greater than `dtp_lifetimes.assertion_max_lifetime` MUST be
- * rejected with 401 `invalid_client`."
+ * DTP-SVC-008 (MUST, RFC 7523 §3 (items 4, 6, 7); LoginID "API Service Tokens"):
+ * "A client assertion without `exp` MUST be rejected with OAuth error `invalid_client`."
+ *
+ * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4), §3.2):
+ * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
+ * MUST be rejected with OAuth error `invalid_client`."
+ *
  * DTP-EXP-005 (MUST, RFC 7523 §3 item 4): "A client assertion whose `exp` is more than
  * skew seconds in the past MUST be rejected with 401 OAuth error `invalid_client`."
  *
@@ -15,15 +18,9 @@
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { declaredLifetime, declaredSkew } from "../../src/client/endpoints.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  nowSeconds,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { declaredLifetime, declaredSkew, sendAssertion } from "../../src/client/index.ts";
+import { nowSeconds, serviceClient } from "../../src/client/kit/index.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-008";
 const EXP_005 = "DTP-EXP-005";
@@ -50,10 +47,10 @@ export const check: Check = {
     const skew = declaredSkew(ctx.target);
     const max = declaredLifetime(ctx.target, "assertion_max_lifetime", 300);
     const margin = Math.max(3, skew);
-    const client = await serviceClient(ctx, ID, { label: "svc008" });
+    const client = await serviceClient(ctx, { label: "svc008" });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, assertionFor(ctx, client), {
+      await sendAssertion(ctx, client.assertion(), {
         label: "control: valid assertion",
       }),
     );
@@ -103,11 +100,9 @@ export const check: Check = {
             requirement = EXP_005;
             break;
         }
-        const res = await requestServiceToken(
-          ctx,
-          assertionFor(ctx, client, { overrides: { claims } }),
-          { label: `service token: ${what}` },
-        );
+        const res = await sendAssertion(ctx, client.assertion({ overrides: { claims } }), {
+          label: `service token: ${what}`,
+        });
         expectInvalidClient(res, requirement);
       }),
       {

@@ -1,5 +1,5 @@
 /**
- * DTP-SVC-009 (MUST, RFC 7523 §3 item 7; LoginID "API Service Tokens"):
+ * DTP-SVC-009 (MUST, RFC 7523 §3 (item 7); LoginID "API Service Tokens"):
  * "An assertion `jti` MUST be accepted only once: a second token request with an assertion
  * carrying an already accepted `jti` (while that assertion has not expired) MUST be
  * rejected with 401 `invalid_client`."
@@ -13,15 +13,10 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
+import { sendAssertion } from "../../src/client/index.ts";
+import { nowSeconds, serviceClient } from "../../src/client/kit/index.ts";
 import { randomToken } from "../../src/protocol/index.ts";
-import {
-  assertionFor,
-  expectInvalidClient,
-  nowSeconds,
-  readServiceTokenOk,
-  requestServiceToken,
-  serviceClient,
-} from "./_sig-helpers.ts";
+import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-009";
 const PARALLEL = 8;
@@ -40,17 +35,14 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const client = await serviceClient(ctx, ID, { label: "svc009" });
+    const client = await serviceClient(ctx, { label: "svc009" });
     const jti = randomToken(16);
-    const first = assertionFor(ctx, client, { jti, lifetime: 120 });
+    const first = client.assertion({ jti, lifetime: 120 });
     readServiceTokenOk(
       ctx,
-      await requestServiceToken(ctx, first, { label: "assertion (jti used once)" }),
+      await sendAssertion(ctx, first, { label: "assertion (jti used once)" }),
     );
-    expectInvalidClient(
-      await requestServiceToken(ctx, first, { label: "the same assertion again" }),
-      ID,
-    );
+    expectInvalidClient(await sendAssertion(ctx, first, { label: "the same assertion again" }), ID);
 
     await fc.assert(
       fc.asyncProperty(
@@ -58,12 +50,12 @@ export const check: Check = {
         fc.integer({ min: 31, max: 120 }),
         fc.constantFrom(undefined, "me", "service", "me service"),
         async (back, lifetime, scope) => {
-          const assertion = assertionFor(ctx, client, {
+          const assertion = client.assertion({
             jti,
             iat: nowSeconds(ctx) - back,
             lifetime,
           });
-          const res = await requestServiceToken(ctx, assertion, {
+          const res = await sendAssertion(ctx, assertion, {
             ...(scope !== undefined ? { scope } : {}),
             label: `new assertion, same jti (iat -${back} s, lifetime ${lifetime} s)`,
           });
@@ -74,10 +66,10 @@ export const check: Check = {
     );
 
     for (let round = 1; round <= ROUNDS; round++) {
-      const assertion = assertionFor(ctx, client);
+      const assertion = client.assertion();
       const answers: HttpResponse[] = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          requestServiceToken(ctx, assertion, {
+          sendAssertion(ctx, assertion, {
             label: `race ${round}: copy ${i + 1}/${PARALLEL}`,
           }),
         ),

@@ -1,11 +1,11 @@
 /**
  * DTP-TOK-007 (MUST, RFC 9068 §2.2; RFC 7519 §4.1.7):
- * "Every access token the server issues MUST have a `jti` that no other access token
- * issued by the server has."
+ * "Every access token the server issues MUST have a `jti` that no other access token issued
+ * by the server has."
  *
- * DTP-TOK-010 (MUST, RFC 6749 §10.10; RFC 9700 §4.14):
- * "A refresh token MUST be an opaque string carrying at least 128 bits of entropy and MUST
- * differ from every other token issued."
+ * DTP-TOK-010 (MUST, RFC 6749 §10.10):
+ * "A refresh token MUST carry at least 128 bits of entropy (the chance of guessing it at
+ * most 2^-128) and MUST differ from every other token issued."
  *
  * Two devices each get tokens and refresh them several times (a user login is added when
  * the target offers it): every `jti` is distinct; every refresh token is distinct from the
@@ -18,14 +18,14 @@
  */
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
+import { decodeJwt } from "../../src/client/index.ts";
 import {
-  decodeJwt,
-  deviceTokens,
+  deviceIssued,
   type Issued,
   offers,
-  refreshedTokens,
-  userTokens,
-} from "./_helpers.ts";
+  refreshedIssued,
+  userIssued,
+} from "../../src/client/kit/index.ts";
 
 const ID = "DTP-TOK-007";
 const REFRESH = "DTP-TOK-010";
@@ -91,23 +91,18 @@ export const check: Check = {
   async run(ctx) {
     const chains = await Promise.all(
       Array.from({ length: DEVICES }, async (_, d) => {
-        const { device, issued: first } = await deviceTokens(ctx, ID, {
-          label: `register device ${d + 1}`,
-        });
-        const out: Issued[] = [first];
+        const made = await deviceIssued(ctx, { registerLabel: `register device ${d + 1}` });
+        const out: Issued[] = [made.issued];
         if (d === 0 && offers(ctx, "login", "user_credentials")) {
-          out.push(await userTokens(ctx, ID, device));
+          out.push(await userIssued(ctx, made));
         }
-        for (let i = 0; i < REFRESHES; i++) {
-          const next = await refreshedTokens(ctx, ID, device);
-          device.tokens = next.tokens;
-          out.push(next);
-        }
-        return { device, issued: out };
+        for (let i = 0; i < REFRESHES; i++)
+          out.push(await refreshedIssued(made.device, made.tokens));
+        return { deviceCode: made.reg.deviceCode, issued: out };
       }),
     );
     const issued = chains.flatMap((c) => c.issued);
-    const deviceCodes = chains.map((c) => c.device.deviceCode);
+    const deviceCodes = chains.map((c) => c.deviceCode);
 
     // TOK-007: jti unique across every access token seen.
     const byJti = new Map<string, Issued>();

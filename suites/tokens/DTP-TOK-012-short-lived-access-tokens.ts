@@ -1,14 +1,13 @@
 /**
  * DTP-TOK-012 (SHOULD, RFC 9700 §4.14.2; SAFEQ Cloud "User and device tokens"):
- * "Access tokens SHOULD be short-lived: `dtp_lifetimes.access_token` SHOULD NOT exceed
- * 3600 seconds, and `dtp_lifetimes.refresh_token` SHOULD NOT exceed 7776000 seconds
- * (90 days)."
+ * "Access tokens SHOULD be short-lived: `dtp_lifetimes.access_token` SHOULD NOT exceed 3600
+ * seconds, and `dtp_lifetimes.refresh_token` SHOULD NOT exceed 7776000 seconds (90 days)."
  *
  * The declared lifetimes, and the `expires_in` of a device token actually issued.
  */
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
-import { deviceTokens } from "./_helpers.ts";
+import { deviceIssued } from "../../src/client/kit/index.ts";
 
 const ID = "DTP-TOK-012";
 const MAX_ACCESS = 3600;
@@ -41,7 +40,7 @@ export const check: Check = {
     if (refresh > MAX_REFRESH) {
       fail(ID, `dtp_lifetimes.refresh_token ≤ ${MAX_REFRESH} s (90 days)`, `${refresh} s`);
     }
-    const { issued } = await deviceTokens(ctx, ID);
+    const { issued } = await deviceIssued(ctx);
     if (issued.tokens.expiresIn > MAX_ACCESS) {
       fail(
         ID,

@@ -1,0 +1,132 @@
+/**
+ * How the kit authenticates a client it acts as. DTP: every device authenticates with the
+ * vendor's API key (HTTP Basic, DTP-REG-002's MUST; the form body when a check asks for
+ * it). OAuth profile: the config's pre-registered `oauth.clients`, each with its own secret
+ * and its registered `token_endpoint_auth_method`, which wins over what a check asks for (a
+ * plain OAuth server may accept only the registered method).
+ */
+import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
+import type { Target } from "../../check/target.ts";
+import type { OAuthClient as OAuthClientConfig } from "../../config/schema.ts";
+import { type DeviceKey, deviceKeyFromKeyObjects } from "../../protocol/keys.ts";
+import {
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+  none,
+  privateKeyJwt,
+} from "../auth.ts";
+
+/** How a check would like a client to authenticate (the target may decide otherwise). */
+export type AuthPreference = "basic" | "post";
+
+/** The OAuth profile's pre-registered client with this client_id, if any. */
+export function oauthClient(target: Target, clientId: string): OAuthClientConfig | undefined {
+  if (target.profile !== "oauth") return undefined;
+  return target.config.oauth?.clients.find((c) => c.clientId === clientId);
+}
+
+/**
+ * The client authentication methods the target's token endpoint offers
+ * (`token_endpoint_auth_methods_supported`; RFC 8414 §2: client_secret_basic when absent).
+ */
+export function offeredAuthMethods(metadata: Record<string, unknown>): string[] {
+  const v = metadata.token_endpoint_auth_methods_supported;
+  return Array.isArray(v)
+    ? v.filter((m): m is string => typeof m === "string")
+    : ["client_secret_basic"];
+}
+
+/**
+ * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: the configured
+ * clients whose method the target offers: those with a secret (client_secret_basic, then
+ * client_secret_post: they also exercise client authentication), or, when the target
+ * offers none of those or none is configured, the public ones.
+ * private_key_jwt clients are the assertion issuers of client_credentials, not in the pool.
+ */
+export function oauthClientPool(target: Target): OAuthClientConfig[] {
+  return usableOAuthClients(target.metadata, target.config.oauth?.clients ?? []);
+}
+
+/** See {@link oauthClientPool}. */
+export function usableOAuthClients(
+  metadata: Record<string, unknown>,
+  clients: readonly OAuthClientConfig[],
+): OAuthClientConfig[] {
+  const offered = offeredAuthMethods(metadata);
+  const of = (methods: readonly string[]) =>
+    methods
+      .filter((m) => offered.includes(m))
+      .flatMap((m) => clients.filter((c) => c.authMethod === m));
+  const secret = of(["client_secret_basic", "client_secret_post"]);
+  return secret.length > 0 ? secret : of(["none"]);
+}
+
+/**
+ * The OAuth profile's public client (authMethod "none"), if configured: the counterpart of a
+ * DTP device with a registered key, since RFC 9449 §5 binds the refresh tokens of public
+ * clients (only) to their DPoP key.
+ */
+export function oauthPublicClient(target: Target): OAuthClientConfig | undefined {
+  return target.config.oauth?.clients.find((c) => c.authMethod === "none");
+}
+
+/** The secret `clientId` authenticates with: the API key (DTP), or its configured secret. */
+export function clientSecret(target: Target, clientId: string): string {
+  return oauthClient(target, clientId)?.clientSecret ?? target.config.apiKey;
+}
+
+/**
+ * How `clientId` authenticates to the target: the API key by Basic (or the form body when
+ * `prefer` is "post"), or under the OAuth profile its registered method.
+ */
+export function clientAuthFor(
+  target: Target,
+  clientId: string,
+  prefer: AuthPreference = "basic",
+): ClientAuth {
+  const registered = oauthClient(target, clientId);
+  const method =
+    registered?.authMethod ?? (prefer === "post" ? "client_secret_post" : "client_secret_basic");
+  const secret = clientSecret(target, clientId);
+  switch (method) {
+    case "client_secret_post":
+      return clientSecretPost(clientId, secret);
+    case "none":
+      return none(clientId);
+    case "private_key_jwt": {
+      const client = oauthAssertionClient(target);
+      return client ? privateKeyJwt(clientId, client.key.privateKey) : none(clientId);
+    }
+    default:
+      return clientSecretBasic(clientId, secret);
+  }
+}
+
+/**
+ * The OAuth profile's private_key_jwt client (RFC 7523 §2.2) with its key, or undefined
+ * when none is configured: the counterpart of a DTP `server` device. The key must be EC
+ * P-256 (assertions are ES256); another kind is a config error.
+ */
+export function oauthAssertionClient(
+  target: Target,
+): { clientId: string; key: DeviceKey } | undefined {
+  const client = target.config.oauth?.clients.find((c) => c.authMethod === "private_key_jwt");
+  if (!client?.privateKey) return undefined;
+  const text = client.privateKey.trim();
+  const privateKey = text.startsWith("{")
+    ? createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" })
+    : createPrivateKey(text);
+  if (
+    privateKey.asymmetricKeyType !== "ec" ||
+    privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1"
+  ) {
+    throw new Error(
+      `oauth.clients: the private_key_jwt client ${client.clientId} needs an EC P-256 key (ES256)`,
+    );
+  }
+  return {
+    clientId: client.clientId,
+    key: deviceKeyFromKeyObjects("ec-p256", privateKey, createPublicKey(privateKey)),
+  };
+}
