@@ -28,7 +28,7 @@ import { fail } from "../../src/check/expect.ts";
 import { expectInactive, expectInvalidGrant } from "../../src/check/expect-oauth.ts";
 import { declaredGrace, meOk, meRefused, withRefreshToken } from "../../src/client/index.ts";
 import { approvedDevice, waitPast } from "../../src/client/kit/index.ts";
-import { expectRefreshed, type Pair } from "./_helpers.ts";
+import { expectRefreshed, type Pair, requireRotationClaimed } from "./_helpers.ts";
 
 const ID = "DTP-REF-002";
 
@@ -46,6 +46,7 @@ export const check: Check = {
     waits: true,
   },
   async run(ctx) {
+    await requireRotationClaimed(ctx);
     const grace = declaredGrace(ctx.target);
     if (grace > 0) ctx.note(`declared reuse grace period: ${grace} s (waited past it)`);
     const numRuns = grace > 0 ? 1 : Math.max(3, Math.ceil(ctx.fc.numRuns / 5));

@@ -17,6 +17,7 @@ import { describe, fail } from "../../src/check/expect.ts";
 import { expectInvalidGrant } from "../../src/check/expect-oauth.ts";
 import { declaredGrace, withRefreshToken } from "../../src/client/index.ts";
 import { approvedDevice } from "../../src/client/kit/index.ts";
+import { requireRotationClaimed } from "./_helpers.ts";
 
 const ID = "DTP-REF-011";
 
@@ -33,6 +34,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
+    await requireRotationClaimed(ctx);
     const grace = declaredGrace(ctx.target);
     if (grace > 0) {
       ctx.note(

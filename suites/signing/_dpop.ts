@@ -13,7 +13,7 @@ import {
   expectWwwAuthenticate,
   fail,
 } from "../../src/check/expect.ts";
-import { CheckFailure } from "../../src/check/failure.ts";
+import { CheckFailure, SkipSignal } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
 import {
   absoluteEndpoint,
@@ -170,7 +170,10 @@ export async function expectBoundTo(
     const cnf = (res.body as { cnf?: { jkt?: unknown } } | undefined)?.cnf;
     bound = { jkt: cnf?.jkt, from: "introspection", res };
   } else {
-    bound = { jkt: undefined, from: "the access token (not a JWT, and no introspection)" };
+    throw new SkipSignal(
+      "cannot observe cnf.jkt: the access token is not a JWT and the target has no introspection endpoint (DTP-DPOP-014 checks the binding at the resource)",
+      "untested",
+    );
   }
   if (bound.jkt !== jkt) {
     fail(
