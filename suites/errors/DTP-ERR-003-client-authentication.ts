@@ -54,6 +54,7 @@ import {
   clientSecretPost,
   declaredFailureLimit,
 } from "../../src/client/index.ts";
+import { onlyPublicClients } from "../../src/client/kit/auth.ts";
 import {
   clientSecret,
   harmlessRequest,
@@ -94,6 +95,11 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
+    if (onlyPublicClients(ctx.target)) {
+      ctx.notClaimed(
+        "the target's clients are public (token_endpoint_auth_methods_supported offers no secret method the config has): a client_id alone is their authentication, there is none to get wrong",
+      );
+    }
     const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session).filter((op) => op !== "login");
     const apiKey = clientSecret(ctx.target, session.device.clientId);

@@ -29,6 +29,7 @@ import {
   readTokens,
   sendAs,
 } from "../../src/client/index.ts";
+import { onlyPublicClients } from "../../src/client/kit/auth.ts";
 import { clientSecret, newDevice } from "../../src/client/kit/index.ts";
 import {
   answerOf,
@@ -80,42 +81,47 @@ export const check: Check = {
 
     await ctx.approval.approve(a.userCode);
 
-    await ctx.case("A's approved code without client authentication", async () => {
-      // Only client_id in the form.
-      const res = record(
-        await timedPoll(ctx, timed, "A's approved code without client authentication", {
-          auth: none(a.clientId),
-        }),
-      );
-      expectOAuthError(res, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
-    });
-
-    await ctx.case("A's approved code with a wrong API key", async () => {
-      // HTTP Basic: the Basic challenge is what DTP-ERR-003 asks for.
-      const wrongKey = await sendAs(
-        ctx,
-        {
-          clientId: a.clientId,
-          auth: clientSecretBasic(a.clientId, `${clientSecret(ctx.target, a.clientId)}-wrong`),
-        },
-        "token_endpoint",
-        { grant_type: DEVICE_CODE_GRANT, device_code: a.deviceCode },
-        "A's approved code with a wrong API key (Basic)",
-        { proof: false },
-      );
-      record({ res: wrongKey, recvAt: ctx.clock.now() });
-      expectOAuthError(wrongKey, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
-      const challenge = expectWwwAuthenticate(wrongKey, { scheme: "Basic" }, CLIENT_AUTH);
-      // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
-      if (ctx.target.features.has("dtp") && challenge.params.realm !== "dtp") {
-        fail(
-          CLIENT_AUTH,
-          'WWW-Authenticate: Basic realm="dtp"',
-          `WWW-Authenticate: ${wrongKey.headers["www-authenticate"]}`,
-          wrongKey,
+    // A public client's authentication is its client_id alone: these two cases would redeem
+    // the code (OAuth profile, public clients only).
+    const secretClients = !onlyPublicClients(ctx.target);
+    if (secretClients)
+      await ctx.case("A's approved code without client authentication", async () => {
+        // Only client_id in the form.
+        const res = record(
+          await timedPoll(ctx, timed, "A's approved code without client authentication", {
+            auth: none(a.clientId),
+          }),
         );
-      }
-    });
+        expectOAuthError(res, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
+      });
+
+    if (secretClients)
+      await ctx.case("A's approved code with a wrong API key", async () => {
+        // HTTP Basic: the Basic challenge is what DTP-ERR-003 asks for.
+        const wrongKey = await sendAs(
+          ctx,
+          {
+            clientId: a.clientId,
+            auth: clientSecretBasic(a.clientId, `${clientSecret(ctx.target, a.clientId)}-wrong`),
+          },
+          "token_endpoint",
+          { grant_type: DEVICE_CODE_GRANT, device_code: a.deviceCode },
+          "A's approved code with a wrong API key (Basic)",
+          { proof: false },
+        );
+        record({ res: wrongKey, recvAt: ctx.clock.now() });
+        expectOAuthError(wrongKey, { status: 401, error: "invalid_client" }, CLIENT_AUTH);
+        const challenge = expectWwwAuthenticate(wrongKey, { scheme: "Basic" }, CLIENT_AUTH);
+        // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
+        if (ctx.target.features.has("dtp") && challenge.params.realm !== "dtp") {
+          fail(
+            CLIENT_AUTH,
+            'WWW-Authenticate: Basic realm="dtp"',
+            `WWW-Authenticate: ${wrongKey.headers["www-authenticate"]}`,
+            wrongKey,
+          );
+        }
+      });
 
     await ctx.case("B polls A's approved code", async () => {
       const res = record(await timedPoll(ctx, other, "B polls A's code (approved)"));

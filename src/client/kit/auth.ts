@@ -48,6 +48,18 @@ export function oauthClientPool(target: Target): OAuthClientConfig[] {
   return usableOAuthClients(target.metadata, target.config.oauth?.clients ?? []);
 }
 
+/**
+ * True when the kit's clients are public (OAuth profile, the target offers no secret client
+ * or none is configured): a request with only a client_id is their authentication, so
+ * "missing" or "wrong" client authentication cannot be provoked with them.
+ */
+export function onlyPublicClients(target: Target): boolean {
+  const pool = oauthClientPool(target);
+  return (
+    target.profile === "oauth" && pool.length > 0 && pool.every((c) => c.authMethod === "none")
+  );
+}
+
 /** See {@link oauthClientPool}. */
 export function usableOAuthClients(
   metadata: Record<string, unknown>,
