@@ -15,6 +15,7 @@ import type { CheckResult, RunReport } from "../../src/runner/types.ts";
 import { startOidcPeer } from "../fixtures/oidc-provider/server.ts";
 import { REFERENCE_RUN } from "../suites/reference-run.ts";
 import { INTEROP_SEED, PEER_DEVIATIONS, PEER_SKIPS } from "./oidc-provider.expectations.ts";
+import { PEER_RUNS } from "./peers.ts";
 
 const root = packageRoot();
 const version = (pkg: string): string =>
@@ -48,6 +49,48 @@ try {
   await peer.close();
 }
 console.log(`oidc-provider: ${counts(oauth)}`);
+
+const more: string[] = [];
+for (const run of PEER_RUNS) {
+  console.log(`running the OAuth profile against ${run.name}…`);
+  const p = await run.start();
+  let r: RunReport;
+  try {
+    r = await runConformance({
+      url: p.url,
+      profile: "oauth",
+      config: p.config,
+      seed: INTEROP_SEED,
+      maxWaitMs: 60_000,
+    });
+  } finally {
+    await p.close();
+  }
+  const s = r.summary.byStatus;
+  const fails = Object.entries(run.deviations).map(
+    ([id, d]) => `  - **${id}** (${d.requirement}) — ${d.rfc}: ${d.finding}.`,
+  );
+  const blockedBy = [...new Set(Object.values(run.blocked))];
+  more.push(
+    [
+      `### ${run.name}`,
+      "",
+      `${run.what}. ${s.PASS} PASS, ${s.FAIL} FAIL, ${s.BLOCKED} BLOCKED, ${s.SKIP} SKIP, ${s.WARN} WARN, ${s.ERROR} ERROR in ${(r.durationMs / 1000).toFixed(0)} s.`,
+      "",
+      `Verdict: \`${r.verdict.line}\``,
+      "",
+      "FAILs (each a deviation of the peer):",
+      "",
+      ...fails,
+      ...(blockedBy.length
+        ? [
+            "",
+            `BLOCKED: ${Object.keys(run.blocked).join(", ")} — each stopped by ${blockedBy.join(", ")} (one root cause, not a FAIL of their own requirements).`,
+          ]
+        : []),
+    ].join("\n"),
+  );
+}
 
 const refById = new Map(reference.results.map((r) => [r.id, r]));
 const inProfile = oauth.results.filter((r) => OAUTH_PROFILE[r.id]?.oauth);
@@ -138,6 +181,18 @@ change on either side is noticed. Property checks stop at their first (shrunk) c
 a FAIL names one deviation, not all of them.
 
 ${deviations.join("\n")}
+
+## More peers and variants
+
+\`test/interop/peers.test.ts\` runs the OAuth profile against these too and asserts exactly
+these FAILs, BLOCKED checks and verdicts (\`test/interop/peers.ts\`); clients come from the
+metadata (\`token_endpoint_auth_methods_supported\`) and the config's \`oauth.clients\`.
+
+${more.join("\n\n")}
+
+Not found yet: better-auth's error format (\`{"code": "VALIDATION_ERROR"}\` instead of RFC 6749
+§5.2 JSON) is only reachable through requests the 415 blocks (the checks that judge error
+format start with a token request); it is shown by \`test/interop/better-auth-fixture.test.ts\`.
 
 ## How the kit acts as a plain OAuth client
 

@@ -1,9 +1,9 @@
 /**
  * The whole suite against a 3-instance deployment on one PostgreSQL (issue 18): three
- * `dtp serve --instances 3` processes on an embedded PostgreSQL, tested through the
- * issuer's URL (the first instance), diffed with the same expectations as the embedded
- * single-process run. Spreading the kit's requests over the instances is `--instance`
- * (the kit's part of issue 18); this run shows the deployment conforms as one server.
+ * `dtp serve --instances 3` processes on an embedded PostgreSQL, tested as the issuer with
+ * the kit's requests spread over the three instances (`--instance`: a replay always goes to
+ * another instance than the original), diffed with the same expectations as the embedded
+ * single-process run: the deployment conforms as one server.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -42,6 +42,7 @@ describe("the whole suite against 3 instances on one PostgreSQL", () => {
     const report = await runConformance({
       ...REFERENCE_RUN,
       url: s.url,
+      instances: deployment.instances,
       config: {
         apiKey: s.apiKey,
         admin: { token: s.adminKey },
