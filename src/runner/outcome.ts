@@ -182,7 +182,9 @@ function record(
 ): FailureRecord {
   const err = c.error;
   const last = err instanceof CheckFailure ? err.evidence.at(-1) : undefined;
-  const cause = last !== undefined ? crossCuttingCause(http.exchangesAt([last])[0]) : undefined;
+  // The unredacted exchange: a DPoP proof's claims are read (nothing of it is reported).
+  const cause =
+    last !== undefined ? crossCuttingCause(http.unredactedExchanges()[last]) : undefined;
   const requirement = cause ?? ((err instanceof CheckFailure && err.requirement) || meta.id);
   const level =
     (err instanceof CheckFailure && !cause ? err.level : undefined) ??
