@@ -50,7 +50,11 @@ async function mint(d: Deployment, n: number): Promise<Client> {
   const reg = await post(
     `${s.url}/register`,
     { ...FORM, ...auth },
-    new URLSearchParams({ client_id: clientId, client_type: "printer" }).toString(),
+    new URLSearchParams({
+      client_id: clientId,
+      client_type: "printer",
+      response_type: "device_code",
+    }).toString(),
   );
   await post(
     `${s.url}/admin/registrations/${reg.body.user_code}/approve`,
@@ -65,7 +69,10 @@ async function mint(d: Deployment, n: number): Promise<Client> {
       device_code: reg.body.device_code!,
     }).toString(),
   );
-  if (t.status !== 200) throw new Error(`mint failed: ${JSON.stringify(t.body)}`);
+  if (t.status !== 200)
+    throw new Error(
+      `mint failed: ${JSON.stringify(t.body)} (registration: ${JSON.stringify(reg)})`,
+    );
   return { clientId, access: t.body.access_token!, refresh: t.body.refresh_token! };
 }
 
