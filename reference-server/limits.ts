@@ -67,14 +67,7 @@ export async function checkAttempt<T>(
 ): Promise<T> {
   const before = await waitFor(app, a);
   if (before > 0) throw refused(before);
-  const result = await check();
-  if (result === undefined) {
-    const wait = await countFailure(app, a);
-    throw wait > 0 ? refused(wait) : wrong();
-  }
-  const after = await waitFor(app, a);
-  if (after > 0) throw refused(after);
-  return result;
+  return checkCheapAttempt(app, a, check, wrong, refused);
 }
 
 /** The form for cheap checks (hash comparisons): no look at the limit before the check. */

@@ -7,12 +7,8 @@
  */
 import fc from "fast-check";
 import type { CheckContext } from "../../src/check/check.ts";
-import {
-  expectOAuthError,
-  expectStatus,
-  expectWwwAuthenticate,
-  fail,
-} from "../../src/check/expect.ts";
+import { expectOAuthError, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import { expectInvalidToken } from "../../src/check/expect-oauth.ts";
 import { CheckFailure, SkipSignal } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
 import {
@@ -95,24 +91,7 @@ export function expectRefusedToken(
   res: HttpResponse,
   requirement: string,
 ): void {
-  expectStatus(res, 401, requirement);
-  const header = res.headers["www-authenticate"];
-  let found = false;
-  try {
-    found =
-      header !== undefined &&
-      parseChallenges(header).some((c) => c.params.error === "invalid_token");
-  } catch {
-    found = false;
-  }
-  if (!found) {
-    fail(
-      requirement,
-      'status 401 with a WWW-Authenticate challenge error="invalid_token"',
-      header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
-      res,
-    );
-  }
+  expectInvalidToken(res, requirement);
   expectDpopAlgs(ctx, res);
 }
 
