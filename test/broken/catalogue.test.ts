@@ -7,6 +7,9 @@
  * `DTP_BROKEN_RESULTS=<file>` also writes the results there (the format of
  * test/broken/results.json) — `node scripts/gen-broken-table.ts --run` does the same over
  * several seeds and regenerates docs/broken-servers.md.
+ *
+ * `DTP_FAULTS=F-REV-05,F-REV-06` runs only those faults (and the controls): for working on
+ * one check; CI runs them all.
  */
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +62,21 @@ describe("the catalogue itself", () => {
   });
 });
 
+/**
+ * The faults this run covers: all, or those `DTP_FAULTS` names by full id or by its number
+ * (`F-REF-01`); a name that matches no fault is an error.
+ */
+const named = (f: { id: string }, name: string) => f.id === name || f.id.startsWith(`${name}-`);
+const SELECTED = (() => {
+  const names = process.env.DTP_FAULTS?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!names?.length) return FAULTS;
+  const unknown = names.filter((n) => !FAULTS.some((f) => named(f, n)));
+  if (unknown.length) throw new Error(`DTP_FAULTS names unknown faults: ${unknown.join(", ")}`);
+  return FAULTS.filter((f) => names.some((n) => named(f, n)));
+})();
+
 describe("every broken server is caught; the unmodified server passes", () => {
   let host: FaultHost;
   let run: CatalogueRun;
@@ -66,7 +84,7 @@ describe("every broken server is caught; the unmodified server passes", () => {
 
   beforeAll(async () => {
     host = await startFaultHost();
-    run = startCatalogue(host, FAULTS, CATALOGUE_SEED, CATALOGUE_CONCURRENCY, { replays: true });
+    run = startCatalogue(host, SELECTED, CATALOGUE_SEED, CATALOGUE_CONCURRENCY, { replays: true });
   });
 
   afterAll(async () => {
@@ -74,7 +92,7 @@ describe("every broken server is caught; the unmodified server passes", () => {
     await run.done;
     const wallMs = Math.round(performance.now() - t0);
     console.log(
-      `broken-server catalogue: ${FAULTS.length} faults + ${run.controls.length} control(s), ` +
+      `broken-server catalogue: ${SELECTED.length} faults + ${run.controls.length} control(s), ` +
         `${CATALOGUE_CONCURRENCY} at a time, seed ${CATALOGUE_SEED}: ${(wallMs / 1000).toFixed(1)} s`,
     );
     const file = process.env.DTP_BROKEN_RESULTS;
@@ -109,7 +127,7 @@ describe("every broken server is caught; the unmodified server passes", () => {
     }
   });
 
-  for (const fault of FAULTS) {
+  for (const fault of SELECTED) {
     it(`${fault.id} is caught by ${fault.catchers.join(", ")}`, {
       timeout: TIMEOUT_MS,
     }, async () => {
