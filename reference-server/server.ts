@@ -81,6 +81,7 @@ export async function startReferenceServer(
   const adminKey = options.adminKey ?? `dtp_admin_${randomToken(24)}`;
   const users = options.users ?? [
     { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
+    { username: "bob", password: randomToken(12) },
   ];
   const directory = await createUserDirectory(users);
   // 3. The store (API and admin key hashes accumulate, so a restart keeps old keys valid)

@@ -93,6 +93,14 @@ export interface CheckContext {
     property: IRawProperty<Ts>,
     options?: { numRuns?: number },
   ): Promise<void>;
+  /**
+   * A wrong-actor case: {@link CheckContext.case} for a case that presents a *real, valid*
+   * credential or artifact issued by the target to another actor or of another kind (another
+   * client's refresh token, a user token where a device token is required, another service
+   * client's key), which `requirement` (one of the check's) says must be refused. The result
+   * lists these cases (`wrongActor`); docs/wrong-actor.md is generated from them.
+   */
+  wrongActor(requirement: string, label: string, fn: () => Promise<void>): Promise<void>;
   /** Seconds this check may still wait (from --max-wait). */
   waitBudget(): number;
   /**

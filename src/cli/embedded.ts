@@ -119,6 +119,8 @@ export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
     config.user = { username: user.username, password: user.password };
     if (user.cardId !== undefined) config.user.cardId = user.cardId;
   }
+  const other = ready.users[1];
+  if (other) config.otherUser = { username: other.username, password: other.password };
   return { url: ready.url, config, close };
 }
 

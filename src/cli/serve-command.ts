@@ -281,6 +281,9 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
     admin: { token: server.adminKey },
     approval: { method: "admin-api" },
     ...(server.users[0] ? { user: server.users[0] } : {}),
+    ...(server.users[1]
+      ? { otherUser: { username: server.users[1].username, password: server.users[1].password } }
+      : {}),
   };
   io.stdout(`Test it: save ${JSON.stringify(config)} as dtp.config.json, then\n`);
   io.stdout(`         dtp test ${server.url} --config dtp.config.json\n`);

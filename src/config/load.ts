@@ -124,6 +124,17 @@ export function resolveConfig(
     };
     if (file.user.cardId !== undefined) out.user.cardId = file.user.cardId;
   }
+  if (file.otherUser) {
+    if (file.user && file.otherUser.username === file.user.username) {
+      throw new ConfigError(
+        `${source}: "otherUser" must be another user than "user" (both are ${JSON.stringify(file.user.username)})`,
+      );
+    }
+    out.otherUser = {
+      username: file.otherUser.username,
+      password: secret(file.otherUser.password, "otherUser.password"),
+    };
+  }
   if (file.oauth) {
     const oauth: OAuthConfig = {
       clients: file.oauth.clients.map((c, i) => {
@@ -191,6 +202,8 @@ export function configSecrets(config: TargetConfig): { value: string; label: str
   if (config.apiKey) out.push({ value: config.apiKey, label: "api_key" });
   if (config.admin) out.push({ value: config.admin.token, label: "admin_token" });
   if (config.user) out.push({ value: config.user.password, label: "password" });
+  if (config.otherUser)
+    out.push({ value: config.otherUser.password, label: "other_user_password" });
   for (const c of config.oauth?.clients ?? []) {
     if (c.clientSecret && c.clientSecret !== config.apiKey)
       out.push({ value: c.clientSecret, label: `client_secret:${c.clientId}` });

@@ -218,6 +218,12 @@ export const targetConfigFileSchema = z
       })
       .optional()
       .describe("A user the kit may log in as through a trusted device"),
+    otherUser: z
+      .strictObject({ username: z.string().min(1), password: secretSchema })
+      .optional()
+      .describe(
+        "A second user (not the same as user): checks present its personal tokens and session where only user's may be accepted",
+      ),
     timeouts: z
       .strictObject({
         request: durationSchema.optional().describe("Per-request deadline (default 10s)"),
@@ -297,6 +303,8 @@ export interface TargetConfig {
   admin?: { token: string };
   approval?: ApprovalConfig;
   user?: { username: string; password: string; cardId?: string };
+  /** A second user, for wrong-actor cases (another user's personal tokens). */
+  otherUser?: { username: string; password: string };
   requestTimeoutMs?: number;
   checkTimeoutMs?: number;
   maxWaitMs?: number;

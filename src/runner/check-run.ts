@@ -22,7 +22,7 @@ import {
 import { propertyDoesNotHold, unwrapProperty } from "./fast-check-error.ts";
 import { type Caught, resultOf } from "./outcome.ts";
 import { profileRequires, profileSkipReason } from "./profiles.ts";
-import type { CheckResult } from "./types.ts";
+import type { CheckResult, WrongActorCase } from "./types.ts";
 
 /**
  * The features a check needs: its own (or its OAuth profile override, `profiles.ts`), plus an
@@ -121,6 +121,18 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
       caught.push({ error: err, case: label });
     }
   };
+  const wrongActor: WrongActorCase[] = [];
+  const runWrongActor = (requirement: string, label: string, fn: () => Promise<void>) => {
+    if (!meta.requirements.includes(requirement)) {
+      throw new Error(
+        `${meta.id}: wrong-actor case ${JSON.stringify(label)} names ${requirement}, which is not one of the check's requirements`,
+      );
+    }
+    return runCase(label, async () => {
+      wrongActor.push({ requirement, case: label });
+      await fn();
+    });
+  };
   const ctx: CheckContext = {
     target: opts.target,
     http,
@@ -147,6 +159,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
           throw unwrapProperty(err, propertyDoesNotHold(meta));
         }
       }),
+    wrongActor: runWrongActor,
     waitBudget: () => Math.max(0, (maxWaitMs - waitedMs) / 1000),
     skip: (reason) => {
       throw new SkipSignal(reason, "untested");
@@ -217,6 +230,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
     opts,
   });
   result.durationMs = Math.round(performance.now() - started);
+  if (wrongActor.length) result.wrongActor = wrongActor;
   return result;
 }
 

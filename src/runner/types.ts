@@ -40,6 +40,14 @@ export interface FailureRecord {
   curl?: string;
 }
 
+/** A case that presented a real credential of another actor or kind (`ctx.wrongActor`). */
+export interface WrongActorCase {
+  /** The binding requirement the case is about. */
+  requirement: string;
+  /** The case label (replay it with `--case`). */
+  case: string;
+}
+
 export interface CheckResult {
   /** Check id (its first requirement ID). */
   id: string;
@@ -81,6 +89,8 @@ export interface CheckResult {
   failures?: FailureRecord[];
   /** BLOCKED: the requirement whose failure stopped the check's setup. */
   blockedBy?: string;
+  /** The wrong-actor cases that ran (see `CheckContext.wrongActor`), in order. */
+  wrongActor?: WrongActorCase[];
   /** SKIP: not claimed by the target, untested by the kit, or outside the run's profile. */
   skipKind?: ResultSkipKind;
   /**

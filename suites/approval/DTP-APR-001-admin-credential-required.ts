@@ -11,6 +11,11 @@
  * Bearer challenge with realm="dtp". Afterwards, with the right key: the registration is
  * still pending (it can be approved) and the device still exists.
  *
+ * Wrong actor: real, valid credentials the target issued to other actors, each presented as
+ * the admin bearer to approve the pending registration → 401 (a service token, a user
+ * token, a device access token, a personal token, a device refresh token, in that order,
+ * as many as half the guess budget below allows; the rest are noted).
+ *
  * Wrong admin keys count against the source's failed-attempt limit (DTP-APR-014), which the
  * whole run shares: this check sends at most a quarter of the declared
  * `dtp_limits.failed_attempts.admin_key.max` of them; the other cases are not limited.
@@ -19,7 +24,15 @@ import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
 import { basicAuth, failureBudget } from "../../src/client/index.ts";
-import { adminApi, registeredDevice } from "../../src/client/kit/index.ts";
+import {
+  adminApi,
+  offers,
+  otherDevice,
+  personalToken,
+  registeredDevice,
+  serviceToken,
+  userToken,
+} from "../../src/client/kit/index.ts";
 import { expectAdminUnauthorized, expectDecision, expectRegistrationList } from "./_helpers.ts";
 
 const ID = "DTP-APR-001";
@@ -107,6 +120,60 @@ export const check: Check = {
 
     const budget = failureBudget(ctx.target, "admin_key");
     let guesses = 0;
+
+    // Real credentials of other actors, most likely to be mistaken for the admin's first.
+    const actors: { what: string; credential: () => Promise<string | undefined> }[] = [];
+    if (offers(ctx, "client_credentials"))
+      actors.push({
+        what: "a service token",
+        credential: async () => (await serviceToken(ctx)).accessToken,
+      });
+    if (offers(ctx, "login", "user_credentials"))
+      actors.push({
+        what: "a user token",
+        credential: async () => (await userToken(ctx)).accessToken,
+      });
+    actors.push({
+      what: "a device access token",
+      credential: async () => (await otherDevice(ctx, { label: "apr001" })).tokens.accessToken,
+    });
+    if (offers(ctx, "personal_tokens", "user_credentials"))
+      actors.push({
+        what: "a personal token",
+        credential: async () => (await personalToken(ctx)).token,
+      });
+    if (offers(ctx, "refresh_token")) {
+      actors.push({
+        what: "a device refresh token",
+        credential: async () =>
+          (await otherDevice(ctx, { label: "apr001r" })).tokens.tokens.refreshToken,
+      });
+    }
+    const presented = actors.slice(0, Math.ceil(budget / 2));
+    if (presented.length < actors.length) {
+      ctx.note(
+        `wrong-actor credentials not presented (the declared admin-key failure limit): ${actors
+          .slice(presented.length)
+          .map((a) => a.what)
+          .join(", ")}`,
+      );
+    }
+    for (const actor of presented) {
+      await ctx.wrongActor(ID, `${actor.what} as the admin bearer`, async () => {
+        const credential = await actor.credential();
+        if (credential === undefined) return ctx.note(`the target issued no ${actor.what}`);
+        guesses++;
+        const res = await admin.request(
+          "POST",
+          `/registrations/${encodeURIComponent(pending.userCode)}/approve`,
+          {
+            authorization: `Bearer ${credential}`,
+            label: `approveRegistration with ${actor.what}`,
+          },
+        );
+        expectAdminUnauthorized(res, ID);
+      });
+    }
     await ctx.property(
       "admin operations with a missing or wrong credential",
       fc.asyncProperty(fc.constantFrom(...operations), credential, async (op, cred) => {

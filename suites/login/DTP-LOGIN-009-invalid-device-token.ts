@@ -15,6 +15,8 @@
  * - expired: the first device's access token, accepted first, after its lifetime
  *   (`expires_in` from its receipt plus 2 s; the server applies no skew to what it issued,
  *   DTP-EXP-006).
+ * - wrong kind (wrong actor): the first device's own refresh token, a real credential the
+ *   target issued, presented as the bearer access token.
  * Each is answered 401 with a challenge (`Bearer`, or `DPoP` for the bound token) carrying
  * `error="invalid_token"`, and no token.
  */
@@ -99,6 +101,22 @@ export const check: Check = {
         },
       ),
     );
+
+    // Wrong kind: the device's own refresh token is not an access token.
+    const refreshToken = first.refreshToken;
+    if (refreshToken !== undefined) {
+      await ctx.wrongActor(ID, "the device's refresh token as the bearer", async () => {
+        const res = await loginWith(
+          ctx,
+          { accessToken: refreshToken, tokenType: "Bearer" },
+          undefined,
+          form,
+          "login with the device's refresh token as the bearer",
+        );
+        expectInvalidToken(res, ID);
+        expectNoToken(res, ID, "a refresh token as the bearer");
+      });
+    } else ctx.note("the device got no refresh token: a refresh token as the bearer is not tested");
 
     // Revoked: a Bearer device token, and a DPoP-bound one when the target offers DPoP.
     await ctx.case("a revoked Bearer device token", async () => {

@@ -88,12 +88,14 @@ export const check: Check = {
     });
 
     const userSession = await loggedInUser(ctx, { device: { label: "scope-user" } });
-    await ctx.case("a user token", () => refused(ctx, "a user token", userSession.tokens, form));
+    await ctx.wrongActor(ID, "a user token", () =>
+      refused(ctx, "a user token", userSession.tokens, form),
+    );
 
     // A personal token (long-lived: no renewal needed).
     const pats = endpointOf(ctx.target, "dtp_personal_tokens_endpoint");
     if (pats !== undefined && ctx.target.features.has("personal_tokens")) {
-      await ctx.case("a personal token", async () => {
+      await ctx.wrongActor(ID, "a personal token", async () => {
         const pat = await userSession.personalToken({
           name: "DTP-LOGIN-010 personal token",
           expiresIn: 300,
@@ -104,7 +106,7 @@ export const check: Check = {
 
     // A service token.
     if (ctx.target.features.has("client_credentials")) {
-      await ctx.case("a service token", async () => {
+      await ctx.wrongActor(ID, "a service token", async () => {
         const svc = await (await serviceClient(ctx)).token();
         await refused(ctx, "a service token", svc, form);
       });

@@ -20,8 +20,10 @@
  * (`token_kind` `personal`, the user's `sub`, scope `["me"]`). Property: generated unknown
  * ids (in the id syntax of the spec, `[A-Za-z0-9_-]{1,64}`) → 404 problem. The first token
  * is revoked → 204 with an empty body; right away it is 401 `invalid_token` at `/me` and
- * is no longer listed, while the second one still works and is still listed. "Another
- * user's token" needs a second user, which the target config cannot name: not tested.
+ * is no longer listed, while the second one still works and is still listed.
+ * Wrong actor (with the config's `otherUser`): the second user, logged in through its own
+ * device, deletes the first user's token by its id → 404 problem, and the token still
+ * works at /me and is not in the second user's list (DTP-PAT-008).
  * Meanwhile a third token created with `expires_in` 2 works at once and, after
  * `expires_at − created_at` seconds from its receipt plus 2 s (no skew: DTP-EXP-006), is
  * answered 401 `invalid_token`.
@@ -37,7 +39,7 @@ import {
 } from "../../src/check/expect.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
 import { callResource, type UserSession } from "../../src/client/index.ts";
-import { loggedInUser, waitLifetime } from "../../src/client/kit/index.ts";
+import { loggedInUser, otherUserSession, waitLifetime } from "../../src/client/kit/index.ts";
 import { type Created, readCreated, readList } from "./_helpers.ts";
 
 const ID = "DTP-PAT-010";
@@ -120,6 +122,35 @@ export const check: Check = {
         ),
       );
       await works(ctx, user, doomed, "after the unknown ids");
+
+      const other = await otherUserSession(ctx);
+      if (other) {
+        await ctx.wrongActor(UNKNOWN, "another user deletes the token by its id", async () => {
+          const res = await other.revokePersonalToken(
+            doomed.id,
+            "the other user revokes this user's personal token",
+          );
+          expectProblem(res, 404, UNKNOWN);
+          const theirs = await other.listPersonalTokens("the other user's list");
+          if (readList(theirs, "DTP-PAT-008").some((e) => e.id === doomed.id || e.id === kept.id)) {
+            fail("DTP-PAT-008", "no token of another user in the list", "listed", theirs);
+          }
+          const still = await callResource(
+            ctx,
+            { accessToken: doomed.token, tokenType: "Bearer" },
+            undefined,
+            `GET /me with the personal token ${doomed.id} (after the other user's DELETE)`,
+          );
+          if (still.status !== 200) {
+            fail(
+              UNKNOWN,
+              "the token still works at /me after another user's DELETE (200)",
+              `status ${still.status}`,
+              still,
+            );
+          }
+        });
+      }
 
       // Revoke the first: 204, empty; refused at once; no longer listed.
       const res = await user.revokePersonalToken(doomed.id, "revoke the personal token");

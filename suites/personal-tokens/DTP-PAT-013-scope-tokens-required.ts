@@ -86,7 +86,7 @@ export const check: Check = {
 
       for (const [what, holder] of holders) {
         for (const req of operations(`with ${what}`)) {
-          await ctx.case(req.label!, async () => {
+          await ctx.wrongActor(ID, req.label!, async () => {
             const res = await holder.send(req);
             expectWwwAuthenticate(
               res,

@@ -9,6 +9,11 @@
  * current nonce), then with the device key. The new access token must carry `cnf.jkt` of
  * the device key (when it is a readable JWT) and work at the resource only with proofs of
  * that key.
+ *
+ * Wrong actor: a second approved device's own registered key (the key its own DPoP-bound
+ * tokens are bound to) proves the first device's refresh → 400 `invalid_dpop_proof`; and
+ * the second device, with its own key, presents the first device's refresh token → refused
+ * (`invalid_dpop_proof` or `invalid_grant`: both the key and the client are wrong).
  */
 
 import type { Check } from "../../src/check/check.ts";
@@ -81,6 +86,26 @@ export const check: Check = {
         expectOAuthError(res, { status: 400, error: "invalid_dpop_proof" }, ID);
       });
     }
+
+    const second = await approvedDevice(ctx, { label: "dpop-other", kind: "ed25519" });
+    await ctx.wrongActor(ID, "a proof by another device's registered key", async () => {
+      const foreign = new DpopSession(second.device.key!).adoptNonces(session);
+      const res = await device.refresh(
+        refreshToken,
+        {},
+        { dpop: foreign, label: `refresh with a proof by ${second.device.clientId}'s key` },
+      );
+      session.adoptNonces(foreign);
+      expectOAuthError(res, { status: 400, error: "invalid_dpop_proof" }, ID);
+    });
+    await ctx.wrongActor(ID, "another device presents the token with its own key", async () => {
+      const res = await second.device.refresh(
+        refreshToken,
+        {},
+        { label: `${second.device.clientId} refreshes ${device.clientId}'s token` },
+      );
+      expectOAuthError(res, { status: 400, error: ["invalid_dpop_proof", "invalid_grant"] }, ID);
+    });
 
     // The device key: success, and the new access token is bound to the same key.
     const ok = await device.refresh(

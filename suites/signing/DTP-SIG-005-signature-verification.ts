@@ -18,6 +18,10 @@
  * another method, another target URI, another content type, or over signature parameters
  * other than the ones sent (created, expires, nonce) → 401 `invalid_signature`, nothing
  * registered.
+ *
+ * Wrong actor: a third approved device (Ed25519) with its own registered key signs the first
+ * device's re-registration, once under the first device's keyid and once as itself (its own
+ * keyid) → 401 `invalid_signature`, nothing registered, the first device unchanged.
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -196,6 +200,27 @@ export const check: Check = {
       for (const m of examples) {
         await ctx.case(`${device.key.kind}: ${JSON.stringify(m)}`, () => rejected(which, m));
       }
+    }
+    const victim = devices[0]!.device;
+    const peer = await sigDevice(ctx, await generateDeviceKey("ed25519"), "ed25519", {
+      label: "sig005-peer",
+    });
+    for (const asItself of [false, true]) {
+      const what = asItself
+        ? "signed as another device (its registered key and keyid)"
+        : "signed by another device's registered key under this device's keyid";
+      await ctx.wrongActor(ID, `${victim.key.kind}: ${what}`, async () => {
+        const req = await reRegistration(victim, { client_description: "sig005 other device" });
+        const signed = asItself
+          ? signAs(peer, req)
+          : signAs(victim, req, { key: peer.key.privateKey });
+        const res = await send(
+          victim,
+          { body: req.body, headers: signed.headers },
+          `signed re-registration of ${victim.device.clientId}: ${what}`,
+        );
+        await expectSignatureRejected(ctx, res, victim, ID);
+      });
     }
     await ctx.property(
       "mutated signatures",

@@ -7,6 +7,10 @@
  * another P-256 key, with one bit flipped in its header, payload or signature, with its
  * signature truncated, emptied, or taken from another valid assertion of the same device
  * → 401 `invalid_client`.
+ *
+ * Wrong actor: a second approved service client's real registered key signs an assertion
+ * that names the first client (iss = sub = its client_id) → 401 `invalid_client`, with and
+ * without client_id in the form.
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -45,6 +49,24 @@ export const check: Check = {
         label: "control: valid assertion",
       }),
     );
+    const second = await serviceClient(ctx, { label: "svc007b" });
+    for (const withClientId of [false, true]) {
+      await ctx.wrongActor(
+        ID,
+        `signed by another service client's registered key${withClientId ? " (client_id in the form)" : ""}`,
+        async () => {
+          const res = await sendAssertion(
+            ctx,
+            client.assertion({ privateKey: second.key.privateKey }),
+            {
+              ...(withClientId ? { clientId: client.clientId } : {}),
+              label: `service token for ${client.clientId}, signed by ${second.clientId}'s key`,
+            },
+          );
+          expectInvalidClient(res, ID);
+        },
+      );
+    }
     const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       fc.constant<Mutation>({ kind: "other-key" }),
       fc.record({

@@ -123,8 +123,11 @@ async function runHost(): Promise<void> {
         const options: ServerOptionsInput = { ...fault?.options, ...req.options };
         const server = await startReferenceServer(
           {
-            // The default demo user, explicit so that faults can see it in app.options.
-            users: [{ username: "alice", password: randomToken(12), cardId: "CARD-1234" }],
+            // The default demo users, explicit so that faults can see them in app.options.
+            users: [
+              { username: "alice", password: randomToken(12), cardId: "CARD-1234" },
+              { username: "bob", password: randomToken(12) },
+            ],
             ...options,
             port: 0,
             host: "127.0.0.1",

@@ -71,6 +71,9 @@ function configOf(server: HostedServer): TargetConfigFile {
           },
         }
       : {}),
+    ...(server.users[1]
+      ? { otherUser: { username: server.users[1].username, password: server.users[1].password } }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SHORT_LIFETIMES, startReferenceServer } from "../../reference-server/index.ts";
 import { packageRoot } from "../../src/paths.ts";
 import { renderReport } from "../../src/reports/index.ts";
+import { currentSection, wrongActorSection } from "../../src/reports/wrong-actor.ts";
 import { diffExpectations, type ExpectationsFile } from "../../src/runner/expectations.ts";
 import { runConformance } from "../../src/runner/run.ts";
 import { RATE_LIMIT_OPT_IN } from "../../suites/approval/DTP-APR-010-lookup-rate-limit.ts";
@@ -32,6 +33,11 @@ describe("the whole suite against the reference server", () => {
     expect(diffExpectations(report.results, expectations)).toEqual([]);
     expect(report.exitCode).toBe(0);
     expect(report.verdict.verdict).toBe("CONFORMANT");
+    // docs/wrong-actor.md is this run's table of wrong-actor cases (npm run gen:wrong-actor).
+    const doc = readFileSync(join(packageRoot(), "docs", "wrong-actor.md"), "utf8");
+    expect(currentSection(doc), "docs/wrong-actor.md is stale: npm run gen:wrong-actor").toBe(
+      wrongActorSection(report.results),
+    );
     // A passing full run's reports fit a CI artifact: passing checks keep a summary of their
     // exchanges, not their transcripts.
     for (const format of ["json", "junit", "html"] as const) {

@@ -127,6 +127,21 @@ export async function personalToken(ctx: CheckContext): Promise<PersonalToken> {
   return (await loggedInUser(ctx)).personalToken({ name: `kit ${ctx.clientId("pat")}` });
 }
 
+/**
+ * The config's second user (`otherUser`), logged in through a new approved device of this
+ * check; undefined (and a note) when the config names none.
+ */
+export async function otherUserSession(ctx: CheckContext): Promise<UserSession | undefined> {
+  const other = ctx.target.config.otherUser;
+  if (!other) {
+    ctx.note('the config has no "otherUser": another user\'s credentials are not presented');
+    return undefined;
+  }
+  ctx.http.addSecret(other.password);
+  const via = await approvedDevice(ctx, { label: "other-user" });
+  return UserSession.login(ctx, via.device, via.tokens, other, { label: "login (other user)" });
+}
+
 /** A live refresh token issued to another client (with that client). */
 export async function otherRefreshToken(
   ctx: CheckContext,
