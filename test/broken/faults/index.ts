@@ -20,6 +20,7 @@ import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
 import { signatures } from "./signing-signatures.ts";
 import { tokens } from "./tokens.ts";
+import { wrongActor } from "./wrong-actor.ts";
 
 export const FAULTS: readonly Fault[] = [
   ...discovery,
@@ -40,6 +41,7 @@ export const FAULTS: readonly Fault[] = [
   ...concurrency,
   ...persistence,
   ...instances,
+  ...wrongActor,
 ];
 
 const byId = new Map(FAULTS.map((f) => [f.id, f]));
