@@ -56,7 +56,7 @@ export function waits(ids: readonly string[]): boolean {
 export const CHECK_IDS: ReadonlySet<string> = new Set(checks.map((c) => c.meta.id));
 
 /** The target config of a hosted server (what `dtp test --config` would read). */
-function configOf(server: HostedServer): TargetConfigFile {
+export function configOf(server: HostedServer): TargetConfigFile {
   const user = server.users[0];
   return {
     apiKey: server.apiKey,
