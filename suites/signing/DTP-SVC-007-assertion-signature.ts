@@ -15,7 +15,7 @@
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { sendAssertion } from "../../src/client/index.ts";
-import { serviceClient } from "../../src/client/kit/index.ts";
+import { otherServiceClient, serviceClient } from "../../src/client/kit/index.ts";
 import { flipJwsBit, generateDeviceKey } from "../../src/protocol/index.ts";
 import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
@@ -49,8 +49,9 @@ export const check: Check = {
         label: "control: valid assertion",
       }),
     );
-    const second = await serviceClient(ctx, { label: "svc007b" });
+    const second = await otherServiceClient(ctx);
     for (const withClientId of [false, true]) {
+      if (!second) break;
       await ctx.wrongActor(
         ID,
         `signed by another service client's registered key${withClientId ? " (client_id in the form)" : ""}`,

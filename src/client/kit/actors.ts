@@ -117,6 +117,26 @@ export async function userToken(ctx: CheckContext): Promise<TokenHolder> {
   return (await loggedInUser(ctx)).tokens;
 }
 
+/**
+ * A second service client with its own registered key: a new approved `server` device on a
+ * DTP target; under the OAuth profile the config's second private_key_jwt client, or
+ * undefined (and a note) when the config has only one.
+ */
+export async function otherServiceClient(ctx: CheckContext): Promise<ServiceClient | undefined> {
+  if (ctx.target.profile === "oauth") {
+    const client = oauthAssertionClient(ctx.target, 1);
+    if (!client) {
+      ctx.note(
+        'OAuth profile: "oauth": { "clients": … } has one private_key_jwt client: another client\'s key is not presented',
+      );
+      return undefined;
+    }
+    const spki = client.key.publicKey.export({ format: "der", type: "spki" });
+    return new ServiceClient(ctx, { ...client, publicKey: spki.toString("base64") });
+  }
+  return serviceClient(ctx, { label: "other-svc" });
+}
+
 /** A service token of a new service client. */
 export async function serviceToken(ctx: CheckContext): Promise<TokenHolder> {
   return (await serviceClient(ctx)).token();

@@ -107,8 +107,8 @@ export function clientAuthFor(
     case "none":
       return none(clientId);
     case "private_key_jwt": {
-      const client = oauthAssertionClient(target);
-      return client ? privateKeyJwt(clientId, client.key.privateKey) : none(clientId);
+      const key = registered?.privateKey ? assertionKeyOf(registered).key : undefined;
+      return key ? privateKeyJwt(clientId, key.privateKey) : none(clientId);
     }
     default:
       return clientSecretBasic(clientId, secret);
@@ -122,10 +122,17 @@ export function clientAuthFor(
  */
 export function oauthAssertionClient(
   target: Target,
+  nth = 0,
 ): { clientId: string; key: DeviceKey } | undefined {
-  const client = target.config.oauth?.clients.find((c) => c.authMethod === "private_key_jwt");
-  if (!client?.privateKey) return undefined;
-  const text = client.privateKey.trim();
+  const client = target.config.oauth?.clients.filter(
+    (c) => c.authMethod === "private_key_jwt" && c.privateKey,
+  )[nth];
+  return client ? assertionKeyOf(client) : undefined;
+}
+
+/** A private_key_jwt client's EC P-256 key; another kind is a config error. */
+function assertionKeyOf(client: OAuthClientConfig): { clientId: string; key: DeviceKey } {
+  const text = (client.privateKey ?? "").trim();
   const privateKey = text.startsWith("{")
     ? createPrivateKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" })
     : createPrivateKey(text);
