@@ -8,6 +8,7 @@ import { discovery } from "./discovery.ts";
 import { errors } from "./errors.ts";
 import { expiry } from "./expiry.ts";
 import { instances } from "./instances.ts";
+import { introspection } from "./introspection.ts";
 import { login } from "./login.ts";
 import { persistence } from "./persistence.ts";
 import { personalTokens } from "./personal-tokens.ts";
@@ -36,6 +37,7 @@ export const FAULTS: readonly Fault[] = [
   ...errors,
   ...refresh,
   ...revocation,
+  ...introspection,
   ...resource,
   ...concurrency,
   ...persistence,
