@@ -183,6 +183,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-RES-005": oauth("RFC 6750 §3.1: forged and revoked tokens are invalid_token"),
   "DTP-RES-008": dtp("DTP scopes"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
+  "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
   // errors
   "DTP-ERR-001": oauth("RFC 6749 §5.2: invalid_request"),
   "DTP-ERR-003": oauth("RFC 6749 §5.2: invalid_client"),

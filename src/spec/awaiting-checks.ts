@@ -140,19 +140,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
   },
-  "DTP-RES-050": {
-    check: "new check",
-    fault:
-      "a resource that accepts the token only in the query (access_token=) and answers 401 to Authorization: Bearer",
-  },
-  "DTP-RES-051": {
-    check: "new check",
-    fault: "a resource that answers 401 to 'Authorization: bearer <token>'",
-  },
-  "DTP-RES-053": {
-    check: "DTP-RES-004",
-    fault: 'a DTP resource whose challenge is Bearer realm="api"',
-  },
   "DTP-RES-054": {
     check: "new check",
     fault: "a resource answering 401 with a bare 'WWW-Authenticate: Bearer'",
@@ -164,18 +151,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
   "DTP-RES-056": {
     check: "new check",
     fault: "a challenge whose error_description carries a double quote or a non-ASCII character",
-  },
-  "DTP-RES-058": {
-    check: "DTP-RES-005",
-    fault: 'a DTP resource answering a revoked token 403 or error="invalid_request"',
-  },
-  "DTP-RES-059": {
-    check: "DTP-RES-005",
-    fault: "a DTP resource accepting a token whose aud is another URL (signature intact)",
-  },
-  "DTP-RES-060": {
-    check: "DTP-RES-008",
-    fault: "a resource that serves a token lacking the required scope",
   },
   "DTP-ERR-050": {
     check: "DTP-ERR-003",

@@ -16,6 +16,7 @@ import { polling } from "./polling.ts";
 import { refresh } from "./refresh.ts";
 import { registration } from "./registration.ts";
 import { resource } from "./resource.ts";
+import { resourceAccess } from "./resource-access.ts";
 import { revocation } from "./revocation.ts";
 import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
@@ -39,6 +40,7 @@ export const FAULTS: readonly Fault[] = [
   ...revocation,
   ...introspection,
   ...resource,
+  ...resourceAccess,
   ...concurrency,
   ...persistence,
   ...instances,
