@@ -71,7 +71,7 @@ export const revocation: Fault[] = [
     area: "revocation",
     description:
       "Revoking a refresh token kills only the refresh token: the access tokens of its family keep working.",
-    requirement: "DTP-REV-055",
+    requirement: "DTP-REV-005",
     catchers: ["DTP-REV-001"],
     fixture: () => {
       const revoked = new Set<string>();
