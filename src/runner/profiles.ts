@@ -176,12 +176,14 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REV-003": oauth("RFC 7009 §2.1, RFC 7662 §2.1, §4"),
   "DTP-REV-007": oauth("RFC 7009 §2.2.1, RFC 7662 §2.3"),
   "DTP-REV-009": oauth("RFC 7662 §2.1: introspection needs authorization"),
+  "DTP-REV-060": oauth("RFC 7662 §2.2, §4: introspection agrees with what a token can do"),
   // resource
   "DTP-RES-001": dtp("the /me probe"),
   "DTP-RES-004": dtp('realm="dtp" and problem+json at the resource'),
   "DTP-RES-005": oauth("RFC 6750 §3.1: forged and revoked tokens are invalid_token"),
   "DTP-RES-008": dtp("DTP scopes"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
+  "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
   // errors
   "DTP-ERR-001": oauth("RFC 6749 §5.2: invalid_request"),
   "DTP-ERR-003": oauth("RFC 6749 §5.2: invalid_client"),

@@ -140,61 +140,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
   },
-  "DTP-REV-050": {
-    check: "DTP-REV-001",
-    fault: 'a DTP revocation endpoint answering 200 {"revoked": true}',
-  },
-  "DTP-REV-051": {
-    check: "DTP-REV-003",
-    fault: "a DTP server answering 400 to a revocation of another client's token",
-  },
-  "DTP-REV-053": {
-    check: "DTP-REV-001",
-    fault: "a DTP server answering unsupported_token_type to an access-token revocation",
-  },
-  "DTP-REV-055": {
-    check: "DTP-REV-001",
-    fault: "a DTP server whose refresh-token revocation leaves the family's access tokens usable",
-  },
-  "DTP-REV-056": {
-    check: "DTP-REV-003",
-    fault: "a DTP introspection response without dtp_kind",
-  },
-  "DTP-REV-058": {
-    check: "DTP-REV-002",
-    fault: 'a DTP server answering {"active": false, "error": "expired"}',
-  },
-  "DTP-REV-059": {
-    check: "DTP-REV-009",
-    fault: "a DTP introspection endpoint that refuses the admin bearer",
-  },
-  "DTP-REV-060": {
-    check: "new check",
-    fault:
-      "a rotated-away refresh token, or a family-revoked access token, still introspects active true",
-  },
-  "DTP-REV-061": {
-    check: "DTP-REV-009",
-    fault: "a DTP introspection endpoint answering token_type_hint=id_token with an error",
-  },
-  "DTP-REV-062": {
-    check: "DTP-REV-009",
-    fault:
-      'an introspection endpoint that answers a call with an expired bearer token 200 {"active": false} instead of 401',
-  },
-  "DTP-RES-050": {
-    check: "new check",
-    fault:
-      "a resource that accepts the token only in the query (access_token=) and answers 401 to Authorization: Bearer",
-  },
-  "DTP-RES-051": {
-    check: "new check",
-    fault: "a resource that answers 401 to 'Authorization: bearer <token>'",
-  },
-  "DTP-RES-053": {
-    check: "DTP-RES-004",
-    fault: 'a DTP resource whose challenge is Bearer realm="api"',
-  },
   "DTP-RES-054": {
     check: "new check",
     fault: "a resource answering 401 with a bare 'WWW-Authenticate: Bearer'",
@@ -206,18 +151,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
   "DTP-RES-056": {
     check: "new check",
     fault: "a challenge whose error_description carries a double quote or a non-ASCII character",
-  },
-  "DTP-RES-058": {
-    check: "DTP-RES-005",
-    fault: 'a DTP resource answering a revoked token 403 or error="invalid_request"',
-  },
-  "DTP-RES-059": {
-    check: "DTP-RES-005",
-    fault: "a DTP resource accepting a token whose aud is another URL (signature intact)",
-  },
-  "DTP-RES-060": {
-    check: "DTP-RES-008",
-    fault: "a resource that serves a token lacking the required scope",
   },
   "DTP-ERR-050": {
     check: "DTP-ERR-003",
