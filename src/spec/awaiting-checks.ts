@@ -62,22 +62,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       'a DTP resource answering a proof by another key error="invalid_dpop_proof" instead of invalid_token',
   },
-  "DTP-SVC-050": {
-    check: "DTP-SVC-004",
-    fault: "a DTP server that accepts an RS256 client assertion",
-  },
-  "DTP-SVC-051": {
-    check: "DTP-SVC-005",
-    fault: "a DTP server that accepts an assertion whose iss differs from sub",
-  },
-  "DTP-SVC-052": {
-    check: "DTP-SVC-006",
-    fault: "a DTP server that accepts an assertion whose aud is the token endpoint URL",
-  },
-  "DTP-SVC-053": {
-    check: "DTP-SVC-008",
-    fault: "a DTP server that accepts an assertion without jti",
-  },
   "DTP-POLL-050": {
     check: "DTP-POLL-005",
     fault: "a DTP server that answers the second poll after a denial invalid_grant",

@@ -173,6 +173,38 @@ export const assertionIgnoringSub: AssertionVerifier = async (jwt, options) => {
     : result;
 };
 
+/** Accepts RS256 / PS256 assertions unverified (an allow-list of algs with a key fallback). */
+export const assertionAcceptingRsa: AssertionVerifier = assertionTrusting(
+  (h) => h.alg === "RS256" || h.alg === "PS256",
+);
+
+/** Checks `sub` but not `iss`. */
+export const assertionIgnoringIss: AssertionVerifier = async (jwt, options) => {
+  const result = await verifyClientAssertion(jwt, options);
+  if (result.ok || !result.reason.startsWith('"iss"')) return result;
+  const resigned = resign(jwt, { iss: options.clientId });
+  return resigned
+    ? verifyClientAssertion(resigned, { ...options, key: throwawayParsedKey() })
+    : result;
+};
+
+/** Also takes a URL under the issuer (the token endpoint URL) as the audience. */
+export const assertionAcceptingUrlUnderIssuer: AssertionVerifier = (jwt, options) => {
+  const aud = jwtPayload(jwt)?.aud;
+  const under = typeof aud === "string" && aud.startsWith(`${options.issuer}/`);
+  return verifyClientAssertion(jwt, { ...options, issuer: under ? aud : options.issuer });
+};
+
+/** Accepts an assertion without `jti` (the signature and every other claim still checked). */
+export const assertionWithoutJti: AssertionVerifier = async (jwt, options) => {
+  const result = await verifyClientAssertion(jwt, options);
+  if (result.ok || result.reason !== '"jti" is missing') return result;
+  const resigned = resign(jwt, { jti: `no-jti-${Date.now()}-${Math.random()}` });
+  return resigned
+    ? verifyClientAssertion(resigned, { ...options, key: throwawayParsedKey() })
+    : result;
+};
+
 /** Judges expiry from the assertion's own `iat` (so an expired assertion is still valid). */
 export const assertionIgnoringExpiry: AssertionVerifier = (jwt, options) => {
   const iat = jwtPayload(jwt)?.iat;
