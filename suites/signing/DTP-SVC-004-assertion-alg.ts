@@ -150,8 +150,10 @@ export const check: Check = {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: ${what}`,
         });
-        // RS256, PS256, ES384 and EdDSA may be advertised by an OAuth server; DTP refuses them.
-        const other = a.kind === "signer" && OTHER_KEY_ALGS.has(a.alg);
+        // Signed by another key type: on a DTP target the ES256-only rule (DTP-SVC-050) names
+        // it; on any other server the key is not the client's, so the RFC rule does.
+        const other =
+          ctx.target.features.has("dtp") && a.kind === "signer" && OTHER_KEY_ALGS.has(a.alg);
         expectInvalidClient(res, other ? ES256_ONLY : ID);
       }),
       { ...ctx.fc, examples },
