@@ -14,26 +14,10 @@ export interface AwaitingCheck {
 }
 
 export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-DISC-050": {
-    check: "DTP-DISC-003",
-    fault: "the metadata advertises token_endpoint https://host/token#frag",
-  },
-  "DTP-DISC-051": {
-    check: "DTP-DISC-002",
-    fault: "a DTP server whose issuer (and metadata URL base) ends with a slash",
-  },
-  "DTP-DISC-055": {
-    check: "DTP-DISC-014",
-    fault: "a DTP JWK Set served as application/jwk-set+json, or holding an RSA key",
-  },
   "DTP-REG-050": {
     check: "new check",
     fault:
       "a device authorization request without scope is answered 400 invalid_request instead of a default scope or invalid_scope",
-  },
-  "DTP-REG-051": {
-    check: "DTP-REG-001",
-    fault: "a DTP registration response without verification_uri_complete",
   },
   "DTP-REG-052": {
     check: "new check",

@@ -156,4 +156,19 @@ export const registration: Fault[] = [
       );
     },
   },
+  {
+    id: "F-REG-09-no-verification-uri-complete",
+    area: "registration",
+    description:
+      "The device authorization response omits verification_uri_complete (OPTIONAL in RFC 8628, required by DTP).",
+    requirement: "DTP-REG-051",
+    catchers: ["DTP-REG-001"],
+    fixture: () =>
+      wrap("registerDevice", async (ctx, next) => {
+        const reply = await next(ctx);
+        if (reply.status !== 200) return reply;
+        const { verification_uri_complete: _, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
 ];
