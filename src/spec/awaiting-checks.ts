@@ -14,38 +14,6 @@ export interface AwaitingCheck {
 }
 
 export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-REG-050": {
-    check: "new check",
-    fault:
-      "a device authorization request without scope is answered 400 invalid_request instead of a default scope or invalid_scope",
-  },
-  "DTP-REG-052": {
-    check: "new check",
-    fault:
-      "the device authorization endpoint accepts client_id/client_secret in the body only and answers invalid_client to HTTP Basic",
-  },
-  "DTP-DPOP-051": {
-    check: "DTP-DPOP-008",
-    fault: "a DTP server that compares htu byte for byte (rejects HTTPS://HOST:443/token)",
-  },
-  "DTP-DPOP-052": {
-    check: "DTP-DPOP-003",
-    fault: "a DTP server that accepts a proof older than dpop_proof_max_age plus skew",
-  },
-  "DTP-DPOP-053": {
-    check: "DTP-DPOP-011",
-    fault:
-      "a DTP server that issues a Bearer token to a request carrying a valid proof of a device without a registered key",
-  },
-  "DTP-DPOP-054": {
-    check: "DTP-DPOP-012",
-    fault: "a DTP resource answering a bound token without a proof 400 invalid_request",
-  },
-  "DTP-DPOP-055": {
-    check: "DTP-DPOP-013",
-    fault:
-      'a DTP resource answering a proof by another key error="invalid_dpop_proof" instead of invalid_token',
-  },
   "DTP-POLL-050": {
     check: "DTP-POLL-005",
     fault: "a DTP server that answers the second poll after a denial invalid_grant",

@@ -5,6 +5,11 @@
  * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
  * proof's key."
  *
+ * DTP-DPOP-053 (MUST, DTP; RFC 9449 §5):
+ * "A DTP server MUST bind to the proof's key every access token it issues to a request
+ * carrying a valid DPoP proof (`token_type` `DPoP`), also for a device without a registered
+ * key."
+ *
  * Devices with a key of each kind, registered in each encoding: Ed25519 as the raw 32 bytes
  * (proofs EdDSA), EC P-256 as an X.509 certificate (ES256), RSA as an SPKI (PS256). For each,
  * the device-code redemption and a refresh must answer `token_type: DPoP` with an access
@@ -26,7 +31,7 @@ const DEVICES: NewDeviceOptions[] = [
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, "DTP-DPOP-053"],
     level: "MUST",
     area: "signing",
     title: "Tokens of a keyed device are DPoP-bound: token_type DPoP, cnf.jkt = key thumbprint",
@@ -38,9 +43,9 @@ export const check: Check = {
       await ctx.case(`${d.kind} key as ${d.keyType}`, async () => {
         const { device, tokens } = await approvedDevice(ctx, d);
         const jkt = device.key!.jkt;
-        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        await expectBoundTo(ctx, device, tokens.tokens, jkt, ID);
         tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
-        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        await expectBoundTo(ctx, device, tokens.tokens, jkt, ID);
       });
     }
   },

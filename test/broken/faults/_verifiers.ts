@@ -113,6 +113,20 @@ export const dpopIgnoringIat: DpopVerifier = (proof, options) => {
   return verifyDpopProof(proof, { ...options, now: typeof iat === "number" ? iat : options.now });
 };
 
+/** Compares `htu` byte for byte (query and fragment dropped): no RFC 3986 normalisation. */
+export const dpopHtuByteForByte: DpopVerifier = (proof, options) => {
+  const htu = jwtPayload(proof)?.htu;
+  const bare = (u: string) => u.split(/[?#]/)[0];
+  if (typeof htu === "string" && bare(htu) !== bare(options.htu)) {
+    return Promise.resolve({ ok: false, error: "invalid_dpop_proof", reason: '"htu" differs' });
+  }
+  return verifyDpopProof(proof, options);
+};
+
+/** Accepts proofs an hour older than `dpop_proof_max_age` plus skew (its own wider window). */
+export const dpopWideWindow: DpopVerifier = (proof, options) =>
+  verifyDpopProof(proof, { ...options, maxAge: options.maxAge + 3600 });
+
 /** Does not check `ath` (the proof is not bound to the access token). */
 export const dpopIgnoringAth: DpopVerifier = (proof, options) => {
   const { accessToken: _ignored, ...rest } = options;
