@@ -16,7 +16,8 @@
  * that differ only by normalisable parts (scheme letters upper-cased, host letters
  * upper-cased when the host has letters, `:80`/`:443` added when the URL has no port). A
  * proof whose `htu` is such a spelling must be accepted: 200 for a refresh at `/token` and
- * for `GET` on the resource.
+ * for `GET` on the resource. A refusal fails DTP-DPOP-051 on a DTP target; elsewhere it is
+ * the SHOULD DTP-DPOP-050 (a WARN), as RFC 9449 §4.3 has it.
  */
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";

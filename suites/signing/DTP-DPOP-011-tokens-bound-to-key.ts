@@ -14,7 +14,9 @@
  * (proofs EdDSA), EC P-256 as an X.509 certificate (ES256), RSA as an SPKI (PS256). For each,
  * the device-code redemption and a refresh must answer `token_type: DPoP` with an access
  * token whose `cnf.jkt` is the key's RFC 7638 thumbprint (read from the JWT, or from
- * introspection for an opaque token). The keyless half is checked with DTP-DPOP-013.
+ * introspection for an opaque token). A token typed Bearer fails 011 when it carries
+ * `cnf.jkt`; without one it is allowed outside DTP (RFC 9449 §5 lets a server issue unbound
+ * tokens) and fails 053 on a DTP target. The keyless half is checked with DTP-DPOP-013.
  */
 import type { Check } from "../../src/check/check.ts";
 import { approvedDevice, type NewDeviceOptions } from "../../src/client/kit/index.ts";

@@ -57,7 +57,9 @@
  * (fresh) DPoP-bound token and one mutation of an otherwise valid proof carrying the current
  * nonce: no proof, no or a wrong `ath`, and the proof mutations of the /token check (except
  * a proof by another key, see DTP-DPOP-013). Each must get 401 `DPoP error="invalid_dpop_proof"`
- * with the declared `algs`. A valid proof afterwards gets 200.
+ * with the declared `algs`. The request without a proof: a `DPoP` challenge (012; outside
+ * DTP 400 `invalid_request` too), on a DTP target exactly 401 `invalid_dpop_proof` (054). An
+ * `iat` outside the declared window is 052 on a DTP target. A valid proof afterwards gets 200.
  */
 
 import type { Check } from "../../src/check/check.ts";

@@ -24,9 +24,11 @@
  * without a registered key)."
  *
  * A device registered WITHOUT a key redeems its device code with a proof by key K1: the
- * tokens must be bound to K1 (011). Then the resource is called with that token and an
- * otherwise valid proof (right `htm`, `htu`, `ath`, nonce) by another key K2: 401 `DPoP
- * error="invalid_token"` with the declared `algs`. A proof by K1 then gets 200.
+ * tokens must be bound to K1 (011; on a DTP target `token_type` DPoP even so, 053). Then the
+ * resource is called with that token and an otherwise valid proof (right `htm`, `htu`,
+ * `ath`, nonce) by another key K2: refused with a `DPoP` challenge (013), on a DTP target
+ * exactly 401 `error="invalid_token"` with the declared `algs` (055). A proof by K1 then
+ * gets 200.
  *
  * A keyless device is used on purpose: for a device with a registered key, DTP-DPOP-002
  * says a proof by another key at a resource is `invalid_dpop_proof`, which contradicts this
