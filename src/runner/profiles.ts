@@ -76,6 +76,12 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REG-014": dtp("admin API"),
   "DTP-REG-022": dtp("re-registration"),
   "DTP-REG-024": dtp("DTP's verification page contract"),
+  "DTP-REG-050": oauth(
+    "RFC 6749 §3.3, RFC 8628 §3.1: no scope → the default scope or invalid_scope",
+  ),
+  "DTP-REG-052": oauth(
+    "RFC 8628 §3.1, RFC 6749 §2.3.1: device authorization accepts each advertised client authentication",
+  ),
   // approval: the DTP admin API
   "DTP-APR-001": dtp("admin API"),
   "DTP-APR-002": dtp("admin API"),
