@@ -78,22 +78,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-SVC-008",
     fault: "a DTP server that accepts an assertion without jti",
   },
-  "DTP-POLL-050": {
-    check: "DTP-POLL-005",
-    fault: "a DTP server that answers the second poll after a denial invalid_grant",
-  },
-  "DTP-POLL-051": {
-    check: "DTP-POLL-006",
-    fault: "a DTP server that forgets expired device codes and answers invalid_grant later",
-  },
-  "DTP-POLL-052": {
-    check: "DTP-POLL-009",
-    fault: "a server that keeps answering authorization_pending after the user approved",
-  },
-  "DTP-POLL-053": {
-    check: "DTP-POLL-008",
-    fault: "a DTP server that deletes a device code when another client polls it",
-  },
   "DTP-TOK-050": {
     check: "new check",
     fault: 'a token response that repeats a member ({"access_token":"a","access_token":"b"})',
