@@ -87,17 +87,9 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a refresh narrowed to one scope answered without scope (or with the old scope) while introspection shows the narrower one",
   },
-  "DTP-TOK-053": {
-    check: "DTP-TOK-001",
-    fault: "a DTP token response without scope, or without refresh_token for a device token",
-  },
   "DTP-TOK-054": {
     check: "DTP-TOK-007",
     fault: "a DTP server issuing JWT refresh tokens",
-  },
-  "DTP-TOK-055": {
-    check: "DTP-TOK-001",
-    fault: "a DTP unbound access token carrying a cnf claim",
   },
   "DTP-EXP-050": {
     check: "DTP-EXP-005",

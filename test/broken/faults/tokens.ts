@@ -1,6 +1,7 @@
 /** Token responses and access tokens (RFC 6749 §5.1, RFC 9068). */
 import type { Fault } from "../types.ts";
-import { replyJson, withApp, withJson, withoutHeaders, wrap } from "./_lib.ts";
+import type { Wrapper } from "./_lib.ts";
+import { combine, replyJson, withApp, withJson, withoutHeaders, wrap } from "./_lib.ts";
 
 export const tokens: Fault[] = [
   {
@@ -51,5 +52,49 @@ export const tokens: Fault[] = [
           ? withJson(reply, { ...body, scope: "me login" })
           : reply;
       }),
+  },
+  {
+    id: "F-TOK-04-no-scope-in-token-response",
+    area: "tokens",
+    description:
+      "Token responses leave out scope (RFC 6749 §5.1 allows it when the scope is the one requested; DTP requires it in every token response).",
+    requirement: "DTP-TOK-053",
+    catchers: ["DTP-TOK-001"],
+    fixture: () =>
+      wrap("token", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { scope: _, ...body } = replyJson(reply);
+        return reply.status === 200 ? withJson(reply, body) : reply;
+      }),
+  },
+  {
+    id: "F-TOK-05-cnf-in-unbound-token",
+    area: "tokens",
+    description:
+      'Every access token carries a cnf claim, also a Bearer token issued without a DPoP proof (cnf {"x5t#S256": …} of a certificate the client never presented).',
+    requirement: "DTP-TOK-055",
+    catchers: ["DTP-TOK-001"],
+    fixture: () => {
+      const withCnf: Wrapper = (ctx, next) => {
+        const real = ctx.app.signer;
+        return next(
+          withApp(ctx, {
+            signer: {
+              ...real,
+              sign: (claims) =>
+                real.sign(
+                  claims.cnf === undefined
+                    ? ({
+                        ...claims,
+                        cnf: { "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" },
+                      } as unknown as typeof claims)
+                    : claims,
+                ),
+            },
+          }),
+        );
+      };
+      return combine(wrap("token", withCnf), wrap("login", withCnf));
+    },
   },
 ];
