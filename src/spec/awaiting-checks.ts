@@ -87,14 +87,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a refresh narrowed to one scope answered without scope (or with the old scope) while introspection shows the narrower one",
   },
-  "DTP-TOK-054": {
-    check: "DTP-TOK-007",
-    fault: "a DTP server issuing JWT refresh tokens",
-  },
-  "DTP-EXP-050": {
-    check: "DTP-EXP-005",
-    fault: "a DTP server that accepts an assertion expired by more than dtp_clock_skew",
-  },
   "DTP-REF-050": {
     check: "DTP-REF-006",
     fault: "a refresh without scope that returns an access token with a scope the grant never had",
@@ -102,10 +94,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
   "DTP-REF-051": {
     check: "DTP-REF-006",
     fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
-  },
-  "DTP-REF-052": {
-    check: "DTP-REF-008",
-    fault: "a refresh with a wrong client secret that burns the refresh token",
   },
   "DTP-REF-053": {
     check: "new check",

@@ -1,7 +1,19 @@
 /** Token responses and access tokens (RFC 6749 §5.1, RFC 9068). */
+
+import { randomToken } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import type { Wrapper } from "./_lib.ts";
-import { combine, replyJson, withApp, withJson, withoutHeaders, wrap } from "./_lib.ts";
+import {
+  combine,
+  jwtPayload,
+  replyJson,
+  withApp,
+  withForm,
+  withJson,
+  withoutHeaders,
+  wrap,
+  wrapAll,
+} from "./_lib.ts";
 
 export const tokens: Fault[] = [
   {
@@ -96,5 +108,31 @@ export const tokens: Fault[] = [
       };
       return combine(wrap("token", withCnf), wrap("login", withCnf));
     },
+  },
+  {
+    id: "F-TOK-06-jwt-refresh-tokens",
+    area: "tokens",
+    description:
+      "Refresh tokens are issued as JWTs (an HS256-style JWS whose payload carries the real token); the server reads them back wherever a refresh token is presented.",
+    requirement: "DTP-TOK-054",
+    catchers: ["DTP-TOK-007"],
+    fixture: () =>
+      wrapAll(async (ctx, next) => {
+        const inner = (t: string | undefined) => {
+          const rt = t === undefined ? undefined : jwtPayload(t)?.rt;
+          return typeof rt === "string" ? rt : t;
+        };
+        const form: Record<string, string> = { ...ctx.form } as Record<string, string>;
+        for (const k of ["refresh_token", "token"]) {
+          const v = inner(ctx.form[k]);
+          if (v !== undefined) form[k] = v;
+        }
+        const reply = await next(withForm(ctx, form));
+        const body = replyJson(reply);
+        if (typeof body.refresh_token !== "string") return reply;
+        const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const jwt = `${part({ alg: "HS256", typ: "JWT" })}.${part({ rt: body.refresh_token })}.${randomToken()}`;
+        return withJson(reply, { ...body, refresh_token: jwt });
+      }),
   },
 ];
