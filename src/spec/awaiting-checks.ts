@@ -14,22 +14,6 @@ export interface AwaitingCheck {
 }
 
 export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-POLL-050": {
-    check: "DTP-POLL-005",
-    fault: "a DTP server that answers the second poll after a denial invalid_grant",
-  },
-  "DTP-POLL-051": {
-    check: "DTP-POLL-006",
-    fault: "a DTP server that forgets expired device codes and answers invalid_grant later",
-  },
-  "DTP-POLL-052": {
-    check: "DTP-POLL-009",
-    fault: "a server that keeps answering authorization_pending after the user approved",
-  },
-  "DTP-POLL-053": {
-    check: "DTP-POLL-008",
-    fault: "a DTP server that deletes a device code when another client polls it",
-  },
   "DTP-TOK-050": {
     check: "new check",
     fault: 'a token response that repeats a member ({"access_token":"a","access_token":"b"})',
@@ -39,22 +23,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a refresh narrowed to one scope answered without scope (or with the old scope) while introspection shows the narrower one",
   },
-  "DTP-TOK-053": {
-    check: "DTP-TOK-001",
-    fault: "a DTP token response without scope, or without refresh_token for a device token",
-  },
-  "DTP-TOK-054": {
-    check: "DTP-TOK-007",
-    fault: "a DTP server issuing JWT refresh tokens",
-  },
-  "DTP-TOK-055": {
-    check: "DTP-TOK-001",
-    fault: "a DTP unbound access token carrying a cnf claim",
-  },
-  "DTP-EXP-050": {
-    check: "DTP-EXP-005",
-    fault: "a DTP server that accepts an assertion expired by more than dtp_clock_skew",
-  },
   "DTP-REF-050": {
     check: "DTP-REF-006",
     fault: "a refresh without scope that returns an access token with a scope the grant never had",
@@ -62,10 +30,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
   "DTP-REF-051": {
     check: "DTP-REF-006",
     fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
-  },
-  "DTP-REF-052": {
-    check: "DTP-REF-008",
-    fault: "a refresh with a wrong client secret that burns the refresh token",
   },
   "DTP-REF-053": {
     check: "new check",
