@@ -195,18 +195,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-RES-004",
     fault: 'a DTP resource whose challenge is Bearer realm="api"',
   },
-  "DTP-RES-054": {
-    check: "new check",
-    fault: "a resource answering 401 with a bare 'WWW-Authenticate: Bearer'",
-  },
-  "DTP-RES-055": {
-    check: "new check",
-    fault: "a challenge carrying error= twice",
-  },
-  "DTP-RES-056": {
-    check: "new check",
-    fault: "a challenge whose error_description carries a double quote or a non-ASCII character",
-  },
   "DTP-RES-058": {
     check: "DTP-RES-005",
     fault: 'a DTP resource answering a revoked token 403 or error="invalid_request"',
