@@ -188,6 +188,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-RES-004": dtp('realm="dtp" and problem+json at the resource'),
   "DTP-RES-005": oauth("RFC 6750 §3.1: forged and revoked tokens are invalid_token"),
   "DTP-RES-008": dtp("DTP scopes"),
+  "DTP-RES-054": oauth("RFC 6750 §3: the syntax of Bearer challenges"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
   "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
   // errors

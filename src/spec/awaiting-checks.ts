@@ -40,18 +40,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
   },
-  "DTP-RES-054": {
-    check: "new check",
-    fault: "a resource answering 401 with a bare 'WWW-Authenticate: Bearer'",
-  },
-  "DTP-RES-055": {
-    check: "new check",
-    fault: "a challenge carrying error= twice",
-  },
-  "DTP-RES-056": {
-    check: "new check",
-    fault: "a challenge whose error_description carries a double quote or a non-ASCII character",
-  },
   "DTP-ERR-050": {
     check: "DTP-ERR-003",
     fault: "a DTP server answering 400 invalid_client to a client_secret_post failure",
