@@ -19,12 +19,18 @@ export function expectInvalidGrant(res: HttpResponse, requirement: string): void
   expectOAuthError(res, { status: 400, error: "invalid_grant" }, requirement);
 }
 
-/** 200 `{"active": false}` with no other member (RFC 7662 §2.2). */
-export function expectInactive(res: HttpResponse, requirement: string): void {
+/**
+ * 200 `{"active": false}`. Another member beside `active` fails DTP-REV-058 at a DTP target
+ * (`dtp`); RFC 7662 §2.2 only says SHOULD NOT (DTP-REV-057), so elsewhere it is not judged.
+ */
+export function expectInactive(res: HttpResponse, requirement: string, dtp: boolean): void {
   expectStatus(res, 200, requirement);
   const body = expectJson(res, requirement);
-  if (body.active !== false || Object.keys(body).length !== 1) {
-    fail(requirement, '{"active": false} and no other member', JSON.stringify(body), res);
+  if (body.active !== false) {
+    fail(requirement, '"active": false', JSON.stringify(body), res);
+  }
+  if (dtp && Object.keys(body).length !== 1) {
+    fail("DTP-REV-058", '{"active": false} and no other member', JSON.stringify(body), res);
   }
 }
 

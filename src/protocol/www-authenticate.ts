@@ -17,6 +17,17 @@ export interface Challenge {
   token68?: string;
 }
 
+/**
+ * A challenge as sent: its auth-params in order, repeats kept (RFC 9110 §11.2 forbids a
+ * repeated name, RFC 6750 §3 a repeated Bearer attribute; {@link parseChallengeList} lets a
+ * check see them). Names lower-cased, quoted values unescaped.
+ */
+export interface RawChallenge {
+  scheme: string;
+  params: [name: string, value: string][];
+  token68?: string;
+}
+
 export class ChallengeParseError extends Error {
   override name = "ChallengeParseError";
 }
@@ -25,9 +36,26 @@ const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
 
 export function parseChallenges(header: string): Challenge[] {
+  return parseChallengeList(header).map((raw) => {
+    const c: Challenge = { scheme: raw.scheme, params: {} };
+    if (raw.token68 !== undefined) c.token68 = raw.token68;
+    for (const [name, value] of raw.params) {
+      if (Object.hasOwn(c.params, name)) {
+        throw new ChallengeParseError(
+          `parameter "${name}" repeated in the "${c.scheme}" challenge`,
+        );
+      }
+      c.params[name] = value;
+    }
+    return c;
+  });
+}
+
+/** The challenges of `header` (the grammar above), each parameter kept as sent. */
+export function parseChallengeList(header: string): RawChallenge[] {
   const s = header;
   let i = 0;
-  const out: Challenge[] = [];
+  const out: RawChallenge[] = [];
 
   const skipOws = () => {
     while (i < s.length && (s[i] === " " || s[i] === "\t")) i++;
@@ -98,7 +126,7 @@ export function parseChallenges(header: string): Challenge[] {
   while (i < s.length) {
     const scheme = readToken();
     if (!scheme) throw new ChallengeParseError(`expected an auth-scheme at offset ${i}`);
-    const challenge: Challenge = { scheme, params: {} };
+    const challenge: RawChallenge = { scheme, params: [] };
     out.push(challenge);
     const beforeSp = i;
     skipOws();
@@ -120,7 +148,7 @@ export function parseChallenges(header: string): Challenge[] {
       skipListSeparators();
       continue;
     }
-    setParam(challenge, first);
+    challenge.params.push(first);
     for (;;) {
       skipOws();
       if (i >= s.length) break;
@@ -129,15 +157,8 @@ export function parseChallenges(header: string): Challenge[] {
       if (i >= s.length || !paramAhead()) break;
       const p = tryParam();
       if (!p) throw new ChallengeParseError(`invalid auth-param at offset ${i}`);
-      setParam(challenge, p);
+      challenge.params.push(p);
     }
   }
   return out;
-}
-
-function setParam(c: Challenge, [name, value]: [string, string]): void {
-  if (Object.hasOwn(c.params, name)) {
-    throw new ChallengeParseError(`parameter "${name}" repeated in the "${c.scheme}" challenge`);
-  }
-  c.params[name] = value;
 }

@@ -6,7 +6,8 @@
  * - `failed` when a check failed on it or was blocked by it (also when no selected check
  *   covers it: a root cause outside the selection is still a failure);
  * - `not-claimed` when every check of it was skipped because the target does not claim
- *   what it needs;
+ *   what it needs, or when it is a DTP strengthening (`applies: dtp`) and the target is not a
+ *   DTP server (a check that also judges an RFC rule runs, but not for this requirement);
  * - `passed` when every claimed check of it judged it: PASSED, or failed on another
  *   requirement after running to its end;
  * - `untested` otherwise: a check of it was skipped for want of configuration or time,
@@ -29,7 +30,12 @@ export interface CoverageInput {
   results: readonly CheckResult[];
   /** "every area", or what the selection was. */
   scope: string;
+  /** False when the target is not a DTP server: its `applies: dtp` requirements are not claimed. */
+  dtpTarget?: boolean;
 }
+
+/** Why a DTP strengthening is not judged on a target that is not a DTP server. */
+export const NOT_DTP = "a DTP strengthening (applies: dtp); the target is not a DTP server";
 
 const STATES: readonly RequirementState[] = ["passed", "failed", "not-claimed", "untested"];
 
@@ -85,7 +91,10 @@ export function computeCoverage(input: CoverageInput): Coverage {
       const claimed = inProfile.filter(
         (r) => !(r.status === "SKIP" && r.skipKind === "not-claimed"),
       );
-      if (claimed.length === 0) {
+      if (input.dtpTarget === false && req.applies === "dtp") {
+        row.state = "not-claimed";
+        row.reason = NOT_DTP;
+      } else if (claimed.length === 0) {
         row.state = "not-claimed";
         row.reason = inProfile[0]?.message ?? "";
         if (inProfile[0]) row.via = inProfile[0].id;

@@ -76,6 +76,12 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REG-014": dtp("admin API"),
   "DTP-REG-022": dtp("re-registration"),
   "DTP-REG-024": dtp("DTP's verification page contract"),
+  "DTP-REG-050": oauth(
+    "RFC 6749 §3.3, RFC 8628 §3.1: no scope → the default scope or invalid_scope",
+  ),
+  "DTP-REG-052": oauth(
+    "RFC 8628 §3.1, RFC 6749 §2.3.1: device authorization accepts each advertised client authentication",
+  ),
   // approval: the DTP admin API
   "DTP-APR-001": dtp("admin API"),
   "DTP-APR-002": dtp("admin API"),
@@ -176,12 +182,15 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REV-003": oauth("RFC 7009 §2.1, RFC 7662 §2.1, §4"),
   "DTP-REV-007": oauth("RFC 7009 §2.2.1, RFC 7662 §2.3"),
   "DTP-REV-009": oauth("RFC 7662 §2.1: introspection needs authorization"),
+  "DTP-REV-060": oauth("RFC 7662 §2.2, §4: introspection agrees with what a token can do"),
   // resource
   "DTP-RES-001": dtp("the /me probe"),
   "DTP-RES-004": dtp('realm="dtp" and problem+json at the resource'),
   "DTP-RES-005": oauth("RFC 6750 §3.1: forged and revoked tokens are invalid_token"),
   "DTP-RES-008": dtp("DTP scopes"),
+  "DTP-RES-054": oauth("RFC 6750 §3: the syntax of Bearer challenges"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
+  "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
   // errors
   "DTP-ERR-001": oauth("RFC 6749 §5.2: invalid_request"),
   "DTP-ERR-003": oauth("RFC 6749 §5.2: invalid_client"),

@@ -296,6 +296,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       strict: options.strict ?? false,
       allowUntested: options.allowUntested ?? false,
       ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
+      dtpTarget: target.features.has("dtp"),
     });
     const finishedAt = new Date();
     return {

@@ -29,6 +29,8 @@ export function judgeRun(input: {
   strict?: boolean;
   allowUntested?: boolean;
   stoppedEarly?: string;
+  /** False when the target is not a DTP server (see computeCoverage). */
+  dtpTarget?: boolean;
 }): { summary: RunSummary; coverage: Coverage; verdict: Verdict; exitCode: 0 | 1 } {
   const levels = new Map(input.requirements.map((r) => [r.id, r.level as Level]));
   const summary = summarize(input.results);
@@ -36,6 +38,7 @@ export function judgeRun(input: {
     requirements: input.requirements,
     results: input.results,
     scope: input.scope,
+    ...(input.dtpTarget !== undefined ? { dtpTarget: input.dtpTarget } : {}),
   });
   const { verdict, exitCode } = decideVerdict({
     coverage,

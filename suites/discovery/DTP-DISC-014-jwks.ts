@@ -5,6 +5,11 @@
  * signatures; when the set holds both signing and encryption keys, every key MUST carry
  * `use`."
  *
+ * DTP-DISC-055 (MUST, DTP; RFC 9068 §4):
+ * "A DTP server's JWK Set MUST be answered 200 with `Content-Type: application/json` and
+ * MUST contain every key that signs current access tokens, each an EC P-256 key with a
+ * unique `kid`, `alg` `ES256` and `use` `sig`."
+ *
  * "Every key that signs current access tokens": when approval is configured, a fresh device
  * token is obtained and its signature must verify with the JWK Set's key of its `kid`.
  */
@@ -16,11 +21,13 @@ import { approvedDevice } from "../../src/client/kit/index.ts";
 import { show } from "./metadata.ts";
 
 const ID = "DTP-DISC-014";
+/** DTP: application/json, EC P-256 keys with unique kid, ES256, sig, the token key inside. */
+const DTP_JWKS = "DTP-DISC-055";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, DTP_JWKS],
     level: "MUST",
     area: "discovery",
     title: "The JWK Set holds the access-token signing keys: EC P-256, unique kid, ES256, sig",
@@ -33,7 +40,8 @@ export const check: Check = {
     }
     const res = await getJwks(ctx);
     expectStatus(res, 200, ID);
-    const body = expectJson(res, ID, "application/json");
+    const body = expectJson(res, ID);
+    expectJson(res, DTP_JWKS, "application/json");
     if (!Array.isArray(body.keys) || body.keys.length === 0) {
       fail(
         ID,
@@ -46,7 +54,8 @@ export const check: Check = {
     const kids = new Set<string>();
     keys.forEach((k, i) => {
       const want = `keys[${i}]: {"kty": "EC", "crv": "P-256", "x", "y", "kid" (unique), "alg": "ES256", "use": "sig"}`;
-      if (typeof k !== "object" || k === null || Array.isArray(k)) fail(ID, want, show(k), res);
+      if (typeof k !== "object" || k === null || Array.isArray(k))
+        fail(ID, "a JWK object", show(k), res);
       const jwk = k as Record<string, unknown>;
       const ok =
         jwk.kty === "EC" &&
@@ -57,9 +66,9 @@ export const check: Check = {
         jwk.kid !== "" &&
         jwk.alg === "ES256" &&
         jwk.use === "sig";
-      if (!ok) fail(ID, want, show(publicView(jwk)), res);
+      if (!ok) fail(DTP_JWKS, want, show(publicView(jwk)), res);
       if (kids.has(jwk.kid as string)) {
-        fail(ID, "a unique kid for every key", `kid ${show(jwk.kid)} appears twice`, res);
+        fail(DTP_JWKS, "a unique kid for every key", `kid ${show(jwk.kid)} appears twice`, res);
       }
       kids.add(jwk.kid as string);
     });

@@ -23,11 +23,28 @@
  * of a random token, login with a wrong password) with some of its required parameters left
  * out or sent empty (`grant_type=`) → 400 `invalid_request` as an RFC 6749 §5.2 JSON object.
  * The `error_description` should name one of the missing parameters (SHOULD: WARN).
+ *
+ * First, one case per endpoint that needs no session (so that a failure to obtain tokens,
+ * another requirement's, does not hide this one): at the device authorization, token,
+ * revocation and introspection endpoints the metadata names, a request without any of the
+ * endpoint's parameters (the token, revocation and introspection requests with the kit's
+ * client authentication; the device authorization request without a client_id either, since
+ * a public client's bare client_id is a complete request there) must be answered with an
+ * RFC 6749 §5.2 error: `application/json`, an `error` code of the endpoint's vocabulary, its
+ * status. An endpoint that refuses the form body with 415 is DTP-ERR-052's finding (the
+ * cross-cutting cause); the case then sends the same request as `application/json`, the
+ * encoding such an endpoint accepts, so that its error answer is judged on its own.
  */
 import fc from "fast-check";
-import type { Check } from "../../src/check/check.ts";
+import type { Check, CheckContext } from "../../src/check/check.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
+import { anonymous } from "../../src/client/auth.ts";
+import { endpointOf } from "../../src/client/index.ts";
 import {
+  clientAuthFor,
   harmlessRequest,
+  OAUTH_ENDPOINTS,
+  type OAuthOperation,
   oauthOperations,
   probeSession,
   sendProbe,
@@ -52,6 +69,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
+    await emptyRequestCases(ctx);
     const session = await probeSession(ctx);
     const ops = oauthOperations(ctx, session);
     const findings = new Findings();
@@ -112,3 +130,49 @@ export const check: Check = {
     findings.settle(ctx);
   },
 };
+
+const ENDPOINT_NAMES: readonly [Exclude<OAuthOperation, "login">, string][] = [
+  ["registerDevice", "device authorization"],
+  ["token", "token"],
+  ["revokeToken", "revocation"],
+  ["introspectToken", "introspection"],
+];
+
+/** One case per endpoint: a request without parameters → an RFC 6749 §5.2 error. */
+async function emptyRequestCases(ctx: CheckContext): Promise<void> {
+  for (const [op, name] of ENDPOINT_NAMES) {
+    const url = endpointOf(ctx.target, OAUTH_ENDPOINTS[op]);
+    if (url === undefined) continue;
+    const label = `${name}: no parameters`;
+    await ctx.case(label, async () => {
+      const clientId = ctx.clientId("err1");
+      const auth =
+        op === "registerDevice" ? anonymous(clientId) : clientAuthFor(ctx.target, clientId);
+      const headers: Record<string, string> = {};
+      const form: Record<string, string | undefined> = {};
+      auth.apply({ headers, form }, ctx.target, Math.floor(ctx.clock.now() / 1000));
+      const params = Object.fromEntries(
+        Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      const send = (type: string, body: string): Promise<HttpResponse> =>
+        ctx.http.request({
+          method: "POST",
+          url,
+          headers: { ...headers, "content-type": type },
+          body,
+          label: `${label} (${type})`,
+        });
+      let res = await send(
+        "application/x-www-form-urlencoded",
+        new URLSearchParams(params).toString(),
+      );
+      if (res.status === 415) {
+        ctx.note(
+          `${name}: the form body was refused 415 (DTP-ERR-052); its error answer is judged on the same request sent as application/json`,
+        );
+        res = await send("application/json", JSON.stringify(params));
+      }
+      expectOAuthErrorFormat(res, ID);
+    });
+  }
+}

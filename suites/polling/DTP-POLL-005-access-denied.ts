@@ -3,13 +3,18 @@
  * "Once the authorization request is denied, the next poll of its `device_code` MUST be
  * answered 400 OAuth error `access_denied`."
  *
+ * DTP-POLL-050 (MUST, DTP; RFC 8628 §3.5):
+ * "A DTP server MUST answer every poll of a denied registration's `device_code` 400
+ * `access_denied` until the code expires."
+ *
  * Poll once while pending, deny through the configured approval, then poll twice more,
  * each at the interval (so that `slow_down` is never a correct answer) and never past
  * the code's expiry.
  *
- * Outside DTP, RFC 8628 §3.5 asks `access_denied` of the first answer after the denial only
- * (the client must then stop polling): a later poll may also be `invalid_grant` (the code
- * was used up by that answer), never tokens.
+ * The first poll after the denial is DTP-POLL-005's; the second is DTP-POLL-050's on a DTP
+ * target. Outside DTP, RFC 8628 §3.5 asks `access_denied` of the first answer after the
+ * denial only (the client must then stop polling): a later poll may also be `invalid_grant`
+ * (the code was used up by that answer), never tokens (DTP-POLL-005).
  */
 import type { Check } from "../../src/check/check.ts";
 import { expectOAuthError } from "../../src/check/expect.ts";
@@ -22,11 +27,12 @@ import {
 } from "./_helpers.ts";
 
 const ID = "DTP-POLL-005";
+const EVERY_POLL = "DTP-POLL-050";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, EVERY_POLL],
     level: "MUST",
     area: "polling",
     title: "Every poll of a denied registration is answered access_denied",
@@ -51,11 +57,15 @@ export const check: Check = {
       if (at + 500 > expiresAt) break;
       const next = await pollAfter(ctx, timed, prev, reg.interval, `poll #${n} (denied)`);
       skipIfExpiredOnTheWay(ctx, timed, next);
-      const later = n > 2 && !ctx.target.features.has("dtp");
+      const dtp = ctx.target.features.has("dtp");
+      const later = n > 2;
       expectOAuthError(
         next.res,
-        { status: 400, error: later ? ["access_denied", "invalid_grant"] : "access_denied" },
-        ID,
+        {
+          status: 400,
+          error: later && !dtp ? ["access_denied", "invalid_grant"] : "access_denied",
+        },
+        later && dtp ? EVERY_POLL : ID,
       );
       prev = next;
       polls++;

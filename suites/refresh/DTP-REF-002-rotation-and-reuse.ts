@@ -116,10 +116,12 @@ export const check: Check = {
           expectInactive(
             await device.introspect(latest.accessToken, { label: "introspect latest access" }),
             "DTP-REF-004",
+            ctx.target.features.has("dtp"),
           );
           expectInactive(
             await device.introspect(latest.refreshToken, { label: "introspect latest refresh" }),
             "DTP-REF-004",
+            ctx.target.features.has("dtp"),
           );
         },
       ),

@@ -8,9 +8,15 @@
  * client issued credentials) that lacks valid client authentication MUST be answered with
  * OAuth error `invalid_client` (its status: DTP-ERR-003)."
  *
+ * DTP-REF-052 (MUST, DTP):
+ * "A refresh request that fails client authentication MUST NOT consume the refresh token:
+ * its owner can still use it."
+ *
  * Property (DTP-REF-009): generated bad client authentications (none, a wrong API key in
- * HTTP Basic or in the form, an empty one); after each, the same refresh token must still
- * refresh. Then another approved device presents the token (DTP-REF-008).
+ * HTTP Basic or in the form, an empty one); after each, on a DTP target, the same refresh
+ * token must still refresh (DTP-REF-052; the RFCs do not say what a failed request may do to
+ * the token, so the OAuth profile notes a consumed token and goes on with a new one). Then
+ * another approved device presents the token (DTP-REF-008).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -28,6 +34,7 @@ import { approvedDevice, clientSecret, otherDevice } from "../../src/client/kit/
 import { expectRefreshed } from "./_helpers.ts";
 
 const ID = "DTP-REF-008";
+const NOT_CONSUMED = "DTP-REF-052";
 
 type BadAuth =
   | { kind: "none"; formClientId: boolean }
@@ -37,7 +44,7 @@ type BadAuth =
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-REF-009"],
+    requirements: [ID, "DTP-REF-009", NOT_CONSUMED],
     level: "MUST",
     area: "refresh",
     title:
@@ -47,8 +54,10 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
-    const { device, tokens } = await approvedDevice(ctx, { label: "owner" });
-    let current = withRefreshToken(tokens.tokens).refreshToken;
+    const dtp = ctx.target.features.has("dtp");
+    const owner = await approvedDevice(ctx, { label: "owner" });
+    let device = owner.device;
+    let current = withRefreshToken(owner.tokens.tokens).refreshToken;
     const apiKey = clientSecret(ctx.target, device.clientId);
     const wrongKey = fc.string({ minLength: 0, maxLength: 40 }).filter((s) => s !== apiKey);
     const badAuth: fc.Arbitrary<BadAuth> = fc.oneof(
@@ -81,7 +90,17 @@ export const check: Check = {
         );
         expectOAuthError(res, { status: 401, error: "invalid_client" }, "DTP-REF-009");
         // Not consumed: the same token still refreshes, with proper authentication.
-        const next = expectRefreshed(ctx, await device.refresh(current), "DTP-REF-009");
+        const again = await device.refresh(current);
+        if (!dtp && again.status !== 200) {
+          ctx.note(
+            `the refresh token no longer refreshes after a request with bad client authentication (${bad.kind}; status ${again.status}): not judged outside DTP, went on with a new one`,
+          );
+          const fresh = await approvedDevice(ctx, { label: "owner" });
+          device = fresh.device;
+          current = withRefreshToken(fresh.tokens.tokens).refreshToken;
+          return;
+        }
+        const next = expectRefreshed(ctx, again, NOT_CONSUMED);
         current = next.refreshToken;
       }),
       { numRuns: Math.max(3, Math.ceil(ctx.fc.numRuns / 3)) },

@@ -338,7 +338,7 @@ export class Introspect implements Cmd {
       const body = (res.body ?? {}) as { active?: unknown };
       const req = this.byOther ? "DTP-REV-012" : "DTP-REV-011";
       if (expected === "dead" || (expected === "maybe" && body.active !== true)) {
-        expectInactive(res, req);
+        expectInactive(res, req, true);
         return "200 active:false";
       }
       const info = expectActive(res, "DTP-REV-010");

@@ -48,6 +48,10 @@
  * "The 200 response of `POST /register` carries a secret (`device_code`) and MUST carry
  * `Cache-Control: no-store` and `Pragma: no-cache`."
  *
+ * DTP-REG-051 (MUST, DTP; RFC 8628 §3.2):
+ * "A DTP registration response MUST also contain `verification_uri_complete` and
+ * `interval`."
+ *
  * DTP-ERR-014 (MUST, RFC 6749 §3.1, §3.2):
  * "Unrecognized request parameters MUST be ignored."
  *
@@ -183,6 +187,7 @@ export const check: Check = {
       "DTP-REG-018",
       "DTP-REG-019",
       "DTP-REG-020",
+      "DTP-REG-051",
       "DTP-ERR-014",
     ],
     level: "MUST",

@@ -72,6 +72,8 @@ const R = {
   uri: "DTP-REG-018",
   lifetimes: "DTP-REG-019",
   noStore: "DTP-REG-020",
+  /** DTP: `verification_uri_complete` and `interval` too (OPTIONAL in RFC 8628 §3.2). */
+  complete: "DTP-REG-051",
 } as const;
 
 export interface DeviceAuthorization {
@@ -96,20 +98,37 @@ export function expectDeviceAuthorization(
 ): DeviceAuthorization {
   expectStatus(res, 200, ok);
   const body = expectJson(res, R.ok, "application/json");
+  const dtp = ctx.target.features.has("dtp");
   for (const member of [
     "device_code",
     "user_code",
     "verification_uri",
     "verification_uri_complete",
   ]) {
+    const optional = member === "verification_uri_complete";
+    if (optional && !dtp && body[member] === undefined) continue;
     if (typeof body[member] !== "string") {
-      fail(R.ok, `"${member}": a string`, `"${member}": ${JSON.stringify(body[member])}`, res);
+      const requirement = optional && body[member] === undefined ? R.complete : R.ok;
+      fail(
+        requirement,
+        `"${member}": a string`,
+        `"${member}": ${JSON.stringify(body[member])}`,
+        res,
+      );
     }
   }
   for (const member of ["expires_in", "interval"]) {
     const v = body[member];
+    const optional = member === "interval";
+    if (optional && !dtp && v === undefined) continue;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-      fail(R.ok, `"${member}": a positive integer`, `"${member}": ${JSON.stringify(v)}`, res);
+      const requirement = optional && v === undefined ? R.complete : R.ok;
+      fail(
+        requirement,
+        `"${member}": a positive integer`,
+        `"${member}": ${JSON.stringify(v)}`,
+        res,
+      );
     }
   }
   const deviceCode = body.device_code as string;
@@ -140,7 +159,7 @@ export function expectDeviceAuthorization(
     );
   }
   const complete = `${verificationUri}?user_code=${userCode}`;
-  if (body.verification_uri_complete !== complete) {
+  if (body.verification_uri_complete !== undefined && body.verification_uri_complete !== complete) {
     fail(
       R.uri,
       `"verification_uri_complete": ${JSON.stringify(complete)}`,
@@ -148,7 +167,7 @@ export function expectDeviceAuthorization(
       res,
     );
   }
-  if (ctx.target.features.has("dtp")) {
+  if (dtp) {
     const declaredCode = declaredLifetime(ctx.target, "device_code", Number.NaN);
     const declaredInterval = declaredLifetime(ctx.target, "interval", Number.NaN);
     if (body.expires_in !== declaredCode) {

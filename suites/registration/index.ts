@@ -15,6 +15,8 @@ import { check as reg013 } from "./DTP-REG-013-ed25519-keys.ts";
 import { check as reg014 } from "./DTP-REG-014-jkt-and-pending-list.ts";
 import { check as reg022 } from "./DTP-REG-022-re-registration.ts";
 import { check as reg024 } from "./DTP-REG-024-verification-page.ts";
+import { check as reg050 } from "./DTP-REG-050-default-scope.ts";
+import { check as reg052 } from "./DTP-REG-052-device-authorization-client-auth.ts";
 
 export const checks: Check[] = [
   reg001,
@@ -32,4 +34,6 @@ export const checks: Check[] = [
   reg014,
   reg022,
   reg024,
+  reg050,
+  reg052,
 ];

@@ -8,9 +8,14 @@
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
  * DPoP challenge MUST be an `application/problem+json` document."
  *
+ * DTP-RES-053 (MUST, DTP; RFC 6750 §3):
+ * "A DTP protected resource MUST answer a request without any access token with
+ * `WWW-Authenticate: Bearer realm="dtp"` carrying no `error` attribute."
+ *
  * Every protected operation of the requirement the target offers: `GET /me`, and (with
  * personal tokens) `POST /personal-tokens`, `GET /personal-tokens` and
- * `DELETE /personal-tokens/{id}`, each sent without credentials.
+ * `DELETE /personal-tokens/{id}`, each sent without credentials. The exact challenge,
+ * `Bearer realm="dtp"` without `error`, is DTP's (DTP-RES-053), judged at a DTP target.
  */
 
 import type { Check } from "../../src/check/check.ts";
@@ -24,7 +29,7 @@ const ID = "DTP-RES-004";
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-RES-010"],
+    requirements: [ID, "DTP-RES-010", "DTP-RES-053"],
     level: "MUST",
     area: "resource",
     title: 'No token at a protected resource: 401, Bearer realm="dtp" without error, problem+json',
@@ -56,10 +61,12 @@ export const check: Check = {
     for (const req of requests) {
       await ctx.case(`${req.label} without a token`, async () => {
         const res = await ctx.http.request({ ...req, label: `${req.label} without a token` });
-        const challenge = expectWwwAuthenticate(res, { scheme: "Bearer", error: null }, ID);
+        const challenge = expectWwwAuthenticate(res, { scheme: "Bearer" }, ID);
+        if (!ctx.target.features.has("dtp")) return;
+        expectWwwAuthenticate(res, { scheme: "Bearer", error: null }, "DTP-RES-053");
         if (challenge.params.realm !== "dtp") {
           fail(
-            ID,
+            "DTP-RES-053",
             'a Bearer challenge with realm="dtp"',
             `realm=${JSON.stringify(challenge.params.realm)} in ${JSON.stringify(res.headers["www-authenticate"])}`,
             res,

@@ -18,6 +18,16 @@
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
  * DPoP challenge MUST be an `application/problem+json` document."
  *
+ * DTP-RES-058 (MUST, DTP; RFC 6750 §3.1):
+ * "A DTP protected resource MUST answer every request whose access token it refuses
+ * (malformed, unknown, forged, expired, revoked, or presented with the wrong scheme) 401
+ * with `error="invalid_token"` in its challenge, unless another requirement names another
+ * error."
+ *
+ * DTP-RES-059 (MUST, DTP; RFC 9068 §4; RFC 8725 §3.9):
+ * "A DTP protected resource MUST also refuse an access token whose `aud` is not the issuer
+ * or whose header `typ` is not exactly `at+jwt`, even when its signature verifies."
+ *
  * With:
  * DTP-RES-006 (MUST, RFC 8725 §2.1, §3.1): "An access token whose header `alg` is `none`, or
  * that is signed with HMAC using the server's public key as secret (`HS256`), MUST be
@@ -36,17 +46,22 @@
  * signature, an ES256 signature by another key (with the server's `kid`, or with the
  * attacker's key in a `jwk` / `jku` header); each fixed forgery is an explicit example, run
  * every time. Plus one revoked access token.
+ *
+ * What RFC 6750 requires of any resource is a refusal with a Bearer challenge (DTP-RES-005);
+ * the 401 and `error="invalid_token"` are a SHOULD there (DTP-RES-057) and DTP's MUST
+ * (DTP-RES-058), judged at a DTP target, as is an `aud` other than the issuer (DTP-RES-059;
+ * RFC 9068 §4 lets a resource accept its own audience).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
-import { expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import { describe, expectStatus, expectWwwAuthenticate, fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   callResource,
   fetchJwks,
   generateDeviceKey,
   issuerOf,
   meOk,
-  meRefused,
   withRefreshToken,
 } from "../../src/client/index.ts";
 import { approvedDevice } from "../../src/client/kit/index.ts";
@@ -56,19 +71,33 @@ import { expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-005";
 
-/** The requirement a forgery violates: alg none / HMAC (006), iss, aud, typ (007), else 005. */
-function requirementOf(f: Forgery): string {
+/**
+ * The requirement a forgery violates: alg none / HMAC (006), iss, typ (007), aud (DTP's 059
+ * at a DTP target), else 005.
+ */
+function requirementOf(f: Forgery, dtp: boolean): string {
   if (f.kind === "alg-none" || f.kind === "hmac") return "DTP-RES-006";
-  if (f.kind === "typ" || (f.kind === "claim" && (f.claim === "iss" || f.claim === "aud"))) {
-    return "DTP-RES-007";
-  }
+  if (f.kind === "typ" || (f.kind === "claim" && f.claim === "iss")) return "DTP-RES-007";
+  if (f.kind === "claim" && f.claim === "aud" && dtp) return "DTP-RES-059";
   return ID;
+}
+
+/**
+ * Not served, with a Bearer challenge (DTP-RES-005 and `requirement`); at a DTP target
+ * exactly 401 `invalid_token` (DTP-RES-058; RFC 6750 §3.1 says SHOULD, DTP-RES-057).
+ */
+function expectRefused(res: HttpResponse, requirement: string, what: string, dtp: boolean) {
+  if (res.status >= 200 && res.status < 300) {
+    fail(requirement, `a refusal with a challenge for ${what}`, describe(res), res);
+  }
+  expectWwwAuthenticate(res, { scheme: "Bearer", status: res.status }, requirement);
+  if (dtp) expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, "DTP-RES-058");
 }
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-RES-006", "DTP-RES-007", "DTP-RES-010"],
+    requirements: [ID, "DTP-RES-006", "DTP-RES-007", "DTP-RES-010", "DTP-RES-058", "DTP-RES-059"],
     level: "MUST",
     area: "resource",
     title:
@@ -78,6 +107,7 @@ export const check: Check = {
     property: true,
   },
   async run(ctx) {
+    const dtp = ctx.target.features.has("dtp");
     const { device, tokens } = await approvedDevice(ctx, { label: "forge" });
     const first = withRefreshToken(tokens.tokens);
     const genuine = first.accessToken;
@@ -106,8 +136,9 @@ export const check: Check = {
     await ctx.case("a revoked access token", async () => {
       const second = withRefreshToken(await device.refreshed(first));
       expectStatus(await device.revoke(second.accessToken, "access_token"), 200, "DTP-REV-001");
-      const revoked = await meRefused(ctx, second, ID, { label: "GET /me with a revoked token" });
-      expectChallengeProblem(revoked);
+      const revoked = await callResource(ctx, second, undefined, "GET /me with a revoked token");
+      expectRefused(revoked, ID, "a revoked token", dtp);
+      if (dtp) expectChallengeProblem(revoked);
     });
     const refused = async (f: Forgery) => {
       const res = await callResource(
@@ -116,12 +147,8 @@ export const check: Check = {
         undefined,
         `GET /me with ${f.what}`,
       );
-      const requirement = requirementOf(f);
-      if (res.status === 200) {
-        fail(requirement, `401 invalid_token for a token with ${f.what}`, "200 (accepted)", res);
-      }
-      expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, requirement);
-      expectChallengeProblem(res);
+      expectRefused(res, requirementOf(f, dtp), `a token with ${f.what}`, dtp);
+      if (dtp) expectChallengeProblem(res);
     };
     // Every fixed forgery (and a bit flip per part) is a case, run every time: a rare one
     // (alg none in one case, HS256 with one encoding of the key) is never left to chance.

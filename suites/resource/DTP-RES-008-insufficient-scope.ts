@@ -12,6 +12,10 @@
  * "The body of every 401 and 403 answer of a protected resource that carries a Bearer or
  * DPoP challenge MUST be an `application/problem+json` document."
  *
+ * DTP-RES-060 (MUST, RFC 6750 §3):
+ * "A protected resource MUST NOT serve a request whose access token lacks the scope the
+ * resource requires, and MUST answer it with a `WWW-Authenticate` challenge."
+ *
  * With:
  * DTP-RES-009 (SHOULD, RFC 6750 §3): "An `insufficient_scope` challenge SHOULD carry a
  * `scope` attribute naming the required scope (e.g. `scope="me"`)." (checked last, WARN)
@@ -20,7 +24,8 @@
  * Tokens narrowed by refresh (RFC 6749 §6): a device token with only `login` at `/me`; a
  * device token with only `me` at `/login` (when the target has login); a user token with
  * only `me` at `GET /personal-tokens` and `POST /personal-tokens` (when it has personal
- * tokens and the config a user).
+ * tokens and the config a user). Each must first not be served and carry a Bearer
+ * challenge (DTP-RES-060, RFC 6750 §3), then be exactly DTP's 403 `insufficient_scope`.
  */
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
@@ -51,7 +56,7 @@ interface Refusal {
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-RES-009", "DTP-RES-010"],
+    requirements: [ID, "DTP-RES-009", "DTP-RES-010", "DTP-RES-060"],
     level: "MUST",
     area: "resource",
     title:
@@ -156,6 +161,11 @@ async function refused(
 ): Promise<Refusal> {
   requireValid(ctx, tokens, what);
   const res = await send();
+  // DTP-RES-060 (RFC 6750 §3): not served, and refused with a challenge.
+  if (res.status >= 200 && res.status < 300) {
+    fail("DTP-RES-060", `a refusal with a challenge for ${what}`, describe(res), res);
+  }
+  expectWwwAuthenticate(res, { scheme: "Bearer", status: res.status }, "DTP-RES-060");
   if (res.status !== 403) {
     fail(ID, `403 insufficient_scope for ${what}`, describe(res), res);
   }

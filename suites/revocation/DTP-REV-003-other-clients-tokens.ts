@@ -13,9 +13,22 @@
  * issued to another client MUST answer `{"active": false}`, while the admin bearer MUST be
  * able to introspect any token."
  *
+ * DTP-REV-051 (MUST, DTP; RFC 7009 §2.1, §2.2):
+ * "A DTP server MUST answer a revocation request for a token issued to another client 200,
+ * as for an invalid token, not with an error."
+ *
+ * DTP-REV-056 (MUST, DTP; RFC 7662 §2.2):
+ * "Introspection of an active token that the caller may see MUST answer `active` true with
+ * `scope`, `client_id`, `sub`, `token_type`, `exp`, `iat`, `iss`, `jti` and `dtp_kind`,
+ * plus `cnf` for a DPoP-bound token, matching the token's claims."
+ *
  * Device A has an Ed25519 key (DPoP-bound tokens), device B none (Bearer). B revokes A's
  * access and refresh tokens: A's tokens must keep working. Then each device introspects its
  * own and the other's tokens, and the administrator introspects A's.
+ *
+ * DTP's strengthenings: B's revocation of A's tokens is answered 200 (DTP-REV-051), and the
+ * introspection of an active token carries every member DTP names, `dtp_kind` included
+ * (DTP-REV-056); a member present with a wrong value is RFC 7662's (DTP-REV-010).
  *
  * Outside DTP (a target without the "dtp" feature) only what RFC 7009 / 7662 / 9449 say:
  * B's revocation may also be refused with an error (RFC 7009 §2.1: "the request is refused
@@ -49,7 +62,7 @@ const ID = "DTP-REV-003";
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-REV-010", "DTP-REV-012"],
+    requirements: [ID, "DTP-REV-010", "DTP-REV-012", "DTP-REV-051", "DTP-REV-056"],
     level: "MUST",
     area: "revocation",
     title:
@@ -74,9 +87,12 @@ export const check: Check = {
       [a.tokens.accessToken, "access_token"],
       [a.tokens.refreshToken, "refresh_token"],
     ] as const) {
-      const res = await devB.device.revoke(token, hint);
-      if (dtp || res.status !== 400) expectStatus(res, 200, ID);
-      else expectOAuthError(res, { status: 400, error: OAUTH_REFUSALS }, ID);
+      await ctx.case(`B revokes A's ${hint}`, async () => {
+        const res = await devB.device.revoke(token, hint);
+        if (dtp) expectStatus(res, 200, "DTP-REV-051");
+        else if (res.status !== 400) expectStatus(res, 200, ID);
+        else expectOAuthError(res, { status: 400, error: OAUTH_REFUSALS }, ID);
+      });
     }
     requireValid(ctx, a.tokens, "checking that A's access token still works");
     const me = await callResource(ctx, a.tokens, a.dpop, "GET /me with A's token (must work)");
@@ -114,16 +130,19 @@ export const check: Check = {
     expectInactive(
       await devB.device.introspect(a2.accessToken, { label: "B introspects A's access token" }),
       "DTP-REV-012",
+      dtp,
     );
     expectInactive(
       await devB.device.introspect(a2.refreshToken, { label: "B introspects A's refresh token" }),
       "DTP-REV-012",
+      dtp,
     );
     expectInactive(
       await devA.device.introspect(b.tokens.accessToken, {
         label: "A introspects B's access token",
       }),
       "DTP-REV-012",
+      dtp,
     );
 
     // The administrator introspects anyone's token.
@@ -200,7 +219,7 @@ function checkAccessFields(
   for (const [k, v] of want) {
     if (info[k] !== v) {
       fail(
-        "DTP-REV-010",
+        k === "dtp_kind" ? "DTP-REV-056" : "DTP-REV-010",
         `"${k}": ${JSON.stringify(v)}`,
         `"${k}": ${JSON.stringify(info[k])}`,
         res,
@@ -241,7 +260,7 @@ function checkRefreshFields(
   ] as const) {
     if (info[k] !== v) {
       fail(
-        "DTP-REV-010",
+        k === "dtp_kind" ? "DTP-REV-056" : "DTP-REV-010",
         `"${k}": ${JSON.stringify(v)}`,
         `"${k}": ${JSON.stringify(info[k])}`,
         res,
@@ -278,7 +297,7 @@ function requireMembers(res: HttpResponse, info: Info, bound: boolean): void {
   const bad = types.filter(([k, t]) => typeof info[k] !== t || info[k] === null);
   if (bad.length > 0) {
     fail(
-      "DTP-REV-010",
+      "DTP-REV-056",
       `the members ${types.map(([k, t]) => `${k} (${t})`).join(", ")}`,
       `missing or mistyped: ${bad.map(([k]) => `${k} = ${JSON.stringify(info[k])}`).join(", ")}`,
       res,

@@ -34,6 +34,11 @@
  * proofs MUST be rejected as an invalid proof; that window MUST be limited (RFC 9449 §11.1:
  * preferably seconds or minutes)."
  *
+ * DTP-DPOP-052 (MUST, DTP; RFC 9449 §11.1):
+ * "A DTP server MUST reject as an invalid proof a proof whose `iat` is more than
+ * `dtp_lifetimes.dpop_proof_max_age` plus skew seconds in the past, or more than skew
+ * seconds in the future."
+ *
  * DTP-DPOP-003 … DTP-DPOP-009 at `/token` (MUST, RFC 9449 §4.2, §4.3, §11.1; RFC 8725):
  * - 003 "A request with more than one `DPoP` header, or whose `DPoP` value is not a
  *   well-formed JWS compact serialization, MUST be rejected as an invalid proof (400
@@ -79,6 +84,7 @@ export const check: Check = {
       "DTP-DPOP-007",
       "DTP-DPOP-008",
       "DTP-DPOP-009",
+      "DTP-DPOP-052",
     ],
     level: "MUST",
     area: "signing",

@@ -5,11 +5,18 @@
  * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
  * proof's key."
  *
+ * DTP-DPOP-053 (MUST, DTP; RFC 9449 §5):
+ * "A DTP server MUST bind to the proof's key every access token it issues to a request
+ * carrying a valid DPoP proof (`token_type` `DPoP`), also for a device without a registered
+ * key."
+ *
  * Devices with a key of each kind, registered in each encoding: Ed25519 as the raw 32 bytes
  * (proofs EdDSA), EC P-256 as an X.509 certificate (ES256), RSA as an SPKI (PS256). For each,
  * the device-code redemption and a refresh must answer `token_type: DPoP` with an access
  * token whose `cnf.jkt` is the key's RFC 7638 thumbprint (read from the JWT, or from
- * introspection for an opaque token). The keyless half is checked with DTP-DPOP-013.
+ * introspection for an opaque token). A token typed Bearer fails 011 when it carries
+ * `cnf.jkt`; without one it is allowed outside DTP (RFC 9449 §5 lets a server issue unbound
+ * tokens) and fails 053 on a DTP target. The keyless half is checked with DTP-DPOP-013.
  */
 import type { Check } from "../../src/check/check.ts";
 import { approvedDevice, type NewDeviceOptions } from "../../src/client/kit/index.ts";
@@ -26,7 +33,7 @@ const DEVICES: NewDeviceOptions[] = [
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, "DTP-DPOP-053"],
     level: "MUST",
     area: "signing",
     title: "Tokens of a keyed device are DPoP-bound: token_type DPoP, cnf.jkt = key thumbprint",
@@ -38,9 +45,9 @@ export const check: Check = {
       await ctx.case(`${d.kind} key as ${d.keyType}`, async () => {
         const { device, tokens } = await approvedDevice(ctx, d);
         const jkt = device.key!.jkt;
-        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        await expectBoundTo(ctx, device, tokens.tokens, jkt, ID);
         tokens.tokens = await device.refreshed(tokens.tokens, { requirement: ID });
-        await expectBoundTo(device, tokens.tokens, jkt, ID);
+        await expectBoundTo(ctx, device, tokens.tokens, jkt, ID);
       });
     }
   },

@@ -35,9 +35,18 @@
  * proofs MUST be rejected as an invalid proof; that window MUST be limited (RFC 9449 §11.1:
  * preferably seconds or minutes)."
  *
+ * DTP-DPOP-052 (MUST, DTP; RFC 9449 §11.1):
+ * "A DTP server MUST reject as an invalid proof a proof whose `iat` is more than
+ * `dtp_lifetimes.dpop_proof_max_age` plus skew seconds in the past, or more than skew
+ * seconds in the future."
+ *
  * DTP-DPOP-016 (MUST, RFC 9449 §7.1):
  * "Every `DPoP` challenge in `WWW-Authenticate` MUST carry `algs="ES256 EdDSA RS256 PS256"`
  * (the values of `dpop_signing_alg_values_supported`, space-separated)."
+ *
+ * DTP-DPOP-054 (MUST, DTP; RFC 9449 §7.1):
+ * "A DTP protected resource MUST answer a DPoP-bound access token presented without a proof
+ * 401 with `WWW-Authenticate: DPoP error="invalid_dpop_proof"`."
  *
  * With DTP-DPOP-003 … 009 at the resource ("… MUST be rejected as an invalid proof (… 401
  * `DPoP error="invalid_dpop_proof"` at a protected resource)"), and DTP-DPOP-016 ("Every
@@ -48,7 +57,9 @@
  * (fresh) DPoP-bound token and one mutation of an otherwise valid proof carrying the current
  * nonce: no proof, no or a wrong `ath`, and the proof mutations of the /token check (except
  * a proof by another key, see DTP-DPOP-013). Each must get 401 `DPoP error="invalid_dpop_proof"`
- * with the declared `algs`. A valid proof afterwards gets 200.
+ * with the declared `algs`. The request without a proof: a `DPoP` challenge (012; outside
+ * DTP 400 `invalid_request` too), on a DTP target exactly 401 `invalid_dpop_proof` (054). An
+ * `iat` outside the declared window is 052 on a DTP target. A valid proof afterwards gets 200.
  */
 
 import type { Check } from "../../src/check/check.ts";
@@ -77,7 +88,9 @@ export const check: Check = {
       "DTP-DPOP-007",
       "DTP-DPOP-008",
       "DTP-DPOP-009",
+      "DTP-DPOP-052",
       "DTP-DPOP-016",
+      "DTP-DPOP-054",
     ],
     level: "MUST",
     area: "signing",
@@ -105,8 +118,15 @@ export const check: Check = {
       // answers a request missing a required parameter 400 invalid_request.
       expectWwwAuthenticate(noProof, { scheme: "DPoP", status: 400, error: "invalid_request" }, ID);
       expectDpopAlgs(ctx, noProof);
+    } else if (!ctx.target.features.has("dtp")) {
+      // A 401 refusal: a DPoP challenge (RFC 9449 §7.1), its error left to the server.
+      expectWwwAuthenticate(noProof, { scheme: "DPoP" }, ID);
+      expectDpopAlgs(ctx, noProof);
     } else {
-      expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", ID);
+      // DTP: refused with a DPoP challenge (the RFC rule), exactly 401 invalid_dpop_proof
+      // (DTP-DPOP-054).
+      expectWwwAuthenticate(noProof, { scheme: "DPoP", status: [400, 401] }, ID);
+      expectDpopChallenge(ctx, noProof, "invalid_dpop_proof", "DTP-DPOP-054");
     }
 
     const keys = await mutationKeys(session.key, session.alg, proofWindow(ctx.target));

@@ -9,15 +9,26 @@
  * bound), and a bound JWT access token MUST carry `cnf.jkt` equal to the thumbprint of the
  * proof's key."
  *
+ * DTP-DPOP-053 (MUST, DTP; RFC 9449 §5):
+ * "A DTP server MUST bind to the proof's key every access token it issues to a request
+ * carrying a valid DPoP proof (`token_type` `DPoP`), also for a device without a registered
+ * key."
+ *
+ * DTP-DPOP-055 (MUST, DTP; RFC 9449 §7.1):
+ * "A DTP protected resource MUST answer a valid proof whose key thumbprint differs from the
+ * access token's `cnf.jkt` 401 with `WWW-Authenticate: DPoP error="invalid_token"`."
+ *
  * With DTP-DPOP-011's keyless case: "When a `/token` request that issues an access token
  * carries a valid DPoP proof, the response MUST have `token_type` `DPoP` and the access
  * token MUST carry `cnf.jkt` equal to the thumbprint of the proof's key (also for a device
  * without a registered key)."
  *
  * A device registered WITHOUT a key redeems its device code with a proof by key K1: the
- * tokens must be bound to K1 (011). Then the resource is called with that token and an
- * otherwise valid proof (right `htm`, `htu`, `ath`, nonce) by another key K2: 401 `DPoP
- * error="invalid_token"` with the declared `algs`. A proof by K1 then gets 200.
+ * tokens must be bound to K1 (011; on a DTP target `token_type` DPoP even so, 053). Then the
+ * resource is called with that token and an otherwise valid proof (right `htm`, `htu`,
+ * `ath`, nonce) by another key K2: refused with a `DPoP` challenge (013), on a DTP target
+ * exactly 401 `error="invalid_token"` with the declared `algs` (055). A proof by K1 then
+ * gets 200.
  *
  * A keyless device is used on purpose: for a device with a registered key, DTP-DPOP-002
  * says a proof by another key at a resource is `invalid_dpop_proof`, which contradicts this
@@ -25,6 +36,7 @@
  */
 
 import type { Check } from "../../src/check/check.ts";
+import { expectWwwAuthenticate } from "../../src/check/expect.ts";
 import {
   absoluteEndpoint,
   callResource,
@@ -32,14 +44,14 @@ import {
   generateDeviceKey,
 } from "../../src/client/index.ts";
 import { registeredDevice } from "../../src/client/kit/index.ts";
-import { expectAccepted, expectBoundTo, expectDpopChallenge } from "./_dpop.ts";
+import { expectAccepted, expectBoundTo, expectDpopAlgs, expectDpopChallenge } from "./_dpop.ts";
 
 const ID = "DTP-DPOP-013";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-DPOP-011"],
+    requirements: [ID, "DTP-DPOP-011", "DTP-DPOP-053", "DTP-DPOP-055"],
     level: "MUST",
     area: "signing",
     title: "A proof by a key other than the token's cnf.jkt gets 401 DPoP invalid_token",
@@ -58,7 +70,7 @@ export const check: Check = {
     const session = device.dpop!;
     await ctx.approval.approve(reg.userCode);
     const tokens = await device.waitForTokens(reg, { requirement: "DTP-DPOP-011" });
-    await expectBoundTo(device, tokens.tokens, k1.jkt, "DTP-DPOP-011");
+    await expectBoundTo(ctx, device, tokens.tokens, k1.jkt, "DTP-DPOP-011");
 
     const other = new DpopSession(k2).adoptNonces(session);
     const resource = absoluteEndpoint(ctx.target, "dtp_resource_endpoint");
@@ -69,7 +81,12 @@ export const check: Check = {
         { accessToken: t.accessToken },
       ),
     );
-    expectDpopChallenge(ctx, res, "invalid_token", ID);
+    // Refused with a DPoP challenge (RFC 9449 §7.1); on a DTP target exactly 401
+    // error="invalid_token" (DTP-DPOP-055).
+    expectWwwAuthenticate(res, { scheme: "DPoP", status: [400, 401] }, ID);
+    if (ctx.target.features.has("dtp"))
+      expectDpopChallenge(ctx, res, "invalid_token", "DTP-DPOP-055");
+    else expectDpopAlgs(ctx, res);
 
     const ok = await tokens.use((t) => callResource(ctx, t, session, "GET /me, proof by K1"));
     expectAccepted(ok, 200, ID, "a proof by the bound key");

@@ -5,6 +5,10 @@
  * `token_endpoint_auth_signing_alg_values_supported` MUST be rejected with OAuth error
  * `invalid_client`."
  *
+ * DTP-SVC-050 (MUST, DTP; LoginID "API Service Tokens"):
+ * "A DTP server MUST accept only `ES256` client assertions: an assertion with any other
+ * `alg` (`RS256` included) MUST be rejected with 401 `invalid_client`."
+ *
  * One approved `server` device (EC P-256, x509). Property: an otherwise valid assertion
  * (fresh `jti`, right claims) that is unsigned (`none` in any case), HMAC-signed with the
  * device's public key material as the secret (SPKI DER, PEM, the registered certificate,
@@ -26,11 +30,14 @@ import {
 import { ecSigner, expectInvalidClient, p384Key, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-004";
+/** DTP accepts ES256 only: an assertion signed by another key type is refused by DTP-SVC-050. */
+const ES256_ONLY = "DTP-SVC-050";
+const OTHER_KEY_ALGS = new Set(["RS256", "PS256", "ES384", "EdDSA"]);
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, ES256_ONLY],
     level: "MUST",
     area: "signing",
     title:
@@ -143,7 +150,11 @@ export const check: Check = {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: ${what}`,
         });
-        expectInvalidClient(res, ID);
+        // Signed by another key type: on a DTP target the ES256-only rule (DTP-SVC-050) names
+        // it; on any other server the key is not the client's, so the RFC rule does.
+        const other =
+          ctx.target.features.has("dtp") && a.kind === "signer" && OTHER_KEY_ALGS.has(a.alg);
+        expectInvalidClient(res, other ? ES256_ONLY : ID);
       }),
       { ...ctx.fc, examples },
     );

@@ -3,6 +3,11 @@
  * "A client assertion whose `sub` is not the `client_id` of the client it authenticates
  * MUST be rejected with OAuth error `invalid_client`."
  *
+ * DTP-SVC-051 (MUST, DTP; LoginID "API Service Tokens"; RFC 7523 §3):
+ * "A DTP client assertion's `iss` and `sub` MUST both be the `client_id` of an approved
+ * device with `client_type=server` and an EC P-256 key; any other assertion MUST be
+ * rejected with 401 `invalid_client`."
+ *
  * Devices: C and D, approved `server` devices (EC P-256, x509); E, an approved
  * `desktop_client` with an EC P-256 key; P, a `server` device whose registration is still
  * pending. Property: signed by C's key, `iss` = C and `sub` another id (D or generated) or
@@ -17,11 +22,13 @@ import { serviceClient } from "../../src/client/kit/index.ts";
 import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-005";
+/** DTP: iss as well as sub is the client_id of an approved server device with an EC key. */
+const ISS_SUB = "DTP-SVC-051";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, ISS_SUB],
     level: "MUST",
     area: "signing",
     title:
@@ -110,7 +117,11 @@ export const check: Check = {
           ...(formClientId !== undefined ? { clientId: formClientId } : {}),
           label: `service token: ${what}${formClientId !== undefined ? " (client_id in form)" : ""}`,
         });
-        expectInvalidClient(res, ID);
+        // A wrong sub is the RFC rule; a wrong iss or a client that is no approved server
+        // device is DTP's.
+        const dtpOnly =
+          k.kind === "iss-differs" || k.kind === "not-a-server" || k.kind === "not-approved";
+        expectInvalidClient(res, dtpOnly ? ISS_SUB : ID);
       }),
       {
         ...ctx.fc,

@@ -3,6 +3,11 @@
  * "A client assertion whose `aud` does not identify the server (neither its issuer nor its
  * token endpoint URL) MUST be rejected with OAuth error `invalid_client`."
  *
+ * DTP-SVC-052 (MUST, DTP; draft-ietf-oauth-rfc7523bis):
+ * "A DTP client assertion's `aud` MUST be a single string exactly equal to the issuer; an
+ * assertion whose `aud` is the token endpoint URL, an array or any other value MUST be
+ * rejected with 401 `invalid_client`."
+ *
  * One approved `server` device. Property: an otherwise valid assertion whose `aud` is the
  * token endpoint URL, an array (holding the issuer alone, with another audience, or the
  * token endpoint), the issuer re-spelled (trailing slash, other case, other scheme, a
@@ -16,11 +21,13 @@ import { serviceClient } from "../../src/client/kit/index.ts";
 import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-006";
+/** DTP: aud is the issuer as a single string (the token endpoint URL and arrays refused). */
+const AUD_ISSUER = "DTP-SVC-052";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, AUD_ISSUER],
     level: "MUST",
     area: "signing",
     title:
@@ -78,7 +85,12 @@ export const check: Check = {
           ...(withClientId ? { clientId: client.clientId } : {}),
           label: `service token: aud ${a === undefined ? "absent" : JSON.stringify(a)}`,
         });
-        expectInvalidClient(res, ID);
+        // RFC 7523 lets the token endpoint URL (or an array holding an audience that
+        // identifies the server) pass; DTP does not.
+        const rfcAllows =
+          a === tokenEndpoint ||
+          (Array.isArray(a) && a.some((x) => x === issuer || x === tokenEndpoint));
+        expectInvalidClient(res, rfcAllows ? AUD_ISSUER : ID);
       }),
       { ...ctx.fc, examples: fixed.map((a): [unknown, boolean] => [a, false]) },
     );

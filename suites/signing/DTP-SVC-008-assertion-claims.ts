@@ -2,6 +2,11 @@
  * DTP-SVC-008 (MUST, RFC 7523 §3 (items 4, 6, 7); LoginID "API Service Tokens"):
  * "A client assertion without `exp` MUST be rejected with OAuth error `invalid_client`."
  *
+ * DTP-SVC-053 (MUST, DTP; LoginID "API Service Tokens"; RFC 7523 §3):
+ * "A DTP client assertion without `iat` or `jti`, with an `iat` more than skew seconds in
+ * the future, or with `exp − iat` greater than `dtp_lifetimes.assertion_max_lifetime` MUST
+ * be rejected with 401 `invalid_client`."
+ *
  * DTP-EXP-005 (MUST, RFC 7523 §3 (item 4), §3.2):
  * "A client assertion whose `exp` has passed, beyond the server's allowance for clock skew,
  * MUST be rejected with OAuth error `invalid_client`."
@@ -24,6 +29,8 @@ import { expectInvalidClient, readServiceTokenOk } from "./_svc.ts";
 
 const ID = "DTP-SVC-008";
 const EXP_005 = "DTP-EXP-005";
+/** DTP: iat and jti required, iat not ahead, exp − iat within assertion_max_lifetime. */
+const CLAIMS = "DTP-SVC-053";
 
 type Case =
   | { kind: "missing"; claim: "exp" | "iat" | "jti" }
@@ -34,7 +41,7 @@ type Case =
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, EXP_005],
+    requirements: [ID, CLAIMS, EXP_005],
     level: "MUST",
     area: "signing",
     title:
@@ -80,11 +87,12 @@ export const check: Check = {
         const now = nowSeconds(ctx);
         let claims: Record<string, unknown>;
         let what: string;
-        let requirement = ID;
+        let requirement = CLAIMS;
         switch (c.kind) {
           case "missing":
             claims = { [c.claim]: undefined };
             what = `no ${c.claim}`;
+            if (c.claim === "exp") requirement = ID;
             break;
           case "iat-future":
             claims = { iat: now + skew + c.k, exp: now + skew + c.k + 60 };

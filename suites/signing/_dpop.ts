@@ -29,6 +29,9 @@ import {
 } from "../../src/protocol/dpop-mutations.ts";
 import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 
+/** DTP: a token issued to a request with a valid proof is DPoP-bound (token_type DPoP). */
+export const BOUND_WHEN_PROVED = "DTP-DPOP-053";
+
 /** A keyed device of a DPoP check and its bound tokens. */
 export interface Keyed {
   device: Device;
@@ -131,14 +134,22 @@ export function expectDpopTokenType(tokens: TokenSet, requirement: string): void
  * `cnf.jkt` from the JWT's claims, or (an opaque token) from introspection by `device`.
  */
 export async function expectBoundTo(
+  ctx: CheckContext,
   device: Device,
   tokens: TokenSet,
   jkt: string,
   requirement: string,
 ): Promise<void> {
-  expectDpopTokenType(tokens, requirement);
-  let bound: { jkt: unknown; from: string; res?: HttpResponse };
   const claims = claimsOf(tokens.accessToken);
+  if (tokens.tokenType.toLowerCase() !== "dpop") {
+    const cnf = (claims?.cnf as { jkt?: unknown } | undefined)?.jkt;
+    // A bound token typed otherwise breaks the RFC rule; an unbound Bearer token is allowed
+    // by RFC 9449 §5, but not by DTP (DTP-DPOP-053: every token issued to a valid proof is bound).
+    if (cnf !== undefined) expectDpopTokenType(tokens, requirement);
+    if (ctx.target.features.has("dtp")) expectDpopTokenType(tokens, BOUND_WHEN_PROVED);
+    return;
+  }
+  let bound: { jkt: unknown; from: string; res?: HttpResponse };
   if (claims !== undefined) {
     bound = {
       jkt: (claims.cnf as { jkt?: unknown } | undefined)?.jkt,
@@ -175,8 +186,13 @@ export function failAt(
   throw new CheckFailure({ requirement, expected, actual, level, evidence: [res.exchange] });
 }
 
-/** The requirement a proof mutation tests. */
-export function requirementOf(m: Mutation): string {
+/**
+ * The requirement a proof mutation tests. On a DTP target an `iat` outside the declared
+ * window (`dpop_proof_max_age` plus skew) is DTP-DPOP-052; elsewhere the RFC's "limited
+ * window" (DTP-DPOP-009).
+ */
+export function requirementOf(m: Mutation, dtp = false): string {
+  if (dtp && m.t === "iat" && m.how !== "absent") return "DTP-DPOP-052";
   switch (m.t) {
     case "malformed":
     case "multiple":
@@ -255,8 +271,9 @@ export async function assertMutationsRejected(
     // RFC 9449 §5 binds a (public client's) refresh token to its key but names no error for
     // a proof by another key: outside DTP, invalid_grant (RFC 6749 §5.2) is as right.
     if (m.t === "wrong-key" && !ctx.target.features.has("dtp")) errors.push("invalid_grant");
-    if (where === "token") expectTokenError(res, errors, requirementOf(m));
-    else expectDpopChallenge(ctx, res, errors, requirementOf(m));
+    const requirement = requirementOf(m, ctx.target.features.has("dtp"));
+    if (where === "token") expectTokenError(res, errors, requirement);
+    else expectDpopChallenge(ctx, res, errors, requirement);
   };
   // Every mutation kind and value is a case: a rare kind (alg none, HS256 keyed with one
   // encoding of the key) is never left to chance. Then random ones.

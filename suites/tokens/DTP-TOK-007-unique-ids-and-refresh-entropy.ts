@@ -7,6 +7,9 @@
  * "A refresh token MUST carry at least 128 bits of entropy (the chance of guessing it at
  * most 2^-128) and MUST differ from every other token issued."
  *
+ * DTP-TOK-054 (MUST, DTP):
+ * "A DTP refresh token MUST be an opaque string."
+ *
  * Two devices each get tokens and refresh them several times (a user login is added when
  * the target offers it): every `jti` is distinct; every refresh token is distinct from the
  * other refresh tokens, the access tokens and the device codes. Entropy is bounded from
@@ -15,6 +18,10 @@
  * hex, base32, base62, base64) holding every character seen. A format that cannot hold 128
  * bits fails; a random one passes (12+ samples: a random position looks constant with
  * probability at most 10^-11).
+ *
+ * DTP-TOK-054: no refresh token is a JWT (a JWS or JWE in compact form, RFC 7515 §7.1,
+ * RFC 7516 §7.1: three or five base64url parts, the first a JSON object naming an `alg`):
+ * DTP refresh tokens are opaque, their meaning is the server's alone.
  */
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
@@ -29,6 +36,7 @@ import {
 
 const ID = "DTP-TOK-007";
 const REFRESH = "DTP-TOK-010";
+const OPAQUE = "DTP-TOK-054";
 const DEVICES = 2;
 const REFRESHES = 5;
 const MIN_BITS = 128;
@@ -77,10 +85,28 @@ export function entropyUpperBound(samples: readonly string[]): { bits: number; h
   return { bits, how: `${varying} varying characters of ${name} (${size} symbols)` };
 }
 
+/** The JOSE header of a compact JWS or JWE (three or five parts), or undefined. */
+function jwtHeader(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if ((parts.length !== 3 && parts.length !== 5) || !/^[A-Za-z0-9_-]+$/.test(parts[0]!)) {
+    return undefined;
+  }
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as unknown;
+    return typeof header === "object" &&
+      header !== null &&
+      typeof (header as { alg?: unknown }).alg === "string"
+      ? (header as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, REFRESH],
+    requirements: [ID, REFRESH, OPAQUE],
     level: "MUST",
     area: "tokens",
     title:
@@ -135,6 +161,15 @@ export const check: Check = {
         fail(REFRESH, `a refresh_token in the ${x.label} response`, "none", x.res);
       }
       refreshTokens.push({ token: x.tokens.refreshToken, x });
+      const header = jwtHeader(x.tokens.refreshToken);
+      if (header !== undefined) {
+        fail(
+          OPAQUE,
+          `an opaque refresh_token in the ${x.label} response`,
+          `a JWT (header ${JSON.stringify(header).slice(0, 80)})`,
+          x.res,
+        );
+      }
     }
     const others = new Set<string>([...issued.map((x) => x.tokens.accessToken), ...deviceCodes]);
     const seenRefresh = new Map<string, Issued>();

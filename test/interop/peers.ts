@@ -45,6 +45,13 @@ export const PEER_RUNS: readonly PeerRun[] = [
           'the token endpoint refuses application/x-www-form-urlencoded with 415 ("Allowed types: application/json"); every OAuth client sends form bodies, so no device can get a token (the device authorization endpoint accepts them)',
         message: /415 Unsupported Media Type/,
       },
+      "DTP-ERR-001": {
+        requirement: "DTP-ERR-001",
+        rfc: "RFC 6749 §5.2 (via RFC 8628 §3.5)",
+        finding:
+          'the token endpoint answers a request missing its parameters (sent as application/json, the only encoding it takes) 400 {"message": "[body.grant_type] Invalid input: …", "code": "VALIDATION_ERROR"}: no "error" member, where RFC 6749 §5.2 wants {"error": "invalid_request", …}; the device authorization endpoint answers the same mistake as RFC 6749 §5.2 says (400 {"error": "invalid_request"})',
+        message: /"error" code \(RFC 6749 §5\.2\).*VALIDATION_ERROR/,
+      },
     },
     blocked: Object.fromEntries(
       [
@@ -57,13 +64,12 @@ export const PEER_RUNS: readonly PeerRun[] = [
         "DTP-POLL-010",
         "DTP-TOK-001",
         "DTP-EXP-004",
-        "DTP-ERR-001",
         "DTP-ERR-010",
         "DTP-ERR-012",
         "DTP-ERR-013",
       ].map((id) => [id, FORM_BODIES]),
     ),
-    verdict: "NOT CONFORMANT — 1 root cause: DTP-ERR-052",
+    verdict: "NOT CONFORMANT — 2 root causes: DTP-ERR-001, DTP-ERR-052",
   },
   {
     name: "oidc-provider public-only",

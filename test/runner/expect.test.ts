@@ -11,7 +11,7 @@ import {
 } from "../../src/check/expect.ts";
 import { CheckFailure } from "../../src/check/failure.ts";
 import type { HttpResponse } from "../../src/check/http.ts";
-import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
+import { parseChallengeList, parseChallenges } from "../../src/protocol/www-authenticate.ts";
 
 function res(status: number, headers: Record<string, string>, text = ""): HttpResponse {
   let body: unknown;
@@ -168,6 +168,20 @@ describe("WWW-Authenticate (RFC 9110 §11.6.1)", () => {
     expect(() => parseChallenges('Bearer realm="a" error="b"')).toThrow();
     expect(() => parseChallenges('Bearer error="a", error="b"')).toThrow(/repeated/);
     expect(() => parseChallenges("=oops")).toThrow();
+  });
+
+  it("parseChallengeList keeps every parameter as sent, repeats included", () => {
+    expect(parseChallengeList('Bearer error="a", Error=b, realm="x\\"y", Basic')).toEqual([
+      {
+        scheme: "Bearer",
+        params: [
+          ["error", "a"],
+          ["error", "b"],
+          ["realm", 'x"y'],
+        ],
+      },
+      { scheme: "Basic", params: [] },
+    ]);
   });
 
   it("expectWwwAuthenticate: scheme, error present or absent", () => {

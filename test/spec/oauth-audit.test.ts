@@ -112,7 +112,13 @@ describe("docs/oauth-coverage.md", () => {
   });
 
   it("shows a requirement without a check as no check yet, with the check that should carry it", () => {
-    const md = renderOAuthCoverage(audit, catalogue, checks);
+    // DTP-REG-052 as if its check were still awaited (the list empties as checks land).
+    const md = renderOAuthCoverage(
+      audit,
+      catalogue,
+      checks.filter((c) => c.meta.id !== "DTP-REG-052"),
+      { awaiting: { "DTP-REG-052": { check: "new check", fault: "Basic alone refused" } } },
+    );
     expect(md).toContain("DTP-REG-052: no check yet (new check)");
     expect(md).toContain("DTP-REV-001: DTP-REF-001, DTP-REV-001");
   });

@@ -113,6 +113,20 @@ export const dpopIgnoringIat: DpopVerifier = (proof, options) => {
   return verifyDpopProof(proof, { ...options, now: typeof iat === "number" ? iat : options.now });
 };
 
+/** Compares `htu` byte for byte (query and fragment dropped): no RFC 3986 normalisation. */
+export const dpopHtuByteForByte: DpopVerifier = (proof, options) => {
+  const htu = jwtPayload(proof)?.htu;
+  const bare = (u: string) => u.split(/[?#]/)[0];
+  if (typeof htu === "string" && bare(htu) !== bare(options.htu)) {
+    return Promise.resolve({ ok: false, error: "invalid_dpop_proof", reason: '"htu" differs' });
+  }
+  return verifyDpopProof(proof, options);
+};
+
+/** Accepts proofs an hour older than `dpop_proof_max_age` plus skew (its own wider window). */
+export const dpopWideWindow: DpopVerifier = (proof, options) =>
+  verifyDpopProof(proof, { ...options, maxAge: options.maxAge + 3600 });
+
 /** Does not check `ath` (the proof is not bound to the access token). */
 export const dpopIgnoringAth: DpopVerifier = (proof, options) => {
   const { accessToken: _ignored, ...rest } = options;
@@ -168,6 +182,38 @@ export const assertionIgnoringSub: AssertionVerifier = async (jwt, options) => {
   if (result.ok || !result.reason.startsWith('"sub"')) return result;
   // The signature verified (it is checked before the claims): only `sub` was wrong.
   const resigned = resign(jwt, { sub: options.clientId });
+  return resigned
+    ? verifyClientAssertion(resigned, { ...options, key: throwawayParsedKey() })
+    : result;
+};
+
+/** Accepts RS256 / PS256 assertions unverified (an allow-list of algs with a key fallback). */
+export const assertionAcceptingRsa: AssertionVerifier = assertionTrusting(
+  (h) => h.alg === "RS256" || h.alg === "PS256",
+);
+
+/** Checks `sub` but not `iss`. */
+export const assertionIgnoringIss: AssertionVerifier = async (jwt, options) => {
+  const result = await verifyClientAssertion(jwt, options);
+  if (result.ok || !result.reason.startsWith('"iss"')) return result;
+  const resigned = resign(jwt, { iss: options.clientId });
+  return resigned
+    ? verifyClientAssertion(resigned, { ...options, key: throwawayParsedKey() })
+    : result;
+};
+
+/** Also takes a URL under the issuer (the token endpoint URL) as the audience. */
+export const assertionAcceptingUrlUnderIssuer: AssertionVerifier = (jwt, options) => {
+  const aud = jwtPayload(jwt)?.aud;
+  const under = typeof aud === "string" && aud.startsWith(`${options.issuer}/`);
+  return verifyClientAssertion(jwt, { ...options, issuer: under ? aud : options.issuer });
+};
+
+/** Accepts an assertion without `jti` (the signature and every other claim still checked). */
+export const assertionWithoutJti: AssertionVerifier = async (jwt, options) => {
+  const result = await verifyClientAssertion(jwt, options);
+  if (result.ok || result.reason !== '"jti" is missing') return result;
+  const resigned = resign(jwt, { jti: `no-jti-${Date.now()}-${Math.random()}` });
   return resigned
     ? verifyClientAssertion(resigned, { ...options, key: throwawayParsedKey() })
     : result;

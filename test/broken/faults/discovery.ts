@@ -90,4 +90,48 @@ export const discovery: Fault[] = [
         return withJson(reply, { ...replyJson(reply), ui_locales_supported: [] });
       }),
   },
+  {
+    id: "F-DISC-07-dtp-issuer-trailing-slash",
+    area: "discovery",
+    description:
+      "A DTP server configured with a trailing slash on its issuer names itself `<issuer>/` in the metadata.",
+    requirement: "DTP-DISC-051",
+    catchers: ["DTP-DISC-002"],
+    note: "Under the DTP profile DTP-DISC-002 names the trailing slash (DTP-DISC-051) before the identity with the URL the metadata came from (DTP-DISC-002, F-DISC-01).",
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        return withJson(reply, { ...body, issuer: `${String(body.issuer).replace(/\/+$/, "")}/` });
+      }),
+  },
+  {
+    id: "F-DISC-08-token-endpoint-fragment",
+    area: "discovery",
+    description: "The metadata advertises the token endpoint with a fragment (`…/token#frag`).",
+    requirement: "DTP-DISC-050",
+    catchers: ["DTP-DISC-003"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        return withJson(reply, { ...body, token_endpoint: `${String(body.token_endpoint)}#frag` });
+      }),
+  },
+  {
+    id: "F-DISC-09-jwks-media-type",
+    area: "discovery",
+    description:
+      "The JWK Set is served as application/jwk-set+json (RFC 7517's media type) where DTP requires application/json.",
+    requirement: "DTP-DISC-055",
+    catchers: ["DTP-DISC-014"],
+    fixture: () =>
+      wrap("getJwks", async (ctx, next) => {
+        const reply = await next(ctx);
+        return {
+          ...reply,
+          headers: { ...reply.headers, "Content-Type": "application/jwk-set+json" },
+        };
+      }),
+  },
 ];

@@ -1,6 +1,6 @@
 /** Lifetimes and clock skew. */
 import type { Fault } from "../types.ts";
-import { jwtPayload, store, withApp, wrapAll } from "./_lib.ts";
+import { jwtPayload, store, withApp, wrapAll, wrapGrant } from "./_lib.ts";
 import { assertionIgnoringExpiry } from "./_verifiers.ts";
 
 const RESOURCES = [
@@ -103,5 +103,21 @@ export const expiry: Fault[] = [
     requirement: "DTP-EXP-005",
     catchers: ["DTP-EXP-005"],
     fixture: () => ({ verifiers: { clientAssertion: assertionIgnoringExpiry } }),
+  },
+  {
+    id: "F-EXP-07-assertion-leeway-beyond-declared-skew",
+    area: "expiry",
+    description:
+      "Client assertions are judged with a minute more clock-skew leeway than the dtp_clock_skew the metadata declares: an assertion expired by the declared skew plus a few seconds still gets a service token.",
+    requirement: "DTP-EXP-050",
+    catchers: ["DTP-EXP-005"],
+    fixture: () =>
+      wrapGrant("client_credentials", (ctx, next) =>
+        next(
+          withApp(ctx, {
+            options: { ...ctx.app.options, clockSkew: ctx.app.options.clockSkew + 60 },
+          }),
+        ),
+      ),
   },
 ];

@@ -8,6 +8,7 @@ import { discovery } from "./discovery.ts";
 import { errors } from "./errors.ts";
 import { expiry } from "./expiry.ts";
 import { instances } from "./instances.ts";
+import { introspection } from "./introspection.ts";
 import { login } from "./login.ts";
 import { persistence } from "./persistence.ts";
 import { personalTokens } from "./personal-tokens.ts";
@@ -15,6 +16,7 @@ import { polling } from "./polling.ts";
 import { refresh } from "./refresh.ts";
 import { registration } from "./registration.ts";
 import { resource } from "./resource.ts";
+import { resourceAccess } from "./resource-access.ts";
 import { revocation } from "./revocation.ts";
 import { assertions } from "./signing-assertions.ts";
 import { dpop } from "./signing-dpop.ts";
@@ -37,7 +39,9 @@ export const FAULTS: readonly Fault[] = [
   ...errors,
   ...refresh,
   ...revocation,
+  ...introspection,
   ...resource,
+  ...resourceAccess,
   ...concurrency,
   ...persistence,
   ...instances,

@@ -1,4 +1,6 @@
 /** Device-code polling (RFC 8628 §3.4–3.5). */
+
+import { OAuthError } from "../../../reference-server/errors.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import {
@@ -8,6 +10,7 @@ import {
   store,
   withAcceptedSecret,
   withForm,
+  withStore,
   wrapGrant,
 } from "./_lib.ts";
 
@@ -136,5 +139,95 @@ export const polling: Fault[] = [
           throw new TypeError("Cannot read properties of undefined (reading 'clientId')");
         return next(ctx);
       }),
+  },
+  {
+    id: "F-POLL-09-denial-reported-once",
+    area: "polling",
+    description:
+      "A denial is reported once: the first poll after it is answered access_denied, every later poll of the code invalid_grant (the server forgets the denied registration).",
+    requirement: "DTP-POLL-050",
+    catchers: ["DTP-POLL-005"],
+    fixture: () => {
+      // Device-code hashes already answered access_denied.
+      const reported = new Set<string>();
+      return wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const hash = sha256b64url(ctx.form.device_code ?? "");
+        if (reported.has(hash)) throw new OAuthError("invalid_grant", "unknown device code");
+        try {
+          return await next(ctx);
+        } catch (e) {
+          if (e instanceof OAuthError && e.error === "access_denied") reported.add(hash);
+          throw e;
+        }
+      });
+    },
+  },
+  {
+    id: "F-POLL-10-expired-code-forgotten-once-reported",
+    area: "polling",
+    description:
+      "An expired device code is answered expired_token once, then forgotten: every later poll of it is answered invalid_grant, long before dtp_lifetimes.device_code has passed since its expiry.",
+    requirement: "DTP-POLL-051",
+    catchers: ["DTP-POLL-006"],
+    fixture: () => {
+      // Device-code hashes already answered expired_token.
+      const reported = new Set<string>();
+      return wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const hash = sha256b64url(ctx.form.device_code ?? "");
+        if (reported.has(hash)) throw new OAuthError("invalid_grant", "unknown device code");
+        try {
+          return await next(ctx);
+        } catch (e) {
+          if (e instanceof OAuthError && e.error === "expired_token") reported.add(hash);
+          throw e;
+        }
+      });
+    },
+  },
+  {
+    id: "F-POLL-11-approval-seen-late",
+    area: "polling",
+    description:
+      "An approval reaches the token endpoint late (a stale cache): the first poll of an approved device code is still answered authorization_pending, only a later one returns the tokens.",
+    requirement: "DTP-POLL-052",
+    catchers: ["DTP-POLL-009"],
+    fixture: () => {
+      // Device-code hashes whose approval was already hidden once.
+      const hidden = new Set<string>();
+      return wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const hash = sha256b64url(ctx.form.device_code ?? "");
+        const reg = await ctx.app.store.registrationByDeviceCodeHash(hash);
+        if (reg?.status === "approved" && reg.redeemedAt === null && !hidden.has(hash)) {
+          hidden.add(hash);
+          throw new OAuthError("authorization_pending", "the registration awaits approval");
+        }
+        return next(ctx);
+      });
+    },
+  },
+  {
+    id: "F-POLL-12-code-deleted-by-another-client",
+    area: "polling",
+    description:
+      "A poll of a device code by a client other than its owner deletes the registration: that poll is answered invalid_grant as it should, but so is every later poll by the owner, whose approved code never redeems.",
+    requirement: "DTP-POLL-053",
+    catchers: ["DTP-POLL-008"],
+    fixture: () => {
+      // Device-code hashes "deleted" by another client's poll.
+      const deleted = new Set<string>();
+      return wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const hash = sha256b64url(ctx.form.device_code ?? "");
+        const reg = await ctx.app.store.registrationByDeviceCodeHash(hash);
+        const claimed = claimedClientId(ctx);
+        if (reg && claimed !== undefined && claimed !== reg.clientId) deleted.add(hash);
+        if (!deleted.has(hash)) return next(ctx);
+        return next(
+          withStore(ctx, (base) => ({
+            registrationByDeviceCodeHash: async (h) =>
+              h === hash ? undefined : await base.registrationByDeviceCodeHash(h),
+          })),
+        );
+      });
+    },
   },
 ];

@@ -70,7 +70,7 @@ export const refresh: Fault[] = [
     area: "refresh",
     description:
       "The refresh token is looked up and rotated before the client is authenticated: a request with a wrong API key (401) uses the token up, and the owner's next refresh is treated as reuse.",
-    requirement: "DTP-REF-009",
+    requirement: "DTP-REF-052",
     catchers: ["DTP-REF-008"],
     fixture: () =>
       wrapGrant("refresh_token", async (ctx, next) => {
@@ -135,5 +135,24 @@ export const refresh: Fault[] = [
       wrapGrant("refresh_token", (ctx, next) =>
         next(withApp(ctx, { options: { ...ctx.app.options, refreshReuseGrace: 0 } })),
       ),
+  },
+  {
+    id: "F-REF-09-bad-auth-revokes-family",
+    area: "refresh",
+    description:
+      "A refresh request whose client authentication fails is answered 401 invalid_client, but the presented refresh token's family is revoked first (treated as theft): its owner can no longer refresh.",
+    requirement: "DTP-REF-052",
+    catchers: ["DTP-REF-008"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        try {
+          await authenticateClient(ctx);
+        } catch (e) {
+          const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+          if (found) await ctx.app.store.revokeFamily(found.family.id, ctx.app.now());
+          throw e;
+        }
+        return next(ctx);
+      }),
   },
 ];

@@ -1,5 +1,7 @@
 /** Registration: POST /register (RFC 8628 §3.1–3.2) and the verification page. */
 
+import { BASIC_CHALLENGE } from "../../../reference-server/auth/client-auth.ts";
+import { OAuthError } from "../../../reference-server/errors.ts";
 import { installDevice } from "../../../reference-server/registration/install.ts";
 import { normalizeUserCode } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
@@ -155,5 +157,48 @@ export const registration: Fault[] = [
         }),
       );
     },
+  },
+  {
+    id: "F-REG-09-no-verification-uri-complete",
+    area: "registration",
+    description:
+      "The device authorization response omits verification_uri_complete (OPTIONAL in RFC 8628, required by DTP).",
+    requirement: "DTP-REG-051",
+    catchers: ["DTP-REG-001"],
+    fixture: () =>
+      wrap("registerDevice", async (ctx, next) => {
+        const reply = await next(ctx);
+        if (reply.status !== 200) return reply;
+        const { verification_uri_complete: _, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
+  {
+    id: "F-REG-10-no-scope-invalid-request",
+    area: "registration",
+    description:
+      'A device authorization request without scope is answered 400 invalid_request ("scope is required") instead of getting the default scope or invalid_scope.',
+    requirement: "DTP-REG-050",
+    catchers: ["DTP-REG-050"],
+    fixture: () =>
+      wrap("registerDevice", (ctx, next) => {
+        if (ctx.form.scope === undefined)
+          throw new OAuthError("invalid_request", '"scope" is required');
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REG-11-basic-without-body-client-id",
+    area: "registration",
+    description:
+      "The device authorization endpoint reads the client_id from the body only: a client authenticated by HTTP Basic alone (no client_id parameter) is answered 401 invalid_client.",
+    requirement: "DTP-REG-052",
+    catchers: ["DTP-REG-052"],
+    fixture: () =>
+      wrap("registerDevice", (ctx, next) => {
+        if (ctx.form.client_id === undefined && ctx.headers.authorization?.startsWith("Basic "))
+          throw new OAuthError("invalid_client", "client_id is missing", 401, BASIC_CHALLENGE);
+        return next(ctx);
+      }),
   },
 ];

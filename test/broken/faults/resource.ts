@@ -58,6 +58,30 @@ function serverKeyPem(signer: Signer): string | undefined {
     .toString();
 }
 
+/** At /me, each challenge (one header value per scheme) rewritten by `edit`, the thrown error rendered first. */
+function challengeRewritten(edit: (header: string) => string): Fault["fixture"] {
+  return () =>
+    wrap("getMe", async (ctx, next) => {
+      try {
+        return await next(ctx);
+      } catch (e) {
+        if (!(e instanceof DtpServerError)) throw e;
+        const reply = renderError(e, "problem");
+        const headers = Object.fromEntries(
+          Object.entries(reply.headers ?? {}).map(([k, v]) => [
+            k,
+            k.toLowerCase() !== "www-authenticate"
+              ? v
+              : Array.isArray(v)
+                ? v.map(edit)
+                : edit(String(v)),
+          ]),
+        );
+        return { ...reply, headers };
+      }
+    });
+}
+
 export const resource: Fault[] = [
   {
     id: "F-RES-01-alg-none-access-token",
@@ -199,5 +223,39 @@ export const resource: Fault[] = [
           };
         }
       }),
+  },
+  {
+    id: "F-RES-09-bare-bearer-challenge",
+    area: "resource",
+    description:
+      "/me answers 401 with a bare `WWW-Authenticate: Bearer` challenge (no auth-param), which RFC 6750 §3 forbids.",
+    requirement: "DTP-RES-054",
+    catchers: ["DTP-RES-054"],
+    fixture: challengeRewritten((h) => (h.startsWith("Bearer") ? "Bearer" : h)),
+  },
+  {
+    id: "F-RES-10-error-twice-in-challenge",
+    area: "resource",
+    description:
+      '/me\'s Bearer challenge carries error= twice (error="invalid_token", error="invalid_request").',
+    requirement: "DTP-RES-055",
+    catchers: ["DTP-RES-054"],
+    fixture: challengeRewritten((h) =>
+      h.replace('error="invalid_token"', 'error="invalid_token", error="invalid_request"'),
+    ),
+  },
+  {
+    id: "F-RES-11-challenge-description-quote",
+    area: "resource",
+    description:
+      "/me's Bearer challenge carries an error_description with an escaped double quote and a non-ASCII character.",
+    requirement: "DTP-RES-056",
+    catchers: ["DTP-RES-054"],
+    fixture: challengeRewritten((h) =>
+      h.replace(
+        /error_description="[^"]*"/,
+        'error_description="the \\"token\\" is not valid \u00e9"',
+      ),
+    ),
   },
 ];

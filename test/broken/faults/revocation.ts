@@ -1,5 +1,6 @@
 /** Revocation (RFC 7009) and introspection (RFC 7662). */
 import { OAuthError } from "../../../reference-server/errors.ts";
+import { json, NO_STORE } from "../../../reference-server/http/reply.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import type { Fault } from "../types.ts";
@@ -8,6 +9,8 @@ import {
   claimedClientId,
   combine,
   jwtPayload,
+  presentedToken,
+  replyJson,
   withAcceptedSecret,
   withHeaders,
   withStore,
@@ -154,5 +157,93 @@ export const revocation: Fault[] = [
           ? next(withStore(ctx, () => ({ refreshToken: async () => undefined })))
           : next(ctx),
       ),
+  },
+  {
+    id: "F-REV-09-revocation-body",
+    area: "revocation",
+    description:
+      'A successful revocation is answered 200 {"revoked": true} instead of 200 with an empty body.',
+    requirement: "DTP-REV-050",
+    catchers: ["DTP-REV-001"],
+    fixture: () =>
+      wrap("revokeToken", async (ctx, next) => {
+        const reply = await next(ctx);
+        return reply.status === 200 ? { ...reply, json: { revoked: true } } : reply;
+      }),
+  },
+  {
+    id: "F-REV-10-other-clients-token-400",
+    area: "revocation",
+    description:
+      "Revoking a token issued to another client is answered 400 unauthorized_client (the token is left alone) instead of 200 as for an invalid token.",
+    requirement: "DTP-REV-051",
+    catchers: ["DTP-REV-003"],
+    fixture: () =>
+      wrap("revokeToken", async (ctx, next) => {
+        const token = ctx.form.token ?? "";
+        const owner =
+          (await findRefreshToken(ctx.app, token))?.family.clientId ?? jwtPayload(token)?.client_id;
+        const claimed = claimedClientId(ctx);
+        if (typeof owner === "string" && claimed !== undefined && owner !== claimed)
+          throw new OAuthError("unauthorized_client", "the token was issued to another client");
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REV-11-access-token-revocation-unsupported",
+    area: "revocation",
+    description:
+      "The revocation endpoint does not revoke access tokens: it answers 400 unsupported_token_type (what RFC 7009 §2.2.1 allows a plain OAuth server, not a DTP server).",
+    requirement: "DTP-REV-053",
+    catchers: ["DTP-REV-001"],
+    fixture: () =>
+      wrap("revokeToken", (ctx, next) =>
+        ctx.app.signer.verify(ctx.form.token ?? "", ctx.app.now()).ok
+          ? json(
+              400,
+              {
+                error: "unsupported_token_type",
+                error_description: "access tokens cannot be revoked",
+              },
+              NO_STORE,
+            )
+          : next(ctx),
+      ),
+  },
+  {
+    id: "F-REV-12-refresh-revocation-spares-older-access-tokens",
+    area: "revocation",
+    description:
+      "Revoking a refresh token revokes its family, but the resource checks the family only for the newest access token of a client: access tokens issued before the last refresh keep working.",
+    requirement: "DTP-REV-055",
+    catchers: ["DTP-REV-001"],
+    fixture: () => {
+      const newest = new Map<string, unknown>();
+      return combine(
+        wrap("token", async (ctx, next) => {
+          const reply = await next(ctx);
+          const at = replyJson(reply).access_token;
+          const claims = typeof at === "string" ? jwtPayload(at) : undefined;
+          if (typeof claims?.client_id === "string") newest.set(claims.client_id, claims.jti);
+          return reply;
+        }),
+        wrap("getMe", (ctx, next) => {
+          const claims = jwtPayload(presentedToken(ctx)?.token ?? "");
+          const older =
+            typeof claims?.client_id === "string" &&
+            newest.has(claims.client_id) &&
+            newest.get(claims.client_id) !== claims.jti;
+          if (!older) return next(ctx);
+          return next(
+            withStore(ctx, (base) => ({
+              family: async (id) => {
+                const f = await base.family(id);
+                return f && { ...f, revokedAt: null };
+              },
+            })),
+          );
+        }),
+      );
+    },
   },
 ];

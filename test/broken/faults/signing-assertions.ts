@@ -2,12 +2,16 @@
 import type { ServerFixture } from "../../../reference-server/index.ts";
 import { randomToken } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { combine, replyJson, store, withForm, withJson, wrapGrant } from "./_lib.ts";
+import { combine, jwtPayload, replyJson, store, withForm, withJson, wrapGrant } from "./_lib.ts";
 import {
   assertionAcceptingHs256,
   assertionAcceptingNone,
+  assertionAcceptingRsa,
+  assertionAcceptingUrlUnderIssuer,
   assertionIgnoringAud,
+  assertionIgnoringIss,
   assertionIgnoringSub,
+  assertionWithoutJti,
 } from "./_verifiers.ts";
 
 /**
@@ -86,5 +90,49 @@ export const assertions: Fault[] = [
           ? withJson(reply, { ...replyJson(reply), refresh_token: randomToken(32) })
           : reply;
       }),
+  },
+  {
+    id: "F-SVC-07-rs256-accepted",
+    area: "signing",
+    description:
+      "RS256 / PS256 client assertions are accepted: the JWT library's alg allow-list holds RSA algorithms as well as ES256.",
+    requirement: "DTP-SVC-050",
+    catchers: ["DTP-SVC-004"],
+    fixture: () => ({ verifiers: { clientAssertion: assertionAcceptingRsa } }),
+  },
+  {
+    id: "F-SVC-08-iss-not-checked",
+    area: "signing",
+    description:
+      "The client is the assertion's sub and its iss is not checked: an assertion whose iss names someone else is accepted.",
+    requirement: "DTP-SVC-051",
+    catchers: ["DTP-SVC-005"],
+    fixture: () =>
+      combine(
+        wrapGrant("client_credentials", (ctx, next) => {
+          const sub = jwtPayload(ctx.form.client_assertion ?? "")?.sub;
+          return ctx.form.client_id === undefined && typeof sub === "string"
+            ? next(withForm(ctx, { ...ctx.form, client_id: sub }))
+            : next(ctx);
+        }),
+        { verifiers: { clientAssertion: assertionIgnoringIss } },
+      ),
+  },
+  {
+    id: "F-SVC-09-aud-token-endpoint-accepted",
+    area: "signing",
+    description:
+      "An assertion whose aud is the token endpoint URL (any URL under the issuer) is accepted, as RFC 7523 allows but DTP does not.",
+    requirement: "DTP-SVC-052",
+    catchers: ["DTP-SVC-006"],
+    fixture: () => ({ verifiers: { clientAssertion: assertionAcceptingUrlUnderIssuer } }),
+  },
+  {
+    id: "F-SVC-10-jti-optional",
+    area: "signing",
+    description: "An assertion without jti is accepted (so it cannot be held to single use).",
+    requirement: "DTP-SVC-053",
+    catchers: ["DTP-SVC-008"],
+    fixture: () => ({ verifiers: { clientAssertion: assertionWithoutJti } }),
   },
 ];

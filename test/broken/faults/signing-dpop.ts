@@ -1,6 +1,7 @@
 /** DPoP (RFC 9449) at the token endpoint and at protected resources. */
 
 import type { JWK } from "jose";
+import { ChallengeError } from "../../../reference-server/errors.ts";
 import type { RequestContext } from "../../../reference-server/index.ts";
 import { jwkThumbprint } from "../../../src/protocol/jwk.ts";
 import type { Fault } from "../types.ts";
@@ -21,9 +22,11 @@ import {
 import {
   dpopAcceptingHs256,
   dpopAcceptingNone,
+  dpopHtuByteForByte,
   dpopIgnoringAth,
   dpopIgnoringHtm,
   dpopIgnoringIat,
+  dpopWideWindow,
 } from "./_verifiers.ts";
 
 const RESOURCES = [
@@ -227,5 +230,84 @@ export const dpop: Fault[] = [
           ? next(ctx)
           : next(withApp(ctx, { options: { ...ctx.app.options, dpopNonceRequired: true } })),
       ),
+  },
+  {
+    id: "F-DPOP-14-htu-byte-for-byte",
+    area: "signing",
+    description:
+      "The proof's htu is compared with the request URI byte for byte: HTTP://HOST:80/token (same URI after RFC 3986 normalisation) is refused.",
+    requirement: "DTP-DPOP-051",
+    catchers: ["DTP-DPOP-008"],
+    fixture: () => ({ verifiers: { dpopProof: dpopHtuByteForByte } }),
+  },
+  {
+    id: "F-DPOP-15-proof-window-too-wide",
+    area: "signing",
+    description:
+      "Proofs are accepted up to an hour beyond dpop_proof_max_age plus skew (the server's window is not the one it declares).",
+    requirement: "DTP-DPOP-052",
+    catchers: ["DTP-DPOP-003", "DTP-DPOP-012"],
+    fixture: () => ({ verifiers: { dpopProof: dpopWideWindow } }),
+  },
+  {
+    id: "F-DPOP-16-keyless-device-gets-bearer",
+    area: "signing",
+    description:
+      "A device registered without a key that polls with a valid DPoP proof gets Bearer tokens: the proof is ignored.",
+    requirement: "DTP-DPOP-053",
+    catchers: ["DTP-DPOP-013"],
+    fixture: () =>
+      wrapGrant(DEVICE_CODE_GRANT, async (ctx, next) => {
+        const device = await ctx.app.store.device(ctx.form.client_id ?? "");
+        if (device?.publicKey) return next(ctx);
+        const { dpop: _ignored, ...headers } = ctx.headers;
+        return next({ ...ctx, headers });
+      }),
+  },
+  {
+    id: "F-DPOP-17-no-proof-400-invalid-request",
+    area: "signing",
+    description:
+      'A DPoP-bound token presented without a proof is answered 400 with DPoP error="invalid_request" (RFC 6750 style) instead of 401 invalid_dpop_proof.',
+    requirement: "DTP-DPOP-054",
+    catchers: ["DTP-DPOP-012"],
+    fixture: () =>
+      wrapAll(async (ctx, next) => {
+        try {
+          return await next(ctx);
+        } catch (e) {
+          const noProof = RESOURCES.includes(ctx.operationId) && ctx.headers.dpop === undefined;
+          if (noProof && e instanceof ChallengeError && e.error === "invalid_dpop_proof")
+            throw new ChallengeError(e.scheme, "invalid_request", e.message, {
+              status: 400,
+              offer: e.offer,
+            });
+          throw e;
+        }
+      }),
+  },
+  {
+    id: "F-DPOP-18-other-key-invalid-dpop-proof",
+    area: "signing",
+    description:
+      'At the resource, a valid proof by a key other than the token\'s cnf.jkt is answered DPoP error="invalid_dpop_proof" instead of invalid_token.',
+    requirement: "DTP-DPOP-055",
+    catchers: ["DTP-DPOP-013"],
+    fixture: () =>
+      wrapAll(async (ctx, next) => {
+        try {
+          return await next(ctx);
+        } catch (e) {
+          const proved = RESOURCES.includes(ctx.operationId) && ctx.headers.dpop !== undefined;
+          if (
+            proved &&
+            e instanceof ChallengeError &&
+            e.scheme === "DPoP" &&
+            e.error === "invalid_token"
+          )
+            throw new ChallengeError(e.scheme, "invalid_dpop_proof", e.message, { offer: e.offer });
+          throw e;
+        }
+      }),
   },
 ];

@@ -1,6 +1,19 @@
 /** Token responses and access tokens (RFC 6749 §5.1, RFC 9068). */
+
+import { randomToken } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { replyJson, withApp, withJson, withoutHeaders, wrap } from "./_lib.ts";
+import type { Wrapper } from "./_lib.ts";
+import {
+  combine,
+  jwtPayload,
+  replyJson,
+  withApp,
+  withForm,
+  withJson,
+  withoutHeaders,
+  wrap,
+  wrapAll,
+} from "./_lib.ts";
 
 export const tokens: Fault[] = [
   {
@@ -50,6 +63,76 @@ export const tokens: Fault[] = [
         return typeof body.scope === "string" && ctx.form.grant_type === "refresh_token"
           ? withJson(reply, { ...body, scope: "me login" })
           : reply;
+      }),
+  },
+  {
+    id: "F-TOK-04-no-scope-in-token-response",
+    area: "tokens",
+    description:
+      "Token responses leave out scope (RFC 6749 §5.1 allows it when the scope is the one requested; DTP requires it in every token response).",
+    requirement: "DTP-TOK-053",
+    catchers: ["DTP-TOK-001"],
+    fixture: () =>
+      wrap("token", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { scope: _, ...body } = replyJson(reply);
+        return reply.status === 200 ? withJson(reply, body) : reply;
+      }),
+  },
+  {
+    id: "F-TOK-05-cnf-in-unbound-token",
+    area: "tokens",
+    description:
+      'Every access token carries a cnf claim, also a Bearer token issued without a DPoP proof (cnf {"x5t#S256": …} of a certificate the client never presented).',
+    requirement: "DTP-TOK-055",
+    catchers: ["DTP-TOK-001"],
+    fixture: () => {
+      const withCnf: Wrapper = (ctx, next) => {
+        const real = ctx.app.signer;
+        return next(
+          withApp(ctx, {
+            signer: {
+              ...real,
+              sign: (claims) =>
+                real.sign(
+                  claims.cnf === undefined
+                    ? ({
+                        ...claims,
+                        cnf: { "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" },
+                      } as unknown as typeof claims)
+                    : claims,
+                ),
+            },
+          }),
+        );
+      };
+      return combine(wrap("token", withCnf), wrap("login", withCnf));
+    },
+  },
+  {
+    id: "F-TOK-06-jwt-refresh-tokens",
+    area: "tokens",
+    description:
+      "Refresh tokens are issued as JWTs (an HS256-style JWS whose payload carries the real token); the server reads them back wherever a refresh token is presented.",
+    requirement: "DTP-TOK-054",
+    catchers: ["DTP-TOK-007"],
+    fixture: () =>
+      wrapAll(async (ctx, next) => {
+        const inner = (t: string | undefined) => {
+          const rt = t === undefined ? undefined : jwtPayload(t)?.rt;
+          return typeof rt === "string" ? rt : t;
+        };
+        const form: Record<string, string> = { ...ctx.form } as Record<string, string>;
+        for (const k of ["refresh_token", "token"]) {
+          const v = inner(ctx.form[k]);
+          if (v !== undefined) form[k] = v;
+        }
+        const reply = await next(withForm(ctx, form));
+        const body = replyJson(reply);
+        if (typeof body.refresh_token !== "string") return reply;
+        const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const jwt = `${part({ alg: "HS256", typ: "JWT" })}.${part({ rt: body.refresh_token })}.${randomToken()}`;
+        return withJson(reply, { ...body, refresh_token: jwt });
       }),
   },
 ];
