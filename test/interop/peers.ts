@@ -102,7 +102,10 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-ERR-057",
     ),
     blocked: {},
-    verdict: "NOT CONFORMANT — 8 root causes",
+    // 7 checks, 7 requirements. Until DTP-TOK-053 split off DTP's token members, DTP-TOK-001
+    // also failed DTP-TOK-001 for a client_credentials response without `scope`, which
+    // RFC 6749 §5.1 allows (scope is optional when it is the requested one): a false FAIL.
+    verdict: "NOT CONFORMANT — 7 root causes",
   },
   {
     name: "oidc-provider no-rotation",
@@ -120,6 +123,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-ERR-057",
     ),
     blocked: {},
-    verdict: "NOT CONFORMANT — 10 root causes",
+    // DPOP-003/012 share one root cause; DTP-TOK-001 no longer fails DTP-TOK-001 (see no-dpop).
+    verdict: "NOT CONFORMANT — 9 root causes",
   },
 ];
