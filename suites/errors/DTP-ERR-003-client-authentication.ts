@@ -29,6 +29,10 @@
  * refresh_token grant) → 400 `invalid_request`. Each wrong key is sent for a `client_id` of
  * its own (a server limits failures per `client_id`, DTP-ERR-017).
  *
+ * Wrong actor (at the token endpoint): real credentials that are not the client's secret
+ * presented as it in HTTP Basic: another configured client's secret (OAuth profile), the
+ * device's own access token, the admin key (DTP) → 401 `invalid_client`.
+ *
  * DTP-ERR-017 (MUST, RFC 6749 §10.10; DTP):
  * "A server MUST limit failed client authentications with the API key per `client_id` and
  * source (the client's network address): once
@@ -54,7 +58,7 @@ import {
   clientSecretPost,
   declaredFailureLimit,
 } from "../../src/client/index.ts";
-import { onlyPublicClients } from "../../src/client/kit/auth.ts";
+import { oauthClientPool, onlyPublicClients } from "../../src/client/kit/auth.ts";
 import {
   clientSecret,
   harmlessRequest,
@@ -235,6 +239,23 @@ export const check: Check = {
       const grant = m.kind === "Basic + client_assertion" ? ` (grant_type ${m.grant})` : "";
       await ctx.case(`${op}: ${m.kind}${grant}`, () => judgeMistake(op, m));
     }
+    // Wrong actor: a real credential of another client, or of another kind, as the secret.
+    const op: OAuthOperation = ops.includes("token") ? "token" : ops[0]!;
+    for (const w of realWrongSecrets(ctx, session, apiKey)) {
+      await ctx.wrongActor(ID, `${op}: ${w.label} as the client secret (Basic)`, async () => {
+        const req = harmlessRequest(ctx, session, op);
+        const dtp = ctx.target.features.has("dtp");
+        // Under DTP every client_id shares the API key: a fresh one keeps DTP-ERR-017's
+        // per-client_id failure count away from the session's client.
+        const clientId = dtp ? ctx.clientId("err3-actor") : req.clientId;
+        const res = await sendProbe(ctx, req, {
+          params: [...req.params.filter(([k]) => k !== "client_id"), ["client_id", clientId]],
+          auth: clientSecretBasic(clientId, w.secret),
+          label: `${op} with ${w.label} as ${clientId}'s secret`,
+        });
+        expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
+      });
+    }
     await ctx.property(
       "client authentication mistakes",
       fc.asyncProperty(fc.constantFrom(...ops), mistake, judgeMistake),
@@ -242,6 +263,38 @@ export const check: Check = {
     await checkFailureLimit(ctx, session, ops);
   },
 };
+
+/**
+ * Real credentials that are not the client's secret: another configured client's secret
+ * (OAuth profile), the device's own access token, the admin key (DTP).
+ */
+function realWrongSecrets(
+  ctx: CheckContext,
+  session: ProbeSession,
+  apiKey: string,
+): { label: string; secret: string }[] {
+  const out: { label: string; secret: string }[] = [];
+  if (ctx.target.profile === "oauth") {
+    const other = oauthClientPool(ctx.target).find(
+      (c) =>
+        c.clientSecret !== undefined &&
+        c.clientId !== session.device.clientId &&
+        c.clientSecret !== apiKey,
+    );
+    if (other?.clientSecret)
+      out.push({
+        label: `another client's secret (${other.clientId})`,
+        secret: other.clientSecret,
+      });
+    else ctx.note("one secret client configured: another client's secret is not presented");
+  }
+  const access = session.deviceTokens?.tokens.accessToken;
+  if (access && access !== apiKey) out.push({ label: "the device's access token", secret: access });
+  const admin = ctx.target.config.admin?.token;
+  if (ctx.target.features.has("dtp") && admin && admin !== apiKey)
+    out.push({ label: "the admin key", secret: admin });
+  return out;
+}
 
 /** DTP-ERR-017 (see the comment at the top). */
 async function checkFailureLimit(

@@ -15,7 +15,7 @@
  * still redeem it."
  *
  * Device A registers. Another client B (the same API key, another client_id) polls A's
- * code while it is pending and again once it is approved (HTTP Basic, and form
+ * code (wrong-actor cases: a real code presented by a real, authenticated other client) while it is pending and again once it is approved (HTTP Basic, and form
  * credentials when the target supports them): `invalid_grant`, never tokens. The approved
  * code is then presented without credentials and with a wrong API key: 401
  * `invalid_client` (a code is not redeemable without the API key). Finally A, polling at
@@ -81,7 +81,7 @@ export const check: Check = {
       return t.res;
     };
 
-    await ctx.case("B polls A's pending code", async () => {
+    await ctx.wrongActor(ID, "B polls A's pending code", async () => {
       const res = record(await timedPoll(ctx, other, "B polls A's code (pending)"));
       expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
     });
@@ -130,12 +130,12 @@ export const check: Check = {
         }
       });
 
-    await ctx.case("B polls A's approved code", async () => {
+    await ctx.wrongActor(ID, "B polls A's approved code", async () => {
       const res = record(await timedPoll(ctx, other, "B polls A's code (approved)"));
       expectOAuthError(res, { status: 400, error: "invalid_grant" }, ID);
     });
     if (postSupported) {
-      await ctx.case("B polls A's approved code (client_secret_post)", async () => {
+      await ctx.wrongActor(ID, "B polls A's approved code (client_secret_post)", async () => {
         const id = other.device.clientId;
         const res = record(
           await timedPoll(ctx, other, "B polls A's code (approved, client_secret_post)", {

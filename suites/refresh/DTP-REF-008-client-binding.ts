@@ -16,7 +16,7 @@
  * HTTP Basic or in the form, an empty one); after each, on a DTP target, the same refresh
  * token must still refresh (DTP-REF-052; the RFCs do not say what a failed request may do to
  * the token, so the OAuth profile notes a consumed token and goes on with a new one). Then
- * another approved device presents the token (DTP-REF-008).
+ * another approved device presents the token (DTP-REF-008; a wrong-actor case).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -107,10 +107,14 @@ export const check: Check = {
     );
 
     // DTP-REF-008: another approved device (its own valid credentials) presents the token.
-    await ctx.case("another client presents the token", async () => {
-      const other = await otherDevice(ctx);
-      const res = await other.device.refresh(current);
-      expectInvalidGrant(res, ID);
-    });
+    await ctx.wrongActor(
+      ID,
+      "another approved client presents the token (its own valid credentials)",
+      async () => {
+        const other = await otherDevice(ctx);
+        const res = await other.device.refresh(current);
+        expectInvalidGrant(res, ID);
+      },
+    );
   },
 };

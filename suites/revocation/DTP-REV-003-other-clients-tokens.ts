@@ -23,7 +23,7 @@
  * plus `cnf` for a DPoP-bound token, matching the token's claims."
  *
  * Device A has an Ed25519 key (DPoP-bound tokens), device B none (Bearer). B revokes A's
- * access and refresh tokens: A's tokens must keep working. Then each device introspects its
+ * access and refresh tokens (wrong-actor cases): A's tokens must keep working. Then each device introspects its
  * own and the other's tokens, and the administrator introspects A's.
  *
  * DTP's strengthenings: B's revocation of A's tokens is answered 200 (DTP-REV-051), and the
@@ -87,7 +87,7 @@ export const check: Check = {
       [a.tokens.accessToken, "access_token"],
       [a.tokens.refreshToken, "refresh_token"],
     ] as const) {
-      await ctx.case(`B revokes A's ${hint}`, async () => {
+      await ctx.wrongActor(ID, `B (another approved client) revokes A's ${hint}`, async () => {
         const res = await devB.device.revoke(token, hint);
         if (dtp) expectStatus(res, 200, "DTP-REV-051");
         else if (res.status !== 400) expectStatus(res, 200, ID);

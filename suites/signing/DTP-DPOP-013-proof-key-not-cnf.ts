@@ -27,8 +27,9 @@
  * tokens must be bound to K1 (011; on a DTP target `token_type` DPoP even so, 053). Then the
  * resource is called with that token and an otherwise valid proof (right `htm`, `htu`,
  * `ath`, nonce) by another key K2: refused with a `DPoP` challenge (013), on a DTP target
- * exactly 401 `error="invalid_token"` with the declared `algs` (055). A proof by K1 then
- * gets 200.
+ * exactly 401 `error="invalid_token"` with the declared `algs` (055). Wrong actor: the
+ * same with a proof by K3, the key another approved keyless device's own tokens are bound
+ * to. A proof by K1 then gets 200.
  *
  * A keyless device is used on purpose: for a device with a registered key, DTP-DPOP-002
  * says a proof by another key at a resource is `invalid_dpop_proof`, which contradicts this
@@ -87,6 +88,30 @@ export const check: Check = {
     if (ctx.target.features.has("dtp"))
       expectDpopChallenge(ctx, res, "invalid_token", "DTP-DPOP-055");
     else expectDpopAlgs(ctx, res);
+
+    // Wrong actor: the key of another approved device, bound to that device's own tokens.
+    await ctx.wrongActor(ID, "a proof by another device's bound DPoP key", async () => {
+      const k3 = await generateDeviceKey("ec-p256");
+      const second = await registeredDevice(ctx, {
+        label: "dpop-keyless-b",
+        key: k3,
+        register: { withoutKey: true },
+      });
+      await ctx.approval.approve(second.reg.userCode);
+      const its = await second.device.waitForTokens(second.reg, { requirement: "DTP-DPOP-011" });
+      await expectBoundTo(ctx, second.device, its.tokens, k3.jkt, "DTP-DPOP-011");
+      const stranger = second.device.dpop!.adoptNonces(session);
+      const wrong = await tokens.use((t) =>
+        stranger.send(
+          ctx,
+          { method: "GET", url: resource, label: "GET /me, bound to K1, proof by B's bound key" },
+          { accessToken: t.accessToken },
+        ),
+      );
+      expectWwwAuthenticate(wrong, { scheme: "DPoP", status: [400, 401] }, ID);
+      if (ctx.target.features.has("dtp"))
+        expectDpopChallenge(ctx, wrong, "invalid_token", "DTP-DPOP-055");
+    });
 
     const ok = await tokens.use((t) => callResource(ctx, t, session, "GET /me, proof by K1"));
     expectAccepted(ok, 200, ID, "a proof by the bound key");

@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { SHORT_LIFETIMES, startReferenceServer } from "../../reference-server/index.ts";
 import { packageRoot } from "../../src/paths.ts";
 import { renderReport } from "../../src/reports/index.ts";
-import { currentSection, wrongActorSection } from "../../src/reports/wrong-actor.ts";
+import {
+  currentSection,
+  uncoveredBindings,
+  wrongActorRows,
+  wrongActorSection,
+} from "../../src/reports/wrong-actor.ts";
 import { diffExpectations, type ExpectationsFile } from "../../src/runner/expectations.ts";
 import { runConformance } from "../../src/runner/run.ts";
 import { RATE_LIMIT_OPT_IN } from "../../suites/approval/DTP-APR-010-lookup-rate-limit.ts";
@@ -38,6 +43,8 @@ describe("the whole suite against the reference server", () => {
     expect(currentSection(doc), "docs/wrong-actor.md is stale: npm run gen:wrong-actor").toBe(
       wrongActorSection(report.results),
     );
+    // Every binding requirement has at least one wrong-actor case that ran (issue 12, item 5).
+    expect(uncoveredBindings(wrongActorRows(report.results))).toEqual([]);
     // A passing full run's reports fit a CI artifact: passing checks keep a summary of their
     // exchanges, not their transcripts.
     for (const format of ["json", "junit", "html"] as const) {

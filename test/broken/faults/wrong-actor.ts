@@ -28,8 +28,17 @@ import {
   withHeaders,
   withStore,
   wrap,
+  wrapAll,
   wrapGrant,
 } from "./_lib.ts";
+
+const RESOURCES = [
+  "getMe",
+  "login",
+  "createPersonalToken",
+  "listPersonalTokens",
+  "revokePersonalToken",
+];
 
 const ADMIN_OPS = [
   "listRegistrations",
@@ -216,6 +225,49 @@ export const wrongActor: Fault[] = [
         revokePersonalToken: (id, sub, now) =>
           base.revokePersonalToken(id, owners.get(id) ?? sub, now),
       }));
+    },
+  },
+  {
+    id: "F-ERR-20-admin-key-is-api-key",
+    area: "errors",
+    description:
+      "Client authentication accepts the admin key as well as the API key: the administrator's credential works as any client's secret.",
+    requirement: "DTP-ERR-003",
+    catchers: ["DTP-ERR-003"],
+    fixture: () =>
+      store((base) => ({
+        secretHashes: async (kind) =>
+          kind === "api_key"
+            ? [...(await base.secretHashes(kind)), ...(await base.secretHashes("admin_key"))]
+            : base.secretHashes(kind),
+      })),
+  },
+  {
+    id: "F-DPOP-20-any-bound-key-at-resource",
+    area: "signing",
+    description:
+      "At the resource, a proof by a key that another live token is bound to is accepted for any DPoP-bound token (a made-up key is still refused): one device's key works with another's token.",
+    requirement: "DTP-DPOP-013",
+    catchers: ["DTP-DPOP-013"],
+    fixture: () => {
+      const bound = new Set<string>();
+      return wrapAll(async (ctx, next) => {
+        const jkt = proofJkt(ctx);
+        if (ctx.operationId === "token") {
+          const reply = await next(ctx);
+          if (jkt && reply.status === 200 && replyJson(reply).token_type === "DPoP") bound.add(jkt);
+          return reply;
+        }
+        if (!RESOURCES.includes(ctx.operationId) || !jkt || !bound.has(jkt)) return next(ctx);
+        return next(
+          withStore(ctx, (base) => ({
+            accessToken: async (jti) => {
+              const t = await base.accessToken(jti);
+              return t && t.jkt !== null ? { ...t, jkt } : t;
+            },
+          })),
+        );
+      });
     },
   },
 ];
