@@ -5,6 +5,8 @@
  *   node scripts/gen-broken-table.ts                      # the doc, from the last recorded run
  *   node scripts/gen-broken-table.ts --run                # re-run the catalogue (CI seed + 4 more), record, write the doc
  *   node scripts/gen-broken-table.ts --run --seeds 1,2,3 --concurrency 6
+ *   node scripts/gen-broken-table.ts --run --faults unrecorded   # only faults the record lacks, on its seeds, merged in
+ *   node scripts/gen-broken-table.ts --run --faults F-REF-01,F-ERR-20  # only these, re-recorded on the record's seeds
  *   node scripts/gen-broken-table.ts --check              # exit 1 when the doc's catalogue section is stale
  */
 import { execFileSync } from "node:child_process";
@@ -24,17 +26,20 @@ import {
   catalogueSection,
   DOC_PATH,
   RESULTS_PATH,
+  type ResultsFile,
   readResults,
   renderCatalogue,
   renderDoc,
   summarise,
 } from "../test/broken/table.ts";
+import type { Fault } from "../test/broken/types.ts";
 
 const { values } = parseArgs({
   options: {
     run: { type: "boolean" },
     seeds: { type: "string" },
     concurrency: { type: "string" },
+    faults: { type: "string" },
     check: { type: "boolean" },
   },
 });
@@ -52,8 +57,40 @@ if (values.check) {
   process.exit(0);
 }
 
+/**
+ * `--faults`: "unrecorded" (the faults the recorded run lacks) or names as for DTP_FAULTS (a
+ * full id or its number, `F-REF-01`). Their results replace theirs in the record, which must
+ * exist and be run on the same seeds, so the table stays one run's seeds.
+ */
+function selectFaults(spec: string, recorded: ResultsFile | undefined): Fault[] {
+  if (!recorded) {
+    console.error("--faults adds to a recorded run: run --run without it first");
+    process.exit(2);
+  }
+  if (spec === "unrecorded") return FAULTS.filter((f) => recorded.faults[f.id] === undefined);
+  const names = spec.split(",").map((s) => s.trim());
+  const named = (f: Fault, n: string) => f.id === n || f.id.startsWith(`${n}-`);
+  const unknown = names.filter((n) => !FAULTS.some((f) => named(f, n)));
+  if (unknown.length) {
+    console.error(`--faults names unknown faults: ${unknown.join(", ")}`);
+    process.exit(2);
+  }
+  return FAULTS.filter((f) => names.some((n) => named(f, n)));
+}
+
 if (values.run) {
-  const seeds = values.seeds ? values.seeds.split(",").map(Number) : [CATALOGUE_SEED, 1, 2, 3, 4];
+  const recorded = readResults();
+  const selected = values.faults ? selectFaults(values.faults, recorded) : FAULTS;
+  const seeds = values.seeds
+    ? values.seeds.split(",").map(Number)
+    : values.faults && recorded
+      ? recorded.seeds
+      : [CATALOGUE_SEED, 1, 2, 3, 4];
+  if (values.faults && recorded && seeds.join(",") !== recorded.seeds.join(",")) {
+    console.error(`--faults runs on the recorded seeds (${recorded.seeds.join(",")})`);
+    process.exit(2);
+  }
+  console.log(`${selected.length} faults, ${seeds.length} seeds`);
   const concurrency = values.concurrency ? Number(values.concurrency) : CATALOGUE_CONCURRENCY;
   const host = await startFaultHost();
   const all: FaultResult[] = [];
@@ -61,7 +98,7 @@ if (values.run) {
   try {
     for (const seed of seeds) {
       const t0 = performance.now();
-      const run = startCatalogue(host, FAULTS, seed, concurrency);
+      const run = startCatalogue(host, selected, seed, concurrency);
       await run.done;
       wallMs.push(Math.round(performance.now() - t0));
       const settled = await Promise.allSettled([
@@ -84,7 +121,22 @@ if (values.run) {
   } finally {
     await host.close();
   }
-  const summary = summarise(all, { seeds, concurrency, wallMs });
+  const fresh = summarise(all, { seeds, concurrency, wallMs });
+  const summary: ResultsFile =
+    values.faults && recorded
+      ? {
+          ...recorded,
+          faults: { ...recorded.faults, ...fresh.faults },
+          controls: {
+            passed: recorded.controls.passed + fresh.controls.passed,
+            runs: recorded.controls.runs + fresh.controls.runs,
+          },
+          added: [
+            ...(recorded.added ?? []),
+            { at: fresh.recordedAt, faults: Object.keys(fresh.faults).length, wallMs },
+          ],
+        }
+      : fresh;
   writeFileSync(RESULTS_PATH, `${JSON.stringify(summary, null, 2)}\n`);
   // In the repository's JSON style (biome), so that `npm run lint` stays clean.
   execFileSync(

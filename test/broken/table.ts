@@ -46,6 +46,8 @@ export interface ResultsFile {
   wallMs: number[];
   faults: Record<string, { caught: number; runs: number; missedBy?: Record<string, string[]> }>;
   controls: { passed: number; runs: number };
+  /** Faults run later on the same seeds and merged in (`--faults`): when, how many, wall times. */
+  added?: { at: string; faults: number; wallMs: number[] }[];
 }
 
 /** Folds the results of runs (any seeds) into the results file. */
@@ -127,7 +129,13 @@ export function renderResults(faults: readonly Fault[], results: ResultsFile | u
     `Recorded ${results.recordedAt.slice(0, 10)} with seeds ${results.seeds.join(", ")} ` +
       `(${results.concurrency} broken servers at once; wall time per seed: ${seconds}). ` +
       `Caught on every run: ${caughtAll}/${faults.length} faults. ` +
-      `Unmodified server (controls): passed ${results.controls.passed}/${results.controls.runs}.`,
+      `Unmodified server (controls): passed ${results.controls.passed}/${results.controls.runs}.` +
+      (results.added ?? [])
+        .map(
+          (a) =>
+            ` ${a.faults} faults added ${a.at.slice(0, 10)}, run on the same seeds (wall time ${Math.round(a.wallMs.reduce((x, y) => x + y, 0) / 1000)} s in all).`,
+        )
+        .join(""),
     "",
     "| fault | caught | missed by (seed: checks) |",
     "|---|---|---|",
