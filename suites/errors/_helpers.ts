@@ -144,7 +144,13 @@ export function expectOAuthErrorFormat(
   const error = body.error;
   expectErrorCharacters(res, body);
   if (errors && !errors.includes(error)) {
-    fail(requirement, expected, `status ${res.status} with error=${JSON.stringify(error)}`, res);
+    const d = body.error_description;
+    fail(
+      requirement,
+      expected,
+      `status ${res.status} with error=${JSON.stringify(error)}${typeof d === "string" ? ` (error_description ${JSON.stringify(d.slice(0, 200))})` : ""}`,
+      res,
+    );
   }
   if (!OAUTH_ERROR_CODES.has(error)) {
     fail(
