@@ -205,6 +205,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-ERR-052": oauth(
     "RFC 6749 §4.4.2, §6; RFC 8628 §3.1; RFC 7009 §2.1; RFC 7662 §2.1: form-encoded bodies",
   ),
+  "DTP-ERR-054": oauth("RFC 6749 §5.2: unauthorized_client"),
   "DTP-ERR-057": oauth("RFC 9110 §15.5.2; RFC 6749 §5.2: a challenge on every 401"),
 };
 

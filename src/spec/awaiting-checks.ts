@@ -40,29 +40,4 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     fault:
       "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
   },
-  "DTP-ERR-050": {
-    check: "DTP-ERR-003",
-    fault: "a DTP server answering 400 invalid_client to a client_secret_post failure",
-  },
-  "DTP-ERR-051": {
-    check: "DTP-ERR-003",
-    fault: 'a DTP Basic challenge with realm="oauth"',
-  },
-  "DTP-ERR-053": {
-    check: "DTP-ERR-001",
-    fault: "an error_description carrying a double quote, a backslash or a non-ASCII character",
-  },
-  "DTP-ERR-054": {
-    check: "new check",
-    fault:
-      "a client not registered for the device grant gets invalid_grant (or tokens) instead of unauthorized_client",
-  },
-  "DTP-ERR-055": {
-    check: "DTP-PAT-002",
-    fault: "POST /personal-tokens with '{' as body answered 500",
-  },
-  "DTP-ERR-056": {
-    check: "DTP-ERR-013",
-    fault: "a revocation request with token_type_hint= (empty) answered invalid_request",
-  },
 };
