@@ -176,6 +176,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REF-010": dtp("refresh tokens of confidential clients bound to the device key"),
   "DTP-REF-011": oauth("RFC 9700 §4.14.2: one of N concurrent refreshes succeeds"),
   "DTP-REF-012": dtp("user tokens"),
+  "DTP-REF-053": oauth(
+    "RFC 6749 §5.2, §6: an unknown, malformed or revoked refresh token is invalid_grant",
+  ),
   // revocation and introspection
   "DTP-REV-001": oauth("RFC 7009 §2.1, §2.2"),
   "DTP-REV-002": oauth("RFC 7009 §2.2, RFC 7662 §2.2"),

@@ -31,10 +31,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-REF-006",
     fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
   },
-  "DTP-REF-053": {
-    check: "new check",
-    fault: "a refresh with an unknown refresh token answered 400 invalid_request or 500",
-  },
   "DTP-REF-054": {
     check: "new check",
     fault:

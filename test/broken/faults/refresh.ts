@@ -1,5 +1,6 @@
 /** Refresh-token rotation and binding (RFC 6749 §6, RFC 9700 §4.14). */
 import { authenticateClient } from "../../../reference-server/auth/client-auth.ts";
+import { OAuthError } from "../../../reference-server/errors.ts";
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
@@ -151,6 +152,22 @@ export const refresh: Fault[] = [
           const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
           if (found) await ctx.app.store.revokeFamily(found.family.id, ctx.app.now());
           throw e;
+        }
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-30-unknown-refresh-token-invalid-request",
+    area: "refresh",
+    description:
+      "A refresh token the server never issued (unknown, altered, cut short) is answered 400 invalid_request instead of invalid_grant: clients take it for their own mistake and never start over.",
+    requirement: "DTP-REF-053",
+    catchers: ["DTP-REF-053"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        await authenticateClient(ctx);
+        if (!(await findRefreshToken(ctx.app, ctx.form.refresh_token ?? ""))) {
+          throw new OAuthError("invalid_request", '"refresh_token" is not a known refresh token');
         }
         return next(ctx);
       }),
