@@ -144,6 +144,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-TOK-003": dtp("DTP's JWT access tokens"),
   "DTP-TOK-007": dtp("DTP's JWT access tokens"),
   "DTP-TOK-012": dtp("DTP lifetimes"),
+  "DTP-TOK-050": oauth("RFC 6749 §3.2: no response parameter more than once"),
   // login and personal tokens
   "DTP-LOGIN-001": dtp("user login through a device"),
   "DTP-LOGIN-004": dtp("user login through a device"),

@@ -14,10 +14,6 @@ export interface AwaitingCheck {
 }
 
 export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-TOK-050": {
-    check: "new check",
-    fault: 'a token response that repeats a member ({"access_token":"a","access_token":"b"})',
-  },
   "DTP-TOK-051": {
     check: "new check",
     fault:

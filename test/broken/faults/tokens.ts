@@ -135,4 +135,24 @@ export const tokens: Fault[] = [
         return withJson(reply, { ...body, refresh_token: jwt });
       }),
   },
+  {
+    id: "F-TOK-30-token-response-repeats-member",
+    area: "tokens",
+    description:
+      'Token responses name access_token twice: {"access_token": "<a stale token>", …, "access_token": "<the new one>"}. JSON.parse keeps the last, so the kit\'s client works; a parser that keeps the first gets a dead token.',
+    requirement: "DTP-TOK-050",
+    catchers: ["DTP-TOK-050"],
+    fixture: () =>
+      wrap("token", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        if (reply.status !== 200 || typeof body.access_token !== "string") return reply;
+        const rest = JSON.stringify(body).slice(1);
+        return {
+          status: reply.status,
+          headers: { ...reply.headers, "Content-Type": "application/json" },
+          text: `{"access_token":${JSON.stringify(randomToken())},${rest}`,
+        };
+      }),
+  },
 ];
