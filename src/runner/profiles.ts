@@ -180,6 +180,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REF-053": oauth(
     "RFC 6749 §5.2, §6: an unknown, malformed or revoked refresh token is invalid_grant",
   ),
+  "DTP-REF-054": oauth(
+    "RFC 9700 §4.14.2: a public client's refresh tokens sender-constrained or rotated with reuse detection",
+  ),
   // revocation and introspection
   "DTP-REV-001": oauth("RFC 7009 §2.1, §2.2"),
   "DTP-REV-002": oauth("RFC 7009 §2.2, RFC 7662 §2.2"),

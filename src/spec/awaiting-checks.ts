@@ -27,11 +27,6 @@ export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
     check: "DTP-REF-006",
     fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
   },
-  "DTP-REF-054": {
-    check: "new check",
-    fault:
-      "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
-  },
   "DTP-ERR-050": {
     check: "DTP-ERR-003",
     fault: "a DTP server answering 400 invalid_client to a client_secret_post failure",

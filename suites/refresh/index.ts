@@ -9,6 +9,7 @@ import { check as ref010 } from "./DTP-REF-010-dpop-bound-refresh.ts";
 import { check as ref011 } from "./DTP-REF-011-concurrent-refresh.ts";
 import { check as ref012 } from "./DTP-REF-012-user-token-refresh.ts";
 import { check as ref053 } from "./DTP-REF-053-invalid-refresh-token.ts";
+import { check as ref054 } from "./DTP-REF-054-public-client-replay-detection.ts";
 
 export const checks: Check[] = [
   ref001,
@@ -20,4 +21,5 @@ export const checks: Check[] = [
   ref011,
   ref012,
   ref053,
+  ref054,
 ];

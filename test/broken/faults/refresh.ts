@@ -4,7 +4,7 @@ import { OAuthError } from "../../../reference-server/errors.ts";
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { asClient, store, withApp, withStore, wrapGrant } from "./_lib.ts";
+import { asClient, replyJson, store, withApp, withJson, withStore, wrapGrant } from "./_lib.ts";
 
 const scopeUnion = (a: string, b: string) =>
   [...new Set([...a.split(" "), ...b.split(" ")].filter((s) => s !== ""))].join(" ");
@@ -170,6 +170,30 @@ export const refresh: Fault[] = [
           throw new OAuthError("invalid_request", '"refresh_token" is not a known refresh token');
         }
         return next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-31-refresh-token-neither-rotated-nor-bound",
+    area: "refresh",
+    description:
+      "Refresh tokens are neither rotated nor sender-constrained: a refresh answers with the presented refresh token, which stays valid, and a DPoP-bound one refreshes without a proof.",
+    requirement: "DTP-REF-054",
+    catchers: ["DTP-REF-054"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const reply = await next(
+          withStore(ctx, (base) => ({
+            rotateRefreshToken: async () => true,
+            family: async (id) => {
+              const f = await base.family(id);
+              return f && { ...f, jkt: null };
+            },
+          })),
+        );
+        const body = replyJson(reply);
+        return typeof body.refresh_token === "string"
+          ? withJson(reply, { ...body, refresh_token: ctx.form.refresh_token })
+          : reply;
       }),
   },
 ];
