@@ -2,9 +2,19 @@
 import { authenticateClient } from "../../../reference-server/auth/client-auth.ts";
 import { OAuthError } from "../../../reference-server/errors.ts";
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
+import { isSubset } from "../../../reference-server/tokens/issue.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { asClient, replyJson, store, withApp, withJson, withStore, wrapGrant } from "./_lib.ts";
+import {
+  asClient,
+  replyJson,
+  store,
+  withApp,
+  withForm,
+  withJson,
+  withStore,
+  wrapGrant,
+} from "./_lib.ts";
 
 const scopeUnion = (a: string, b: string) =>
   [...new Set([...a.split(" "), ...b.split(" ")].filter((s) => s !== ""))].join(" ");
@@ -194,6 +204,41 @@ export const refresh: Fault[] = [
         return typeof body.refresh_token === "string"
           ? withJson(reply, { ...body, refresh_token: ctx.form.refresh_token })
           : reply;
+      }),
+  },
+  {
+    id: "F-REF-32-refresh-without-scope-widened",
+    area: "refresh",
+    description:
+      'A refresh without scope issues an access token with a scope the grant never had ("admin" added to the refresh token\'s scope) instead of the scope originally granted.',
+    requirement: "DTP-REF-050",
+    catchers: ["DTP-REF-006"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        if (ctx.form.scope !== undefined) return next(ctx);
+        return next(
+          withStore(ctx, (base) => ({
+            refreshToken: async (hash) => {
+              const t = await base.refreshToken(hash);
+              return t && { ...t, scope: scopeUnion(t.scope, "admin") };
+            },
+          })),
+        );
+      }),
+  },
+  {
+    id: "F-REF-33-narrowing-scope-ignored",
+    area: "refresh",
+    description:
+      "A refresh that asks for a narrower scope (a subset of the refresh token's) gets the full scope: the narrowing is ignored (a scope outside is still invalid_scope).",
+    requirement: "DTP-REF-051",
+    catchers: ["DTP-REF-006"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const { scope, ...rest } = ctx.form;
+        const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+        if (scope === undefined || !found || !isSubset(scope, found.token.scope)) return next(ctx);
+        return next(withForm(ctx, rest as Record<string, string>));
       }),
   },
 ];
