@@ -14,19 +14,6 @@ export interface AwaitingCheck {
 }
 
 export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-TOK-051": {
-    check: "new check",
-    fault:
-      "a refresh narrowed to one scope answered without scope (or with the old scope) while introspection shows the narrower one",
-  },
-  "DTP-REF-050": {
-    check: "DTP-REF-006",
-    fault: "a refresh without scope that returns an access token with a scope the grant never had",
-  },
-  "DTP-REF-051": {
-    check: "DTP-REF-006",
-    fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
-  },
   "DTP-ERR-050": {
     check: "DTP-ERR-003",
     fault: "a DTP server answering 400 invalid_client to a client_secret_post failure",
