@@ -126,7 +126,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
         requirement: "DTP-REF-054",
         rfc: "RFC 9700 §4.14.2",
         finding:
-          "the public client's refresh token issued without a DPoP proof is neither sender-constrained nor rotated: a refresh answers with the same refresh token (rotateRefreshToken: false), so a stolen one is never detected; RFC 9700 §4.14.2 requires one of the two for public clients (a DPoP-bound one is sender-constrained and passes)",
+          "the public client's refresh token issued without a DPoP proof is neither sender-constrained nor rotated: a refresh keeps the presented refresh token (rotateRefreshToken: false), so a stolen one is never detected; RFC 9700 §4.14.2 requires one of the two for public clients (a DPoP-bound one is sender-constrained and passes)",
         message:
           /sender-constrained, or rotated: a new refresh_token \(it was issued without a DPoP proof\)/,
       },
