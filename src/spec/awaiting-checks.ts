@@ -13,31 +13,4 @@ export interface AwaitingCheck {
   fault: string;
 }
 
-export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {
-  "DTP-TOK-050": {
-    check: "new check",
-    fault: 'a token response that repeats a member ({"access_token":"a","access_token":"b"})',
-  },
-  "DTP-TOK-051": {
-    check: "new check",
-    fault:
-      "a refresh narrowed to one scope answered without scope (or with the old scope) while introspection shows the narrower one",
-  },
-  "DTP-REF-050": {
-    check: "DTP-REF-006",
-    fault: "a refresh without scope that returns an access token with a scope the grant never had",
-  },
-  "DTP-REF-051": {
-    check: "DTP-REF-006",
-    fault: "a DTP server that ignores a narrowing scope on refresh and issues the full scope",
-  },
-  "DTP-REF-053": {
-    check: "new check",
-    fault: "a refresh with an unknown refresh token answered 400 invalid_request or 500",
-  },
-  "DTP-REF-054": {
-    check: "new check",
-    fault:
-      "a server that neither rotates nor sender-constrains a public client's refresh tokens (the same token refreshes twice without a proof)",
-  },
-};
+export const AWAITING_CHECKS: Readonly<Record<string, AwaitingCheck>> = {};
