@@ -14,6 +14,7 @@ import { runConformance } from "../../src/runner/run.ts";
 import type { CheckResult, RunReport } from "../../src/runner/types.ts";
 import { checks } from "../../suites/index.ts";
 import type { FaultHost, HostedServer } from "./host.ts";
+import { warnsOnly } from "./levels.ts";
 import type { Fault } from "./types.ts";
 
 /** The catalogue's fixed seed (CI); other seeds measure the catch rate. */
@@ -28,6 +29,8 @@ export interface FaultResult {
   exitCode: number;
   /** Status of every check run. */
   statuses: Record<string, Status>;
+  /** The requirements each check failed or warned on (its own failure records). */
+  failedOn: Record<string, string[]>;
   /** Catchers that did not FAIL (for a control: checks that did not PASS or SKIP). */
   missed: string[];
   caught: boolean;
@@ -104,9 +107,12 @@ async function runAgainst(
       replayPrefix: `dtp test ${server.url} --config ${configFile} --max-wait ${MAX_WAIT}${instanceArgs}`,
     });
     const statuses: Record<string, Status> = {};
+    const failedOn: Record<string, string[]> = {};
     const messages: Record<string, string> = {};
     for (const r of report.results) {
       statuses[r.id] = r.status;
+      const own = (r.failures ?? []).filter((f) => f.kind === "fail").map((f) => f.requirement);
+      if (own.length) failedOn[r.id] = [...new Set(own)];
       if (r.status !== "PASS") messages[r.id] = (r.message ?? "").split("\n")[0]!.slice(0, 300);
     }
     const replays = options.replays ? await runReplays(report.results, dir) : [];
@@ -114,6 +120,7 @@ async function runAgainst(
       seed,
       exitCode: report.exitCode,
       statuses,
+      failedOn,
       messages,
       replays,
       durationMs: Math.round(performance.now() - t0),
@@ -125,7 +132,8 @@ async function runAgainst(
 
 /**
  * Runs the printed replay line of every failure of `results` (`dtp test …`, through the CLI
- * in-process): exactly that check must run and FAIL again on the same requirement.
+ * in-process): exactly that check must run and FAIL again on the same requirement — or, for
+ * a SHOULD/MAY failure of a check that only WARNed, WARN again on it (exit 0).
  */
 async function runReplays(results: readonly CheckResult[], dir: string): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
@@ -146,14 +154,15 @@ async function runReplays(results: readonly CheckResult[], dir: string): Promise
       });
       let detail = `exit ${code}${stderr ? `: ${stderr.trim()}` : ""}`;
       let ok = false;
-      if (code === 1) {
+      const warned = r.status === "WARN" && f.level !== "MUST";
+      if (code === (warned ? 0 : 1)) {
         const again = JSON.parse(await readFile(json, "utf8")) as RunReport;
         const ran = again.results.map((x) => `${x.id} ${x.status}`);
         const same = again.results[0]?.failures?.some((x) => x.requirement === f.requirement);
         ok =
           again.results.length === 1 &&
           again.results[0]!.id === r.id &&
-          again.results[0]!.status === "FAIL" &&
+          again.results[0]!.status === (warned ? "WARN" : "FAIL") &&
           same === true;
         detail = `ran ${ran.join(", ")}; failed on ${again.results[0]?.failures?.map((x) => x.requirement).join(", ") ?? "nothing"}`;
       }
@@ -202,7 +211,14 @@ export async function runFault(
   const server = await host.start(fault.id);
   try {
     const r = await runAgainst(server, fault.catchers, seed, options);
-    const missed = fault.catchers.filter((id) => r.statuses[id] !== "FAIL");
+    // A SHOULD fault is caught when every catcher warns (or fails) on its requirement.
+    const should = warnsOnly(fault);
+    const missed = fault.catchers.filter((id) =>
+      should
+        ? !["WARN", "FAIL"].includes(r.statuses[id] ?? "") ||
+          !r.failedOn[id]?.includes(fault.requirement)
+        : r.statuses[id] !== "FAIL",
+    );
     if (fault.instances) {
       // The documented claim: on one instance the catchers pass (only --instance sees it).
       const alone = await runAgainst(server, fault.catchers, seed, { withoutInstances: true });
@@ -211,7 +227,8 @@ export async function runFault(
           missed.push(`${id} ${alone.statuses[id] ?? "not run"} without --instance`);
       }
     }
-    return { id: fault.id, ...r, missed, caught: r.exitCode === 1 && missed.length === 0 };
+    const exit = should ? 0 : 1;
+    return { id: fault.id, ...r, missed, caught: r.exitCode === exit && missed.length === 0 };
   } finally {
     await server.close();
   }

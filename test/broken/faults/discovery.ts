@@ -134,4 +134,18 @@ export const discovery: Fault[] = [
         };
       }),
   },
+  {
+    id: "F-DISC-40-scopes-supported-omitted",
+    area: "discovery",
+    description:
+      "The metadata omits scopes_supported (RECOMMENDED by RFC 8414 §2): clients cannot learn which scopes to ask for. A SHOULD: the check warns.",
+    requirement: "DTP-DISC-057",
+    catchers: ["DTP-DISC-052"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { scopes_supported: _scopes, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
 ];
