@@ -6,6 +6,7 @@ import type { Wrapper } from "./_lib.ts";
 import {
   combine,
   jwtPayload,
+  plainOAuthServer,
   replyJson,
   withApp,
   withForm,
@@ -145,11 +146,7 @@ export const tokens: Fault[] = [
     note: "Without dtp_version the kit judges the target as a plain OAuth server: on a DTP target the omission is DTP-TOK-053's FAIL (DTP requires expires_in).",
     fixture: () =>
       combine(
-        wrap("getMetadata", async (ctx, next) => {
-          const reply = await next(ctx);
-          const { dtp_version: _version, ...body } = replyJson(reply);
-          return withJson(reply, body);
-        }),
+        plainOAuthServer(),
         wrap("token", async (ctx, next) => {
           const reply = await next(ctx);
           const { expires_in: _expiresIn, ...body } = replyJson(reply);
