@@ -58,6 +58,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-DISC-015": oauth("RFC 7517 §4, §5: no private key material in the JWK Set"),
   "DTP-DISC-052": oauth("RFC 8414 §2: issuer, response_types_supported, token_endpoint"),
   "DTP-DISC-053": oauth("RFC 8414 §2: signing algorithms of JWT client authentication"),
+  "DTP-DISC-054": oauth("RFC 8414 §2: servers SHOULD support RS256 for JWT client authentication"),
   "DTP-DISC-056": oauth("RFC 8414 §3.2: members with zero elements omitted"),
   // registration = the RFC 8628 device authorization request; DTP adds client types,
   // device-chosen client_ids, keys and an approval API

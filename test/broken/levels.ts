@@ -6,7 +6,7 @@ const LEVELS = new Map([...requirementsById(loadCatalogue())].map(([id, r]) => [
 
 /**
  * True when a fault breaks a SHOULD (or MAY): its catchers WARN on that requirement (a FAIL
- * only under --strict) and the run, judged on MUSTs, still exits 0.
+ * only under --strict) and the run, judged on MUSTs, is not NOT CONFORMANT.
  */
 export function warnsOnly(fault: Pick<Fault, "requirement">): boolean {
   return LEVELS.get(fault.requirement) !== "MUST";

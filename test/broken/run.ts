@@ -27,6 +27,10 @@ export interface FaultResult {
   id: string;
   seed: number;
   exitCode: number;
+  /** The run's verdict word (CONFORMANT, NOT CONFORMANT, INCOMPLETE). */
+  verdict: string;
+  /** MUST requirements the checks run judge (0: they judge only SHOULDs, the run is INCOMPLETE). */
+  mustInScope: number;
   /** Status of every check run. */
   statuses: Record<string, Status>;
   /** The requirements each check failed or warned on (its own failure records). */
@@ -119,6 +123,8 @@ async function runAgainst(
     return {
       seed,
       exitCode: report.exitCode,
+      verdict: report.verdict.verdict,
+      mustInScope: report.coverage.mustInScope,
       statuses,
       failedOn,
       messages,
@@ -133,7 +139,8 @@ async function runAgainst(
 /**
  * Runs the printed replay line of every failure of `results` (`dtp test …`, through the CLI
  * in-process): exactly that check must run and FAIL again on the same requirement — or, for
- * a SHOULD/MAY failure of a check that only WARNed, WARN again on it (exit 0).
+ * a SHOULD/MAY failure of a check that only WARNed, WARN again on it (exit 0, or 1 when the
+ * replay judged no MUST at all: INCOMPLETE).
  */
 async function runReplays(results: readonly CheckResult[], dir: string): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
@@ -155,7 +162,7 @@ async function runReplays(results: readonly CheckResult[], dir: string): Promise
       let detail = `exit ${code}${stderr ? `: ${stderr.trim()}` : ""}`;
       let ok = false;
       const warned = r.status === "WARN" && f.level !== "MUST";
-      if (code === (warned ? 0 : 1)) {
+      if (code === 1 || (warned && code === 0)) {
         const again = JSON.parse(await readFile(json, "utf8")) as RunReport;
         const ran = again.results.map((x) => `${x.id} ${x.status}`);
         const same = again.results[0]?.failures?.some((x) => x.requirement === f.requirement);
@@ -211,7 +218,9 @@ export async function runFault(
   const server = await host.start(fault.id);
   try {
     const r = await runAgainst(server, fault.catchers, seed, options);
-    // A SHOULD fault is caught when every catcher warns (or fails) on its requirement.
+    // A SHOULD fault is caught when every catcher warns (or fails) on its requirement and the
+    // run is not NOT CONFORMANT (a WARN fails no run; a catcher judging only SHOULDs makes it
+    // INCOMPLETE, exit 1).
     const should = warnsOnly(fault);
     const missed = fault.catchers.filter((id) =>
       should
@@ -227,8 +236,8 @@ export async function runFault(
           missed.push(`${id} ${alone.statuses[id] ?? "not run"} without --instance`);
       }
     }
-    const exit = should ? 0 : 1;
-    return { id: fault.id, ...r, missed, caught: r.exitCode === exit && missed.length === 0 };
+    const judged = should ? r.verdict !== "NOT CONFORMANT" : r.exitCode === 1;
+    return { id: fault.id, ...r, missed, caught: judged && missed.length === 0 };
   } finally {
     await server.close();
   }
@@ -245,10 +254,18 @@ export async function runControl(
   try {
     const r = await runAgainst(server, only, seed);
     const missed = only.filter((id) => r.statuses[id] !== "PASS" && r.statuses[id] !== "SKIP");
-    return { id: "control", ...r, missed, caught: r.exitCode === 0 && missed.length === 0 };
+    return { id: "control", ...r, missed, caught: controlPassed(r) && missed.length === 0 };
   } finally {
     await server.close();
   }
+}
+
+/**
+ * A control run passed: exit 0, or INCOMPLETE only because its checks judge no MUST at all
+ * (a control of SHOULD-only catchers, e.g. `DTP_FAULTS` naming one SHOULD fault).
+ */
+export function controlPassed(r: Pick<FaultResult, "exitCode" | "verdict" | "mustInScope">) {
+  return r.exitCode === 0 || (r.verdict === "INCOMPLETE" && r.mustInScope === 0);
 }
 
 /** The controls: one per distinct fault configuration, each running the catchers of its faults. */
