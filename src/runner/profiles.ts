@@ -192,6 +192,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-RES-054": oauth("RFC 6750 §3: the syntax of Bearer challenges"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
   "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
+  "DTP-RES-062": oauth("RFC 6750 §3.1: a token sent in two ways at once is invalid_request"),
   // errors
   "DTP-ERR-001": oauth("RFC 6749 §5.2: invalid_request"),
   "DTP-ERR-003": oauth("RFC 6749 §5.2: invalid_client"),

@@ -300,4 +300,20 @@ export const resource: Fault[] = [
         }),
       ),
   },
+  {
+    id: "F-RES-42-token-in-two-ways-served",
+    area: "resource",
+    description:
+      "/me accepts the access token in the ?access_token= query parameter as well as in the Authorization header, and serves a request that carries it both ways (RFC 6750 §3.1: SHOULD be 400 invalid_request). The check warns.",
+    requirement: "DTP-RES-062",
+    catchers: ["DTP-RES-062"],
+    note: "At a DTP target accepting the query at all is DTP-RES-011's FAIL (F-RES-05).",
+    fixture: () =>
+      wrap("getMe", (ctx, next) => {
+        const token = ctx.url.searchParams.get("access_token");
+        return ctx.headers.authorization === undefined && token !== null
+          ? next(withHeaders(ctx, { authorization: `Bearer ${token}` }))
+          : next(ctx);
+      }),
+  },
 ];
