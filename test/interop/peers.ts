@@ -18,6 +18,8 @@ export interface PeerRun {
   start(): Promise<{ url: string; config: TargetConfigFile; close(): Promise<void> }>;
   /** FAILs: check → deviation (the failing requirement, the RFC, what the peer does). */
   deviations: Readonly<Record<string, Deviation>>;
+  /** WARNs: check → deviation from an RFC SHOULD (the requirement is a SHOULD). */
+  warnings: Readonly<Record<string, Deviation>>;
   /** BLOCKED checks → the requirement (root cause) that blocked them. */
   blocked: Readonly<Record<string, string>>;
   /** The verdict line starts with this. */
@@ -53,6 +55,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
         message: /"error" code \(RFC 6749 §5\.2\).*VALIDATION_ERROR/,
       },
     },
+    warnings: {},
     blocked: Object.fromEntries(
       [
         "DTP-POLL-001",
@@ -85,6 +88,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
         message: /invalid_client; got status 400.*no client authentication mechanism provided/,
       },
     },
+    warnings: {},
     blocked: {},
     verdict: "NOT CONFORMANT — 4 root causes",
   },
@@ -101,6 +105,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-ERR-003",
       "DTP-ERR-057",
     ),
+    warnings: {},
     blocked: {},
     // 7 checks, 7 requirements. Until DTP-TOK-053 split off DTP's token members, DTP-TOK-001
     // also failed DTP-TOK-001 for a client_credentials response without `scope`, which
@@ -122,6 +127,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-ERR-003",
       "DTP-ERR-057",
     ),
+    warnings: {},
     blocked: {},
     // DPOP-003/012 share one root cause; DTP-TOK-001 no longer fails DTP-TOK-001 (see no-dpop).
     verdict: "NOT CONFORMANT — 9 root causes",

@@ -316,4 +316,28 @@ export const resource: Fault[] = [
           : next(ctx);
       }),
   },
+  {
+    id: "F-RES-43-insufficient-scope-as-invalid-token-plain",
+    area: "resource",
+    description:
+      "A plain OAuth server (no dtp_version) that answers a valid token lacking the required scope 401 invalid_token; RFC 6750 §3.1 says SHOULD be 403 insufficient_scope. The check warns.",
+    requirement: "DTP-RES-061",
+    catchers: ["DTP-RES-008"],
+    note: "At a DTP target the same answer is DTP-RES-008's FAIL (F-RES-04).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        ...RESOURCES.map((operation) =>
+          wrap(operation, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (e instanceof ChallengeError && e.error === "insufficient_scope")
+                throw new ChallengeError(e.scheme, "invalid_token", e.message);
+              throw e;
+            }
+          }),
+        ),
+      ),
+  },
 ];
