@@ -55,7 +55,15 @@ export const PEER_RUNS: readonly PeerRun[] = [
         message: /"error" code \(RFC 6749 §5\.2\).*VALIDATION_ERROR/,
       },
     },
-    warnings: {},
+    warnings: {
+      "DTP-DISC-052": {
+        requirement: "DTP-DISC-057",
+        rfc: "RFC 8414 §2 (scopes_supported RECOMMENDED)",
+        finding:
+          "the metadata has no scopes_supported: better-auth serves no RFC 8414 document for its deviceAuthorization plugin (the fixture publishes what the plugin offers), and the plugin keeps no list of scopes — it stores whatever space-separated scope a device asks for",
+        message: /"scopes_supported" absent/,
+      },
+    },
     blocked: Object.fromEntries(
       [
         "DTP-POLL-001",
