@@ -4,7 +4,7 @@
  */
 import { decodeJwsJson } from "../../src/protocol/jws.ts";
 import { parseRegisteredKey } from "../../src/protocol/keys.ts";
-import { BASIC_CHALLENGE, basicCredentials } from "../auth/client-auth.ts";
+import { authenticateClient, BASIC_CHALLENGE, basicCredentials } from "../auth/client-auth.ts";
 import { inTransaction, type RequestContext } from "../context.ts";
 import { OAuthError } from "../errors.ts";
 import { type Reply, secretJson } from "../http/reply.ts";
@@ -20,8 +20,18 @@ export async function clientCredentialsGrant(ctx: RequestContext): Promise<Reply
   const { app, form } = ctx;
   const invalidClient = (reason: string) =>
     new OAuthError("invalid_client", reason, 401, BASIC_CHALLENGE);
-  // 1. One authentication method: the assertion, not the API key as well.
-  if (basicCredentials(ctx) || form.client_secret !== undefined)
+  // 1. One authentication method: the assertion, not the API key as well. The API key alone
+  //    authenticates a device as at every other grant (a wrong key: invalid_client), and a
+  //    device so authenticated may not use this grant: unauthorized_client (DTP-ERR-054).
+  const apiKey = basicCredentials(ctx) !== null || form.client_secret !== undefined;
+  if (apiKey && form.client_assertion === undefined && form.client_assertion_type === undefined) {
+    await authenticateClient(ctx);
+    throw new OAuthError(
+      "unauthorized_client",
+      "client_credentials is for server devices that authenticate with a client assertion",
+    );
+  }
+  if (apiKey)
     throw new OAuthError(
       "invalid_request",
       "use the client assertion only, not the API key as well",

@@ -76,7 +76,8 @@ function valuesOf(view: RequestView): { credentials: string[]; values: string[] 
 function authParts(value: string): string[] {
   const m = /^(\S+)\s+(.*)$/.exec(value);
   if (!m) return /^(basic|bearer|dpop|digest|negotiate|token)$/i.test(value) ? [] : [value];
-  const parts = [value, m[2]!];
+  // Not the whole value: "Bearer r" would also match the server's own "Bearer realm=…".
+  const parts = [m[2]!];
   if (m[1]!.toLowerCase() === "basic") {
     const decoded = Buffer.from(m[2]!, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
@@ -112,17 +113,40 @@ function cutEchoes(text: string, value: string): string {
   return out;
 }
 
-/** The error reply with every string of its body and headers scrubbed. */
+/**
+ * The error reply with the strings that may echo the request scrubbed: every string of its
+ * body except the `error` code, and in its headers the quoted `error_description` values.
+ * The server's own vocabulary (error codes, challenge schemes and parameters) is left alone:
+ * a presented credential "token" must not turn `invalid_token` into `invalid_[redacted]`.
+ */
 export function scrubReply(reply: Reply, view: RequestView): Reply {
-  const clean = (v: unknown): unknown =>
+  const clean = (v: unknown, key?: string): unknown =>
     typeof v === "string"
-      ? scrub(v, view)
+      ? key === "error"
+        ? v
+        : scrub(v, view)
       : Array.isArray(v)
-        ? v.map(clean)
+        ? v.map((x) => clean(x))
         : v !== null && typeof v === "object"
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x, k)]))
           : v;
-  const headers = reply.headers && (clean(reply.headers) as Reply["headers"]);
+  const described = (h: string) =>
+    h.replace(
+      /(error_description=")((?:[^"\\]|\\.)*)"/g,
+      (_all, head: string, text: string) => `${head}${scrub(text, view).replace(/"/g, "'")}"`,
+    );
+  const headers =
+    reply.headers &&
+    (Object.fromEntries(
+      Object.entries(reply.headers).map(([k, v]) => [
+        k,
+        typeof v === "string"
+          ? described(v)
+          : Array.isArray(v)
+            ? v.map((x) => (typeof x === "string" ? described(x) : x))
+            : v,
+      ]),
+    ) as Reply["headers"]);
   return {
     ...reply,
     ...(headers ? { headers } : {}),

@@ -145,6 +145,8 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-TOK-003": dtp("DTP's JWT access tokens"),
   "DTP-TOK-007": dtp("DTP's JWT access tokens"),
   "DTP-TOK-012": dtp("DTP lifetimes"),
+  "DTP-TOK-050": oauth("RFC 6749 §3.2: no response parameter more than once"),
+  "DTP-TOK-051": oauth("RFC 6749 §3.3, §5.1: scope is the access token's, present when it differs"),
   // login and personal tokens
   "DTP-LOGIN-001": dtp("user login through a device"),
   "DTP-LOGIN-004": dtp("user login through a device"),
@@ -172,11 +174,19 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   ),
   "DTP-REF-002": oauth("RFC 9700 §4.14.2: rotation and reuse detection"),
   "DTP-REF-005": dtp("dtp_refresh_token_reuse_grace_period"),
-  "DTP-REF-006": dtp("DTP scopes"),
+  "DTP-REF-006": oauth(
+    "RFC 6749 §6: scope on refresh may only narrow, none means the grant (exactly the subset: DTP-REF-051, DTP targets)",
+  ),
   "DTP-REF-008": oauth("RFC 6749 §6, §10.4: refresh tokens bound to their client"),
   "DTP-REF-010": dtp("refresh tokens of confidential clients bound to the device key"),
   "DTP-REF-011": oauth("RFC 9700 §4.14.2: one of N concurrent refreshes succeeds"),
   "DTP-REF-012": dtp("user tokens"),
+  "DTP-REF-053": oauth(
+    "RFC 6749 §5.2, §6: an unknown, malformed or revoked refresh token is invalid_grant",
+  ),
+  "DTP-REF-054": oauth(
+    "RFC 9700 §4.14.2: a public client's refresh tokens sender-constrained or rotated with reuse detection",
+  ),
   // revocation and introspection
   "DTP-REV-001": oauth("RFC 7009 §2.1, §2.2"),
   "DTP-REV-002": oauth("RFC 7009 §2.2, RFC 7662 §2.2"),
@@ -207,6 +217,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-ERR-052": oauth(
     "RFC 6749 §4.4.2, §6; RFC 8628 §3.1; RFC 7009 §2.1; RFC 7662 §2.1: form-encoded bodies",
   ),
+  "DTP-ERR-054": oauth("RFC 6749 §5.2: unauthorized_client"),
   "DTP-ERR-057": oauth("RFC 9110 §15.5.2; RFC 6749 §5.2: a challenge on every 401"),
 };
 

@@ -18,11 +18,20 @@
  * DTP-ERR-013 (MUST, RFC 6749 §3.1, §3.2):
  * "A parameter sent without a value MUST be treated as if it were omitted."
  *
+ * DTP-ERR-053 (MUST, RFC 6749 §5.2):
+ * "In an OAuth error response, `error` and `error_description` MUST use only the characters
+ * `%x20-21 / %x23-5B / %x5D-7E`, and `error_uri`, when present, MUST be a URI-reference
+ * using only `%x21 / %x23-5B / %x5D-7E`."
+ *
  * Property: a valid, harmless request to an OAuth endpoint (registration of a fresh
  * client_id, refresh or device-code poll with a random token, revocation or introspection
  * of a random token, login with a wrong password) with some of its required parameters left
  * out or sent empty (`grant_type=`) → 400 `invalid_request` as an RFC 6749 §5.2 JSON object.
- * The `error_description` should name one of the missing parameters (SHOULD: WARN).
+ * The `error_description` should name one of the missing parameters (SHOULD: WARN). Every
+ * OAuth error the kit meets, here and in every other check, is held to RFC 6749 §5.2's
+ * characters (DTP-ERR-053: no double quote, backslash or non-ASCII character in `error` or
+ * `error_description`; `error_uri` a URI-reference); a check other than this one that meets
+ * a breach is blocked by DTP-ERR-053.
  *
  * First, one case per endpoint that needs no session (so that a failure to obtain tokens,
  * another requirement's, does not hide this one): at the device authorization, token,
@@ -49,6 +58,7 @@ import {
   probeSession,
   sendProbe,
 } from "../../src/client/kit/index.ts";
+import { ERR053 } from "./_error-characters.ts";
 import { ERR002, expectOAuthErrorFormat, Findings } from "./_helpers.ts";
 
 const ID = "DTP-ERR-001";
@@ -60,7 +70,7 @@ type Fate = "keep" | "omit" | "empty";
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, ERR002, ERR011, ERR013],
+    requirements: [ID, ERR002, ERR011, ERR013, ERR053],
     level: "MUST",
     area: "errors",
     title: "Missing or empty required parameters: 400 invalid_request as RFC 6749 §5.2 JSON",

@@ -20,12 +20,21 @@
  * DTP-ERR-003 and DTP-ERR-050); the same key MUST NOT be refused for another `client_id`,
  * or from another source, because of them."
  *
+ * DTP-ERR-050 (MUST, DTP; RFC 6749 §5.2):
+ * "A DTP server MUST answer every failed client authentication 401 `invalid_client`, also
+ * when the client authenticated in the request body or not at all."
+ *
+ * DTP-ERR-051 (MUST, DTP; RFC 6749 §5.2):
+ * "A DTP server's challenge for a failed HTTP Basic client authentication MUST be
+ * `WWW-Authenticate: Basic realm="dtp"`."
+ *
  * Property: a valid, harmless request to `/register`, `/token`, `/revoke` or `/introspect`
  * with its client authentication replaced by a generated mistake: a wrong API key (HTTP
- * Basic or form), no credentials, a malformed Basic header → 401 `invalid_client` (with
- * `WWW-Authenticate: Basic realm="dtp"` when Basic was used); or two methods at once
- * (Basic + `client_secret`, right or wrong; Basic + `client_assertion` at the token
- * endpoint, which supports private_key_jwt, with the client_credentials or the
+ * Basic or form), no credentials, a malformed Basic header → `invalid_client`: 401 with a
+ * Basic challenge when Basic was used (at a DTP target `Basic realm="dtp"`, DTP-ERR-051),
+ * otherwise 400 or 401 as RFC 6749 §5.2 allows (a DTP target: 401, DTP-ERR-050); or two
+ * methods at once (Basic + `client_secret`, right or wrong; Basic + `client_assertion` at
+ * the token endpoint, which supports private_key_jwt, with the client_credentials or the
  * refresh_token grant) → 400 `invalid_request`. Each wrong key is sent for a `client_id` of
  * its own (a server limits failures per `client_id`, DTP-ERR-017).
  *
@@ -51,6 +60,7 @@
 import fc from "fast-check";
 import type { Check, CheckContext } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import {
   anonymous,
   type ClientAuth,
@@ -69,12 +79,14 @@ import {
   sendProbe,
 } from "../../src/client/kit/index.ts";
 import { randomToken } from "../../src/protocol/random.ts";
-import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
-import { expectOAuthErrorFormat } from "./_helpers.ts";
+import { type Challenge, parseChallenges } from "../../src/protocol/www-authenticate.ts";
+import { describeShort, expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-003";
 const ERR004 = "DTP-ERR-004";
 const ERR017 = "DTP-ERR-017";
+const ERR050 = "DTP-ERR-050";
+const ERR051 = "DTP-ERR-051";
 
 const SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -89,7 +101,7 @@ type Mistake =
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, ERR004, ERR017],
+    requirements: [ID, ERR004, ERR017, ERR050, ERR051],
     level: "MUST",
     area: "errors",
     title:
@@ -209,30 +221,15 @@ export const check: Check = {
         expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
         return;
       }
-      expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
-      // The realm value is DTP's; a plain OAuth server names its own (RFC 7617 §2).
-      if (basic && ctx.target.features.has("dtp")) {
-        const header = res.headers["www-authenticate"];
-        const ok =
-          header !== undefined &&
-          (() => {
-            try {
-              return parseChallenges(header).some(
-                (c) => c.scheme.toLowerCase() === "basic" && c.params.realm === "dtp",
-              );
-            } catch {
-              return false;
-            }
-          })();
-        if (!ok) {
-          fail(
-            ID,
-            'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)',
-            header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`,
-            res,
-          );
-        }
+      if (!basic) {
+        // Without the Authorization header RFC 6749 §5.2 allows 400 or 401; DTP says 401.
+        expectOAuthErrorFormat(res, ID, { status: [400, 401], error: "invalid_client" });
+        if (ctx.target.features.has("dtp") && res.status !== 401)
+          fail(ERR050, `401 invalid_client (${m.kind})`, describeShort(res), res);
+        return;
       }
+      expectOAuthErrorFormat(res, ID, { status: 401, error: "invalid_client" });
+      expectBasicChallenge(res, ctx.target.features.has("dtp"));
     };
     // Every kind of mistake at every endpoint is a case, then generated ones.
     for (const [op, m] of examples) {
@@ -294,6 +291,37 @@ function realWrongSecrets(
   if (ctx.target.features.has("dtp") && admin && admin !== apiKey)
     out.push({ label: "the admin key", secret: admin });
   return out;
+}
+
+/**
+ * The client used HTTP Basic: a challenge of that scheme (DTP-ERR-003, any realm: RFC 7617
+ * §2 lets the server name its own), and at a DTP target `Basic realm="dtp"` (DTP-ERR-051).
+ */
+function expectBasicChallenge(res: HttpResponse, dtp: boolean): void {
+  const header = res.headers["www-authenticate"];
+  const actual =
+    header === undefined ? "no WWW-Authenticate header" : `WWW-Authenticate: ${header}`;
+  let challenges: Challenge[] = [];
+  try {
+    challenges = header === undefined ? [] : parseChallenges(header);
+  } catch (err) {
+    fail(
+      ID,
+      "a WWW-Authenticate challenge of the Basic scheme (the client used HTTP Basic)",
+      `${actual} (${(err as Error).message})`,
+      res,
+    );
+  }
+  const basic = challenges.filter((c) => c.scheme.toLowerCase() === "basic");
+  if (basic.length === 0)
+    fail(
+      ID,
+      "a WWW-Authenticate challenge of the Basic scheme (the client used HTTP Basic)",
+      actual,
+      res,
+    );
+  if (dtp && !basic.some((c) => c.params.realm === "dtp"))
+    fail(ERR051, 'WWW-Authenticate: Basic realm="dtp" (the client used HTTP Basic)', actual, res);
 }
 
 /** DTP-ERR-017 (see the comment at the top). */

@@ -2,6 +2,11 @@
  * DTP-ERR-012 (MUST, RFC 6749 §3.1, §3.2):
  * "A request that repeats a parameter MUST be answered 400 OAuth error `invalid_request`."
  *
+ * DTP-ERR-056 (MUST, DTP; RFC 6749 §3.2):
+ * "At the device authorization, revocation and introspection endpoints, a parameter sent
+ * without a value MUST be treated as if it were omitted, unrecognized parameters MUST be
+ * ignored, and a repeated parameter MUST be answered 400 OAuth error `invalid_request`."
+ *
  * Property: a valid, harmless request to an OAuth endpoint (with some optional parameters)
  * in which one parameter is sent twice — a required or optional one, or an extension
  * parameter — with the same or another value, right after the first or elsewhere
@@ -9,7 +14,10 @@
  *
  * Outside DTP only parameters OAuth defines are repeated (RFC 6749 §5.2 lists "repeats a
  * parameter" under invalid_request); an unrecognized one may simply be ignored (§3.1, §3.2),
- * and the optional parameters are plain OAuth ones.
+ * and the optional parameters are plain OAuth ones. The rule is the token endpoint's
+ * (RFC 6749 §3.2; `/login` is DTP's token-endpoint-like grant): at the device authorization,
+ * revocation and introspection endpoints it is DTP's (DTP-ERR-056), judged at DTP targets
+ * only.
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
@@ -24,6 +32,10 @@ import { randomToken } from "../../src/protocol/random.ts";
 import { expectOAuthErrorFormat } from "./_helpers.ts";
 
 const ID = "DTP-ERR-012";
+const ERR056 = "DTP-ERR-056";
+
+/** The operations RFC 6749 §3.2 governs; at the others the rule is DTP's (DTP-ERR-056). */
+const RFC_OPS: readonly OAuthOperation[] = ["token", "login"];
 
 /** Optional parameters a valid request may carry (they make more names to repeat). */
 const OPTIONAL_DTP: Readonly<Record<OAuthOperation, [string, string][]>> = {
@@ -49,7 +61,7 @@ const OPTIONAL_OAUTH: Readonly<Record<OAuthOperation, [string, string][]>> = {
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, ERR056],
     level: "MUST",
     area: "errors",
     title: "A repeated parameter: 400 invalid_request",
@@ -59,8 +71,8 @@ export const check: Check = {
   },
   async run(ctx) {
     const session = await probeSession(ctx);
-    const ops = oauthOperations(ctx, session);
     const dtp = ctx.target.features.has("dtp");
+    const ops = oauthOperations(ctx, session).filter((op) => dtp || RFC_OPS.includes(op));
     const OPTIONAL = dtp ? OPTIONAL_DTP : OPTIONAL_OAUTH;
     await ctx.property(
       "one parameter repeated",
@@ -87,7 +99,10 @@ export const check: Check = {
           else if (d.where === "first") params.unshift(copy);
           else params.push(copy);
           const res = await sendProbe(ctx, req, { params, label: `${op} with "${name}" twice` });
-          expectOAuthErrorFormat(res, ID, { status: 400, error: "invalid_request" });
+          expectOAuthErrorFormat(res, RFC_OPS.includes(op) ? ID : ERR056, {
+            status: 400,
+            error: "invalid_request",
+          });
         },
       ),
     );

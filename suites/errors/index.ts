@@ -11,6 +11,7 @@ import { check as err012 } from "./DTP-ERR-012-repeated-parameter.ts";
 import { check as err013 } from "./DTP-ERR-013-empty-and-unknown-parameters.ts";
 import { check as err015 } from "./DTP-ERR-015-secrets-not-echoed.ts";
 import { check as err052 } from "./DTP-ERR-052-form-bodies-accepted.ts";
+import { check as err054 } from "./DTP-ERR-054-unauthorized-client.ts";
 import { check as err057 } from "./DTP-ERR-057-challenge-on-every-401.ts";
 
 export const checks: Check[] = [
@@ -25,5 +26,6 @@ export const checks: Check[] = [
   err013,
   err015,
   err052,
+  err054,
   err057,
 ];

@@ -12,10 +12,9 @@
  * default to `me` and contain only `me`; any other `name` or `scope` MUST be answered 400
  * with a problem body."
  *
- * DTP-ERR-007 (MUST, RFC 6749 §5, §5.2):
- * "An invalid or malformed request to an OAuth endpoint (a malformed form body, missing or
- * invalid parameters) MUST be answered with an OAuth error response, 400 `invalid_request`
- * for a malformed body, and never with a 5xx status."
+ * DTP-ERR-055 (MUST, DTP):
+ * "A malformed JSON body at `POST /personal-tokens` MUST be answered 400 with a problem,
+ * never with a 5xx status."
  *
  * DTP-ERR-008 (MUST, RFC 6749 §3.2; DTP):
  * "A body that is not `application/x-www-form-urlencoded` at an OAuth endpoint MUST be
@@ -23,7 +22,7 @@
  * `POST /personal-tokens` MUST be answered 415 with a problem body."
  *
  * With (the JSON media type of the same operation):
- * DTP-ERR-007 (MUST): a malformed JSON body → 400 with a problem body.
+ * DTP-ERR-055 (MUST): a malformed JSON body → 400 with a problem body, never a 5xx.
  * DTP-ERR-008 (MUST): a body that is not `application/json` → 415 with a problem body.
  *
  * The boundaries first, with the configured user's token: `expires_in` = 1 and =
@@ -46,7 +45,7 @@ import { readCreated } from "./_helpers.ts";
 const ID = "DTP-PAT-002";
 const LIFETIME = "DTP-PAT-003";
 const FIELDS = "DTP-PAT-004";
-const MALFORMED = "DTP-ERR-007";
+const MALFORMED = "DTP-ERR-055";
 const MEDIA = "DTP-ERR-008";
 
 type Invalid =

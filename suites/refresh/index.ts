@@ -8,5 +8,18 @@ import { check as ref008 } from "./DTP-REF-008-client-binding.ts";
 import { check as ref010 } from "./DTP-REF-010-dpop-bound-refresh.ts";
 import { check as ref011 } from "./DTP-REF-011-concurrent-refresh.ts";
 import { check as ref012 } from "./DTP-REF-012-user-token-refresh.ts";
+import { check as ref053 } from "./DTP-REF-053-invalid-refresh-token.ts";
+import { check as ref054 } from "./DTP-REF-054-public-client-replay-detection.ts";
 
-export const checks: Check[] = [ref001, ref002, ref005, ref006, ref008, ref010, ref011, ref012];
+export const checks: Check[] = [
+  ref001,
+  ref002,
+  ref005,
+  ref006,
+  ref008,
+  ref010,
+  ref011,
+  ref012,
+  ref053,
+  ref054,
+];

@@ -85,6 +85,14 @@ export const PEER_DEVIATIONS: Readonly<Record<string, Deviation>> = {
       'revoking a malformed token shaped like a JWT is answered 400 unsupported_token_type ("Structured JWT Tokens cannot be revoked"); an invalid token MUST be answered 200 (the peer issues only opaque tokens, so such a string is simply invalid)',
     message: /expected status 200; got status 400.*unsupported_token_type/,
   },
+  "DTP-ERR-054": {
+    requirement: "DTP-ERR-054",
+    rfc: "RFC 6749 §5.2",
+    finding:
+      'a client_credentials request by a correctly authenticated client registered for the device and refresh grants only (client_secret_basic and client_secret_post alike) is answered 400 invalid_request ("requested grant type is not allowed for this client", lib/actions/token.js allowedGrantTypeCheck); RFC 6749 §5.2 names this case unauthorized_client ("The authenticated client is not authorized to use this authorization grant type")',
+    message:
+      /unauthorized_client \(application\/json\); got status 400 with error="invalid_request"/,
+  },
   "DTP-ERR-057": {
     requirement: "DTP-ERR-057",
     rfc: "RFC 9110 §15.5.2 (RFC 6749 §5.2)",

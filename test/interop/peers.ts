@@ -78,6 +78,8 @@ export const PEER_RUNS: readonly PeerRun[] = [
         "DTP-ERR-010",
         "DTP-ERR-012",
         "DTP-ERR-013",
+        "DTP-TOK-050",
+        "DTP-TOK-051",
       ].map((id) => [id, FORM_BODIES]),
     ),
     verdict: "NOT CONFORMANT — 2 root causes: DTP-ERR-001, DTP-ERR-052",
@@ -111,6 +113,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-REV-002",
       "DTP-REV-009",
       "DTP-ERR-003",
+      "DTP-ERR-054",
       "DTP-ERR-057",
     ),
     warnings: {},
@@ -122,22 +125,33 @@ export const PEER_RUNS: readonly PeerRun[] = [
   },
   {
     name: "oidc-provider no-rotation",
-    what: "oidc-provider without refresh-token rotation (RFC 9700 §4.14.2 allows it for confidential clients: DTP-REF-002/011 not claimed)",
+    what: "oidc-provider without refresh-token rotation (RFC 9700 §4.14.2 allows it for confidential clients: DTP-REF-002/011 not claimed; for public clients only with sender-constrained refresh tokens: DTP-REF-054)",
     start: oidc("no-rotation"),
-    deviations: same(
-      "DTP-DPOP-003",
-      "DTP-DPOP-012",
-      "DTP-SVC-007",
-      "DTP-TOK-001",
-      "DTP-REF-008",
-      "DTP-REV-002",
-      "DTP-REV-009",
-      "DTP-ERR-003",
-      "DTP-ERR-057",
-    ),
+    deviations: {
+      ...same(
+        "DTP-DPOP-003",
+        "DTP-DPOP-012",
+        "DTP-SVC-007",
+        "DTP-TOK-001",
+        "DTP-REF-008",
+        "DTP-REV-002",
+        "DTP-REV-009",
+        "DTP-ERR-003",
+        "DTP-ERR-054",
+        "DTP-ERR-057",
+      ),
+      "DTP-REF-054": {
+        requirement: "DTP-REF-054",
+        rfc: "RFC 9700 §4.14.2",
+        finding:
+          "the public client's refresh token issued without a DPoP proof is neither sender-constrained nor rotated: a refresh keeps the presented refresh token (rotateRefreshToken: false), so a stolen one is never detected; RFC 9700 §4.14.2 requires one of the two for public clients (a DPoP-bound one is sender-constrained and passes)",
+        message:
+          /sender-constrained, or rotated: a new refresh_token \(it was issued without a DPoP proof\)/,
+      },
+    },
     warnings: {},
     blocked: {},
     // DPOP-003/012 share one root cause; DTP-TOK-001 no longer fails DTP-TOK-001 (see no-dpop).
-    verdict: "NOT CONFORMANT — 9 root causes",
+    verdict: "NOT CONFORMANT — 11 root causes",
   },
 ];

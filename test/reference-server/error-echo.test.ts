@@ -123,4 +123,21 @@ describe("error messages never echo a credential or a long request value", () =>
     expect(basic.body.detail).toContain("admin");
     expect(basic.text).not.toContain("not-the-key");
   });
+
+  it("leaves the server's own words alone: a bearer 'r', 'realm' or 'token' keeps the challenge and the error code intact", async () => {
+    // Found by the 20-seed catalogue run: a generated wrong admin bearer "r" turned the
+    // challenge into "[redacted]ealm=…" (the whole header value "Bearer r" was redacted).
+    for (const bearer of ["r", "realm", "token", "invalid_token", "dtp"]) {
+      const r = await send(`${s.url}/introspect`, {
+        method: "POST",
+        headers: { "content-type": FORM, authorization: `Bearer ${bearer}` },
+        body: "token=abcdefghijklmnopqrstuvwxyz",
+      });
+      expect(r.status, bearer).toBe(401);
+      expect(r.headers.get("www-authenticate"), bearer).toBe(
+        'Bearer realm="dtp", error="invalid_token"',
+      );
+      expect(r.body.error, bearer).toBe("invalid_token");
+    }
+  });
 });

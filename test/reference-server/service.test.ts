@@ -111,4 +111,22 @@ describe("token (client_credentials + private_key_jwt)", () => {
     const r = await serviceToken(assertion(), {}, basic(s, svc));
     expect([r.status, r.body.error]).toEqual([400, "invalid_request"]);
   });
+
+  it("answers a device authenticated by the API key alone unauthorized_client (DTP-ERR-054)", async () => {
+    const device = await deviceWithTokens(s);
+    const form = { grant_type: "client_credentials" };
+    const viaBasic = await postForm(`${s.url}/token`, form, basic(s, device.clientId));
+    expect([viaBasic.status, viaBasic.body.error]).toEqual([400, "unauthorized_client"]);
+    const viaPost = await postForm(`${s.url}/token`, {
+      ...form,
+      client_id: device.clientId,
+      client_secret: s.apiKey,
+    });
+    expect([viaPost.status, viaPost.body.error]).toEqual([400, "unauthorized_client"]);
+    // A wrong key is still a failed client authentication.
+    const wrong = await postForm(`${s.url}/token`, form, {
+      authorization: `Basic ${Buffer.from(`${device.clientId}:wrong`).toString("base64")}`,
+    });
+    expect([wrong.status, wrong.body.error]).toEqual([401, "invalid_client"]);
+  });
 });

@@ -60,7 +60,7 @@ function ownFormParser(options: {
 }
 
 /** Wraps the given operations, mapping thrown errors through `map`. */
-function mapErrors(
+export function mapErrors(
   ops: string[],
   map: (e: unknown, form: Record<string, string>) => unknown,
 ): ServerFixture {
@@ -153,9 +153,9 @@ export const errors: Fault[] = [
     area: "errors",
     description:
       "At POST /personal-tokens a body that is not JSON, or JSON that does not match the schema, crashes the handler: 500 instead of 400 with a problem body.",
-    requirement: "DTP-ERR-007",
+    requirement: "DTP-ERR-055",
     catchers: ["DTP-PAT-002"],
-    note: "DTP-ERR-007 (a fuzz of bad input at every operation) sends such a body only in some runs; DTP-PAT-002 does in every run.",
+    note: "DTP-ERR-007 (a fuzz of bad input at every operation) sends such a body only in some runs; DTP-PAT-002 does in every run, and charges the malformed JSON to DTP-ERR-055.",
     fixture: () => {
       const op = OPERATIONS.createPersonalToken!;
       return {

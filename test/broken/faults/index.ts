@@ -10,6 +10,7 @@ import { expiry } from "./expiry.ts";
 import { instances } from "./instances.ts";
 import { introspection } from "./introspection.ts";
 import { login } from "./login.ts";
+import { oauthErrors } from "./oauth-errors.ts";
 import { persistence } from "./persistence.ts";
 import { personalTokens } from "./personal-tokens.ts";
 import { polling } from "./polling.ts";
@@ -37,6 +38,7 @@ export const FAULTS: readonly Fault[] = [
   ...personalTokens,
   ...expiry,
   ...errors,
+  ...oauthErrors,
   ...refresh,
   ...revocation,
   ...introspection,

@@ -1,9 +1,20 @@
 /** Refresh-token rotation and binding (RFC 6749 §6, RFC 9700 §4.14). */
 import { authenticateClient } from "../../../reference-server/auth/client-auth.ts";
+import { OAuthError } from "../../../reference-server/errors.ts";
 import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
+import { isSubset } from "../../../reference-server/tokens/issue.ts";
 import { sha256b64url } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
-import { asClient, store, withApp, withStore, wrapGrant } from "./_lib.ts";
+import {
+  asClient,
+  replyJson,
+  store,
+  withApp,
+  withForm,
+  withJson,
+  withStore,
+  wrapGrant,
+} from "./_lib.ts";
 
 const scopeUnion = (a: string, b: string) =>
   [...new Set([...a.split(" "), ...b.split(" ")].filter((s) => s !== ""))].join(" ");
@@ -153,6 +164,81 @@ export const refresh: Fault[] = [
           throw e;
         }
         return next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-30-unknown-refresh-token-invalid-request",
+    area: "refresh",
+    description:
+      "A refresh token the server never issued (unknown, altered, cut short) is answered 400 invalid_request instead of invalid_grant: clients take it for their own mistake and never start over.",
+    requirement: "DTP-REF-053",
+    catchers: ["DTP-REF-053"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        await authenticateClient(ctx);
+        if (!(await findRefreshToken(ctx.app, ctx.form.refresh_token ?? ""))) {
+          throw new OAuthError("invalid_request", '"refresh_token" is not a known refresh token');
+        }
+        return next(ctx);
+      }),
+  },
+  {
+    id: "F-REF-31-refresh-token-neither-rotated-nor-bound",
+    area: "refresh",
+    description:
+      "Refresh tokens are neither rotated nor sender-constrained: a refresh answers with the presented refresh token, which stays valid, and a DPoP-bound one refreshes without a proof.",
+    requirement: "DTP-REF-054",
+    catchers: ["DTP-REF-054"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const reply = await next(
+          withStore(ctx, (base) => ({
+            rotateRefreshToken: async () => true,
+            family: async (id) => {
+              const f = await base.family(id);
+              return f && { ...f, jkt: null };
+            },
+          })),
+        );
+        const body = replyJson(reply);
+        return typeof body.refresh_token === "string"
+          ? withJson(reply, { ...body, refresh_token: ctx.form.refresh_token })
+          : reply;
+      }),
+  },
+  {
+    id: "F-REF-32-refresh-without-scope-widened",
+    area: "refresh",
+    description:
+      'A refresh without scope issues an access token with a scope the grant never had ("admin" added to the refresh token\'s scope) instead of the scope originally granted.',
+    requirement: "DTP-REF-050",
+    catchers: ["DTP-REF-006"],
+    fixture: () =>
+      wrapGrant("refresh_token", (ctx, next) => {
+        if (ctx.form.scope !== undefined) return next(ctx);
+        return next(
+          withStore(ctx, (base) => ({
+            refreshToken: async (hash) => {
+              const t = await base.refreshToken(hash);
+              return t && { ...t, scope: scopeUnion(t.scope, "admin") };
+            },
+          })),
+        );
+      }),
+  },
+  {
+    id: "F-REF-33-narrowing-scope-ignored",
+    area: "refresh",
+    description:
+      "A refresh that asks for a narrower scope (a subset of the refresh token's) gets the full scope: the narrowing is ignored (a scope outside is still invalid_scope).",
+    requirement: "DTP-REF-051",
+    catchers: ["DTP-REF-006"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const { scope, ...rest } = ctx.form;
+        const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+        if (scope === undefined || !found || !isSubset(scope, found.token.scope)) return next(ctx);
+        return next(withForm(ctx, rest as Record<string, string>));
       }),
   },
 ];

@@ -1,5 +1,6 @@
 /** Token responses and access tokens (RFC 6749 §5.1, RFC 9068). */
 
+import { findRefreshToken } from "../../../reference-server/tokens/active.ts";
 import { randomToken } from "../../../src/protocol/random.ts";
 import type { Fault } from "../types.ts";
 import type { Wrapper } from "./_lib.ts";
@@ -14,6 +15,7 @@ import {
   withoutHeaders,
   wrap,
   wrapAll,
+  wrapGrant,
 } from "./_lib.ts";
 
 export const tokens: Fault[] = [
@@ -134,6 +136,45 @@ export const tokens: Fault[] = [
         const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
         const jwt = `${part({ alg: "HS256", typ: "JWT" })}.${part({ rt: body.refresh_token })}.${randomToken()}`;
         return withJson(reply, { ...body, refresh_token: jwt });
+      }),
+  },
+  {
+    id: "F-TOK-30-token-response-repeats-member",
+    area: "tokens",
+    description:
+      'Token responses name access_token twice: {"access_token": "<a stale token>", …, "access_token": "<the new one>"}. JSON.parse keeps the last, so the kit\'s client works; a parser that keeps the first gets a dead token.',
+    requirement: "DTP-TOK-050",
+    catchers: ["DTP-TOK-050"],
+    fixture: () =>
+      wrap("token", async (ctx, next) => {
+        const reply = await next(ctx);
+        const body = replyJson(reply);
+        if (reply.status !== 200 || typeof body.access_token !== "string") return reply;
+        const rest = JSON.stringify(body).slice(1);
+        return {
+          status: reply.status,
+          headers: { ...reply.headers, "Content-Type": "application/json" },
+          text: `{"access_token":${JSON.stringify(randomToken())},${rest}`,
+        };
+      }),
+  },
+  {
+    id: "F-TOK-31-narrowed-scope-unannounced",
+    area: "tokens",
+    description:
+      "A refresh without scope issues an access token with only the first value of the grant (narrower than the scope originally granted, which the request asks for) and leaves scope out of the response, so the client believes it has the whole grant.",
+    requirement: "DTP-TOK-051",
+    catchers: ["DTP-TOK-051"],
+    fixture: () =>
+      wrapGrant("refresh_token", async (ctx, next) => {
+        const found = await findRefreshToken(ctx.app, ctx.form.refresh_token ?? "");
+        const first = found?.token.scope.split(" ").find((s) => s !== "");
+        if (ctx.form.scope !== undefined || first === undefined) return next(ctx);
+        const reply = await next(
+          withForm(ctx, { ...ctx.form, scope: first } as Record<string, string>),
+        );
+        const { scope: _, ...body } = replyJson(reply);
+        return reply.status === 200 ? withJson(reply, body) : reply;
       }),
   },
   {
