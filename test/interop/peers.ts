@@ -118,10 +118,10 @@ export const PEER_RUNS: readonly PeerRun[] = [
     ),
     warnings: {},
     blocked: {},
-    // 7 checks, 7 requirements. Until DTP-TOK-053 split off DTP's token members, DTP-TOK-001
+    // 8 checks, 8 requirements. Until DTP-TOK-053 split off DTP's token members, DTP-TOK-001
     // also failed DTP-TOK-001 for a client_credentials response without `scope`, which
     // RFC 6749 §5.1 allows (scope is optional when it is the requested one): a false FAIL.
-    verdict: "NOT CONFORMANT — 7 root causes",
+    verdict: "NOT CONFORMANT — 8 root causes",
   },
   {
     name: "oidc-provider no-rotation",
