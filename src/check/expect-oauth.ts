@@ -21,7 +21,8 @@ export function expectInvalidGrant(res: HttpResponse, requirement: string): void
 
 /**
  * 200 `{"active": false}`. Another member beside `active` fails DTP-REV-058 at a DTP target
- * (`dtp`); RFC 7662 §2.2 only says SHOULD NOT (DTP-REV-057), so elsewhere it is not judged.
+ * (`dtp`); elsewhere it is DTP-REV-057's WARN (RFC 7662 §2.2 only says SHOULD NOT), judged
+ * last: a caller judges its MUSTs on other answers before this one.
  */
 export function expectInactive(res: HttpResponse, requirement: string, dtp: boolean): void {
   expectStatus(res, 200, requirement);
@@ -29,8 +30,13 @@ export function expectInactive(res: HttpResponse, requirement: string, dtp: bool
   if (body.active !== false) {
     fail(requirement, '"active": false', JSON.stringify(body), res);
   }
-  if (dtp && Object.keys(body).length !== 1) {
-    fail("DTP-REV-058", '{"active": false} and no other member', JSON.stringify(body), res);
+  if (Object.keys(body).length !== 1) {
+    fail(
+      dtp ? "DTP-REV-058" : "DTP-REV-057",
+      `{"active": false} and no other member${dtp ? "" : " (RFC 7662 §2.2: SHOULD NOT include any additional information about an inactive token)"}`,
+      JSON.stringify(body),
+      res,
+    );
   }
 }
 

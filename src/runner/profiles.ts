@@ -58,6 +58,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-DISC-015": oauth("RFC 7517 §4, §5: no private key material in the JWK Set"),
   "DTP-DISC-052": oauth("RFC 8414 §2: issuer, response_types_supported, token_endpoint"),
   "DTP-DISC-053": oauth("RFC 8414 §2: signing algorithms of JWT client authentication"),
+  "DTP-DISC-054": oauth("RFC 8414 §2: servers SHOULD support RS256 for JWT client authentication"),
   "DTP-DISC-056": oauth("RFC 8414 §3.2: members with zero elements omitted"),
   // registration = the RFC 8628 device authorization request; DTP adds client types,
   // device-chosen client_ids, keys and an approval API
@@ -201,6 +202,7 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-RES-054": oauth("RFC 6750 §3: the syntax of Bearer challenges"),
   "DTP-RES-011": dtp("RFC 6750 §2.2 allows the form-encoded body parameter; DTP forbids it"),
   "DTP-RES-050": oauth("RFC 6750 §2.1, RFC 9110 §11.1: the Bearer header, any letter case"),
+  "DTP-RES-062": oauth("RFC 6750 §3.1: a token sent in two ways at once is invalid_request"),
   // errors
   "DTP-ERR-001": oauth("RFC 6749 §5.2: invalid_request"),
   "DTP-ERR-003": oauth("RFC 6749 §5.2: invalid_client"),

@@ -7,12 +7,16 @@
  * send `response_types_supported` as an empty array: RFC 8414 §2 requires the member and
  * §3.2 omits empty ones, which cannot both hold for it."
  *
+ * DTP-DISC-057 (SHOULD, RFC 8414 §2):
+ * "The metadata SHOULD contain `scopes_supported`."
+ *
  * One case per member. The grants the server supports are `grant_types_supported`, or
  * RFC 8414 §2's default `["authorization_code", "implicit"]` when it is omitted; of the
  * registered grants, `authorization_code` and `implicit` use the authorization endpoint
  * (RFC 6749 §4.1, §4.2). `response_types_supported` must be an array of strings; it may be
  * empty only when neither of those grants is supported (the server then supports no
  * response type; with one of them it supports `code` or `token`, RFC 6749 §3.1.1).
+ * `scopes_supported` is RECOMMENDED (a WARN when absent); only its presence is judged.
  */
 import type { Check } from "../../src/check/check.ts";
 import { fail } from "../../src/check/expect.ts";
@@ -22,6 +26,7 @@ import { fetchMetadata, show } from "./metadata.ts";
 const ID = "DTP-DISC-052";
 /** The metadata is fetched as DTP-DISC-001 says (a failure there blocks this check). */
 const DISC001 = "DTP-DISC-001";
+const SCOPES = "DTP-DISC-057";
 /** RFC 8414 §2: the default of an omitted `grant_types_supported`. */
 const DEFAULT_GRANTS = ["authorization_code", "implicit"];
 /** Registered grant types that use the authorization endpoint (RFC 6749 §4.1, §4.2). */
@@ -30,11 +35,11 @@ const AUTHORIZATION_ENDPOINT_GRANTS = ["authorization_code", "implicit"];
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID],
+    requirements: [ID, SCOPES],
     level: "MUST",
     area: "discovery",
     title:
-      "The metadata contains issuer, response_types_supported, token_endpoint and, when needed, authorization_endpoint",
+      "The metadata contains issuer, response_types_supported, token_endpoint and, when needed, authorization_endpoint (and should contain scopes_supported)",
     specRef: "RFC 8414 §2",
     requires: [],
   },
@@ -89,6 +94,17 @@ export const check: Check = {
         ` (${grantsSaid}: ${usesAuthorizationEndpoint.join(" and ")} use${usesAuthorizationEndpoint.length === 1 ? "s" : ""} the authorization endpoint)`,
         res,
       );
+    });
+
+    await ctx.case("scopes_supported", async () => {
+      if (!("scopes_supported" in metadata)) {
+        fail(
+          SCOPES,
+          '"scopes_supported" (RECOMMENDED, RFC 8414 §2)',
+          '"scopes_supported" absent',
+          res,
+        );
+      }
     });
   },
 };

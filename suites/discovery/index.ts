@@ -17,6 +17,7 @@ import { check as disc014 } from "./DTP-DISC-014-jwks.ts";
 import { check as disc015 } from "./DTP-DISC-015-jwks-public-only.ts";
 import { check as disc052 } from "./DTP-DISC-052-required-members.ts";
 import { check as disc053 } from "./DTP-DISC-053-auth-signing-algs.ts";
+import { check as disc054 } from "./DTP-DISC-054-rs256-for-jwt-client-auth.ts";
 import { check as disc056 } from "./DTP-DISC-056-no-empty-arrays.ts";
 
 export const checks: Check[] = [
@@ -37,5 +38,6 @@ export const checks: Check[] = [
   disc015,
   disc052,
   disc053,
+  disc054,
   disc056,
 ];

@@ -28,6 +28,10 @@
  * "A DTP protected resource MUST also refuse an access token whose `aud` is not the issuer
  * or whose header `typ` is not exactly `at+jwt`, even when its signature verifies."
  *
+ * DTP-RES-057 (SHOULD, RFC 6750 §3, §3.1):
+ * "The answer to a request whose access token failed authentication SHOULD be 401, and its
+ * challenge SHOULD carry `error="invalid_token"`."
+ *
  * With:
  * DTP-RES-006 (MUST, RFC 8725 §2.1, §3.1): "An access token whose header `alg` is `none`, or
  * that is signed with HMAC using the server's public key as secret (`HS256`), MUST be
@@ -48,8 +52,8 @@
  * every time. Plus one revoked access token.
  *
  * What RFC 6750 requires of any resource is a refusal with a Bearer challenge (DTP-RES-005);
- * the 401 and `error="invalid_token"` are a SHOULD there (DTP-RES-057) and DTP's MUST
- * (DTP-RES-058), judged at a DTP target, as is an `aud` other than the issuer (DTP-RES-059;
+ * the 401 and `error="invalid_token"` are a SHOULD there (DTP-RES-057, a WARN, judged after
+ * the MUSTs) and DTP's MUST (DTP-RES-058) at a DTP target, as is an `aud` other than the issuer (DTP-RES-059;
  * RFC 9068 §4 lets a resource accept its own audience).
  */
 import fc from "fast-check";
@@ -70,6 +74,7 @@ import { type Forgery, tokenForgeries } from "../../src/protocol/token-forgeries
 import { expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-005";
+const INVALID_TOKEN = "DTP-RES-057";
 
 /**
  * The requirement a forgery violates: alg none / HMAC (006), iss, typ (007), aud (DTP's 059
@@ -92,12 +97,26 @@ function expectRefused(res: HttpResponse, requirement: string, what: string, dtp
   }
   expectWwwAuthenticate(res, { scheme: "Bearer", status: res.status }, requirement);
   if (dtp) expectWwwAuthenticate(res, { scheme: "Bearer", error: "invalid_token" }, "DTP-RES-058");
+  else
+    expectWwwAuthenticate(
+      res,
+      { scheme: "Bearer", error: "invalid_token", status: 401 },
+      INVALID_TOKEN,
+    );
 }
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-RES-006", "DTP-RES-007", "DTP-RES-010", "DTP-RES-058", "DTP-RES-059"],
+    requirements: [
+      ID,
+      "DTP-RES-006",
+      "DTP-RES-007",
+      "DTP-RES-010",
+      "DTP-RES-058",
+      "DTP-RES-059",
+      INVALID_TOKEN,
+    ],
     level: "MUST",
     area: "resource",
     title:

@@ -16,6 +16,10 @@
  * "A protected resource MUST NOT serve a request whose access token lacks the scope the
  * resource requires, and MUST answer it with a `WWW-Authenticate` challenge."
  *
+ * DTP-RES-061 (SHOULD, RFC 6750 §3.1):
+ * "A request whose access token lacks the scope the resource requires SHOULD be answered
+ * 403 with `error="insufficient_scope"` in the challenge."
+ *
  * With:
  * DTP-RES-009 (SHOULD, RFC 6750 §3): "An `insufficient_scope` challenge SHOULD carry a
  * `scope` attribute naming the required scope (e.g. `scope="me"`)." (checked last, WARN)
@@ -25,7 +29,12 @@
  * device token with only `me` at `/login` (when the target has login); a user token with
  * only `me` at `GET /personal-tokens` and `POST /personal-tokens` (when it has personal
  * tokens and the config a user). Each must first not be served and carry a Bearer
- * challenge (DTP-RES-060, RFC 6750 §3), then be exactly DTP's 403 `insufficient_scope`.
+ * challenge (DTP-RES-060, RFC 6750 §3), then, at a DTP target, be exactly DTP's 403
+ * `insufficient_scope` with a problem body (which implies DTP-RES-061), and DTP-RES-009 is
+ * judged last; at another target, after DTP-RES-060, the answer is judged for RFC 6750
+ * §3.1's SHOULD (DTP-RES-061: 403 `insufficient_scope`, a WARN). The check stays outside
+ * the OAuth profile: it needs DTP's scopes (a plain server's resource does not say which
+ * scope it requires).
  */
 
 import type { Check, CheckContext } from "../../src/check/check.ts";
@@ -43,9 +52,11 @@ import {
   type TokenSet,
 } from "../../src/client/index.ts";
 import { approvedDevice, loggedInUser } from "../../src/client/kit/index.ts";
+import { parseChallenges } from "../../src/protocol/www-authenticate.ts";
 import { atLevel, expectChallengeProblem } from "./_helpers.ts";
 
 const ID = "DTP-RES-008";
+const SCOPE_SHOULD = "DTP-RES-061";
 
 interface Refusal {
   what: string;
@@ -56,7 +67,7 @@ interface Refusal {
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, "DTP-RES-009", "DTP-RES-010", "DTP-RES-060"],
+    requirements: [ID, "DTP-RES-009", "DTP-RES-010", "DTP-RES-060", SCOPE_SHOULD],
     level: "MUST",
     area: "resource",
     title:
@@ -67,6 +78,7 @@ export const check: Check = {
   async run(ctx) {
     const refusals: Refusal[] = [];
     const f = ctx.target.features;
+    const dtp = f.has("dtp");
     const refusal = async (
       what: string,
       required: string,
@@ -74,7 +86,7 @@ export const check: Check = {
       send: () => Promise<HttpResponse>,
     ) => {
       await ctx.case(what, async () => {
-        refusals.push(await refused(ctx, what, required, tokens, send));
+        refusals.push(await refused(ctx, what, required, tokens, send, dtp));
       });
     };
 
@@ -124,7 +136,7 @@ export const check: Check = {
     } else ctx.note("no login or no user in the config: scopes login and tokens not tested");
 
     // DTP-RES-009 (SHOULD), after every MUST held.
-    for (const r of refusals) {
+    for (const r of dtp ? refusals : []) {
       await ctx.case(`the scope named in the challenge of ${r.what}`, () =>
         atLevel("SHOULD", () => {
           const c = expectWwwAuthenticate(r.res, { scheme: "Bearer", status: 403 }, "DTP-RES-009");
@@ -158,6 +170,7 @@ async function refused(
   required: string,
   tokens: TokenSet,
   send: () => Promise<HttpResponse>,
+  dtp: boolean,
 ): Promise<Refusal> {
   requireValid(ctx, tokens, what);
   const res = await send();
@@ -166,10 +179,34 @@ async function refused(
     fail("DTP-RES-060", `a refusal with a challenge for ${what}`, describe(res), res);
   }
   expectWwwAuthenticate(res, { scheme: "Bearer", status: res.status }, "DTP-RES-060");
+  if (!dtp) {
+    // DTP-RES-061 (SHOULD, RFC 6750 §3.1), after the MUST: a WARN.
+    const c = bearerChallenge(res);
+    if (res.status !== 403 || c?.params.error !== "insufficient_scope") {
+      fail(
+        SCOPE_SHOULD,
+        `403 with a Bearer challenge error="insufficient_scope" for ${what} (RFC 6750 §3.1)`,
+        `${describe(res)}; WWW-Authenticate: ${JSON.stringify(res.headers["www-authenticate"]) ?? "absent"}`,
+        res,
+      );
+    }
+    return { what, required, res };
+  }
   if (res.status !== 403) {
     fail(ID, `403 insufficient_scope for ${what}`, describe(res), res);
   }
   expectWwwAuthenticate(res, { scheme: "Bearer", error: "insufficient_scope", status: 403 }, ID);
   expectChallengeProblem(res);
   return { what, required, res };
+}
+
+/** The Bearer challenge of `res`, if it has a well-formed one. */
+function bearerChallenge(res: HttpResponse): { params: Record<string, string> } | undefined {
+  const header = res.headers["www-authenticate"];
+  if (header === undefined) return undefined;
+  try {
+    return parseChallenges(header).find((c) => c.scheme.toLowerCase() === "bearer");
+  } catch {
+    return undefined;
+  }
 }

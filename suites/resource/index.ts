@@ -7,5 +7,6 @@ import { check as res008 } from "./DTP-RES-008-insufficient-scope.ts";
 import { check as res011 } from "./DTP-RES-011-token-outside-header.ts";
 import { check as res050 } from "./DTP-RES-050-bearer-header-accepted.ts";
 import { check as res054 } from "./DTP-RES-054-bearer-challenge-syntax.ts";
+import { check as res062 } from "./DTP-RES-062-one-token-method.ts";
 
-export const checks: Check[] = [res001, res004, res005, res008, res011, res050, res054];
+export const checks: Check[] = [res001, res004, res005, res008, res011, res050, res054, res062];

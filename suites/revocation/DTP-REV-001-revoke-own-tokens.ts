@@ -35,6 +35,17 @@
  * "Revoking a refresh token MUST revoke every refresh and access token of its family: the
  * family's access tokens MUST then be answered 401 `invalid_token`."
  *
+ * DTP-REV-052 (SHOULD, RFC 7009 §2):
+ * "The server SHOULD support revoking access tokens."
+ *
+ * DTP-REV-054 (SHOULD, RFC 7009 §2.1):
+ * "When the server supports revoking access tokens, revoking a refresh token SHOULD also
+ * invalidate every access token based on the same authorization grant."
+ *
+ * DTP-REV-057 (SHOULD, RFC 7662 §2.2):
+ * "The introspection response for an inactive token SHOULD NOT include any member other
+ * than `active`."
+ *
  * Property: which token is revoked (access or refresh) × the hint (none, right, wrong, an
  * unsupported value); each run on a new device with a family of two access tokens. Both
  * kinds with no hint and with the wrong hint are explicit examples, run every time.
@@ -43,12 +54,19 @@
  * (DTP-REV-050; RFC 7009 §2.2 leaves it to the server, the client ignores it), an access
  * token is never answered `unsupported_token_type` (DTP-REV-053; RFC 7009 §2.2.1 allows it),
  * and after a refresh token's revocation both access tokens of its family are refused
- * (DTP-REV-055; RFC 7009 §2.1 says SHOULD, DTP-REV-054). Outside DTP those are noted.
+ * (DTP-REV-055; RFC 7009 §2.1 says SHOULD, DTP-REV-054). Outside DTP the RFC's SHOULDs are
+ * WARNs: an access token answered `unsupported_token_type` (DTP-REV-052); an access token of
+ * the family still served after its refresh token's revocation (DTP-REV-054), when the target
+ * supports revoking access tokens — then asked by revoking that very token (200: it does;
+ * `unsupported_token_type`: the SHOULD does not apply, noted).
+ * An inactive introspection answer with more than `active` is DTP-REV-057's WARN (DTP-REV-058
+ * at a DTP target).
  */
 import fc from "fast-check";
 import type { Check } from "../../src/check/check.ts";
 import { describe, expectStatus, fail } from "../../src/check/expect.ts";
 import { expectInactive, expectInvalidGrant } from "../../src/check/expect-oauth.ts";
+import type { HttpResponse } from "../../src/check/http.ts";
 import { callResource, meOk, meRefused, withRefreshToken } from "../../src/client/index.ts";
 import { approvedDevice } from "../../src/client/kit/index.ts";
 
@@ -68,6 +86,9 @@ export const check: Check = {
       "DTP-REV-050",
       "DTP-REV-053",
       "DTP-REV-055",
+      "DTP-REV-052",
+      "DTP-REV-054",
+      "DTP-REV-057",
     ],
     level: "MUST",
     area: "revocation",
@@ -90,6 +111,33 @@ export const check: Check = {
     );
     const scenario = async (which: "access" | "refresh", h: Hint): Promise<void> => {
       const { device, tokens } = await approvedDevice(ctx, { label: "rev" });
+      /**
+       * DTP-REV-054 (outside DTP): an access token of the family was still served after the
+       * refresh token's revocation. The SHOULD holds when the target supports revoking access
+       * tokens: revoking this one says whether it does.
+       */
+      const accessOutlivesFamily = async (
+        accessToken: string,
+        label: string,
+        served: HttpResponse,
+      ): Promise<void> => {
+        const probe = await device.revoke(accessToken, "access_token", {
+          label: "revoke the access token still served (does the target revoke access tokens?)",
+        });
+        const error = (probe.body as { error?: unknown } | undefined)?.error;
+        if (probe.status === 400 && error === "unsupported_token_type") {
+          ctx.note(
+            `${label}: still served after the refresh token's revocation; the target does not revoke access tokens, so DTP-REV-054 does not apply`,
+          );
+          return;
+        }
+        fail(
+          "DTP-REV-054",
+          "the family's access tokens refused once its refresh token is revoked (RFC 7009 §2.1: SHOULD, at a server that revokes access tokens)",
+          `${label}: ${describe(served)} after the refresh token's revocation; revoking that access token: ${describe(probe)}`,
+          [served, probe],
+        );
+      };
       // A family with two access tokens: the first pair, and one refresh.
       const first = withRefreshToken(tokens.tokens);
       const second = withRefreshToken(await device.refreshed(first));
@@ -109,8 +157,12 @@ export const check: Check = {
         if (dtp) {
           fail("DTP-REV-053", "200 (a DTP server revokes access tokens)", describe(res), res);
         }
-        ctx.note("the target does not revoke access tokens (unsupported_token_type)");
-        return;
+        fail(
+          "DTP-REV-052",
+          "200 and the access token revoked (RFC 7009 §2: the server SHOULD support revoking access tokens)",
+          describe(res),
+          res,
+        );
       }
       expectStatus(res, 200, req);
       if (dtp && res.text.trim() !== "") {
@@ -152,10 +204,12 @@ export const check: Check = {
           [second, "GET /me (latest access)"],
           [first, "GET /me (first access)"],
         ] as const) {
-          if (dtp) await meRefused(ctx, tokens, "DTP-REV-055", { label });
-          else if ((await callResource(ctx, tokens, undefined, label)).status === 200) {
-            ctx.note(`${label}: still accepted after the refresh token's revocation (DTP-REV-054)`);
+          if (dtp) {
+            await meRefused(ctx, tokens, "DTP-REV-055", { label });
+            continue;
           }
+          const served = await callResource(ctx, tokens, undefined, label);
+          if (served.status === 200) await accessOutlivesFamily(tokens.accessToken, label, served);
         }
       }
     };

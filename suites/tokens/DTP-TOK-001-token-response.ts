@@ -19,6 +19,10 @@
  * DTP-TOK-055 (MUST, DTP; RFC 9449 §6.1):
  * "A DTP access token that is not DPoP-bound MUST NOT carry a `cnf` claim."
  *
+ * DTP-TOK-052 (SHOULD, RFC 6749 §5.1):
+ * "A successful token response SHOULD contain `expires_in`, the lifetime in seconds of the
+ * access token."
+ *
  * Examined: every kind of token response the target offers — device token (device code
  * grant), DPoP-bound device token, refreshed token, user token (login), service token.
  * A token is certainly not DPoP-bound when its client sent no DPoP proof (no key).
@@ -28,7 +32,8 @@
  * device and user tokens), and an unbound access token must carry no `cnf` claim
  * (DTP-TOK-055). RFC 6749 §5.1 leaves those optional (`expires_in` RECOMMENDED: DTP-TOK-052)
  * and RFC 9449 does not forbid `cnf` in a Bearer token (another confirmation method may
- * bind it): the OAuth profile judges the RFC rules only.
+ * bind it): the OAuth profile judges the RFC rules only. An absent `expires_in` is a WARN
+ * (DTP-TOK-052), judged after every MUST of the response.
  */
 import type { Check } from "../../src/check/check.ts";
 import {
@@ -46,11 +51,12 @@ const NO_STORE = "DTP-TOK-002";
 const BEARER = "DTP-TOK-011";
 const DTP_FIELDS = "DTP-TOK-053";
 const NO_CNF = "DTP-TOK-055";
+const EXPIRES_IN = "DTP-TOK-052";
 
 export const check: Check = {
   meta: {
     id: ID,
-    requirements: [ID, NO_STORE, BEARER, DTP_FIELDS, NO_CNF],
+    requirements: [ID, NO_STORE, BEARER, DTP_FIELDS, NO_CNF, EXPIRES_IN],
     level: "MUST",
     area: "tokens",
     title:
@@ -119,6 +125,10 @@ function examine(x: Issued, dtp: boolean): void {
         res,
       );
     }
+  }
+  // Last: a SHOULD (a WARN), so that every MUST above is judged first.
+  if (body.expires_in === undefined) {
+    fail(EXPIRES_IN, `${what("expires_in")}: present (RECOMMENDED, RFC 6749 §5.1)`, "absent", res);
   }
 }
 

@@ -14,6 +14,7 @@ import { runConformance } from "../../src/runner/run.ts";
 import type { CheckResult, RunReport } from "../../src/runner/types.ts";
 import { checks } from "../../suites/index.ts";
 import type { FaultHost, HostedServer } from "./host.ts";
+import { warnsOnly } from "./levels.ts";
 import type { Fault } from "./types.ts";
 
 /** The catalogue's fixed seed (CI); other seeds measure the catch rate. */
@@ -26,8 +27,14 @@ export interface FaultResult {
   id: string;
   seed: number;
   exitCode: number;
+  /** The run's verdict word (CONFORMANT, NOT CONFORMANT, INCOMPLETE). */
+  verdict: string;
+  /** MUST requirements the checks run judge (0: they judge only SHOULDs, the run is INCOMPLETE). */
+  mustInScope: number;
   /** Status of every check run. */
   statuses: Record<string, Status>;
+  /** The requirements each check failed or warned on (its own failure records). */
+  failedOn: Record<string, string[]>;
   /** Catchers that did not FAIL (for a control: checks that did not PASS or SKIP). */
   missed: string[];
   caught: boolean;
@@ -104,16 +111,22 @@ async function runAgainst(
       replayPrefix: `dtp test ${server.url} --config ${configFile} --max-wait ${MAX_WAIT}${instanceArgs}`,
     });
     const statuses: Record<string, Status> = {};
+    const failedOn: Record<string, string[]> = {};
     const messages: Record<string, string> = {};
     for (const r of report.results) {
       statuses[r.id] = r.status;
+      const own = (r.failures ?? []).filter((f) => f.kind === "fail").map((f) => f.requirement);
+      if (own.length) failedOn[r.id] = [...new Set(own)];
       if (r.status !== "PASS") messages[r.id] = (r.message ?? "").split("\n")[0]!.slice(0, 300);
     }
     const replays = options.replays ? await runReplays(report.results, dir) : [];
     return {
       seed,
       exitCode: report.exitCode,
+      verdict: report.verdict.verdict,
+      mustInScope: report.coverage.mustInScope,
       statuses,
+      failedOn,
       messages,
       replays,
       durationMs: Math.round(performance.now() - t0),
@@ -125,7 +138,9 @@ async function runAgainst(
 
 /**
  * Runs the printed replay line of every failure of `results` (`dtp test …`, through the CLI
- * in-process): exactly that check must run and FAIL again on the same requirement.
+ * in-process): exactly that check must run and FAIL again on the same requirement — or, for
+ * a SHOULD/MAY failure of a check that only WARNed, WARN again on it (exit 0, or 1 when the
+ * replay judged no MUST at all: INCOMPLETE).
  */
 async function runReplays(results: readonly CheckResult[], dir: string): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
@@ -146,14 +161,15 @@ async function runReplays(results: readonly CheckResult[], dir: string): Promise
       });
       let detail = `exit ${code}${stderr ? `: ${stderr.trim()}` : ""}`;
       let ok = false;
-      if (code === 1) {
+      const warned = r.status === "WARN" && f.level !== "MUST";
+      if (code === 1 || (warned && code === 0)) {
         const again = JSON.parse(await readFile(json, "utf8")) as RunReport;
         const ran = again.results.map((x) => `${x.id} ${x.status}`);
         const same = again.results[0]?.failures?.some((x) => x.requirement === f.requirement);
         ok =
           again.results.length === 1 &&
           again.results[0]!.id === r.id &&
-          again.results[0]!.status === "FAIL" &&
+          again.results[0]!.status === (warned ? "WARN" : "FAIL") &&
           same === true;
         detail = `ran ${ran.join(", ")}; failed on ${again.results[0]?.failures?.map((x) => x.requirement).join(", ") ?? "nothing"}`;
       }
@@ -202,7 +218,16 @@ export async function runFault(
   const server = await host.start(fault.id);
   try {
     const r = await runAgainst(server, fault.catchers, seed, options);
-    const missed = fault.catchers.filter((id) => r.statuses[id] !== "FAIL");
+    // A SHOULD fault is caught when every catcher warns (or fails) on its requirement and the
+    // run is not NOT CONFORMANT (a WARN fails no run; a catcher judging only SHOULDs makes it
+    // INCOMPLETE, exit 1).
+    const should = warnsOnly(fault);
+    const missed = fault.catchers.filter((id) =>
+      should
+        ? !["WARN", "FAIL"].includes(r.statuses[id] ?? "") ||
+          !r.failedOn[id]?.includes(fault.requirement)
+        : r.statuses[id] !== "FAIL",
+    );
     if (fault.instances) {
       // The documented claim: on one instance the catchers pass (only --instance sees it).
       const alone = await runAgainst(server, fault.catchers, seed, { withoutInstances: true });
@@ -211,7 +236,8 @@ export async function runFault(
           missed.push(`${id} ${alone.statuses[id] ?? "not run"} without --instance`);
       }
     }
-    return { id: fault.id, ...r, missed, caught: r.exitCode === 1 && missed.length === 0 };
+    const judged = should ? r.verdict !== "NOT CONFORMANT" : r.exitCode === 1;
+    return { id: fault.id, ...r, missed, caught: judged && missed.length === 0 };
   } finally {
     await server.close();
   }
@@ -228,10 +254,18 @@ export async function runControl(
   try {
     const r = await runAgainst(server, only, seed);
     const missed = only.filter((id) => r.statuses[id] !== "PASS" && r.statuses[id] !== "SKIP");
-    return { id: "control", ...r, missed, caught: r.exitCode === 0 && missed.length === 0 };
+    return { id: "control", ...r, missed, caught: controlPassed(r) && missed.length === 0 };
   } finally {
     await server.close();
   }
+}
+
+/**
+ * A control run passed: exit 0, or INCOMPLETE only because its checks judge no MUST at all
+ * (a control of SHOULD-only catchers, e.g. `DTP_FAULTS` naming one SHOULD fault).
+ */
+export function controlPassed(r: Pick<FaultResult, "exitCode" | "verdict" | "mustInScope">) {
+  return r.exitCode === 0 || (r.verdict === "INCOMPLETE" && r.mustInScope === 0);
 }
 
 /** The controls: one per distinct fault configuration, each running the catchers of its faults. */

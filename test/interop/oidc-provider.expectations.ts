@@ -7,6 +7,7 @@
  * - {@link PEER_DEVIATIONS}: FAILs that are real deviations of the peer from an RFC: the
  *   failing requirement, the RFC section, what the peer does, and a pattern the result's
  *   message must match (a FAIL for another reason is a change too);
+ * - {@link PEER_WARNINGS}: WARNs, real deviations of the peer from an RFC SHOULD (same shape);
  * - {@link PEER_SKIPS}: SKIPs other than the DTP extensions, with the reason.
  * Checks outside the profile are SKIPPED "DTP extension, not part of the OAuth profile"
  * (src/runner/profiles.ts).
@@ -100,6 +101,12 @@ export const PEER_DEVIATIONS: Readonly<Record<string, Deviation>> = {
     message: /no WWW-Authenticate header: status 401.*invalid_client/,
   },
 };
+
+/**
+ * WARNs: the peer departs from an RFC SHOULD (the requirement is a SHOULD of the catalogue;
+ * a WARN does not make the run NOT CONFORMANT). Same fields as {@link PEER_DEVIATIONS}.
+ */
+export const PEER_WARNINGS: Readonly<Record<string, Deviation>> = {};
 
 export const PEER_SKIPS: Readonly<Record<string, { reason: string; message: RegExp }>> = {
   "DTP-RES-005": {

@@ -18,6 +18,8 @@ export interface PeerRun {
   start(): Promise<{ url: string; config: TargetConfigFile; close(): Promise<void> }>;
   /** FAILs: check → deviation (the failing requirement, the RFC, what the peer does). */
   deviations: Readonly<Record<string, Deviation>>;
+  /** WARNs: check → deviation from an RFC SHOULD (the requirement is a SHOULD). */
+  warnings: Readonly<Record<string, Deviation>>;
   /** BLOCKED checks → the requirement (root cause) that blocked them. */
   blocked: Readonly<Record<string, string>>;
   /** The verdict line starts with this. */
@@ -51,6 +53,15 @@ export const PEER_RUNS: readonly PeerRun[] = [
         finding:
           'the token endpoint answers a request missing its parameters (sent as application/json, the only encoding it takes) 400 {"message": "[body.grant_type] Invalid input: …", "code": "VALIDATION_ERROR"}: no "error" member, where RFC 6749 §5.2 wants {"error": "invalid_request", …}; the device authorization endpoint answers the same mistake as RFC 6749 §5.2 says (400 {"error": "invalid_request"})',
         message: /"error" code \(RFC 6749 §5\.2\).*VALIDATION_ERROR/,
+      },
+    },
+    warnings: {
+      "DTP-DISC-052": {
+        requirement: "DTP-DISC-057",
+        rfc: "RFC 8414 §2 (scopes_supported RECOMMENDED)",
+        finding:
+          "the metadata has no scopes_supported: better-auth serves no RFC 8414 document for its deviceAuthorization plugin (the fixture publishes what the plugin offers), and the plugin keeps no list of scopes — it stores whatever space-separated scope a device asks for",
+        message: /"scopes_supported" absent/,
       },
     },
     blocked: Object.fromEntries(
@@ -87,6 +98,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
         message: /invalid_client; got status 400.*no client authentication mechanism provided/,
       },
     },
+    warnings: {},
     blocked: {},
     verdict: "NOT CONFORMANT — 4 root causes",
   },
@@ -104,6 +116,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
       "DTP-ERR-054",
       "DTP-ERR-057",
     ),
+    warnings: {},
     blocked: {},
     // 8 checks, 8 requirements. Until DTP-TOK-053 split off DTP's token members, DTP-TOK-001
     // also failed DTP-TOK-001 for a client_credentials response without `scope`, which
@@ -136,6 +149,7 @@ export const PEER_RUNS: readonly PeerRun[] = [
           /sender-constrained, or rotated: a new refresh_token \(it was issued without a DPoP proof\)/,
       },
     },
+    warnings: {},
     blocked: {},
     // DPOP-003/012 share one root cause; DTP-TOK-001 no longer fails DTP-TOK-001 (see no-dpop).
     verdict: "NOT CONFORMANT — 11 root causes",

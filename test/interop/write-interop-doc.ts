@@ -14,7 +14,12 @@ import { runConformance } from "../../src/runner/run.ts";
 import type { CheckResult, RunReport } from "../../src/runner/types.ts";
 import { startOidcPeer } from "../fixtures/oidc-provider/server.ts";
 import { REFERENCE_RUN } from "../suites/reference-run.ts";
-import { INTEROP_SEED, PEER_DEVIATIONS, PEER_SKIPS } from "./oidc-provider.expectations.ts";
+import {
+  INTEROP_SEED,
+  PEER_DEVIATIONS,
+  PEER_SKIPS,
+  PEER_WARNINGS,
+} from "./oidc-provider.expectations.ts";
 import { PEER_RUNS } from "./peers.ts";
 
 const root = packageRoot();
@@ -70,6 +75,9 @@ for (const run of PEER_RUNS) {
   const fails = Object.entries(run.deviations).map(
     ([id, d]) => `  - **${id}** (${d.requirement}) — ${d.rfc}: ${d.finding}.`,
   );
+  const warns = Object.entries(run.warnings).map(
+    ([id, d]) => `  - **${id}** (${d.requirement}, SHOULD) — ${d.rfc}: ${d.finding}.`,
+  );
   const blockedBy = [...new Set(Object.values(run.blocked))];
   more.push(
     [
@@ -82,6 +90,7 @@ for (const run of PEER_RUNS) {
       "FAILs (each a deviation of the peer):",
       "",
       ...fails,
+      ...(warns.length ? ["", "WARNs (each a deviation from an RFC SHOULD):", "", ...warns] : []),
       ...(blockedBy.length
         ? [
             "",
@@ -117,6 +126,12 @@ function explain(r: CheckResult): string {
     if (!entry?.oauth) return `DTP extension: ${entry?.why ?? "not listed"}.`;
     return PEER_SKIPS[r.id]?.reason ?? r.message ?? "";
   }
+  if (r.status === "WARN") {
+    const d = PEER_WARNINGS[r.id];
+    return d
+      ? `**Peer deviation from a SHOULD, ${d.rfc}** (${d.requirement}): ${d.finding}.`
+      : `unexplained WARN: ${r.message ?? ""}`;
+  }
   if (r.status === "PASS") return `${entry?.why ?? ""}.`;
   return `${r.status}: ${r.message ?? ""}`;
 }
@@ -133,6 +148,9 @@ const dtpRows = oauth.results
 
 const deviations = Object.entries(PEER_DEVIATIONS).map(
   ([id, d]) => `- **${id}** (${d.requirement}) — ${d.rfc}: ${d.finding}.`,
+);
+const warnings = Object.entries(PEER_WARNINGS).map(
+  ([id, d]) => `- **${id}** (${d.requirement}, SHOULD) — ${d.rfc}: ${d.finding}.`,
 );
 
 const doc = `# Interoperability
@@ -181,6 +199,13 @@ change on either side is noticed. Property checks stop at their first (shrunk) c
 a FAIL names one deviation, not all of them.
 
 ${deviations.join("\n")}
+
+## Deviations of the peer from RFC SHOULDs (the WARNs)
+
+A WARN does not make a run NOT CONFORMANT (only \`--strict\` judges SHOULDs); the interop
+test asserts exactly this set too.
+
+${warnings.length ? warnings.join("\n") : "None."}
 
 ## More peers and variants
 

@@ -261,3 +261,16 @@ export function perInstance<T>(make: () => T): { fixture: ServerFixture; state: 
     },
   };
 }
+
+/**
+ * The reference server seen as a plain OAuth server: its metadata without `dtp_version`, so
+ * the kit judges it by the RFC rules alone (a fault breaking an RFC SHOULD that DTP makes a
+ * MUST would otherwise be that MUST's FAIL). Combine it into the fault.
+ */
+export function plainOAuthServer(): ServerFixture {
+  return wrap("getMetadata", async (ctx, next) => {
+    const reply = await next(ctx);
+    const { dtp_version: _version, ...body } = replyJson(reply);
+    return withJson(reply, body);
+  });
+}

@@ -1,6 +1,6 @@
 /** Server metadata (RFC 8414) and the JWK Set. */
 import type { Fault } from "../types.ts";
-import { replyJson, withJson, wrap } from "./_lib.ts";
+import { plainOAuthServer, replyJson, withJson, wrap } from "./_lib.ts";
 
 export const discovery: Fault[] = [
   {
@@ -133,5 +133,29 @@ export const discovery: Fault[] = [
           headers: { ...reply.headers, "Content-Type": "application/jwk-set+json" },
         };
       }),
+  },
+  {
+    id: "F-DISC-40-scopes-supported-omitted",
+    area: "discovery",
+    description:
+      "The metadata omits scopes_supported (RECOMMENDED by RFC 8414 §2): clients cannot learn which scopes to ask for. A SHOULD: the check warns.",
+    requirement: "DTP-DISC-057",
+    catchers: ["DTP-DISC-052"],
+    fixture: () =>
+      wrap("getMetadata", async (ctx, next) => {
+        const reply = await next(ctx);
+        const { scopes_supported: _scopes, ...body } = replyJson(reply);
+        return withJson(reply, body);
+      }),
+  },
+  {
+    id: "F-DISC-41-jwt-client-auth-without-rs256",
+    area: "discovery",
+    description:
+      'A plain OAuth server (no dtp_version) that lists private_key_jwt in token_endpoint_auth_methods_supported with token_endpoint_auth_signing_alg_values_supported ["ES256"] only: RFC 8414 §2 says servers SHOULD support RS256. The check warns.',
+    requirement: "DTP-DISC-054",
+    catchers: ["DTP-DISC-054"],
+    note: "The reference server's own metadata, without dtp_version: a DTP server lists exactly [\"ES256\"] (DTP-DISC-006's recorded deviation), so at a DTP target the SHOULD is not claimed.",
+    fixture: () => plainOAuthServer(),
   },
 ];

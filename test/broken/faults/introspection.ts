@@ -2,7 +2,7 @@
 import { OAuthError } from "../../../reference-server/errors.ts";
 import { json, NO_STORE } from "../../../reference-server/http/reply.ts";
 import type { Fault } from "../types.ts";
-import { replyJson, withJson, withStore, wrap } from "./_lib.ts";
+import { combine, plainOAuthServer, replyJson, withJson, withStore, wrap } from "./_lib.ts";
 
 /** The hints RFC 7009 §2.1 / RFC 7662 §2.1 define. */
 const KNOWN_HINTS = ["access_token", "refresh_token"];
@@ -101,6 +101,26 @@ export const introspection: Fault[] = [
             },
           })),
         ),
+      ),
+  },
+  {
+    id: "F-REV-42-inactive-with-reason-plain",
+    area: "revocation",
+    description:
+      'A plain OAuth server (no dtp_version) whose introspection of an inactive token says why: {"active": false, "error": "expired"}. RFC 7662 §2.2 says SHOULD NOT include any additional information: the check warns.',
+    requirement: "DTP-REV-057",
+    catchers: ["DTP-REV-002"],
+    note: "At a DTP target the same answer is DTP-REV-058's FAIL (F-REV-14).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        wrap("introspectToken", async (ctx, next) => {
+          const reply = await next(ctx);
+          const body = replyJson(reply);
+          return body.active === false
+            ? withJson(reply, { active: false, error: "expired" })
+            : reply;
+        }),
       ),
   },
 ];

@@ -6,8 +6,10 @@ import type { App } from "../../../reference-server/index.ts";
 import type { AccessTokenClaims } from "../../../src/protocol/access-token.ts";
 import type { Fault } from "../types.ts";
 import {
+  combine,
   jwtHeader,
   jwtPayload,
+  plainOAuthServer,
   replyJson,
   withApp,
   withHeaders,
@@ -257,5 +259,85 @@ export const resource: Fault[] = [
         'error_description="the \\"token\\" is not valid \u00e9"',
       ),
     ),
+  },
+  {
+    id: "F-RES-40-no-token-challenge-with-error",
+    area: "resource",
+    description:
+      'A plain OAuth server (no dtp_version) whose /me answers a request without a token with error information in the challenge (Bearer realm="dtp", error="invalid_request", error_description="no access token"). RFC 6750 §3.1 says SHOULD NOT: the check warns.',
+    requirement: "DTP-RES-052",
+    catchers: ["DTP-RES-054"],
+    note: "At a DTP target the same challenge is DTP-RES-053's FAIL (DTP-RES-004).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        challengeRewritten((h) =>
+          h.startsWith("Bearer") && !/\berror=/.test(h)
+            ? `${h}, error="invalid_request", error_description="no access token"`
+            : h,
+        )(),
+      ),
+  },
+  {
+    id: "F-RES-41-failed-token-invalid-request-plain",
+    area: "resource",
+    description:
+      'A plain OAuth server (no dtp_version) whose /me answers a token that failed authentication (unknown, forged, revoked) 400 with error="invalid_request" in the Bearer challenge. RFC 6750 §3.1 says SHOULD be 401 invalid_token: the checks warn.',
+    requirement: "DTP-RES-057",
+    catchers: ["DTP-RES-005", "DTP-RES-054"],
+    note: "At a DTP target the same answer is DTP-RES-058's FAIL (F-RES-15).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        wrap("getMe", async (ctx, next) => {
+          try {
+            return await next(ctx);
+          } catch (e) {
+            if (e instanceof ChallengeError && e.error === "invalid_token")
+              throw new ChallengeError(e.scheme, "invalid_request", e.message, { status: 400 });
+            throw e;
+          }
+        }),
+      ),
+  },
+  {
+    id: "F-RES-42-token-in-two-ways-served",
+    area: "resource",
+    description:
+      "/me accepts the access token in the ?access_token= query parameter as well as in the Authorization header, and serves a request that carries it both ways (RFC 6750 §3.1: SHOULD be 400 invalid_request). The check warns.",
+    requirement: "DTP-RES-062",
+    catchers: ["DTP-RES-062"],
+    note: "At a DTP target accepting the query at all is DTP-RES-011's FAIL (F-RES-05).",
+    fixture: () =>
+      wrap("getMe", (ctx, next) => {
+        const token = ctx.url.searchParams.get("access_token");
+        return ctx.headers.authorization === undefined && token !== null
+          ? next(withHeaders(ctx, { authorization: `Bearer ${token}` }))
+          : next(ctx);
+      }),
+  },
+  {
+    id: "F-RES-43-insufficient-scope-as-invalid-token-plain",
+    area: "resource",
+    description:
+      "A plain OAuth server (no dtp_version) that answers a valid token lacking the required scope 401 invalid_token; RFC 6750 §3.1 says SHOULD be 403 insufficient_scope. The check warns.",
+    requirement: "DTP-RES-061",
+    catchers: ["DTP-RES-008"],
+    note: "At a DTP target the same answer is DTP-RES-008's FAIL (F-RES-04).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        ...RESOURCES.map((operation) =>
+          wrap(operation, async (ctx, next) => {
+            try {
+              return await next(ctx);
+            } catch (e) {
+              if (e instanceof ChallengeError && e.error === "insufficient_scope")
+                throw new ChallengeError(e.scheme, "invalid_token", e.message);
+              throw e;
+            }
+          }),
+        ),
+      ),
   },
 ];

@@ -9,6 +9,7 @@ import {
   claimedClientId,
   combine,
   jwtPayload,
+  plainOAuthServer,
   presentedToken,
   replyJson,
   withAcceptedSecret,
@@ -243,6 +244,63 @@ export const revocation: Fault[] = [
             })),
           );
         }),
+      );
+    },
+  },
+  {
+    id: "F-REV-40-access-token-revocation-unsupported-plain",
+    area: "revocation",
+    description:
+      "A plain OAuth server (no dtp_version) that does not revoke access tokens: it answers 400 unsupported_token_type, which RFC 7009 §2.2.1 allows, while §2 says it SHOULD support revoking them. A SHOULD: the check warns.",
+    requirement: "DTP-REV-052",
+    catchers: ["DTP-REV-001"],
+    note: "At a DTP target the same answer is DTP-REV-053's FAIL (F-REV-11).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        wrap("revokeToken", (ctx, next) =>
+          ctx.app.signer.verify(ctx.form.token ?? "", ctx.app.now()).ok
+            ? json(
+                400,
+                {
+                  error: "unsupported_token_type",
+                  error_description: "access tokens cannot be revoked",
+                },
+                NO_STORE,
+              )
+            : next(ctx),
+        ),
+      ),
+  },
+  {
+    id: "F-REV-41-refresh-revocation-spares-access-tokens-plain",
+    area: "revocation",
+    description:
+      "A plain OAuth server (no dtp_version) that revokes access tokens, but revoking a refresh token kills only that refresh token (refused at the token endpoint, inactive at introspection): the access tokens of the same grant keep working. RFC 7009 §2.1 says SHOULD invalidate them: the check warns.",
+    requirement: "DTP-REV-054",
+    catchers: ["DTP-REV-001"],
+    note: "At a DTP target the same behaviour is DTP-REV-055's FAIL (F-REV-04, F-REV-12).",
+    fixture: () => {
+      const revoked = new Set<string>();
+      const inRevokedFamily = async (ctx: RequestContext, token: string | undefined) => {
+        const found = await findRefreshToken(ctx.app, token ?? "");
+        return found !== undefined && found !== null && revoked.has(found.family.id);
+      };
+      return combine(
+        plainOAuthServer(),
+        wrap("revokeToken", (ctx, next) =>
+          next(withStore(ctx, () => ({ revokeFamily: async (id) => void revoked.add(id) }))),
+        ),
+        wrapGrant("refresh_token", async (ctx, next) => {
+          if (await inRevokedFamily(ctx, ctx.form.refresh_token))
+            throw new OAuthError("invalid_grant", "the refresh token was revoked");
+          return next(ctx);
+        }),
+        wrap("introspectToken", async (ctx, next) =>
+          (await inRevokedFamily(ctx, ctx.form.token))
+            ? json(200, { active: false }, NO_STORE)
+            : next(ctx),
+        ),
       );
     },
   },

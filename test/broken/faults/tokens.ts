@@ -7,6 +7,7 @@ import type { Wrapper } from "./_lib.ts";
 import {
   combine,
   jwtPayload,
+  plainOAuthServer,
   replyJson,
   withApp,
   withForm,
@@ -175,5 +176,23 @@ export const tokens: Fault[] = [
         const { scope: _, ...body } = replyJson(reply);
         return reply.status === 200 ? withJson(reply, body) : reply;
       }),
+  },
+  {
+    id: "F-TOK-40-expires-in-omitted",
+    area: "tokens",
+    description:
+      "A plain OAuth server (no dtp_version in its metadata) whose token responses omit expires_in (RECOMMENDED by RFC 6749 §5.1): clients cannot know when the access token ends. A SHOULD: the check warns.",
+    requirement: "DTP-TOK-052",
+    catchers: ["DTP-TOK-001"],
+    note: "Without dtp_version the kit judges the target as a plain OAuth server: on a DTP target the omission is DTP-TOK-053's FAIL (DTP requires expires_in).",
+    fixture: () =>
+      combine(
+        plainOAuthServer(),
+        wrap("token", async (ctx, next) => {
+          const reply = await next(ctx);
+          const { expires_in: _expiresIn, ...body } = replyJson(reply);
+          return reply.status === 200 ? withJson(reply, body) : reply;
+        }),
+      ),
   },
 ];
