@@ -230,7 +230,11 @@ describe("dtp (in-process)", () => {
   it("--replay <check-id> re-runs that failure from the last run", async () => {
     await dtp("test", wrongIssuer.url, "--area", "discovery", "--seed", "77");
     const last = JSON.parse(await readFile(join(cwd, ".dtp", "last-run.json"), "utf8"));
-    expect(last.failures).toEqual([{ id: "DTP-DISC-002", status: "FAIL", seed: 77 }]);
+    // The fixture's metadata also lacks scopes_supported: a WARN (DTP-DISC-057), replayable too.
+    expect(last.failures).toEqual([
+      { id: "DTP-DISC-002", status: "FAIL", seed: 77 },
+      { id: "DTP-DISC-052", status: "WARN", seed: 77, case: "scopes_supported" },
+    ]);
     const r = await dtp("test", wrongIssuer.url, "--replay", "DTP-DISC-002");
     expect(r.code).toBe(1);
     expect(r.out).toContain("seed      77");
