@@ -108,7 +108,8 @@ function cutEchoes(text: string, value: string): string {
     if (!value.includes(out.slice(j, j + MAX_ECHO + 1))) continue;
     let end = j + MAX_ECHO + 1;
     while (end < out.length && value.includes(out.slice(j, end + 1))) end++;
-    out = `${out.slice(0, j + EXCERPT)}…${out.slice(end)}`;
+    // ASCII "...": an OAuth error_description allows only %x20-21 / %x23-5B / %x5D-7E.
+    out = `${out.slice(0, j + EXCERPT)}...${out.slice(end)}`;
   }
   return out;
 }

@@ -112,6 +112,21 @@ describe("error messages never echo a credential or a long request value", () =>
     );
   });
 
+  it("a cut echo stays within RFC 6749 §5.2's error_description characters", async () => {
+    // Found by a random-seed embedded run (DTP-ERR-008 blocked by DTP-ERR-053): the media
+    // type "application/x-www-form-urlencoded-x" contains the server's own 33-character
+    // words, which were cut with a "…" (U+2026), a character error_description may not hold.
+    for (const path of ["/register", "/token", "/revoke"]) {
+      const r = await send(`${s.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": `${FORM}-x`, ...basic(s, device.clientId) },
+        body: "token=abc",
+      });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error_description, path).toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/);
+    }
+  });
+
   it("redacts credentials, not the scheme name or the Basic user name", async () => {
     const scheme = await send(`${s.url}/admin/registrations`, {
       headers: { authorization: "Bearer" },
