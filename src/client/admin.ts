@@ -16,6 +16,12 @@ export interface AdminRequestOptions {
   /** The Authorization header: default `Bearer <admin key>`; `null` sends none. */
   authorization?: string | null;
   label?: string;
+  /**
+   * A 429 with a `Retry-After` of at most 2 minutes, to a request with the admin key:
+   * "wait" (the default) sleeps that long on the context's clock and sends once more;
+   * "answer" returns the 429 (to judge the limit itself).
+   */
+  whenLimited?: "wait" | "answer";
 }
 
 export type Decision = "approve" | "deny";
@@ -83,11 +89,24 @@ export class AdminApi {
     const auth =
       options.authorization === undefined ? `Bearer ${this.#token}` : options.authorization;
     if (auth !== null) headers.authorization = auth;
-    return this.#ctx.http.request({
-      method,
-      url: `${this.base}${path}`,
-      headers,
-      label: options.label ?? `admin ${method} ${path}`,
+    const send = () =>
+      this.#ctx.http.request({
+        method,
+        url: `${this.base}${path}`,
+        headers,
+        label: options.label ?? `admin ${method} ${path}`,
+      });
+    if (options.authorization !== undefined || options.whenLimited === "answer") return send();
+    return send().then(async (res) => {
+      // Wrong admin keys sent meanwhile (by this program or another) may have tripped the
+      // server's failed-attempt limit (dtp_limits), which refuses the right key too.
+      const seconds = retryAfterSeconds(res);
+      if (seconds === undefined) return res;
+      await this.#ctx.clock.sleep(
+        seconds * 1000 + 250,
+        "for the admin API's failed-attempt limit (Retry-After)",
+      );
+      return send();
     });
   }
 
@@ -210,4 +229,18 @@ export class AdminApi {
       label,
     });
   }
+}
+
+/** The longest Retry-After a client waits out by itself (s). */
+export const MAX_RETRY_AFTER_S = 120;
+
+/**
+ * The seconds a 429 answer asks to wait (`Retry-After` as delay-seconds, RFC 9110 §10.2.3),
+ * or undefined when `res` is not such an answer or asks longer than {@link MAX_RETRY_AFTER_S}.
+ */
+export function retryAfterSeconds(res: HttpResponse): number | undefined {
+  const v = res.status === 429 ? res.headers["retry-after"]?.trim() : undefined;
+  if (v === undefined || !/^\d{1,6}$/.test(v)) return undefined;
+  const seconds = Number(v);
+  return seconds <= MAX_RETRY_AFTER_S ? seconds : undefined;
 }

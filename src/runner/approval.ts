@@ -12,10 +12,11 @@
  * ERROR with the reason (a misconfigured approval is not the target's fault).
  */
 import { exec } from "node:child_process";
-import type { Approver } from "../check/check.ts";
+import type { Approver, Clock } from "../check/check.ts";
 import { DtpKitError, SkipSignal } from "../check/failure.ts";
 import type { HttpClient } from "../check/http.ts";
 import type { Target } from "../check/target.ts";
+import { retryAfterSeconds } from "../client/admin.ts";
 import { effectiveApproval, missingFeatureReason } from "./discover.ts";
 
 /** User codes are substituted into shell commands: only this alphabet is accepted. */
@@ -29,7 +30,7 @@ export class ApprovalError extends DtpKitError {
   }
 }
 
-export function createApprover(target: Target, http: HttpClient): Approver {
+export function createApprover(target: Target, http: HttpClient, clock?: Clock): Approver {
   const act = async (action: "approve" | "deny", userCode: string): Promise<void> => {
     const approval = effectiveApproval(target.config);
     if (!approval || !target.features.has("admin")) {
@@ -37,7 +38,7 @@ export function createApprover(target: Target, http: HttpClient): Approver {
     }
     switch (approval.method) {
       case "admin-api":
-        return viaAdminApi(target, http, action, userCode);
+        return viaAdminApi(target, http, action, userCode, clock);
       case "command": {
         const cmd = action === "approve" ? approval.approve : approval.deny;
         if (!cmd) throw new SkipSignal('approval "command" has no "deny" command in the config');
@@ -61,17 +62,30 @@ async function viaAdminApi(
   http: HttpClient,
   action: "approve" | "deny",
   userCode: string,
+  clock?: Clock,
 ): Promise<void> {
   const admin = String(target.metadata.dtp_admin_endpoint ?? `${target.baseUrl}/admin`).replace(
     /\/+$/,
     "",
   );
-  const res = await http.request({
-    method: "POST",
-    url: `${admin}/registrations/${encodeURIComponent(userCode)}/${action}`,
-    headers: { authorization: `Bearer ${target.config.admin?.token ?? ""}` },
-    label: `admin ${action} ${userCode}`,
-  });
+  const send = () =>
+    http.request({
+      method: "POST",
+      url: `${admin}/registrations/${encodeURIComponent(userCode)}/${action}`,
+      headers: { authorization: `Bearer ${target.config.admin?.token ?? ""}` },
+      label: `admin ${action} ${userCode}`,
+    });
+  let res = await send();
+  // Other checks' deliberate wrong admin keys may have tripped the target's declared
+  // admin_key limit (dtp_limits): wait out its Retry-After (charged to --max-wait), once.
+  const retryAfter = retryAfterSeconds(res);
+  if (retryAfter !== undefined && clock) {
+    await clock.sleep(
+      retryAfter * 1000 + 250,
+      "for the admin API's failed-attempt limit (Retry-After)",
+    );
+    res = await send();
+  }
   if (res.status !== 200) {
     throw new ApprovalError(
       `the admin API did not ${action} registration ${userCode}: status ${res.status} ${res.text.slice(0, 160)}`,

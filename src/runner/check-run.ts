@@ -170,7 +170,7 @@ export async function runCheck(check: Check, opts: CheckRunOptions): Promise<Che
     note: (message) => {
       notes.push(message);
     },
-    approval: createApprover(opts.target, http),
+    approval: createApprover(opts.target, http, clock),
     clientId: clientIds(opts.target),
     signal: controller.signal,
   };

@@ -8,7 +8,12 @@ import { TargetError } from "../check/failure.ts";
 import type { Exchange } from "../check/http.ts";
 import type { Feature, Profile, Target } from "../check/target.ts";
 import { DEVICE_CODE_GRANT } from "../client/device.ts";
-import { offeredAuthMethods, usableOAuthClients } from "../client/kit/auth.ts";
+import {
+  acceptsAt,
+  endpointAuthGap,
+  offeredAuthMethods,
+  usableOAuthClients,
+} from "../client/kit/auth.ts";
 import { issuerFromWellKnown, wellKnownUrl } from "../client/metadata.ts";
 import type { TargetConfig } from "../config/schema.ts";
 import { createHttpClient } from "../http/client.ts";
@@ -184,11 +189,16 @@ function deriveOAuthFeatures(
   const f = new Set<Feature>();
   const grants = list(metadata, "grant_types_supported");
   const clients = config.oauth?.clients ?? [];
+  const pool = usableOAuthClients(metadata, clients);
+  /** The endpoint is named and one of the kit's clients may authenticate there. */
+  const usable = (e: "revocation" | "introspection") =>
+    str(metadata, `${e}_endpoint`) &&
+    (pool.length === 0 || pool.some((c) => acceptsAt(metadata, c.authMethod, e)));
   if (str(metadata, "device_authorization_endpoint") && grants.includes(DEVICE_CODE_GRANT))
     f.add("device_code");
   if (grants.includes("refresh_token")) f.add("refresh_token");
-  if (str(metadata, "revocation_endpoint")) f.add("revocation");
-  if (str(metadata, "introspection_endpoint")) f.add("introspection");
+  if (usable("revocation")) f.add("revocation");
+  if (usable("introspection")) f.add("introspection");
   if (list(metadata, "dpop_signing_alg_values_supported").length > 0) f.add("dpop");
   if (
     grants.includes("client_credentials") &&
@@ -199,7 +209,7 @@ function deriveOAuthFeatures(
   if (config.oauth?.resourceUrl) f.add("resource");
   const method = effectiveApproval(config)?.method;
   if (method === "command" || method === "webhook") f.add("admin");
-  if (usableOAuthClients(metadata, clients).length > 0) f.add("api_key");
+  if (pool.length > 0) f.add("api_key");
   return f;
 }
 
@@ -229,6 +239,9 @@ export function claimedFeatures(
       : {}),
   } as TargetConfig;
   const f = deriveFeatures(metadata, full, profile);
+  // Claimed by naming the endpoint, whichever client authentication it takes.
+  if (str(metadata, "revocation_endpoint")) f.add("revocation");
+  if (str(metadata, "introspection_endpoint")) f.add("introspection");
   f.add("admin");
   f.add("user_credentials");
   f.add("api_key");
@@ -348,6 +361,11 @@ function missingOAuthFeatureReason(feature: Feature, target: Target): string | u
       return target.config.oauth?.clients.some((c) => c.authMethod === "private_key_jwt")
         ? "target metadata does not offer client_credentials with private_key_jwt"
         : 'OAuth profile: no private_key_jwt client in "oauth": { "clients": … }';
+    case "revocation":
+    case "introspection":
+      return str(target.metadata, `${feature}_endpoint`)
+        ? endpointAuthGap(target, feature)
+        : undefined;
     case "admin":
       return 'OAuth profile: no way to approve device codes: add "approval" (command or webhook) to the config';
     case "api_key": {

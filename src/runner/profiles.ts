@@ -194,6 +194,9 @@ export const OAUTH_PROFILE: Readonly<Record<string, ProfileEntry>> = {
   "DTP-REV-007": oauth("RFC 7009 §2.2.1, RFC 7662 §2.3"),
   "DTP-REV-009": oauth("RFC 7662 §2.1: introspection needs authorization"),
   "DTP-REV-060": oauth("RFC 7662 §2.2, §4: introspection agrees with what a token can do"),
+  "DTP-REV-063": oauth(
+    "RFC 7009 §2.1, RFC 7662 §2.1, RFC 8414 §2: revocation and introspection accept each advertised client authentication",
+  ),
   // resource
   "DTP-RES-001": dtp("the /me probe"),
   "DTP-RES-004": dtp('realm="dtp" and problem+json at the resource'),

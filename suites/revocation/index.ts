@@ -6,5 +6,6 @@ import { check as rev003 } from "./DTP-REV-003-other-clients-tokens.ts";
 import { check as rev007 } from "./DTP-REV-007-token-parameter-required.ts";
 import { check as rev009 } from "./DTP-REV-009-introspection-needs-auth.ts";
 import { check as rev060 } from "./DTP-REV-060-introspection-agrees.ts";
+import { check as rev063 } from "./DTP-REV-063-advertised-client-auth.ts";
 
-export const checks: Check[] = [rev001, rev002, rev003, rev007, rev009, rev060];
+export const checks: Check[] = [rev001, rev002, rev003, rev007, rev009, rev060, rev063];

@@ -37,11 +37,60 @@ export function offeredAuthMethods(metadata: Record<string, unknown>): string[] 
     : ["client_secret_basic"];
 }
 
+/** The endpoints whose client authentication methods RFC 8414 §2 lists in the metadata. */
+export type AuthEndpoint = "token" | "revocation" | "introspection";
+
+/**
+ * The client authentication methods an endpoint offers: `<endpoint>_endpoint_auth_methods_supported`.
+ * Omitted, RFC 8414 §2 makes the token and revocation endpoints' default client_secret_basic;
+ * the introspection endpoint's is "determined by other means", which the kit takes to be the
+ * token endpoint's methods (the client's registered method works wherever it authenticates).
+ */
+export function endpointAuthMethods(
+  metadata: Record<string, unknown>,
+  endpoint: AuthEndpoint,
+): string[] {
+  const v = metadata[`${endpoint}_endpoint_auth_methods_supported`];
+  if (Array.isArray(v)) return v.filter((m): m is string => typeof m === "string");
+  return endpoint === "introspection" ? offeredAuthMethods(metadata) : ["client_secret_basic"];
+}
+
+/**
+ * The endpoints besides the token endpoint where the kit's clients must authenticate: those
+ * the metadata names (`revocation_endpoint`, `introspection_endpoint`).
+ */
+export function otherAuthEndpoints(
+  metadata: Record<string, unknown>,
+): ("revocation" | "introspection")[] {
+  return (["revocation", "introspection"] as const).filter(
+    (e) => typeof metadata[`${e}_endpoint`] === "string",
+  );
+}
+
+/**
+ * True unless the endpoint's metadata lists its methods and `method` is not among them. The
+ * kit's clients use their registered method everywhere (RFC 7591 §2). Where the list is
+ * omitted the kit still tries its clients' method: RFC 8414 §2's default (client_secret_basic
+ * at revocation) is what DTP-REV-063 exercises, but servers that omit the list (oidc-provider
+ * among them) take every method their token endpoint takes, and a public client may revoke
+ * its own tokens (RFC 7009 §2.1 validates credentials "in case of a confidential client").
+ */
+export function acceptsAt(
+  metadata: Record<string, unknown>,
+  method: string,
+  endpoint: AuthEndpoint,
+): boolean {
+  const listed = metadata[`${endpoint}_endpoint_auth_methods_supported`];
+  return !Array.isArray(listed) || listed.includes(method);
+}
+
 /**
  * The clients `ctx.clientId()` hands out under the OAuth profile, in turn: the configured
  * clients whose method the target offers: those with a secret (client_secret_basic, then
  * client_secret_post: they also exercise client authentication), or, when the target
- * offers none of those or none is configured, the public ones.
+ * offers none of those or none is configured, the public ones. Of these, the clients whose
+ * method the revocation and introspection endpoints also offer, when there are any (a token
+ * the kit cannot revoke or introspect as its own client would leave those checks untested).
  * private_key_jwt clients are the assertion issuers of client_credentials, not in the pool.
  */
 export function oauthClientPool(target: Target): OAuthClientConfig[] {
@@ -71,7 +120,28 @@ export function usableOAuthClients(
       .filter((m) => offered.includes(m))
       .flatMap((m) => clients.filter((c) => c.authMethod === m));
   const secret = of(["client_secret_basic", "client_secret_post"]);
-  return secret.length > 0 ? secret : of(["none"]);
+  const chosen = secret.length > 0 ? secret : of(["none"]);
+  const everywhere = chosen.filter((c) =>
+    otherAuthEndpoints(metadata).every((e) => acceptsAt(metadata, c.authMethod, e)),
+  );
+  return everywhere.length > 0 ? everywhere : chosen;
+}
+
+/**
+ * Why the kit cannot act at `endpoint` as its clients (OAuth profile: none of the pool's
+ * methods is in the endpoint's list), in words a vendor can act on; undefined when it can.
+ */
+export function endpointAuthGap(target: Target, endpoint: AuthEndpoint): string | undefined {
+  if (target.profile !== "oauth") return undefined;
+  const pool = oauthClientPool(target);
+  if (pool.length === 0) return undefined;
+  const m = target.metadata;
+  if (pool.some((c) => acceptsAt(m, c.authMethod, endpoint))) return undefined;
+  const member = `${endpoint}_endpoint_auth_methods_supported`;
+  const offered = endpointAuthMethods(m, endpoint);
+  const listed = `its ${member}: ${offered.join(", ") || "(empty)"}`;
+  const used = pool.map((c) => `${c.clientId} (${c.authMethod})`).join(", ");
+  return `OAuth profile: the kit's clients cannot authenticate at the ${endpoint} endpoint (${listed}; the clients the kit uses: ${used}): add a client registered with ${offered.join(" or ") || "a method the endpoint offers"} to "oauth": { "clients": … }`;
 }
 
 /**

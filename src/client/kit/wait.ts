@@ -9,6 +9,8 @@
  * what it issued itself), only {@link EXPIRY_MARGIN_MS} for whole-second rounding.
  */
 import type { CheckContext } from "../../check/check.ts";
+import type { HttpResponse } from "../../check/http.ts";
+import { retryAfterSeconds } from "../admin.ts";
 import { declaredLifetime, declaredSkew } from "../metadata.ts";
 import type { TokenSet } from "../tokens.ts";
 
@@ -83,4 +85,26 @@ export function declaredLifetimeOrSkip(ctx: CheckContext, name: string): number 
 /** The check clock's current time in whole seconds. */
 export function nowSeconds(ctx: CheckContext): number {
   return Math.floor(ctx.clock.now() / 1000);
+}
+
+/**
+ * Sends, and when the answer is a 429 with a short `Retry-After`, waits that long (charged to
+ * --max-wait, a SKIP when it does not fit) and sends once more. For requests a check makes
+ * while other checks send wrong credentials on purpose: together they may trip a
+ * failed-attempt limit the target declares (`dtp_limits`, DTP-DISC-016), and the 429 is then
+ * the kit's doing, not a fault of the request being judged. Never for the checks that test
+ * those limits (they judge the 429).
+ */
+export async function afterRateLimit(
+  ctx: CheckContext,
+  send: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const res = await send();
+  const s = retryAfterSeconds(res);
+  if (s === undefined) return res;
+  ctx.note(
+    `a 429 asked to retry after ${s} s (the target's failed-attempt limit, tripped by the kit's deliberate wrong credentials): waited and sent again`,
+  );
+  await ctx.clock.sleep(s * 1000 + 250, "for the target's failed-attempt limit (Retry-After)");
+  return send();
 }

@@ -26,6 +26,17 @@ async function known(ctx: RequestContext): Promise<boolean> {
   return (await ctx.app.signer.verify(token, ctx.app.now())).ok;
 }
 
+/** `op` answers a client secret in the body alone 401 invalid_client (Basic still works). */
+function refusesBodyAuth(op: "revokeToken" | "introspectToken") {
+  return wrap(op, (ctx, next) => {
+    if (ctx.form.client_secret !== undefined && ctx.headers.authorization === undefined)
+      throw new OAuthError("invalid_client", "client authentication failed", 401, {
+        "www-authenticate": 'Basic realm="dtp"',
+      });
+    return next(ctx);
+  });
+}
+
 export const revocation: Fault[] = [
   {
     id: "F-REV-01-unknown-token-400",
@@ -246,6 +257,24 @@ export const revocation: Fault[] = [
         }),
       );
     },
+  },
+  {
+    id: "F-REV-19-revocation-refuses-body-auth",
+    area: "revocation",
+    description:
+      "The revocation endpoint refuses client_secret_post (401 invalid_client), which revocation_endpoint_auth_methods_supported advertises: only HTTP Basic works there.",
+    requirement: "DTP-REV-063",
+    catchers: ["DTP-REV-063"],
+    fixture: () => refusesBodyAuth("revokeToken"),
+  },
+  {
+    id: "F-REV-20-introspection-refuses-body-auth",
+    area: "revocation",
+    description:
+      "The introspection endpoint refuses client_secret_post (401 invalid_client), which introspection_endpoint_auth_methods_supported advertises: only HTTP Basic works there.",
+    requirement: "DTP-REV-063",
+    catchers: ["DTP-REV-063"],
+    fixture: () => refusesBodyAuth("introspectToken"),
   },
   {
     id: "F-REV-40-access-token-revocation-unsupported-plain",
