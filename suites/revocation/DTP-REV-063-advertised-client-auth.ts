@@ -2,8 +2,7 @@
  * DTP-REV-063 (MUST, RFC 7009 §2.1; RFC 7662 §2.1; RFC 6749 §2.3.1; RFC 8414 §2):
  * "The revocation endpoint, and an introspection endpoint that authenticates clients, MUST
  * accept client authentication by each method its metadata lists
- * (`revocation_endpoint_auth_methods_supported`, `client_secret_basic` when omitted — nothing,
- * when the token endpoint offers no Basic client either;
+ * (`revocation_endpoint_auth_methods_supported`, `client_secret_basic` when omitted;
  * `introspection_endpoint_auth_methods_supported`) from a client registered for that
  * method, HTTP Basic with the `client_id` in the `Authorization` header alone included."
  *

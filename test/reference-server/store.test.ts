@@ -276,7 +276,13 @@ describe.each(makers)("%s store", (name, make) => {
     const seen = st.secretHashes("api_key");
     setTimeout(release, 20);
     await running;
-    expect(await seen).toEqual(expect.arrayContaining(["k1", "k4", "k5"]));
+    const got = await seen;
+    if (name === "postgres") {
+      // Another pooled connection may answer before the commit (read committed): all of the
+      // transaction or none of it, never k4 without k5. (Failed in a loaded CI run.)
+      expect(got.includes("k4"), JSON.stringify(got)).toBe(got.includes("k5"));
+      expect(got).toContain("k1");
+    } else expect(got).toEqual(expect.arrayContaining(["k1", "k4", "k5"]));
     // One connection (memory, sqlite): the outer store used from inside a transaction is
     // refused, not a wait for itself. (PostgreSQL: another pooled connection answers.)
     if (name !== "postgres")
